@@ -1,0 +1,23 @@
+package dev.spotbridge;
+
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+
+import dev.spotbridge.admin.AdminAuthFilter;
+import dev.spotbridge.admin.RecordsResource;
+import dev.spotbridge.ingest.WebhooksResource;
+import dev.spotbridge.ingest.BrokerUnavailable;
+import dev.spotbridge.ingest.WebApplicationExceptions;
+
+import java.util.Set;
+
+/** The Spotbridge REST API under /api. The sandboxes are a separate application under /sandbox. */
+@ApplicationPath("api")
+public class Spotbridge extends Application {
+
+    @Override
+    public Set<Class<?>> getClasses() {
+        return Set.of(WebhooksResource.class, RecordsResource.class, AdminAuthFilter.class, WebApplicationExceptions.class,
+                BrokerUnavailable.class);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.spotbridge.ingest;
+
+import dev.spotbridge.dataverse.DataverseValues;
+import dev.spotbridge.dataverse.RemoteExecutionContext;
+import dev.spotbridge.sync.ChangeEvent;
+import dev.spotbridge.sync.ChangeEvent.Operation;
+
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Turns a RemoteExecutionContext into the change event that goes on the queue; says which events are handled. */
+public final class ChangeEvents {
+
+    public static final Set<String> ENTITIES = Set.of("contact", "lead", "account");
+    public static final Set<String> MESSAGES = Set.of("Create", "Update", "Delete", "SetState", "SetStateDynamicEntity");
+
+    private ChangeEvents() {
+    }
+
+    /** Empty when handled; otherwise why not. */
+    public static Optional<String> unhandled(RemoteExecutionContext context) {
+        if (!ENTITIES.contains(context.primaryEntityName())) {
+            return Optional.of("entity '" + context.primaryEntityName() + "' is not handled (handled: account, contact, lead)");
+        }
+        if (!MESSAGES.contains(context.messageName())) {
+            return Optional.of("message '" + context.messageName() + "' on " + context.primaryEntityName()
+                    + " is not handled (handled: Create, Update, Delete, SetState, SetStateDynamicEntity)");
+        }
+        return Optional.empty();
+    }
+
+    public static ChangeEvent from(RemoteExecutionContext context) {
+        String message = context.messageName();
+        String recordId = context.primaryEntityId();
+        Map<String, JsonValue> attributes = new LinkedHashMap<>();
+        Operation operation;
+        Integer state = null;
+        boolean complete = false;
+        switch (message) {
+            case "Create", "Update" -> {
+                Optional<Map<String, JsonValue>> image = context.registeredPostImage();
+                image.ifPresent(attributes::putAll);
+                attributes.putAll(context.targetAttributes());
+                complete = !context.inputsStripped() && ("Create".equals(message) || image.isPresent());
+                state = intValue(attributes.get("statecode"));
+                operation = Operation.UPSERT;
+            }
+            case "Delete" -> operation = Operation.DELETE;
+            default -> {
+                JsonValue moniker = context.inputParameters().get("EntityMoniker");
+                if (moniker != null && moniker.getValueType() == JsonValue.ValueType.OBJECT) {
+                    JsonValue id = moniker.asJsonObject().get("id");
+                    if (id instanceof JsonString s && DataverseValues.guid(s.getString()) != null) {
+                        recordId = DataverseValues.guid(s.getString());
+                    }
+                }
+                state = context.intParameter("State").orElse(null);
+                // a stripped SetState has no State: read the record's current state instead
+                operation = state == null ? Operation.UPSERT : Operation.SET_STATE;
+            }
+        }
+        Instant version = Optional.ofNullable(attributes.get("modifiedon"))
+                .filter(v -> v instanceof JsonString)
+                .map(v -> DataverseValues.instant(((JsonString) v).getString()))
+                .orElse(context.operationCreatedOn());
+        String key = String.join("|", String.valueOf(context.stepId()), context.operationId(), message,
+                context.primaryEntityName(), recordId);
+        return new ChangeEvent(key, context.primaryEntityName(), recordId, message, operation, version, state,
+                attributes, complete, context.correlationId(), context.operationId());
+    }
+
+    private static Integer intValue(JsonValue value) {
+        return value instanceof JsonNumber n ? n.intValue() : null;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.spotbridge.ingest;
+
+import dev.spotbridge.dataverse.MalformedContextException;
+import dev.spotbridge.dataverse.RemoteExecutionContext;
+import dev.spotbridge.sync.ChangeEvent;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParsingException;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
+/**
+ * Validates one webhook delivery, in the order a caller can fix things: key (401), media type (415),
+ * size (413), JSON and RemoteExecutionContext shape (400), handled entity and message (422).
+ */
+@ApplicationScoped
+public class WebhookIntake {
+
+    @Inject
+    WebhookKeys keys;
+
+    @Inject
+    @ConfigProperty(name = "spotbridge.webhook.max-bytes", defaultValue = "1048576")
+    long maxBytes;
+
+    public ChangeEvent read(String key, String contentType, String contentLength, boolean sizeExceeded, InputStream body) {
+        if (!keys.configured()) {
+            throw new WebhookRejected(401, "unauthorized",
+                    "no webhook key is configured on this server (set SPOTBRIDGE_WEBHOOK_KEY)");
+        }
+        if (key == null || key.isEmpty()) {
+            throw new WebhookRejected(401, "unauthorized",
+                    "webhook key missing: send it in header x-spotbridge-key or query parameter code");
+        }
+        if (!keys.accepts(key)) {
+            throw new WebhookRejected(401, "unauthorized", "webhook key not accepted");
+        }
+        checkJson(contentType);
+        if (contentLength != null && parseLength(contentLength) > maxBytes) {
+            throw tooLarge();
+        }
+        byte[] bytes = readLimited(body);
+        JsonObject json = parse(bytes);
+        RemoteExecutionContext context;
+        try {
+            context = RemoteExecutionContext.parse(json, sizeExceeded);
+        } catch (MalformedContextException e) {
+            throw new WebhookRejected(400, "not_a_remote_execution_context",
+                    "not a Dataverse RemoteExecutionContext: " + e.getMessage());
+        }
+        Optional<String> unhandled = ChangeEvents.unhandled(context);
+        if (unhandled.isPresent()) {
+            throw new WebhookRejected(422, "not_handled", unhandled.get());
+        }
+        try {
+            return ChangeEvents.from(context);
+        } catch (MalformedContextException e) {
+            throw new WebhookRejected(400, "not_a_remote_execution_context",
+                    "not a Dataverse RemoteExecutionContext: " + e.getMessage());
+        }
+    }
+
+    private static void checkJson(String contentType) {
+        MediaType type;
+        try {
+            type = contentType == null ? null : MediaType.valueOf(contentType);
+        } catch (IllegalArgumentException e) {
+            type = null;
+        }
+        boolean json = type != null && "application".equalsIgnoreCase(type.getType())
+                && ("json".equalsIgnoreCase(type.getSubtype()) || type.getSubtype().toLowerCase().endsWith("+json"));
+        if (!json) {
+            throw new WebhookRejected(415, "unsupported_media_type",
+                    "the body must be JSON (Content-Type: application/json), got " + (contentType == null ? "none" : contentType));
+        }
+    }
+
+    private long parseLength(String contentLength) {
+        try {
+            return Long.parseLong(contentLength.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private byte[] readLimited(InputStream body) {
+        if (body == null) {
+            return new byte[0];
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[16 * 1024];
+        try {
+            int n;
+            while ((n = body.read(buffer)) != -1) {
+                out.write(buffer, 0, n);
+                if (out.size() > maxBytes) {
+                    throw tooLarge();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private WebhookRejected tooLarge() {
+        return new WebhookRejected(413, "payload_too_large",
+                "the body is larger than " + maxBytes + " bytes (spotbridge.webhook.max-bytes)");
+    }
+
+    private static JsonObject parse(byte[] bytes) {
+        if (bytes.length == 0) {
+            throw new WebhookRejected(400, "malformed_json", "the body is empty");
+        }
+        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(bytes))) {
+            JsonValue value = reader.readValue();
+            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw new WebhookRejected(400, "not_a_remote_execution_context",
+                        "not a Dataverse RemoteExecutionContext: the body is a JSON " + value.getValueType().name().toLowerCase()
+                                + ", not an object");
+            }
+            return value.asJsonObject();
+        } catch (JsonParsingException e) {
+            throw new WebhookRejected(400, "malformed_json", "the body is not valid JSON: " + e.getMessage());
+        } catch (JsonException e) {
+            throw new WebhookRejected(400, "malformed_json", "the body is not valid JSON");
+        }
+    }
+}

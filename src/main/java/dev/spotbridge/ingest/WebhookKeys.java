@@ -1,0 +1,64 @@
+package dev.spotbridge.ingest;
+
+import dev.spotbridge.sandbox.SandboxMode;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The webhook keys (SPOTBRIDGE_WEBHOOK_KEY, comma-separated so an old and a new key work during rotation).
+ * Comparison is constant-time: digests of equal length, every key checked, no early exit.
+ */
+@ApplicationScoped
+public class WebhookKeys {
+
+    @Inject
+    @ConfigProperty(name = "spotbridge.webhook.key")
+    Optional<String> configured;
+
+    @Inject
+    SandboxMode sandbox;
+
+    public boolean configured() {
+        return !keys().isEmpty();
+    }
+
+    public boolean accepts(String given) {
+        if (given == null || given.isEmpty()) {
+            return false;
+        }
+        byte[] presented = sha256(given);
+        boolean match = false;
+        for (String key : keys()) {
+            match |= MessageDigest.isEqual(presented, sha256(key));
+        }
+        return match;
+    }
+
+    List<String> keys() {
+        List<String> keys = configured.map(value -> Arrays.stream(value.split(","))
+                        .map(String::trim).filter(s -> !s.isEmpty()).toList())
+                .orElse(List.of());
+        if (keys.isEmpty() && sandbox.only()) {
+            return List.of(SandboxMode.WEBHOOK_KEY);
+        }
+        return keys;
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.spotbridge.sandbox;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * Test and demo controls of the sandboxes (no signature needed):
+ * POST /sandbox/{spotler|dataverse}/_control/faults {"status":503,"count":3,"retryAfter":1,"delayMs":0,"method":"POST","path":"contact"},
+ * DELETE …/_control/faults, GET …/_control/stats, GET /sandbox/spotler/_control/contacts/{id} (the raw stored contact).
+ */
+@RequestScoped
+@Path("{service: spotler|dataverse}/_control")
+@Produces(MediaType.APPLICATION_JSON)
+public class SandboxControl {
+
+    @Inject
+    SpotlerSandbox spotler;
+
+    @Inject
+    DataverseSandbox dataverse;
+
+    @Inject
+    SandboxStore store;
+
+    @PathParam("service")
+    String service;
+
+    @POST
+    @Path("faults")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response setFault(JsonObject spec) {
+        faults().set(spec);
+        return Response.noContent().build();
+    }
+
+    @DELETE
+    @Path("faults")
+    public Response clearFault() {
+        faults().clear();
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("stats")
+    public JsonObject stats() {
+        return "spotler".equals(service) ? spotler.stats() : dataverse.stats();
+    }
+
+    @GET
+    @Path("contacts/{id}")
+    public JsonObject spotlerContact(@PathParam("id") String id) {
+        if (!"spotler".equals(service)) {
+            throw new NotFoundException("only the Spotler sandbox lists contacts here");
+        }
+        return store.get(SpotlerSandbox.KIND, id).map(SpotlerSandbox::view)
+                .orElseThrow(() -> new NotFoundException("the Spotler sandbox has no contact " + id));
+    }
+
+    private Faults faults() {
+        return "spotler".equals(service) ? spotler.faults() : dataverse.faults();
+    }
+}

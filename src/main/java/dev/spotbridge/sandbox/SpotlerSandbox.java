@@ -1,0 +1,456 @@
+package dev.spotbridge.sandbox;
+
+import dev.spotbridge.spotler.OAuth1Signer;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.StringReader;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * Emulates the Spotler Mail+ contact API at /sandbox/spotler/integrationservice, following the Swagger 1.2
+ * description: OAuth 1.0a one-legged HMAC-SHA1 verified on every call (401 otherwise), ErrorResponse bodies
+ * {errorType, message}, 204 for writes, contact properties checked against the account's property list.
+ */
+@ApplicationScoped
+@Path("spotler")
+@Produces(MediaType.APPLICATION_JSON)
+public class SpotlerSandbox {
+
+    static final String KIND = "spotler.contact";
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    private static final long CLOCK_SKEW_SECONDS = 300;
+
+    @Inject
+    SandboxStore store;
+
+    @Inject
+    SandboxMode mode;
+
+    @Inject
+    @ConfigProperty(name = "spotler.consumer.key")
+    Optional<String> consumerKey;
+
+    @Inject
+    @ConfigProperty(name = "spotler.consumer.secret")
+    Optional<String> consumerSecret;
+
+    private final Faults faults = new Faults();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong refusedSignatures = new AtomicLong();
+
+    /** The fault switch (called through the CDI proxy: fields of a proxy are not the bean's). */
+    Faults faults() {
+        return faults;
+    }
+
+    JsonObject stats() {
+        return Json.createObjectBuilder().add("requests", requests.get()).add("writes", writes.get())
+                .add("refusedSignatures", refusedSignatures.get()).build();
+    }
+    private final Set<String> nonces = Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 50_000;
+        }
+    }));
+
+    @GET
+    @Path("integrationservice/contact/properties/list")
+    public Response properties(@Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
+        admit(request, uri, headers, false);
+        return Response.ok(SpotlerAccount.properties()).build();
+    }
+
+    @GET
+    @Path("integrationservice/contact/{externalId}")
+    public Response contact(@PathParam("externalId") String externalId,
+                            @Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
+        admit(request, uri, headers, false);
+        return store.get(KIND, externalId)
+                .map(c -> Response.ok(view(c)).build())
+                .orElseGet(() -> notFound());
+    }
+
+    @POST
+    @Path("integrationservice/contact")
+    public Response create(String body, @Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
+        admit(request, uri, headers, true);
+        JsonObject contactRequest = object(body);
+        JsonObject contact = contactOf(contactRequest);
+        String id = contact.getString("externalId", "");
+        if (id.isBlank()) {
+            throw bad("INVALID_PARAMS", "Contact without externalId found");
+        }
+        String problem = invalid(contact);
+        if (problem != null) {
+            throw bad(problem.startsWith("Email") ? "INVALID_PARAMS" : "INVALID_PROPERTY", problem);
+        }
+        boolean update = contactRequest.getBoolean("update", false);
+        if (!update && store.get(KIND, id).isPresent()) {
+            throw bad("CONTACT_ALREADY_EXISTS", "Contact already exists");
+        }
+        store.update(KIND, id, current -> merge(current, contact, contactRequest.getBoolean("purge", false)));
+        return Response.noContent().build();
+    }
+
+    @PUT
+    @Path("integrationservice/contact/{externalId}")
+    public Response update(@PathParam("externalId") String externalId, String body,
+                           @Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
+        admit(request, uri, headers, true);
+        JsonObject contactRequest = object(body);
+        JsonObject contact = contactOf(contactRequest);
+        String problem = invalid(contact);
+        if (problem != null) {
+            throw bad(problem.startsWith("Email") ? "INVALID_PARAMS" : "INVALID_PROPERTY", problem);
+        }
+        if (store.get(KIND, externalId).isEmpty()) {
+            return notFound();
+        }
+        store.update(KIND, externalId, current -> merge(current, contact, contactRequest.getBoolean("purge", false)));
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("integrationservice/contact/list")
+    public Response createAll(String body, @Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
+        admit(request, uri, headers, true);
+        JsonObject addRequest = object(body);
+        JsonArray contacts = addRequest.getJsonArray("contacts");
+        if (contacts == null) {
+            throw bad("INVALID_PARAMS", "No contacts provided");
+        }
+        if (contacts.size() > 100) {
+            throw bad("INVALID_PARAMS", "Too many contacts provided (max is 100)");
+        }
+        for (JsonValue c : contacts) {
+            if (c.getValueType() != JsonValue.ValueType.OBJECT || c.asJsonObject().getString("externalId", "").isBlank()) {
+                throw bad("INVALID_PARAMS", "Contact without externalId found");
+            }
+        }
+        boolean update = addRequest.getBoolean("update", false);
+        boolean purge = addRequest.getBoolean("purge", false);
+        JsonArrayBuilder results = Json.createArrayBuilder();
+        for (JsonValue c : contacts) {
+            JsonObject contact = c.asJsonObject();
+            String id = contact.getString("externalId");
+            String problem = invalid(contact);
+            Optional<JsonObject> existing = store.get(KIND, id);
+            String code;
+            String message;
+            if (problem != null) {
+                code = "PROPERTY_INVALID";
+                message = problem;
+            } else if (existing.isPresent() && !update) {
+                code = "CONTACT_ALREADY_EXISTS";
+                message = "Contact already exists";
+            } else {
+                JsonObject stored = store.update(KIND, id, current -> merge(current, contact, purge));
+                boolean optedOut = stored.getBoolean("optedOut", false);
+                code = optedOut ? "CONTACT_OPTOUT" : "OK";
+                message = optedOut ? "Contact is opted out" : "";
+            }
+            results.add(Json.createObjectBuilder().add("externalId", id).add("code", code).add("message", message));
+        }
+        return Response.ok(results.build()).build();
+    }
+
+    @PUT
+    @Path("integrationservice/contact/anonymize/{externalId}")
+    public Response anonymize(@PathParam("externalId") String externalId,
+                              @Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
+        admit(request, uri, headers, true);
+        if (store.get(KIND, externalId).isEmpty()) {
+            return notFound();
+        }
+        store.update(KIND, externalId, current -> {
+            JsonObjectBuilder next = Json.createObjectBuilder(current);
+            next.add("properties", Json.createObjectBuilder().add("permissions", allPermissionsOff()));
+            next.add("anonymized", true);
+            next.add("lastChanged", System.currentTimeMillis());
+            return next.build();
+        });
+        return Response.noContent().build();
+    }
+
+    /** Counts, meets injected faults, checks the OAuth signature: in that order, as a real server would see them. */
+    private void admit(Request request, UriInfo uri, HttpHeaders headers, boolean write) {
+        if (!mode.spotler()) {
+            throw new WebApplicationException(Response.status(404).build());
+        }
+        requests.incrementAndGet();
+        Faults.Fault fault = faults.meet(request.getMethod(), uri.getPath());
+        if (fault != null) {
+            Response.ResponseBuilder response = Response.status(fault.status()).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(SpotlerAccount.error("BACKEND_EXCEPTION", "sandbox fault injected: " + fault.status()));
+            if (fault.retryAfter() != null) {
+                response.header("Retry-After", fault.retryAfter());
+            }
+            throw new WebApplicationException(response.build());
+        }
+        verify(request.getMethod(), uri, headers.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (write) {
+            writes.incrementAndGet();
+        }
+    }
+
+    private void verify(String method, UriInfo uri, String authorization) {
+        Map<String, String> oauth = OAuth1Signer.parseAuthorization(authorization);
+        String key = consumerKey.filter(s -> !s.isBlank()).orElse(SandboxMode.SPOTLER_KEY);
+        String secret = consumerSecret.filter(s -> !s.isBlank()).orElse(SandboxMode.SPOTLER_SECRET);
+        String problem = null;
+        if (oauth.isEmpty()) {
+            problem = "Authorization header with OAuth parameters missing";
+        } else if (!"HMAC-SHA1".equals(oauth.get("oauth_signature_method"))) {
+            problem = "oauth_signature_method must be HMAC-SHA1";
+        } else if (!key.equals(oauth.get("oauth_consumer_key"))) {
+            problem = "unknown oauth_consumer_key";
+        } else if (oauth.get("oauth_nonce") == null || oauth.get("oauth_timestamp") == null || oauth.get("oauth_signature") == null) {
+            problem = "oauth_nonce, oauth_timestamp and oauth_signature are required";
+        } else {
+            long timestamp;
+            try {
+                timestamp = Long.parseLong(oauth.get("oauth_timestamp"));
+            } catch (NumberFormatException e) {
+                timestamp = 0;
+            }
+            if (Math.abs(System.currentTimeMillis() / 1000 - timestamp) > CLOCK_SKEW_SECONDS) {
+                problem = "oauth_timestamp too far from the server clock";
+            } else {
+                List<Map.Entry<String, String>> params = new ArrayList<>(OAuth1Signer.queryParameters(uri.getRequestUri()));
+                oauth.forEach((k, v) -> {
+                    if (!"oauth_signature".equals(k) && !"realm".equals(k)) {
+                        params.add(Map.entry(k, v));
+                    }
+                });
+                String expected = OAuth1Signer.sign(OAuth1Signer.baseString(method, uri.getRequestUri(), params), secret, "");
+                if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                        oauth.get("oauth_signature").getBytes(StandardCharsets.UTF_8))) {
+                    problem = "invalid signature";
+                } else if (!nonces.add(oauth.get("oauth_nonce") + "|" + timestamp)) {
+                    problem = "oauth_nonce already used";
+                }
+            }
+        }
+        if (problem != null) {
+            refusedSignatures.incrementAndGet();
+            throw new WebApplicationException(Response.status(401).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(SpotlerAccount.error("NOT_AUTHORIZED", problem)).build());
+        }
+    }
+
+    /** The stored contact merged with a request's contact: purge replaces all properties, otherwise only those sent. */
+    private static JsonObject merge(JsonObject current, JsonObject contact, boolean purge) {
+        long now = System.currentTimeMillis();
+        Map<String, JsonValue> properties = new LinkedHashMap<>();
+        Map<Long, Boolean> permissions = new LinkedHashMap<>();
+        if (current != null && !purge) {
+            current.getJsonObject("properties").forEach((k, v) -> {
+                if ("permissions".equals(k)) {
+                    readBits(v.asJsonArray(), permissions);
+                } else {
+                    properties.put(k, v);
+                }
+            });
+        }
+        JsonObject given = contact.getJsonObject("properties");
+        if (given != null) {
+            given.forEach((k, v) -> {
+                if ("permissions".equals(k)) {
+                    readBits(v.asJsonArray(), permissions);
+                } else if (v.getValueType() == JsonValue.ValueType.NULL
+                        || (v instanceof JsonString s && s.getString().isEmpty())) {
+                    properties.remove(k);
+                } else {
+                    properties.put(k, v);
+                }
+            });
+        }
+        JsonObjectBuilder props = Json.createObjectBuilder();
+        properties.forEach(props::add);
+        JsonArrayBuilder bits = Json.createArrayBuilder();
+        permissions.forEach((bit, on) -> bits.add(Json.createObjectBuilder().add("bit", bit).add("enabled", on)));
+        props.add("permissions", bits);
+        JsonObjectBuilder next = Json.createObjectBuilder()
+                .add("externalId", contact.getString("externalId", current == null ? "" : current.getString("externalId")))
+                .add("encryptedId", current == null ? UUID.randomUUID().toString().replace("-", "") : current.getString("encryptedId"))
+                .add("created", current == null ? now : current.getJsonNumber("created").longValue())
+                .add("lastChanged", now)
+                .add("testGroup", contact.getBoolean("testGroup", current != null && current.getBoolean("testGroup", false)))
+                .add("optedOut", current != null && current.getBoolean("optedOut", false))
+                .add("properties", props);
+        return next.build();
+    }
+
+    private static void readBits(JsonArray array, Map<Long, Boolean> into) {
+        array.forEach(p -> into.put(p.asJsonObject().getJsonNumber("bit").longValue(), p.asJsonObject().getBoolean("enabled", false)));
+    }
+
+    /** The reason the contact's properties are not acceptable to the account, or null. */
+    static String invalid(JsonObject contact) {
+        JsonObject properties = contact.getJsonObject("properties");
+        if (properties == null) {
+            return null;
+        }
+        for (Map.Entry<String, JsonValue> e : properties.entrySet()) {
+            String type = SpotlerAccount.TYPES.get(e.getKey());
+            JsonValue v = e.getValue();
+            if (type == null) {
+                return "Property is invalid: " + e.getKey();
+            }
+            if (v.getValueType() == JsonValue.ValueType.NULL) {
+                continue;
+            }
+            switch (type) {
+                case "set" -> {
+                    if (v.getValueType() != JsonValue.ValueType.ARRAY) {
+                        return "Property is invalid: " + e.getKey();
+                    }
+                    for (JsonValue item : v.asJsonArray()) {
+                        if (item.getValueType() != JsonValue.ValueType.OBJECT || !(item.asJsonObject().get("bit") instanceof JsonNumber bit)
+                                || ("permissions".equals(e.getKey()) && !SpotlerAccount.PERMISSIONS.containsKey(bit.longValue()))) {
+                            return "Property is invalid: " + e.getKey();
+                        }
+                    }
+                }
+                case "email" -> {
+                    if (!(v instanceof JsonString s) || (!s.getString().isEmpty() && !EMAIL.matcher(s.getString()).matches())) {
+                        return "Email is invalid";
+                    }
+                }
+                case "gender" -> {
+                    if (!(v instanceof JsonString s) || !Set.of("M", "F", "").contains(s.getString())) {
+                        return "Property is invalid: gender";
+                    }
+                }
+                case "birthdate", "date" -> {
+                    if (!(v instanceof JsonString s)) {
+                        return "Property is invalid: " + e.getKey();
+                    }
+                    try {
+                        if (!s.getString().isEmpty()) {
+                            LocalDate.parse(s.getString());
+                        }
+                    } catch (RuntimeException ex) {
+                        return "Property is invalid: " + e.getKey();
+                    }
+                }
+                default -> {
+                    if (v.getValueType() == JsonValue.ValueType.OBJECT || v.getValueType() == JsonValue.ValueType.ARRAY) {
+                        return "Property is invalid: " + e.getKey();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A stored contact as GET /contact/{id} shows it: only properties with data, permissions with descriptions. */
+    static JsonObject view(JsonObject stored) {
+        JsonObjectBuilder props = Json.createObjectBuilder();
+        JsonObject properties = stored.getJsonObject("properties");
+        properties.forEach((k, v) -> {
+            if ("permissions".equals(k)) {
+                JsonArrayBuilder bits = Json.createArrayBuilder();
+                Set<Long> seen = new LinkedHashSet<>();
+                v.asJsonArray().forEach(p -> {
+                    long bit = p.asJsonObject().getJsonNumber("bit").longValue();
+                    seen.add(bit);
+                    bits.add(Json.createObjectBuilder().add("bit", bit)
+                            .add("description", SpotlerAccount.PERMISSIONS.getOrDefault(bit, ""))
+                            .add("enabled", p.asJsonObject().getBoolean("enabled", false)));
+                });
+                props.add("permissions", bits);
+            } else {
+                props.add(k, v);
+            }
+        });
+        boolean email = properties.get("email") instanceof JsonString s && !s.getString().isEmpty()
+                && !stored.getBoolean("optedOut", false);
+        boolean sms = properties.get("mobileNumber") instanceof JsonString m && !m.getString().isEmpty();
+        return Json.createObjectBuilder()
+                .add("externalId", stored.getString("externalId"))
+                .add("encryptedId", stored.getString("encryptedId"))
+                .add("created", stored.getJsonNumber("created"))
+                .add("lastChanged", stored.getJsonNumber("lastChanged"))
+                .add("testGroup", stored.getBoolean("testGroup", false))
+                .add("temporary", false)
+                .add("properties", props)
+                .add("channels", Json.createArrayBuilder()
+                        .add(Json.createObjectBuilder().add("name", "EMAIL").add("value", email))
+                        .add(Json.createObjectBuilder().add("name", "SMS").add("value", sms)))
+                .build();
+    }
+
+    private static JsonArray allPermissionsOff() {
+        JsonArrayBuilder bits = Json.createArrayBuilder();
+        SpotlerAccount.PERMISSIONS.keySet().forEach(bit -> bits.add(Json.createObjectBuilder().add("bit", bit).add("enabled", false)));
+        return bits.build();
+    }
+
+    private static JsonObject contactOf(JsonObject contactRequest) {
+        JsonValue contact = contactRequest.get("contact");
+        if (contact == null || contact.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw bad("INVALID_PARAMS", "contact is required");
+        }
+        return contact.asJsonObject();
+    }
+
+    private static JsonObject object(String body) {
+        try (JsonReader reader = Json.createReader(new StringReader(body == null ? "" : body))) {
+            return reader.readObject();
+        } catch (RuntimeException e) {
+            throw bad("INVALID_PARAMS", "Request body is not a JSON object");
+        }
+    }
+
+    private static WebApplicationException bad(String type, String message) {
+        return new WebApplicationException(Response.status(400).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(SpotlerAccount.error(type, message)).build());
+    }
+
+    private static Response notFound() {
+        return Response.status(404).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(SpotlerAccount.error("CONTACT_NOT_FOUND", "Given contact not found")).build();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.spotbridge.spotler;
+
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** The Spotler Mail+ REST API (paths relative to the base URL ending in /integrationservice). Answers are checked by the gateway. */
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public interface SpotlerClient {
+
+    @GET
+    @Path("contact/properties/list")
+    Response properties();
+
+    @GET
+    @Path("contact/{externalId}")
+    Response contact(@PathParam("externalId") String externalId);
+
+    @POST
+    @Path("contact")
+    Response upsert(JsonObject contactRequest);
+
+    @PUT
+    @Path("contact/{externalId}")
+    Response update(@PathParam("externalId") String externalId, JsonObject contactRequest);
+
+    @POST
+    @Path("contact/list")
+    Response upsertAll(JsonObject addContactsRequest);
+}

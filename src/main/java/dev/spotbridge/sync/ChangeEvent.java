@@ -1,0 +1,98 @@
+package dev.spotbridge.sync;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+
+import java.io.StringReader;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One D365 change as it travels on the sync queue: small JSON text, no Java serialisation.
+ *
+ * @param key        idempotency key: the same webhook delivered twice has the same key
+ * @param operation  what to do with the Spotler contact
+ * @param version    modifiedon of the data, else the operation's time; an older event never overwrites a newer one
+ * @param state      statecode when known (0 active, other inactive)
+ * @param attributes normalised D365 columns
+ * @param complete   true when attributes hold the whole record (Create Target or a registered post image)
+ */
+public record ChangeEvent(
+        String key,
+        String entity,
+        String recordId,
+        String message,
+        Operation operation,
+        Instant version,
+        Integer state,
+        Map<String, JsonValue> attributes,
+        boolean complete,
+        String correlationId,
+        String operationId) {
+
+    /** What an event asks of Spotler. */
+    public enum Operation {
+        /** create or update the contact from the record's data (a statecode other than 0 blanks it) */
+        UPSERT,
+        /** the record changed state without data (SetState): 0 restores, anything else blanks */
+        SET_STATE,
+        /** the record is gone: blank the contact and never bring it back */
+        DELETE
+    }
+
+    /** The message group: every event of one record is consumed in order. */
+    public String group() {
+        return entity + ":" + recordId;
+    }
+
+    public String toJson() {
+        JsonObjectBuilder attrs = Json.createObjectBuilder();
+        attributes.forEach(attrs::add);
+        JsonObjectBuilder json = Json.createObjectBuilder()
+                .add("key", key)
+                .add("entity", entity)
+                .add("recordId", recordId)
+                .add("message", message)
+                .add("operation", operation.name())
+                .add("complete", complete)
+                .add("attributes", attrs);
+        if (version != null) {
+            json.add("version", version.toString());
+        }
+        if (state != null) {
+            json.add("state", state);
+        }
+        if (correlationId != null) {
+            json.add("correlationId", correlationId);
+        }
+        if (operationId != null) {
+            json.add("operationId", operationId);
+        }
+        return json.build().toString();
+    }
+
+    public static ChangeEvent fromJson(String text) {
+        JsonObject json;
+        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            json = reader.readObject();
+        }
+        Map<String, JsonValue> attributes = new LinkedHashMap<>();
+        json.getJsonObject("attributes").forEach(attributes::put);
+        return new ChangeEvent(
+                json.getString("key"),
+                json.getString("entity"),
+                json.getString("recordId"),
+                json.getString("message"),
+                Operation.valueOf(json.getString("operation")),
+                json.containsKey("version") ? Instant.parse(json.getString("version")) : null,
+                json.containsKey("state") ? json.getInt("state") : null,
+                attributes,
+                json.getBoolean("complete"),
+                json.getString("correlationId", null),
+                json.getString("operationId", null));
+    }
+}

@@ -1,0 +1,81 @@
+package dev.spotbridge.sync;
+
+import jakarta.annotation.Resource;
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.MessageDriven;
+import jakarta.inject.Inject;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
+import jakarta.jms.Queue;
+import jakarta.jms.TextMessage;
+
+/**
+ * Consumes the sync queue. Delegates to {@link ContactSync}; on any exception it records the failed attempt and
+ * rethrows, so the transaction rolls back and the broker redelivers with back-off, then dead-letters.
+ * A change Spotler refused for good goes straight to the dead-letter queue, in the same transaction.
+ */
+@MessageDriven(activationConfig = {
+        @ActivationConfigProperty(propertyName = "destinationLookup", propertyValue = SyncQueue.QUEUE),
+        @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue"),
+        @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "8")
+})
+public class SyncConsumer implements MessageListener {
+
+    public static final String DEAD_LETTER_QUEUE = "java:/jms/queue/spotbridge-dlq";
+
+    @Inject
+    ContactSync sync;
+
+    @Inject
+    SyncFailures failures;
+
+    @Inject
+    JMSContext context;
+
+    @Resource(lookup = DEAD_LETTER_QUEUE)
+    Queue deadLetters;
+
+    @Override
+    public void onMessage(Message message) {
+        ChangeEvent event;
+        int delivery;
+        try {
+            event = ChangeEvent.fromJson(((TextMessage) message).getText());
+            delivery = message.getIntProperty("JMSXDeliveryCount");
+        } catch (JMSException | RuntimeException e) {
+            throw new IllegalStateException("unreadable sync message " + describe(message) + ": " + e, e);
+        }
+        try {
+            if (sync.apply(event) == ContactSync.Result.REJECTED) {
+                deadLetter(message, event);
+            }
+        } catch (RuntimeException e) {
+            failures.attemptFailed(event, delivery, e);
+            throw e;
+        }
+    }
+
+    private void deadLetter(Message original, ChangeEvent event) {
+        try {
+            TextMessage copy = context.createTextMessage(((TextMessage) original).getText());
+            copy.setStringProperty("entity", event.entity());
+            copy.setStringProperty("recordId", event.recordId());
+            copy.setStringProperty("eventKey", event.key());
+            copy.setStringProperty("JMSXGroupID", event.group());
+            copy.setStringProperty("spotbridgeReason", "rejected by Spotler");
+            context.createProducer().send(deadLetters, copy);
+        } catch (JMSException e) {
+            throw new IllegalStateException("could not dead-letter a rejected change of " + event.group(), e);
+        }
+    }
+
+    private static String describe(Message message) {
+        try {
+            return message.getJMSMessageID();
+        } catch (JMSException e) {
+            return "(no id)";
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.spotbridge.sync;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/** One attempt on a record: what was asked, what happened, what changed. */
+@Entity
+@Table(name = "sync_history")
+public class SyncHistoryEntry {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Column(name = "record_key")
+    private String recordKey;
+
+    @Column(name = "happened_at")
+    private Instant at;
+
+    private String operation;
+
+    private String outcome;
+
+    private String detail;
+
+    @Column(name = "event_key")
+    private String eventKey;
+
+    protected SyncHistoryEntry() {
+    }
+
+    public SyncHistoryEntry(String recordKey, String operation, String outcome, String detail, String eventKey) {
+        this.recordKey = recordKey;
+        this.at = Instant.now();
+        this.operation = operation;
+        this.outcome = outcome;
+        this.detail = detail == null ? null : detail.length() > 4000 ? detail.substring(0, 4000) : detail;
+        this.eventKey = eventKey;
+    }
+
+    public Instant at() {
+        return at;
+    }
+
+    public String operation() {
+        return operation;
+    }
+
+    public String outcome() {
+        return outcome;
+    }
+
+    public String detail() {
+        return detail;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.spotbridge.sync;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.Queue;
+import jakarta.jms.TextMessage;
+
+/**
+ * Puts change events on the sync queue: persistent (send returns once the broker has it on disk), grouped by record
+ * so one record's events are consumed one after another, in order.
+ */
+@ApplicationScoped
+public class SyncQueue {
+
+    public static final String QUEUE = "java:/jms/queue/spotbridge-sync";
+
+    @Inject
+    JMSContext context;
+
+    @Resource(lookup = QUEUE)
+    Queue queue;
+
+    public void send(ChangeEvent event) {
+        try {
+            TextMessage message = context.createTextMessage(event.toJson());
+            message.setStringProperty("JMSXGroupID", event.group());
+            message.setStringProperty("entity", event.entity());
+            message.setStringProperty("recordId", event.recordId());
+            message.setStringProperty("eventKey", event.key());
+            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).send(queue, message);
+        } catch (JMSException e) {
+            throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.spotbridge.sync;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import java.io.StringReader;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What Spotbridge knows of one D365 record and its Spotler contact. */
+@Entity
+@Table(name = "sync_record")
+public class SyncRecord {
+
+    @Id
+    @Column(name = "record_key")
+    private String key;
+
+    private String entity;
+
+    @Column(name = "record_id")
+    private String recordId;
+
+    @Enumerated(EnumType.STRING)
+    private SyncStatus status;
+
+    @Column(name = "last_synced_at")
+    private Instant lastSyncedAt;
+
+    @Column(name = "last_error")
+    private String lastError;
+
+    /** modifiedon (or operation time) of the newest change applied; older events are ignored. */
+    @Column(name = "applied_version")
+    private Instant appliedVersion;
+
+    /** The mapped properties Spotler holds from our last write, as JSON: the no-op check compares against it. */
+    @Column(name = "written_properties")
+    private String writtenProperties;
+
+    @Column(name = "in_spotler")
+    private boolean inSpotler;
+
+    private boolean blanked;
+
+    /** Tombstone: deleted in D365, never brought back. */
+    private boolean deleted;
+
+    /** Permission bits as they were before blanking, restored on reactivation (JSON object bit → enabled). */
+    @Column(name = "saved_permissions")
+    private String savedPermissions;
+
+    @Column(name = "updated_at")
+    private Instant updatedAt;
+
+    @Version
+    @Column(name = "row_version")
+    private long rowVersion;
+
+    protected SyncRecord() {
+    }
+
+    public SyncRecord(String entity, String recordId) {
+        this.key = key(entity, recordId);
+        this.entity = entity;
+        this.recordId = recordId;
+        this.status = SyncStatus.Processing;
+        this.updatedAt = Instant.now();
+    }
+
+    public static String key(String entity, String recordId) {
+        return entity + ":" + recordId;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String entity() {
+        return entity;
+    }
+
+    public String recordId() {
+        return recordId;
+    }
+
+    public SyncStatus status() {
+        return status;
+    }
+
+    public Instant lastSyncedAt() {
+        return lastSyncedAt;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public Instant appliedVersion() {
+        return appliedVersion;
+    }
+
+    public boolean inSpotler() {
+        return inSpotler;
+    }
+
+    public boolean blanked() {
+        return blanked;
+    }
+
+    public boolean deleted() {
+        return deleted;
+    }
+
+    void succeeded() {
+        status = SyncStatus.Succeeded;
+        lastSyncedAt = Instant.now();
+        lastError = null;
+        updatedAt = lastSyncedAt;
+    }
+
+    void failed(String error, boolean final_) {
+        status = final_ ? SyncStatus.Failed : SyncStatus.Processing;
+        lastError = error == null ? null : error.length() > 2000 ? error.substring(0, 2000) : error;
+        updatedAt = Instant.now();
+    }
+
+    void applied(Instant version) {
+        if (version != null && (appliedVersion == null || version.isAfter(appliedVersion))) {
+            appliedVersion = version;
+        }
+    }
+
+    void written(Map<String, JsonValue> properties) {
+        JsonObjectBuilder json = Json.createObjectBuilder();
+        properties.forEach((k, v) -> {
+            if (v.getValueType() != JsonValue.ValueType.NULL) {
+                json.add(k, v);
+            }
+        });
+        writtenProperties = json.build().toString();
+        inSpotler = true;
+    }
+
+    Map<String, JsonValue> writtenProperties() {
+        return readObject(writtenProperties);
+    }
+
+    void blanked(Map<Long, Boolean> permissionsBefore) {
+        if (!blanked && permissionsBefore != null) {
+            JsonObjectBuilder json = Json.createObjectBuilder();
+            permissionsBefore.forEach((bit, on) -> json.add(String.valueOf(bit), on));
+            savedPermissions = json.build().toString();
+        }
+        blanked = true;
+        writtenProperties = "{}";
+    }
+
+    void restored() {
+        blanked = false;
+    }
+
+    void tombstone() {
+        deleted = true;
+    }
+
+    Map<Long, Boolean> savedPermissions() {
+        Map<Long, Boolean> bits = new LinkedHashMap<>();
+        readObject(savedPermissions).forEach((bit, on) -> bits.put(Long.parseLong(bit), on == JsonValue.TRUE));
+        return bits;
+    }
+
+    private static Map<String, JsonValue> readObject(String text) {
+        Map<String, JsonValue> map = new LinkedHashMap<>();
+        if (text == null || text.isBlank()) {
+            return map;
+        }
+        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            JsonObject object = reader.readObject();
+            map.putAll(object);
+        }
+        return map;
+    }
+}
