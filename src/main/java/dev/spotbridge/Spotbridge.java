@@ -4,6 +4,7 @@ import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 
 import dev.spotbridge.admin.AdminAuthFilter;
+import dev.spotbridge.admin.DeadLettersResource;
 import dev.spotbridge.admin.RecordsResource;
 import dev.spotbridge.ingest.WebhooksResource;
 import dev.spotbridge.ingest.BrokerUnavailable;
@@ -17,7 +18,7 @@ public class Spotbridge extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(WebhooksResource.class, RecordsResource.class, AdminAuthFilter.class, WebApplicationExceptions.class,
+        return Set.of(WebhooksResource.class, RecordsResource.class, DeadLettersResource.class, AdminAuthFilter.class, WebApplicationExceptions.class,
                 BrokerUnavailable.class);
     }
 }

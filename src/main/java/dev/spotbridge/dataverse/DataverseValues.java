@@ -127,7 +127,11 @@ public final class DataverseValues {
                 return entities.build();
             }
             default -> {
-                if (object.containsKey("LogicalName") && object.containsKey("Id") && !object.containsKey("Attributes")) {
+                // images carry their entities without __type (the member is statically typed)
+                if (object.get("Attributes") instanceof jakarta.json.JsonArray) {
+                    return entityAttributes(object);
+                }
+                if (object.containsKey("LogicalName") && object.containsKey("Id")) {
                     return reference(object);
                 }
                 return object;

@@ -1,0 +1,281 @@
+package dev.spotbridge.it;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+import static dev.spotbridge.it.Service.await;
+import static dev.spotbridge.it.Service.awaitHistory;
+import static dev.spotbridge.it.Service.spotlerContact;
+import static dev.spotbridge.it.Service.spotlerProperties;
+import static dev.spotbridge.it.Service.spotlerWrites;
+import static dev.spotbridge.it.Service.webhook;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A D365 change reaches the Spotler sandbox: what it holds afterwards, and how many writes it took. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ContactSyncIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.application();
+    }
+
+    private static Map<String, Object> anna() {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("firstname", "Anna");
+        a.put("middlename", "Maria");
+        a.put("lastname", "Kowalski");
+        a.put("emailaddress1", "anna.kowalski@example.com");
+        a.put("telephone1", "+49 30 1234567");
+        a.put("mobilephone", "+49 170 1234567");
+        a.put("address1_line1", "Hauptstrasse 12");
+        a.put("address1_postalcode", "10115");
+        a.put("address1_city", "Berlin");
+        a.put("address1_country", "Germany");
+        a.put("gendercode", Contexts.option(2));
+        a.put("birthdate", Instant.parse("1988-04-23T00:00:00Z"));
+        a.put("jobtitle", "Head of Marketing");
+        a.put("statecode", Contexts.option(0));
+        return a;
+    }
+
+    private static String created(Instant at) {
+        String id = UUID.randomUUID().toString();
+        assertEquals(202, webhook(Contexts.create("contact", id, anna(), at)).status());
+        await(() -> spotlerContact(id).orElse(null), c -> true, "contact " + id + " in Spotler");
+        awaitHistory("contact", id, 1);
+        return id;
+    }
+
+    private static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
+        Map<String, Object> copy = new LinkedHashMap<>(base);
+        copy.put(key, value);
+        return copy;
+    }
+
+    @Test
+    void createPutsTheMappedContactIntoSpotler() {
+        long refused = Service.refusedSignatures();
+        String id = created(Instant.now());
+        JsonObject contact = spotlerContact(id).orElseThrow();
+        JsonObject p = contact.getJsonObject("properties");
+        assertEquals(id, contact.getString("externalId"));
+        assertEquals("Anna", p.getString("firstName"));
+        assertEquals("Maria", p.getString("infix"));
+        assertEquals("Kowalski", p.getString("lastName"));
+        assertEquals("anna.kowalski@example.com", p.getString("email"));
+        assertEquals("+49 30 1234567", p.getString("phoneNumber"));
+        assertEquals("+49 170 1234567", p.getString("mobileNumber"));
+        assertEquals("Hauptstrasse 12", p.getString("street"));
+        assertEquals("10115", p.getString("postalCode"));
+        assertEquals("Berlin", p.getString("city"));
+        assertEquals("Germany", p.getString("country"));
+        assertEquals("F", p.getString("gender"));
+        assertEquals("1988-04-23", p.getString("birthday"));
+        assertFalse(p.containsKey("jobtitle") || p.containsKey("jobTitle"));
+        assertEquals(refused, Service.refusedSignatures(), "every request was signed correctly");
+        JsonObject record = Service.record("contact", id).orElseThrow();
+        assertEquals("Succeeded", record.getString("status"));
+        assertFalse(record.isNull("lastSyncedAt"));
+    }
+
+    @Test
+    void leadAndAccountToo() {
+        String lead = UUID.randomUUID().toString();
+        Map<String, Object> l = with(anna(), "companyname", "Berg Logistik GmbH");
+        assertEquals(202, webhook(Contexts.create("lead", lead, l, Instant.now())).status());
+        String account = UUID.randomUUID().toString();
+        assertEquals(202, webhook(Contexts.create("account", account,
+                Map.of("name", "Berg Logistik GmbH", "emailaddress1", "info@berg.example", "address1_city", "Hamburg"), Instant.now())).status());
+        JsonObject leadContact = await(() -> spotlerContact(lead).orElse(null), c -> true, "lead in Spotler");
+        assertEquals("Berg Logistik GmbH", leadContact.getJsonObject("properties").getString("organisation"));
+        JsonObject accountContact = await(() -> spotlerContact(account).orElse(null), c -> true, "account in Spotler");
+        assertEquals("Berg Logistik GmbH", accountContact.getJsonObject("properties").getString("organisation"));
+        assertEquals("Hamburg", accountContact.getJsonObject("properties").getString("city"));
+    }
+
+    @Test
+    void updateChangesTheContactAndANoOpUpdateWritesNothing() {
+        Instant t0 = Instant.now().minusSeconds(60);
+        String id = created(t0);
+        Map<String, Object> changed = with(anna(), "lastname", "Nowak");
+        assertEquals(202, webhook(Contexts.update("contact", id, Map.of("lastname", "Nowak"), changed, t0.plusSeconds(1),
+                UUID.randomUUID().toString())).status());
+        await(() -> spotlerProperties(id).getString("lastName"), "Nowak"::equals, "lastName Nowak");
+
+        awaitHistory("contact", id, 2);
+        long writes = spotlerWrites();
+        // a second Update with the same mapped values (here only jobtitle, which is not mapped, changed)
+        assertEquals(202, webhook(Contexts.update("contact", id, Map.of("jobtitle", "CEO"), with(changed, "jobtitle", "CEO"),
+                t0.plusSeconds(2), UUID.randomUUID().toString())).status());
+        JsonObject record = awaitHistory("contact", id, 3);
+        assertEquals("NoChange", last(record).getString("outcome"), record.toString());
+        assertEquals(writes, spotlerWrites(), "a no-op update makes zero Spotler writes");
+    }
+
+    @Test
+    void updateWithoutImageReadsTheRecordFromDataverse() {
+        Instant t0 = Instant.now().minusSeconds(60);
+        String id = created(t0);
+        Service.dataverseUpsert("contacts", id, Json.createObjectBuilder().add("firstname", "Anna").add("lastname", "Fromdataverse")
+                .add("emailaddress1", "anna.kowalski@example.com").add("address1_city", "Potsdam").add("statecode", 0).build());
+        assertEquals(202, webhook(Contexts.update("contact", id, Map.of("lastname", "Fromdataverse"), null, Instant.now(),
+                UUID.randomUUID().toString())).status());
+        await(() -> spotlerProperties(id).getString("city", ""), "Potsdam"::equals, "city read from Dataverse");
+        assertEquals("Fromdataverse", spotlerProperties(id).getString("lastName"));
+    }
+
+    @Test
+    void redeliveredWebhookHasOneEffect() {
+        Instant t0 = Instant.now().minusSeconds(60);
+        String id = created(t0);
+        long writes = spotlerWrites();
+        String update = Contexts.update("contact", id, Map.of("firstname", "Annabel"), with(anna(), "firstname", "Annabel"),
+                t0.plusSeconds(5), UUID.randomUUID().toString());
+        assertEquals(202, webhook(update).status());
+        assertEquals(202, webhook(update).status());
+        JsonObject record = awaitHistory("contact", id, 3);
+        assertEquals("Annabel", spotlerProperties(id).getString("firstName"));
+        assertEquals(writes + 1, spotlerWrites(), "the same delivery twice, one write");
+        assertTrue(record.getJsonArray("history").toString().contains("duplicate delivery"), record.toString());
+    }
+
+    @Test
+    void olderChangeNeverOverwritesNewer() {
+        Instant t0 = Instant.now().minusSeconds(60);
+        String id = created(t0);
+        webhook(Contexts.update("contact", id, Map.of("lastname", "Newer"), with(anna(), "lastname", "Newer"), t0.plusSeconds(20),
+                UUID.randomUUID().toString()));
+        awaitHistory("contact", id, 2);
+        webhook(Contexts.update("contact", id, Map.of("lastname", "Older"), with(anna(), "lastname", "Older"), t0.plusSeconds(10),
+                UUID.randomUUID().toString()));
+        JsonObject record = awaitHistory("contact", id, 3);
+        assertEquals("Skipped", last(record).getString("outcome"));
+        assertEquals("Newer", spotlerProperties(id).getString("lastName"));
+    }
+
+    @Test
+    void twentyInterleavedUpdatesEndInTheNewestState() {
+        Instant t0 = Instant.now().minusSeconds(600);
+        String a = created(t0);
+        String b = created(t0);
+        List<String> bodies = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            for (String id : List.of(a, b)) {
+                Map<String, Object> image = with(with(anna(), "lastname", "V" + i + id.substring(0, 4)), "address1_city", "City" + i);
+                bodies.add(Contexts.update("contact", id, Map.of("lastname", "V" + i + id.substring(0, 4)), image,
+                        t0.plusSeconds(i), UUID.randomUUID().toString()));
+            }
+        }
+        Collections.shuffle(bodies, new Random(42));
+        bodies.forEach(body -> assertEquals(202, webhook(body).status()));
+        awaitHistory("contact", a, 21);
+        awaitHistory("contact", b, 21);
+        assertEquals("V20" + a.substring(0, 4), spotlerProperties(a).getString("lastName"));
+        assertEquals("City20", spotlerProperties(a).getString("city"));
+        assertEquals("V20" + b.substring(0, 4), spotlerProperties(b).getString("lastName"));
+        assertEquals("City20", spotlerProperties(b).getString("city"));
+    }
+
+    @Test
+    void deleteBlanksTheContactAndNothingBringsItBack() {
+        Instant t0 = Instant.now().minusSeconds(60);
+        String id = created(t0);
+        assertEquals(202, webhook(Contexts.delete("contact", id)).status());
+        awaitHistory("contact", id, 2);
+        assertBlank(id);
+        // a late Update (delivered out of order) must not resurrect it
+        webhook(Contexts.update("contact", id, Map.of("lastname", "Ghost"), with(anna(), "lastname", "Ghost"), Instant.now().plusSeconds(5),
+                UUID.randomUUID().toString()));
+        JsonObject record = awaitHistory("contact", id, 3);
+        assertEquals("Skipped", last(record).getString("outcome"));
+        assertBlank(id);
+    }
+
+    @Test
+    void deactivateBlanksAndReactivateRestoresDataAndPermissions() {
+        Instant t0 = Instant.now().minusSeconds(60);
+        String id = created(t0);
+        // the contact subscribed to the newsletter (bit 1) and events (bit 4) in Spotler
+        Service.Answer put = Service.spotler("PUT", "/contact/" + id, "{\"purge\":false,\"contact\":{\"externalId\":\"" + id
+                + "\",\"properties\":{\"permissions\":[{\"bit\":1,\"enabled\":true},{\"bit\":4,\"enabled\":true}]}}}");
+        assertEquals(204, put.status(), put.body());
+        Service.dataverseUpsert("contacts", id, Json.createObjectBuilder().add("firstname", "Anna").add("lastname", "Kowalski")
+                .add("emailaddress1", "anna.kowalski@example.com").add("address1_city", "Berlin").add("gendercode", 2)
+                .add("birthdate", "1988-04-23").add("statecode", 0).build());
+
+        // deactivation arrives as an Update of statecode (what the UI and the Web API send)
+        webhook(Contexts.update("contact", id, Map.of("statecode", Contexts.option(1), "statuscode", Contexts.option(2)),
+                with(anna(), "statecode", Contexts.option(1)), t0.plusSeconds(10), UUID.randomUUID().toString()));
+        awaitHistory("contact", id, 2);
+        assertBlank(id);
+
+        // reactivation by the legacy SetStateDynamicEntity message: data read from Dataverse, permissions restored
+        assertEquals(202, webhook(Contexts.setState("contact", id, 0)).status());
+        awaitHistory("contact", id, 3);
+        JsonObject p = spotlerProperties(id);
+        assertEquals("Anna", p.getString("firstName"));
+        assertEquals("anna.kowalski@example.com", p.getString("email"));
+        assertEquals("Berlin", p.getString("city"));
+        assertEquals("1988-04-23", p.getString("birthday"));
+        assertEquals(Map.of(1L, true, 4L, true), enabledBits(p.getJsonArray("permissions")));
+        assertEquals("Succeeded", Service.record("contact", id).orElseThrow().getString("status"));
+    }
+
+    @Test
+    void setStateDeactivationBlanks() {
+        String id = created(Instant.now().minusSeconds(60));
+        assertEquals(202, webhook(Contexts.setState("contact", id, 1)).status());
+        awaitHistory("contact", id, 2);
+        assertBlank(id);
+    }
+
+    private static void assertBlank(String id) {
+        JsonObject p = spotlerProperties(id);
+        for (String key : p.keySet()) {
+            if (!key.equals("permissions")) {
+                throw new AssertionError("personal data left in the blanked contact: " + p);
+            }
+        }
+        for (JsonValue bit : p.getJsonArray("permissions")) {
+            assertFalse(bit.asJsonObject().getBoolean("enabled"), "permission still on: " + p);
+        }
+        assertEquals(3, p.getJsonArray("permissions").size(), "every permission bit of the account is off: " + p);
+    }
+
+    private static Map<Long, Boolean> enabledBits(JsonArray permissions) {
+        Map<Long, Boolean> on = new LinkedHashMap<>();
+        permissions.forEach(p -> {
+            if (p.asJsonObject().getBoolean("enabled")) {
+                on.put(p.asJsonObject().getJsonNumber("bit").longValue(), true);
+            }
+        });
+        return on;
+    }
+
+    static JsonObject last(JsonObject record) {
+        JsonArray history = record.getJsonArray("history");
+        return history.getJsonObject(history.size() - 1);
+    }
+}
