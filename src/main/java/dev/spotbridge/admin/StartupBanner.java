@@ -35,8 +35,14 @@ public class StartupBanner {
     @ConfigProperty(name = "spotbridge.base-url", defaultValue = "http://127.0.0.1:8080")
     String baseUrl;
 
+    @Inject
+    org.eclipse.microprofile.config.Config config;
+
     @PostConstruct
     void announce() {
+        for (String missing : missingSettings()) {
+            LOG.severe(() -> "configuration incomplete: " + missing + " is not set; calls that need it fail and their records become Failed");
+        }
         StringBuilder text = new StringBuilder("\n==== Spotbridge is up ====\n");
         text.append("  webhook (Dataverse service endpoint): POST ").append(baseUrl).append("/api/d365/webhook\n");
         if (sandbox.only()) {
@@ -54,5 +60,25 @@ public class StartupBanner {
         text.append("  readiness: http://127.0.0.1:9990/health/ready\n");
         text.append("  mapping: ").append(mapping.source());
         LOG.info(text::toString);
+    }
+
+    /** Settings that a real (non-sandbox) Spotler or Dataverse needs but that are not set. */
+    java.util.List<String> missingSettings() {
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        if (!sandbox.spotler()) {
+            for (String key : new String[]{"spotler.consumer.key", "spotler.consumer.secret"}) {
+                if (config.getOptionalValue(key, String.class).filter(v -> !v.isBlank()).isEmpty()) {
+                    missing.add(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'));
+                }
+            }
+        }
+        if (!sandbox.dataverse()) {
+            for (String key : new String[]{"dataverse.token.url", "dataverse.client.id", "dataverse.client.secret", "dataverse.scope"}) {
+                if (config.getOptionalValue(key, String.class).filter(v -> !v.isBlank()).isEmpty()) {
+                    missing.add(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'));
+                }
+            }
+        }
+        return missing;
     }
 }

@@ -53,7 +53,7 @@ public class AccessTokens {
 
     @PostConstruct
     void connect() {
-        String url = sandbox.dataverse() ? sandbox.dataverseTokenUrl() : tokenUrl.orElse("");
+        String url = sandbox.dataverse() ? sandbox.dataverseTokenUrl() : tokenUrl.filter(s -> !s.isBlank()).orElse("http://unset.invalid/");
         client = RestClientBuilder.newBuilder()
                 .baseUri(URI.create(url))
                 .connectTimeout(5, TimeUnit.SECONDS)
@@ -77,6 +77,11 @@ public class AccessTokens {
 
     private void request() {
         boolean sand = sandbox.dataverse();
+        if (!sand && (tokenUrl.filter(s -> !s.isBlank()).isEmpty() || clientId.filter(s -> !s.isBlank()).isEmpty()
+                || clientSecret.filter(s -> !s.isBlank()).isEmpty() || scope.filter(s -> !s.isBlank()).isEmpty())) {
+            throw new DataverseRejectedException(
+                    "Dataverse credentials incomplete: set DATAVERSE_TOKEN_URL, DATAVERSE_CLIENT_ID, DATAVERSE_CLIENT_SECRET and DATAVERSE_SCOPE");
+        }
         Form form = new Form()
                 .param("grant_type", "client_credentials")
                 .param("client_id", clientId.filter(s -> !s.isBlank()).orElse(sand ? SandboxMode.DATAVERSE_CLIENT_ID : ""))

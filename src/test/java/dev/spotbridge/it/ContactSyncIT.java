@@ -147,6 +147,22 @@ class ContactSyncIT {
     }
 
     @Test
+    void payloadStrippedByDataverseIsCompletedFromTheWebApi() throws Exception {
+        String id = "5f1e2d3c-7a93-f011-b4cc-000d3a4f8c21";
+        Service.dataverseUpsert("contacts", id, Json.createObjectBuilder().add("firstname", "Stripped").add("lastname", "Payload")
+                .add("emailaddress1", "stripped@example.com").add("statecode", 0).build());
+        String body = new String(ContactSyncIT.class.getResourceAsStream("/dataverse-samples/12-contact-update-stripped.json").readAllBytes());
+        Service.Answer a = Service.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(Service.BASE + "/api/d365/webhook"))
+                .header("Content-Type", "application/json").header("x-spotbridge-key", Service.KEY)
+                .header("x-ms-dynamics-msg-size-exceeded", "true")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
+        assertEquals(202, a.status(), a.body());
+        await(() -> spotlerContact(id).map(c -> c.getJsonObject("properties").getString("firstName", "")).orElse(""),
+                "Stripped"::equals, "the stripped Update completed from Dataverse");
+        assertEquals("stripped@example.com", spotlerProperties(id).getString("email"));
+    }
+
+    @Test
     void redeliveredWebhookHasOneEffect() {
         Instant t0 = Instant.now().minusSeconds(60);
         String id = created(t0);
