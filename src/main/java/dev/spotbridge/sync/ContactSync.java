@@ -93,7 +93,9 @@ public class ContactSync {
         if (record.deleted()) {
             return new Step(Result.SKIPPED, "the record was deleted in D365; a late or repeated event never brings it back");
         }
-        if (event.operation() != Operation.DELETE && event.version() != null && record.appliedVersion() != null
+        // an event that only triggers a read of the current record is checked against the version it reads instead
+        boolean readsCurrent = event.operation() == Operation.UPSERT && !event.complete();
+        if (event.operation() != Operation.DELETE && !readsCurrent && event.version() != null && record.appliedVersion() != null
                 && event.version().isBefore(record.appliedVersion())) {
             return new Step(Result.SKIPPED, "older (" + event.version() + ") than the change already applied ("
                     + record.appliedVersion() + ")");

@@ -148,10 +148,12 @@ class ContactSyncIT {
 
     @Test
     void payloadStrippedByDataverseIsCompletedFromTheWebApi() throws Exception {
-        String id = "5f1e2d3c-7a93-f011-b4cc-000d3a4f8c21";
+        String id = UUID.randomUUID().toString();
         Service.dataverseUpsert("contacts", id, Json.createObjectBuilder().add("firstname", "Stripped").add("lastname", "Payload")
                 .add("emailaddress1", "stripped@example.com").add("statecode", 0).build());
-        String body = new String(ContactSyncIT.class.getResourceAsStream("/dataverse-samples/12-contact-update-stripped.json").readAllBytes());
+        String body = new String(ContactSyncIT.class.getResourceAsStream("/dataverse-samples/12-contact-update-stripped.json").readAllBytes())
+                .replace("5f1e2d3c-7a93-f011-b4cc-000d3a4f8c21", id)
+                .replace("0c1d2e3f-0494-f011-b4cc-000d3a4f8c21", UUID.randomUUID().toString());
         Service.Answer a = Service.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(Service.BASE + "/api/d365/webhook"))
                 .header("Content-Type", "application/json").header("x-spotbridge-key", Service.KEY)
                 .header("x-ms-dynamics-msg-size-exceeded", "true")
