@@ -149,7 +149,11 @@ final class Service {
 
     /** Polls until the value satisfies the condition (20 s at most); returns the last value seen. */
     static <T> T await(Supplier<T> value, Predicate<T> condition, String what) {
-        long deadline = System.currentTimeMillis() + 20_000;
+        return await(value, condition, what, Duration.ofSeconds(20));
+    }
+
+    static <T> T await(Supplier<T> value, Predicate<T> condition, String what, Duration limit) {
+        long deadline = System.currentTimeMillis() + limit.toMillis();
         T last = null;
         while (System.currentTimeMillis() < deadline) {
             last = value.get();
