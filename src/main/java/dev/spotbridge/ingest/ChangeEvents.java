@@ -29,6 +29,10 @@ public final class ChangeEvents {
         if (!ENTITIES.contains(context.primaryEntityName())) {
             return Optional.of("entity '" + context.primaryEntityName() + "' is not handled (handled: account, contact, lead)");
         }
+        if (context.primaryEntityId().equals("00000000-0000-0000-0000-000000000000")) {
+            return Optional.of("PrimaryEntityId is empty (a " + context.messageName() + " before the record exists): "
+                    + "register the step at PostOperation (stage 40)");
+        }
         if (!MESSAGES.contains(context.messageName())) {
             return Optional.of("message '" + context.messageName() + "' on " + context.primaryEntityName()
                     + " is not handled (handled: Create, Update, Delete, SetState, SetStateDynamicEntity)");
