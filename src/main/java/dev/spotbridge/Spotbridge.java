@@ -1,15 +1,13 @@
 package dev.spotbridge;
 
-import jakarta.ws.rs.ApplicationPath;
-import jakarta.ws.rs.core.Application;
-
 import dev.spotbridge.admin.AdminAuthFilter;
 import dev.spotbridge.admin.DeadLettersResource;
 import dev.spotbridge.admin.RecordsResource;
-import dev.spotbridge.ingest.WebhooksResource;
 import dev.spotbridge.ingest.BrokerUnavailable;
 import dev.spotbridge.ingest.WebApplicationExceptions;
-
+import dev.spotbridge.ingest.WebhooksResource;
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
 import java.util.Set;
 
 /** The Spotbridge REST API under /api. The sandboxes are a separate application under /sandbox. */
@@ -18,7 +16,12 @@ public class Spotbridge extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(WebhooksResource.class, RecordsResource.class, DeadLettersResource.class, AdminAuthFilter.class, WebApplicationExceptions.class,
+        return Set.of(
+                WebhooksResource.class,
+                RecordsResource.class,
+                DeadLettersResource.class,
+                AdminAuthFilter.class,
+                WebApplicationExceptions.class,
                 BrokerUnavailable.class);
     }
 }

@@ -1,7 +1,6 @@
 package dev.spotbridge.admin;
 
 import dev.spotbridge.sandbox.SandboxMode;
-
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -13,19 +12,17 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.Provider;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.Principal;
 import java.util.Base64;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * HTTP Basic for the admin API: the one user of SPOTBRIDGE_ADMIN_USER / SPOTBRIDGE_ADMIN_PASSWORD holds the role
- * spotbridge-admin. Without those variables only a pure sandbox run has a login (admin/admin); otherwise every
- * admin request is refused. Passwords are compared in constant time.
+ * HTTP Basic for the admin API: the one user of SPOTBRIDGE_ADMIN_USER / SPOTBRIDGE_ADMIN_PASSWORD
+ * holds the role spotbridge-admin. Without those variables only a pure sandbox run has a login
+ * (admin/admin); otherwise every admin request is refused. Passwords are compared in constant time.
  */
 @jakarta.enterprise.context.ApplicationScoped
 @Provider
@@ -43,63 +40,86 @@ public class AdminAuthFilter implements ContainerRequestFilter {
     @ConfigProperty(name = "spotbridge.admin.password")
     Optional<String> password;
 
-    @Inject
-    SandboxMode sandbox;
+    @Inject SandboxMode sandbox;
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String expectedUser = user.filter(s -> !s.isBlank()).orElse(sandbox.only() ? SandboxMode.ADMIN_USER : null);
-        String expectedPassword = password.filter(s -> !s.isBlank()).orElse(sandbox.only() ? SandboxMode.ADMIN_PASSWORD : null);
+        String expectedUser =
+                user.filter(s -> !s.isBlank())
+                        .orElse(sandbox.only() ? SandboxMode.ADMIN_USER : null);
+        String expectedPassword =
+                password.filter(s -> !s.isBlank())
+                        .orElse(sandbox.only() ? SandboxMode.ADMIN_PASSWORD : null);
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         String given = null;
         if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
             try {
-                given = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+                given =
+                        new String(
+                                Base64.getDecoder().decode(header.substring(6).trim()),
+                                StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 given = null;
             }
         }
-        if (expectedUser == null || expectedPassword == null || given == null || given.indexOf(':') < 0) {
+        if (expectedUser == null
+                || expectedPassword == null
+                || given == null
+                || given.indexOf(':') < 0) {
             deny(request, header == null ? "credentials required" : "credentials not accepted");
             return;
         }
         String name = given.substring(0, given.indexOf(':'));
         String secret = given.substring(given.indexOf(':') + 1);
-        boolean ok = MessageDigest.isEqual(name.getBytes(StandardCharsets.UTF_8), expectedUser.getBytes(StandardCharsets.UTF_8))
-                & MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8), expectedPassword.getBytes(StandardCharsets.UTF_8));
+        boolean ok =
+                MessageDigest.isEqual(
+                                name.getBytes(StandardCharsets.UTF_8),
+                                expectedUser.getBytes(StandardCharsets.UTF_8))
+                        & MessageDigest.isEqual(
+                                secret.getBytes(StandardCharsets.UTF_8),
+                                expectedPassword.getBytes(StandardCharsets.UTF_8));
         if (!ok) {
             deny(request, "credentials not accepted");
             return;
         }
         boolean secure = request.getSecurityContext().isSecure();
-        request.setSecurityContext(new SecurityContext() {
-            @Override
-            public Principal getUserPrincipal() {
-                return () -> name;
-            }
+        request.setSecurityContext(
+                new SecurityContext() {
+                    @Override
+                    public Principal getUserPrincipal() {
+                        return () -> name;
+                    }
 
-            @Override
-            public boolean isUserInRole(String role) {
-                return ROLE.equals(role);
-            }
+                    @Override
+                    public boolean isUserInRole(String role) {
+                        return ROLE.equals(role);
+                    }
 
-            @Override
-            public boolean isSecure() {
-                return secure;
-            }
+                    @Override
+                    public boolean isSecure() {
+                        return secure;
+                    }
 
-            @Override
-            public String getAuthenticationScheme() {
-                return SecurityContext.BASIC_AUTH;
-            }
-        });
+                    @Override
+                    public String getAuthenticationScheme() {
+                        return SecurityContext.BASIC_AUTH;
+                    }
+                });
     }
 
     private static void deny(ContainerRequestContext request, String message) {
-        request.abortWith(Response.status(Response.Status.UNAUTHORIZED)
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"spotbridge\", charset=\"UTF-8\"")
-                .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Json.createObjectBuilder().add("status", 401).add("error", "unauthorized").add("message", message).build())
-                .build());
+        request.abortWith(
+                Response.status(Response.Status.UNAUTHORIZED)
+                        .header(
+                                HttpHeaders.WWW_AUTHENTICATE,
+                                "Basic realm=\"spotbridge\", charset=\"UTF-8\"")
+                        .type(MediaType.APPLICATION_JSON_TYPE)
+                        .entity(
+                                Json.createObjectBuilder()
+                                        .add("status", 401)
+                                        .add("error", "unauthorized")
+                                        .add("message", message)
+                                        .build())
+                        .build());
     }
 }

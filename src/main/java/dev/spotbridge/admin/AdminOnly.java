@@ -1,7 +1,6 @@
 package dev.spotbridge.admin;
 
 import jakarta.ws.rs.NameBinding;
-
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -11,5 +10,4 @@ import java.lang.annotation.Target;
 @NameBinding
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
-public @interface AdminOnly {
-}
+public @interface AdminOnly {}

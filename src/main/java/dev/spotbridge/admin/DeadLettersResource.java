@@ -1,7 +1,6 @@
 package dev.spotbridge.admin;
 
 import dev.spotbridge.sync.SyncConsumer;
-
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.jms.ConnectionFactory;
@@ -18,7 +17,6 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-
 import java.time.Instant;
 import java.util.Enumeration;
 
@@ -38,18 +36,26 @@ public class DeadLettersResource {
     @GET
     public JsonArray list() throws JMSException {
         JsonArrayBuilder list = Json.createArrayBuilder();
-        try (JMSContext context = connectionFactory.createContext(); QueueBrowser browser = context.createBrowser(deadLetters)) {
+        try (JMSContext context = connectionFactory.createContext();
+                QueueBrowser browser = context.createBrowser(deadLetters)) {
             Enumeration<?> messages = browser.getEnumeration();
             while (messages.hasMoreElements()) {
                 Message m = (Message) messages.nextElement();
-                list.add(Json.createObjectBuilder()
-                        .add("messageId", m.getJMSMessageID())
-                        .add("entity", text(m.getStringProperty("entity")))
-                        .add("recordId", text(m.getStringProperty("recordId")))
-                        .add("eventKey", text(m.getStringProperty("eventKey")))
-                        .add("reason", text(m.getStringProperty("spotbridgeReason") != null ? m.getStringProperty("spotbridgeReason")
-                                : "max delivery attempts reached"))
-                        .add("enqueuedAt", Instant.ofEpochMilli(m.getJMSTimestamp()).toString()));
+                list.add(
+                        Json.createObjectBuilder()
+                                .add("messageId", m.getJMSMessageID())
+                                .add("entity", text(m.getStringProperty("entity")))
+                                .add("recordId", text(m.getStringProperty("recordId")))
+                                .add("eventKey", text(m.getStringProperty("eventKey")))
+                                .add(
+                                        "reason",
+                                        text(
+                                                m.getStringProperty("spotbridgeReason") != null
+                                                        ? m.getStringProperty("spotbridgeReason")
+                                                        : "max delivery attempts reached"))
+                                .add(
+                                        "enqueuedAt",
+                                        Instant.ofEpochMilli(m.getJMSTimestamp()).toString()));
             }
         }
         return list.build();

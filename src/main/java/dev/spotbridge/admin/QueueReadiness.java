@@ -3,7 +3,6 @@ package dev.spotbridge.admin;
 import dev.spotbridge.ingest.WebhookKeys;
 import dev.spotbridge.schema.Migrations;
 import dev.spotbridge.sync.SyncQueue;
-
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,24 +10,22 @@ import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueBrowser;
-
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready when webhooks can be taken: the schema is migrated, a webhook key is configured, and the sync queue
- * answers on the broker. Served at http://127.0.0.1:9990/health/ready with WildFly's own checks.
+ * Ready when webhooks can be taken: the schema is migrated, a webhook key is configured, and the
+ * sync queue answers on the broker. Served at http://127.0.0.1:9990/health/ready with WildFly's own
+ * checks.
  */
 @Readiness
 @ApplicationScoped
 public class QueueReadiness implements HealthCheck {
 
-    @Inject
-    Migrations migrations;
+    @Inject Migrations migrations;
 
-    @Inject
-    WebhookKeys keys;
+    @Inject WebhookKeys keys;
 
     @Resource(lookup = "java:/ConnectionFactory")
     ConnectionFactory connectionFactory;
@@ -38,11 +35,13 @@ public class QueueReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        var response = HealthCheckResponse.named("spotbridge-webhook-intake")
-                .withData("schemaMigrated", migrations.done())
-                .withData("webhookKeyConfigured", keys.configured());
+        var response =
+                HealthCheckResponse.named("spotbridge-webhook-intake")
+                        .withData("schemaMigrated", migrations.done())
+                        .withData("webhookKeyConfigured", keys.configured());
         boolean broker;
-        try (JMSContext context = connectionFactory.createContext(); QueueBrowser browser = context.createBrowser(queue)) {
+        try (JMSContext context = connectionFactory.createContext();
+                QueueBrowser browser = context.createBrowser(queue)) {
             browser.getEnumeration();
             broker = true;
         } catch (Exception e) {

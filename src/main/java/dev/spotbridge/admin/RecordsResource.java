@@ -4,7 +4,6 @@ import dev.spotbridge.dataverse.DataverseValues;
 import dev.spotbridge.sync.SyncHistoryEntry;
 import dev.spotbridge.sync.SyncRecord;
 import dev.spotbridge.sync.SyncRecords;
-
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -17,7 +16,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-
 import java.time.Instant;
 import java.util.Set;
 
@@ -30,33 +28,43 @@ public class RecordsResource {
 
     private static final Set<String> ENTITIES = Set.of("contact", "lead", "account");
 
-    @Inject
-    SyncRecords records;
+    @Inject SyncRecords records;
 
     @GET
     @Path("{entity}/{id}")
     public JsonObject record(@PathParam("entity") String entity, @PathParam("id") String id) {
         String guid = DataverseValues.guid(id);
         if (!ENTITIES.contains(entity) || guid == null) {
-            throw new NotFoundException("no " + entity + " record " + id + " (entity must be contact, lead or account; id a GUID)");
+            throw new NotFoundException(
+                    "no "
+                            + entity
+                            + " record "
+                            + id
+                            + " (entity must be contact, lead or account; id a GUID)");
         }
-        SyncRecord record = records.find(entity, guid)
-                .orElseThrow(() -> new NotFoundException("Spotbridge has not seen " + entity + " " + guid));
+        SyncRecord record =
+                records.find(entity, guid)
+                        .orElseThrow(
+                                () ->
+                                        new NotFoundException(
+                                                "Spotbridge has not seen " + entity + " " + guid));
         JsonArrayBuilder history = Json.createArrayBuilder();
         for (SyncHistoryEntry entry : records.history(record)) {
-            history.add(Json.createObjectBuilder()
-                    .add("at", entry.at().toString())
-                    .add("operation", entry.operation())
-                    .add("outcome", entry.outcome())
-                    .add("detail", text(entry.detail())));
+            history.add(
+                    Json.createObjectBuilder()
+                            .add("at", entry.at().toString())
+                            .add("operation", entry.operation())
+                            .add("outcome", entry.outcome())
+                            .add("detail", text(entry.detail())));
         }
-        JsonObjectBuilder json = Json.createObjectBuilder()
-                .add("entity", record.entity())
-                .add("id", record.recordId())
-                .add("status", record.status().name())
-                .add("lastSyncedAt", time(record.lastSyncedAt()))
-                .add("lastError", text(record.lastError()))
-                .add("history", history);
+        JsonObjectBuilder json =
+                Json.createObjectBuilder()
+                        .add("entity", record.entity())
+                        .add("id", record.recordId())
+                        .add("status", record.status().name())
+                        .add("lastSyncedAt", time(record.lastSyncedAt()))
+                        .add("lastError", text(record.lastError()))
+                        .add("history", history);
         return json.build();
     }
 

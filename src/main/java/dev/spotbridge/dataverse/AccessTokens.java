@@ -1,7 +1,6 @@
 package dev.spotbridge.dataverse;
 
 import dev.spotbridge.sandbox.SandboxMode;
-
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -11,25 +10,22 @@ import jakarta.json.JsonReader;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Form;
 import jakarta.ws.rs.core.Response;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.rest.client.RestClientBuilder;
-
 import java.io.StringReader;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
 
 /**
- * OAuth 2.0 client-credentials tokens for the Dataverse Web API, cached until a minute before they expire.
- * Called only from {@link DataverseGateway}, whose policies cover the token request too.
+ * OAuth 2.0 client-credentials tokens for the Dataverse Web API, cached until a minute before they
+ * expire. Called only from {@link DataverseGateway}, whose policies cover the token request too.
  */
 @ApplicationScoped
 public class AccessTokens {
 
-    @Inject
-    SandboxMode sandbox;
+    @Inject SandboxMode sandbox;
 
     @Inject
     @ConfigProperty(name = "dataverse.token.url")
@@ -53,13 +49,17 @@ public class AccessTokens {
 
     @PostConstruct
     void connect() {
-        String url = sandbox.dataverse() ? sandbox.dataverseTokenUrl() : tokenUrl.filter(s -> !s.isBlank()).orElse("http://unset.invalid/");
-        client = RestClientBuilder.newBuilder()
-                .baseUri(URI.create(url))
-                .connectTimeout(5, TimeUnit.SECONDS)
-                .readTimeout(10, TimeUnit.SECONDS)
-                .property("microprofile.rest.client.disable.default.mapper", true)
-                .build(TokenClient.class);
+        String url =
+                sandbox.dataverse()
+                        ? sandbox.dataverseTokenUrl()
+                        : tokenUrl.filter(s -> !s.isBlank()).orElse("http://unset.invalid/");
+        client =
+                RestClientBuilder.newBuilder()
+                        .baseUri(URI.create(url))
+                        .connectTimeout(5, TimeUnit.SECONDS)
+                        .readTimeout(10, TimeUnit.SECONDS)
+                        .property("microprofile.rest.client.disable.default.mapper", true)
+                        .build(TokenClient.class);
     }
 
     /** "Bearer …", from the cache or freshly requested. */
@@ -77,16 +77,30 @@ public class AccessTokens {
 
     private void request() {
         boolean sand = sandbox.dataverse();
-        if (!sand && (tokenUrl.filter(s -> !s.isBlank()).isEmpty() || clientId.filter(s -> !s.isBlank()).isEmpty()
-                || clientSecret.filter(s -> !s.isBlank()).isEmpty() || scope.filter(s -> !s.isBlank()).isEmpty())) {
+        if (!sand
+                && (tokenUrl.filter(s -> !s.isBlank()).isEmpty()
+                        || clientId.filter(s -> !s.isBlank()).isEmpty()
+                        || clientSecret.filter(s -> !s.isBlank()).isEmpty()
+                        || scope.filter(s -> !s.isBlank()).isEmpty())) {
             throw new DataverseRejectedException(
                     "Dataverse credentials incomplete: set DATAVERSE_TOKEN_URL, DATAVERSE_CLIENT_ID, DATAVERSE_CLIENT_SECRET and DATAVERSE_SCOPE");
         }
-        Form form = new Form()
-                .param("grant_type", "client_credentials")
-                .param("client_id", clientId.filter(s -> !s.isBlank()).orElse(sand ? SandboxMode.DATAVERSE_CLIENT_ID : ""))
-                .param("client_secret", clientSecret.filter(s -> !s.isBlank()).orElse(sand ? SandboxMode.DATAVERSE_CLIENT_SECRET : ""))
-                .param("scope", scope.filter(s -> !s.isBlank()).orElse(sand ? "sandbox/.default" : ""));
+        Form form =
+                new Form()
+                        .param("grant_type", "client_credentials")
+                        .param(
+                                "client_id",
+                                clientId.filter(s -> !s.isBlank())
+                                        .orElse(sand ? SandboxMode.DATAVERSE_CLIENT_ID : ""))
+                        .param(
+                                "client_secret",
+                                clientSecret
+                                        .filter(s -> !s.isBlank())
+                                        .orElse(sand ? SandboxMode.DATAVERSE_CLIENT_SECRET : ""))
+                        .param(
+                                "scope",
+                                scope.filter(s -> !s.isBlank())
+                                        .orElse(sand ? "sandbox/.default" : ""));
         Response response;
         try {
             response = client.token(form);
@@ -100,14 +114,21 @@ public class AccessTokens {
         }
         if (status != 200) {
             // the error_description of Entra ID says what is wrong without echoing the secret
-            throw new DataverseRejectedException("token request refused: " + status + " " + (body.length() > 300 ? body.substring(0, 300) : body));
+            throw new DataverseRejectedException(
+                    "token request refused: "
+                            + status
+                            + " "
+                            + (body.length() > 300 ? body.substring(0, 300) : body));
         }
         JsonObject json;
         try (JsonReader reader = Json.createReader(new StringReader(body))) {
             json = reader.readObject();
         }
         token = json.getString("access_token");
-        long lifetime = json.containsKey("expires_in") ? Long.parseLong(json.get("expires_in").toString().replace("\"", "")) : 3600;
+        long lifetime =
+                json.containsKey("expires_in")
+                        ? Long.parseLong(json.get("expires_in").toString().replace("\"", ""))
+                        : 3600;
         expires = Instant.now().plusSeconds(lifetime);
     }
 }

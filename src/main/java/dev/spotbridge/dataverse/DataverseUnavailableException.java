@@ -1,6 +1,9 @@
 package dev.spotbridge.dataverse;
 
-/** Dataverse or its token endpoint did not answer usefully (5xx, 429, timeout): worth trying again later. */
+/**
+ * Dataverse or its token endpoint did not answer usefully (5xx, 429, timeout): worth trying again
+ * later.
+ */
 public class DataverseUnavailableException extends RuntimeException {
 
     public DataverseUnavailableException(String message) {

@@ -6,7 +6,6 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -15,20 +14,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns Dataverse's typed values into plain JSON so that webhook images and Web API rows look alike:
- * OptionSetValue and Money become their number, EntityReference becomes {"id","logicalName"},
- * "/Date(ms)/" becomes an ISO-8601 instant, Guid/DateTime wrappers are unwrapped.
+ * Turns Dataverse's typed values into plain JSON so that webhook images and Web API rows look
+ * alike: OptionSetValue and Money become their number, EntityReference becomes
+ * {"id","logicalName"}, "/Date(ms)/" becomes an ISO-8601 instant, Guid/DateTime wrappers are
+ * unwrapped.
  */
 public final class DataverseValues {
 
     private static final Pattern WCF_DATE = Pattern.compile("^/Date\\((-?\\d+)([+-]\\d{4})?\\)/$");
-    private static final Pattern GUID = Pattern.compile(
-            "^\\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})}?$");
+    private static final Pattern GUID =
+            Pattern.compile(
+                    "^\\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})}?$");
 
-    private DataverseValues() {
-    }
+    private DataverseValues() {}
 
-    /** A GUID in the form Spotbridge uses everywhere: lower case, no braces; null when the text is no GUID. */
+    /**
+     * A GUID in the form Spotbridge uses everywhere: lower case, no braces; null when the text is
+     * no GUID.
+     */
     public static String guid(String text) {
         if (text == null) {
             return null;
@@ -37,7 +40,10 @@ public final class DataverseValues {
         return m.matches() ? m.group(1).toLowerCase(Locale.ROOT) : null;
     }
 
-    /** Parses "/Date(ms)/", "/Date(ms+hhmm)/" (the offset is display only: ms is UTC) or an ISO-8601 instant. */
+    /**
+     * Parses "/Date(ms)/", "/Date(ms+hhmm)/" (the offset is display only: ms is UTC) or an ISO-8601
+     * instant.
+     */
     public static Instant instant(String text) {
         if (text == null) {
             return null;
@@ -57,16 +63,21 @@ public final class DataverseValues {
         }
     }
 
-    /** Attributes of a key/value array ({"key":..,"value":..}) as a normalised map, in wire order. */
+    /**
+     * Attributes of a key/value array ({"key":..,"value":..}) as a normalised map, in wire order.
+     */
     public static Map<String, JsonValue> keyValues(JsonArray pairs) {
         Map<String, JsonValue> map = new LinkedHashMap<>();
         if (pairs == null) {
             return map;
         }
         for (JsonValue item : pairs) {
-            if (item.getValueType() != JsonValue.ValueType.OBJECT || !item.asJsonObject().containsKey("key")
-                    || item.asJsonObject().get("key").getValueType() != JsonValue.ValueType.STRING) {
-                throw new MalformedContextException("a key/value array holds an item without a string \"key\"");
+            if (item.getValueType() != JsonValue.ValueType.OBJECT
+                    || !item.asJsonObject().containsKey("key")
+                    || item.asJsonObject().get("key").getValueType()
+                            != JsonValue.ValueType.STRING) {
+                throw new MalformedContextException(
+                        "a key/value array holds an item without a string \"key\"");
             }
             JsonObject pair = item.asJsonObject();
             map.put(pair.getString("key"), normalize(pair.getOrDefault("value", JsonValue.NULL)));
@@ -83,7 +94,10 @@ public final class DataverseValues {
             case STRING -> {
                 String text = ((JsonString) value).getString();
                 Matcher m = WCF_DATE.matcher(text);
-                return m.matches() ? Json.createValue(Instant.ofEpochMilli(Long.parseLong(m.group(1))).toString()) : value;
+                return m.matches()
+                        ? Json.createValue(
+                                Instant.ofEpochMilli(Long.parseLong(m.group(1))).toString())
+                        : value;
             }
             case ARRAY -> {
                 JsonArrayBuilder out = Json.createArrayBuilder();
@@ -100,8 +114,11 @@ public final class DataverseValues {
     }
 
     private static JsonValue normalizeObject(JsonObject object) {
-        String type = object.containsKey("__type") && object.get("__type").getValueType() == JsonValue.ValueType.STRING
-                ? object.getString("__type") : "";
+        String type =
+                object.containsKey("__type")
+                                && object.get("__type").getValueType() == JsonValue.ValueType.STRING
+                        ? object.getString("__type")
+                        : "";
         int colon = type.indexOf(':');
         String kind = colon < 0 ? type : type.substring(0, colon);
         switch (kind) {
@@ -121,8 +138,13 @@ public final class DataverseValues {
                 JsonArrayBuilder entities = Json.createArrayBuilder();
                 JsonValue list = object.get("Entities");
                 if (list != null && list.getValueType() == JsonValue.ValueType.ARRAY) {
-                    list.asJsonArray().forEach(e -> entities.add(e.getValueType() == JsonValue.ValueType.OBJECT
-                            ? entityAttributes(e.asJsonObject()) : e));
+                    list.asJsonArray()
+                            .forEach(
+                                    e ->
+                                            entities.add(
+                                                    e.getValueType() == JsonValue.ValueType.OBJECT
+                                                            ? entityAttributes(e.asJsonObject())
+                                                            : e));
                 }
                 return entities.build();
             }
@@ -141,7 +163,10 @@ public final class DataverseValues {
 
     private static JsonObject reference(JsonObject object) {
         JsonValue id = object.get("Id");
-        String guid = id != null && id.getValueType() == JsonValue.ValueType.STRING ? guid(((JsonString) id).getString()) : null;
+        String guid =
+                id != null && id.getValueType() == JsonValue.ValueType.STRING
+                        ? guid(((JsonString) id).getString())
+                        : null;
         JsonValue name = object.get("LogicalName");
         return Json.createObjectBuilder()
                 .add("id", guid == null ? JsonValue.NULL : Json.createValue(guid))

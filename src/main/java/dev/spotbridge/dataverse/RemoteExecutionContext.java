@@ -4,17 +4,18 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * What Spotbridge reads of a Dataverse webhook body (the JSON form of Microsoft.Xrm.Sdk.RemoteExecutionContext).
- * Unknown fields are ignored; values are normalised by {@link DataverseValues}.
+ * What Spotbridge reads of a Dataverse webhook body (the JSON form of
+ * Microsoft.Xrm.Sdk.RemoteExecutionContext). Unknown fields are ignored; values are normalised by
+ * {@link DataverseValues}.
  *
- * @param inputsStripped true when Dataverse removed InputParameters and the images (payload over 256 KB)
+ * @param inputsStripped true when Dataverse removed InputParameters and the images (payload over
+ *     256 KB)
  */
 public record RemoteExecutionContext(
         String messageName,
@@ -61,7 +62,12 @@ public record RemoteExecutionContext(
         JsonArray inputs = optionalArray(body, "InputParameters");
         boolean stripped = sizeExceeded || inputs == null;
         Instant created = DataverseValues.instant(optionalString(body, "OperationCreatedOn"));
-        return new RemoteExecutionContext(message, entity.toLowerCase(java.util.Locale.ROOT), id, operationId, stepId,
+        return new RemoteExecutionContext(
+                message,
+                entity.toLowerCase(java.util.Locale.ROOT),
+                id,
+                operationId,
+                stepId,
                 DataverseValues.guid(optionalString(body, "CorrelationId")),
                 DataverseValues.guid(optionalString(body, "RequestId")),
                 created,
@@ -74,10 +80,14 @@ public record RemoteExecutionContext(
                 stripped);
     }
 
-    /** The Target of Create/Update as normalised attributes; empty when Target is a reference or absent. */
+    /**
+     * The Target of Create/Update as normalised attributes; empty when Target is a reference or
+     * absent.
+     */
     public Map<String, JsonValue> targetAttributes() {
         JsonValue target = inputParameters.get("Target");
-        if (target != null && target.getValueType() == JsonValue.ValueType.OBJECT
+        if (target != null
+                && target.getValueType() == JsonValue.ValueType.OBJECT
                 && !target.asJsonObject().containsKey("logicalName")) {
             Map<String, JsonValue> map = new LinkedHashMap<>();
             target.asJsonObject().forEach(map::put);
@@ -86,7 +96,10 @@ public record RemoteExecutionContext(
         return Map.of();
     }
 
-    /** The first post image an admin registered (any alias except Dataverse's own AsynchronousStepPrimaryName). */
+    /**
+     * The first post image an admin registered (any alias except Dataverse's own
+     * AsynchronousStepPrimaryName).
+     */
     public Optional<Map<String, JsonValue>> registeredPostImage() {
         return postImages.entrySet().stream()
                 .filter(e -> !ASYNC_PRIMARY_NAME_IMAGE.equals(e.getKey()))
@@ -105,14 +118,21 @@ public record RemoteExecutionContext(
 
     private static Map<String, Map<String, JsonValue>> images(JsonArray pairs, String field) {
         Map<String, Map<String, JsonValue>> images = new LinkedHashMap<>();
-        DataverseValues.keyValues(pairs).forEach((alias, value) -> {
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw new MalformedContextException("image \"" + alias + "\" in \"" + field + "\" is not an entity");
-            }
-            Map<String, JsonValue> attributes = new LinkedHashMap<>();
-            value.asJsonObject().forEach(attributes::put);
-            images.put(alias, attributes);
-        });
+        DataverseValues.keyValues(pairs)
+                .forEach(
+                        (alias, value) -> {
+                            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+                                throw new MalformedContextException(
+                                        "image \""
+                                                + alias
+                                                + "\" in \""
+                                                + field
+                                                + "\" is not an entity");
+                            }
+                            Map<String, JsonValue> attributes = new LinkedHashMap<>();
+                            value.asJsonObject().forEach(attributes::put);
+                            images.put(alias, attributes);
+                        });
         return images;
     }
 
@@ -121,8 +141,10 @@ public record RemoteExecutionContext(
         if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
             throw new MalformedContextException("required field \"" + field + "\" is missing");
         }
-        if (v.getValueType() != JsonValue.ValueType.STRING || ((JsonString) v).getString().isBlank()) {
-            throw new MalformedContextException("field \"" + field + "\" must be a non-empty string");
+        if (v.getValueType() != JsonValue.ValueType.STRING
+                || ((JsonString) v).getString().isBlank()) {
+            throw new MalformedContextException(
+                    "field \"" + field + "\" must be a non-empty string");
         }
         return ((JsonString) v).getString();
     }
@@ -155,7 +177,8 @@ public record RemoteExecutionContext(
             return null;
         }
         if (v.getValueType() != JsonValue.ValueType.ARRAY) {
-            throw new MalformedContextException("field \"" + field + "\" must be a key/value array");
+            throw new MalformedContextException(
+                    "field \"" + field + "\" must be a key/value array");
         }
         return v.asJsonArray();
     }

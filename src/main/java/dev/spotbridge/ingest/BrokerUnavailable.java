@@ -6,7 +6,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
-
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,11 +22,14 @@ public class BrokerUnavailable implements ExceptionMapper<JMSRuntimeException> {
         return Response.status(Response.Status.SERVICE_UNAVAILABLE)
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .header("Retry-After", "5")
-                .entity(Json.createObjectBuilder()
-                        .add("status", 503)
-                        .add("error", "queue_unavailable")
-                        .add("message", "the event could not be queued; nothing was accepted, retry later")
-                        .build())
+                .entity(
+                        Json.createObjectBuilder()
+                                .add("status", 503)
+                                .add("error", "queue_unavailable")
+                                .add(
+                                        "message",
+                                        "the event could not be queued; nothing was accepted, retry later")
+                                .build())
                 .build();
     }
 }

@@ -4,38 +4,49 @@ import dev.spotbridge.dataverse.DataverseValues;
 import dev.spotbridge.dataverse.RemoteExecutionContext;
 import dev.spotbridge.sync.ChangeEvent;
 import dev.spotbridge.sync.ChangeEvent.Operation;
-
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Turns a RemoteExecutionContext into the change event that goes on the queue; says which events are handled. */
+/**
+ * Turns a RemoteExecutionContext into the change event that goes on the queue; says which events
+ * are handled.
+ */
 public final class ChangeEvents {
 
     public static final Set<String> ENTITIES = Set.of("contact", "lead", "account");
-    public static final Set<String> MESSAGES = Set.of("Create", "Update", "Delete", "SetState", "SetStateDynamicEntity");
+    public static final Set<String> MESSAGES =
+            Set.of("Create", "Update", "Delete", "SetState", "SetStateDynamicEntity");
 
-    private ChangeEvents() {
-    }
+    private ChangeEvents() {}
 
     /** Empty when handled; otherwise why not. */
     public static Optional<String> unhandled(RemoteExecutionContext context) {
         if (!ENTITIES.contains(context.primaryEntityName())) {
-            return Optional.of("entity '" + context.primaryEntityName() + "' is not handled (handled: account, contact, lead)");
+            return Optional.of(
+                    "entity '"
+                            + context.primaryEntityName()
+                            + "' is not handled (handled: account, contact, lead)");
         }
         if (context.primaryEntityId().equals("00000000-0000-0000-0000-000000000000")) {
-            return Optional.of("PrimaryEntityId is empty (a " + context.messageName() + " before the record exists): "
-                    + "register the step at PostOperation (stage 40)");
+            return Optional.of(
+                    "PrimaryEntityId is empty (a "
+                            + context.messageName()
+                            + " before the record exists): "
+                            + "register the step at PostOperation (stage 40)");
         }
         if (!MESSAGES.contains(context.messageName())) {
-            return Optional.of("message '" + context.messageName() + "' on " + context.primaryEntityName()
-                    + " is not handled (handled: Create, Update, Delete, SetState, SetStateDynamicEntity)");
+            return Optional.of(
+                    "message '"
+                            + context.messageName()
+                            + "' on "
+                            + context.primaryEntityName()
+                            + " is not handled (handled: Create, Update, Delete, SetState, SetStateDynamicEntity)");
         }
         return Optional.empty();
     }
@@ -52,7 +63,9 @@ public final class ChangeEvents {
                 Optional<Map<String, JsonValue>> image = context.registeredPostImage();
                 image.ifPresent(attributes::putAll);
                 attributes.putAll(context.targetAttributes());
-                complete = !context.inputsStripped() && ("Create".equals(message) || image.isPresent());
+                complete =
+                        !context.inputsStripped()
+                                && ("Create".equals(message) || image.isPresent());
                 state = intValue(attributes.get("statecode"));
                 operation = Operation.UPSERT;
             }
@@ -70,14 +83,31 @@ public final class ChangeEvents {
                 operation = state == null ? Operation.UPSERT : Operation.SET_STATE;
             }
         }
-        Instant version = Optional.ofNullable(attributes.get("modifiedon"))
-                .filter(v -> v instanceof JsonString)
-                .map(v -> DataverseValues.instant(((JsonString) v).getString()))
-                .orElse(context.operationCreatedOn());
-        String key = String.join("|", String.valueOf(context.stepId()), context.operationId(), message,
-                context.primaryEntityName(), recordId);
-        return new ChangeEvent(key, context.primaryEntityName(), recordId, message, operation, version, state,
-                attributes, complete, context.correlationId(), context.operationId());
+        Instant version =
+                Optional.ofNullable(attributes.get("modifiedon"))
+                        .filter(v -> v instanceof JsonString)
+                        .map(v -> DataverseValues.instant(((JsonString) v).getString()))
+                        .orElse(context.operationCreatedOn());
+        String key =
+                String.join(
+                        "|",
+                        String.valueOf(context.stepId()),
+                        context.operationId(),
+                        message,
+                        context.primaryEntityName(),
+                        recordId);
+        return new ChangeEvent(
+                key,
+                context.primaryEntityName(),
+                recordId,
+                message,
+                operation,
+                version,
+                state,
+                attributes,
+                complete,
+                context.correlationId(),
+                context.operationId());
     }
 
     private static Integer intValue(JsonValue value) {

@@ -7,7 +7,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
-/** Gives every JAX-RS error of the API (404, 405, 415 ...) a JSON body; bodies already built are kept. */
+/**
+ * Gives every JAX-RS error of the API (404, 405, 415 ...) a JSON body; bodies already built are
+ * kept.
+ */
 @jakarta.enterprise.context.ApplicationScoped
 @Provider
 public class WebApplicationExceptions implements ExceptionMapper<WebApplicationException> {
@@ -22,11 +25,21 @@ public class WebApplicationExceptions implements ExceptionMapper<WebApplicationE
         String reason = response.getStatusInfo().getReasonPhrase();
         return Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Json.createObjectBuilder()
-                        .add("status", status)
-                        .add("error", reason == null ? "error" : reason.toLowerCase(java.util.Locale.ROOT).replace(' ', '_'))
-                        .add("message", exception.getMessage() == null ? String.valueOf(reason) : exception.getMessage())
-                        .build())
+                .entity(
+                        Json.createObjectBuilder()
+                                .add("status", status)
+                                .add(
+                                        "error",
+                                        reason == null
+                                                ? "error"
+                                                : reason.toLowerCase(java.util.Locale.ROOT)
+                                                        .replace(' ', '_'))
+                                .add(
+                                        "message",
+                                        exception.getMessage() == null
+                                                ? String.valueOf(reason)
+                                                : exception.getMessage())
+                                .build())
                 .build();
     }
 }

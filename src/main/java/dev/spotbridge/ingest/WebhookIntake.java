@@ -3,7 +3,6 @@ package dev.spotbridge.ingest;
 import dev.spotbridge.dataverse.MalformedContextException;
 import dev.spotbridge.dataverse.RemoteExecutionContext;
 import dev.spotbridge.sync.ChangeEvent;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -13,37 +12,43 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
 import jakarta.ws.rs.core.MediaType;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Validates one webhook delivery, in the order a caller can fix things: key (401), media type (415),
- * size (413), JSON and RemoteExecutionContext shape (400), handled entity and message (422).
+ * Validates one webhook delivery, in the order a caller can fix things: key (401), media type
+ * (415), size (413), JSON and RemoteExecutionContext shape (400), handled entity and message (422).
  */
 @ApplicationScoped
 public class WebhookIntake {
 
-    @Inject
-    WebhookKeys keys;
+    @Inject WebhookKeys keys;
 
     @Inject
     @ConfigProperty(name = "spotbridge.webhook.max-bytes", defaultValue = "1048576")
     long maxBytes;
 
-    public ChangeEvent read(String key, String contentType, String contentLength, boolean sizeExceeded, InputStream body) {
+    public ChangeEvent read(
+            String key,
+            String contentType,
+            String contentLength,
+            boolean sizeExceeded,
+            InputStream body) {
         if (!keys.configured()) {
-            throw new WebhookRejected(401, "unauthorized",
+            throw new WebhookRejected(
+                    401,
+                    "unauthorized",
                     "no webhook key is configured on this server (set SPOTBRIDGE_WEBHOOK_KEY)");
         }
         if (key == null || key.isEmpty()) {
-            throw new WebhookRejected(401, "unauthorized",
+            throw new WebhookRejected(
+                    401,
+                    "unauthorized",
                     "webhook key missing: send it in header x-spotbridge-key or query parameter code");
         }
         if (!keys.accepts(key)) {
@@ -59,7 +64,9 @@ public class WebhookIntake {
         try {
             context = RemoteExecutionContext.parse(json, sizeExceeded);
         } catch (MalformedContextException e) {
-            throw new WebhookRejected(400, "not_a_remote_execution_context",
+            throw new WebhookRejected(
+                    400,
+                    "not_a_remote_execution_context",
                     "not a Dataverse RemoteExecutionContext: " + e.getMessage());
         }
         Optional<String> unhandled = ChangeEvents.unhandled(context);
@@ -69,7 +76,9 @@ public class WebhookIntake {
         try {
             return ChangeEvents.from(context);
         } catch (MalformedContextException e) {
-            throw new WebhookRejected(400, "not_a_remote_execution_context",
+            throw new WebhookRejected(
+                    400,
+                    "not_a_remote_execution_context",
                     "not a Dataverse RemoteExecutionContext: " + e.getMessage());
         }
     }
@@ -81,11 +90,17 @@ public class WebhookIntake {
         } catch (IllegalArgumentException e) {
             type = null;
         }
-        boolean json = type != null && "application".equalsIgnoreCase(type.getType())
-                && ("json".equalsIgnoreCase(type.getSubtype()) || type.getSubtype().toLowerCase().endsWith("+json"));
+        boolean json =
+                type != null
+                        && "application".equalsIgnoreCase(type.getType())
+                        && ("json".equalsIgnoreCase(type.getSubtype())
+                                || type.getSubtype().toLowerCase().endsWith("+json"));
         if (!json) {
-            throw new WebhookRejected(415, "unsupported_media_type",
-                    "the body must be JSON (Content-Type: application/json), got " + (contentType == null ? "none" : contentType));
+            throw new WebhookRejected(
+                    415,
+                    "unsupported_media_type",
+                    "the body must be JSON (Content-Type: application/json), got "
+                            + (contentType == null ? "none" : contentType));
         }
     }
 
@@ -118,7 +133,9 @@ public class WebhookIntake {
     }
 
     private WebhookRejected tooLarge() {
-        return new WebhookRejected(413, "payload_too_large",
+        return new WebhookRejected(
+                413,
+                "payload_too_large",
                 "the body is larger than " + maxBytes + " bytes (spotbridge.webhook.max-bytes)");
     }
 
@@ -129,13 +146,17 @@ public class WebhookIntake {
         try (JsonReader reader = Json.createReader(new ByteArrayInputStream(bytes))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw new WebhookRejected(400, "not_a_remote_execution_context",
-                        "not a Dataverse RemoteExecutionContext: the body is a JSON " + value.getValueType().name().toLowerCase()
+                throw new WebhookRejected(
+                        400,
+                        "not_a_remote_execution_context",
+                        "not a Dataverse RemoteExecutionContext: the body is a JSON "
+                                + value.getValueType().name().toLowerCase()
                                 + ", not an object");
             }
             return value.asJsonObject();
         } catch (JsonParsingException e) {
-            throw new WebhookRejected(400, "malformed_json", "the body is not valid JSON: " + e.getMessage());
+            throw new WebhookRejected(
+                    400, "malformed_json", "the body is not valid JSON: " + e.getMessage());
         } catch (JsonException e) {
             throw new WebhookRejected(400, "malformed_json", "the body is not valid JSON");
         }

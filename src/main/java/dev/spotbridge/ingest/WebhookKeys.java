@@ -1,22 +1,20 @@
 package dev.spotbridge.ingest;
 
 import dev.spotbridge.sandbox.SandboxMode;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The webhook keys (SPOTBRIDGE_WEBHOOK_KEY, comma-separated so an old and a new key work during rotation).
- * Comparison is constant-time: digests of equal length, every key checked, no early exit.
+ * The webhook keys (SPOTBRIDGE_WEBHOOK_KEY, comma-separated so an old and a new key work during
+ * rotation). Comparison is constant-time: digests of equal length, every key checked, no early
+ * exit.
  */
 @ApplicationScoped
 public class WebhookKeys {
@@ -25,8 +23,7 @@ public class WebhookKeys {
     @ConfigProperty(name = "spotbridge.webhook.key")
     Optional<String> configured;
 
-    @Inject
-    SandboxMode sandbox;
+    @Inject SandboxMode sandbox;
 
     public boolean configured() {
         return !keys().isEmpty();
@@ -45,9 +42,15 @@ public class WebhookKeys {
     }
 
     List<String> keys() {
-        List<String> keys = configured.map(value -> Arrays.stream(value.split(","))
-                        .map(String::trim).filter(s -> !s.isEmpty()).toList())
-                .orElse(List.of());
+        List<String> keys =
+                configured
+                        .map(
+                                value ->
+                                        Arrays.stream(value.split(","))
+                                                .map(String::trim)
+                                                .filter(s -> !s.isEmpty())
+                                                .toList())
+                        .orElse(List.of());
         if (keys.isEmpty() && sandbox.only()) {
             return List.of(SandboxMode.WEBHOOK_KEY);
         }
@@ -56,7 +59,8 @@ public class WebhookKeys {
 
     private static byte[] sha256(String text) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -2,7 +2,6 @@ package dev.spotbridge.ingest;
 
 import dev.spotbridge.sync.ChangeEvent;
 import dev.spotbridge.sync.SyncQueue;
-
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -13,40 +12,40 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.io.InputStream;
 
 /**
- * POST /api/d365/webhook: the Dataverse service endpoint. 202 only after the event is durably on the sync queue;
- * a broker failure answers 503, which Dataverse retries once.
+ * POST /api/d365/webhook: the Dataverse service endpoint. 202 only after the event is durably on
+ * the sync queue; a broker failure answers 503, which Dataverse retries once.
  */
 @jakarta.enterprise.context.RequestScoped
 @Path("d365/webhook")
 public class WebhooksResource {
 
-    @Inject
-    WebhookIntake intake;
+    @Inject WebhookIntake intake;
 
-    @Inject
-    SyncQueue queue;
+    @Inject SyncQueue queue;
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    public Response receive(@HeaderParam("x-spotbridge-key") String headerKey,
-                            @QueryParam("code") String code,
-                            @HeaderParam("Content-Type") String contentType,
-                            @HeaderParam("Content-Length") String contentLength,
-                            @HeaderParam("x-ms-dynamics-msg-size-exceeded") String sizeExceeded,
-                            InputStream body) {
+    public Response receive(
+            @HeaderParam("x-spotbridge-key") String headerKey,
+            @QueryParam("code") String code,
+            @HeaderParam("Content-Type") String contentType,
+            @HeaderParam("Content-Length") String contentLength,
+            @HeaderParam("x-ms-dynamics-msg-size-exceeded") String sizeExceeded,
+            InputStream body) {
         String key = headerKey != null && !headerKey.isEmpty() ? headerKey : code;
-        ChangeEvent event = intake.read(key, contentType, contentLength, sizeExceeded != null, body);
+        ChangeEvent event =
+                intake.read(key, contentType, contentLength, sizeExceeded != null, body);
         queue.send(event);
-        JsonObject accepted = Json.createObjectBuilder()
-                .add("status", 202)
-                .add("entity", event.entity())
-                .add("id", event.recordId())
-                .add("message", event.message())
-                .build();
+        JsonObject accepted =
+                Json.createObjectBuilder()
+                        .add("status", 202)
+                        .add("entity", event.entity())
+                        .add("id", event.recordId())
+                        .add("message", event.message())
+                        .build();
         return Response.accepted(accepted).build();
     }
 }

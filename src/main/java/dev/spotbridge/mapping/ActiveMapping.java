@@ -3,9 +3,6 @@ package dev.spotbridge.mapping;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,10 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The mapping in force: the file named by spotbridge.mapping.file, else the built-in default. Read once at start;
- * a file that cannot be read or parsed stops the deployment with the reason, rather than syncing wrong data.
+ * The mapping in force: the file named by spotbridge.mapping.file, else the built-in default. Read
+ * once at start; a file that cannot be read or parsed stops the deployment with the reason, rather
+ * than syncing wrong data.
  */
 @ApplicationScoped
 public class ActiveMapping {

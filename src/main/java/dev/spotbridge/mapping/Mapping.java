@@ -6,7 +6,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-
 import java.io.InputStream;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -20,10 +19,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A parsed mapping file: per D365 table, a list of column → Spotler property rules.
- * A rule is either a property name ("firstname": "firstName") or an object
- * {"to": "gender", "values": {"1": "M", "2": "F"}} / {"to": "birthday", "type": "date"}.
- * Types: "text" (default), "date" (YYYY-MM-DD), "number", "boolean".
+ * A parsed mapping file: per D365 table, a list of column → Spotler property rules. A rule is
+ * either a property name ("firstname": "firstName") or an object {"to": "gender", "values": {"1":
+ * "M", "2": "F"}} / {"to": "birthday", "type": "date"}. Types: "text" (default), "date"
+ * (YYYY-MM-DD), "number", "boolean".
  */
 public final class Mapping {
 
@@ -40,8 +39,12 @@ public final class Mapping {
             }
             return switch (type) {
                 case "date" -> date(value);
-                case "number" -> value.getValueType() == JsonValue.ValueType.NUMBER ? value : JsonValue.NULL;
-                case "boolean" -> value == JsonValue.TRUE || value == JsonValue.FALSE ? value : JsonValue.NULL;
+                case "number" ->
+                        value.getValueType() == JsonValue.ValueType.NUMBER ? value : JsonValue.NULL;
+                case "boolean" ->
+                        value == JsonValue.TRUE || value == JsonValue.FALSE
+                                ? value
+                                : JsonValue.NULL;
                 default -> {
                     String text = scalarText(value);
                     yield text == null || text.isEmpty() ? JsonValue.NULL : Json.createValue(text);
@@ -58,7 +61,8 @@ public final class Mapping {
                 if (text.length() == 10) {
                     return Json.createValue(LocalDate.parse(text).toString());
                 }
-                return Json.createValue(Instant.parse(text).atOffset(ZoneOffset.UTC).toLocalDate().toString());
+                return Json.createValue(
+                        Instant.parse(text).atOffset(ZoneOffset.UTC).toLocalDate().toString());
             } catch (DateTimeParseException e) {
                 return JsonValue.NULL;
             }
@@ -67,8 +71,10 @@ public final class Mapping {
         private static String scalarText(JsonValue value) {
             return switch (value.getValueType()) {
                 case STRING -> ((JsonString) value).getString();
-                case NUMBER -> ((JsonNumber) value).isIntegral()
-                        ? String.valueOf(((JsonNumber) value).longValue()) : value.toString();
+                case NUMBER ->
+                        ((JsonNumber) value).isIntegral()
+                                ? String.valueOf(((JsonNumber) value).longValue())
+                                : value.toString();
                 case TRUE -> "true";
                 case FALSE -> "false";
                 default -> null;
@@ -107,17 +113,24 @@ public final class Mapping {
         }
         JsonValue entities = root.get("entities");
         if (entities == null || entities.getValueType() != JsonValue.ValueType.OBJECT) {
-            throw new InvalidMappingException(source + ": \"entities\" must be an object of table → columns");
+            throw new InvalidMappingException(
+                    source + ": \"entities\" must be an object of table → columns");
         }
         Map<String, List<Rule>> rules = new LinkedHashMap<>();
-        entities.asJsonObject().forEach((entity, columns) -> {
-            if (columns.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw new InvalidMappingException(source + ": entities." + entity + " must be an object");
-            }
-            List<Rule> list = new ArrayList<>();
-            columns.asJsonObject().forEach((column, rule) -> list.add(rule(source, entity, column, rule)));
-            rules.put(entity, List.copyOf(list));
-        });
+        entities.asJsonObject()
+                .forEach(
+                        (entity, columns) -> {
+                            if (columns.getValueType() != JsonValue.ValueType.OBJECT) {
+                                throw new InvalidMappingException(
+                                        source + ": entities." + entity + " must be an object");
+                            }
+                            List<Rule> list = new ArrayList<>();
+                            columns.asJsonObject()
+                                    .forEach(
+                                            (column, rule) ->
+                                                    list.add(rule(source, entity, column, rule)));
+                            rules.put(entity, List.copyOf(list));
+                        });
         return new Mapping(Collections.unmodifiableMap(rules));
     }
 
@@ -127,7 +140,8 @@ public final class Mapping {
             return new Rule(column, nonEmpty(where, s.getString()), "text", Map.of());
         }
         if (rule.getValueType() != JsonValue.ValueType.OBJECT) {
-            throw new InvalidMappingException(where + " must be a property name or an object with \"to\"");
+            throw new InvalidMappingException(
+                    where + " must be a property name or an object with \"to\"");
         }
         JsonObject object = rule.asJsonObject();
         if (!(object.get("to") instanceof JsonString to)) {
@@ -135,20 +149,25 @@ public final class Mapping {
         }
         String type = object.getString("type", "text");
         if (!TYPES.contains(type)) {
-            throw new InvalidMappingException(where + ": unknown type \"" + type + "\" (use one of " + TYPES + ")");
+            throw new InvalidMappingException(
+                    where + ": unknown type \"" + type + "\" (use one of " + TYPES + ")");
         }
         Map<String, String> values = new LinkedHashMap<>();
         JsonValue valueMap = object.get("values");
         if (valueMap != null) {
             if (valueMap.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw new InvalidMappingException(where + ": \"values\" must map D365 values to Spotler values");
+                throw new InvalidMappingException(
+                        where + ": \"values\" must map D365 values to Spotler values");
             }
-            valueMap.asJsonObject().forEach((k, v) -> {
-                if (!(v instanceof JsonString vs)) {
-                    throw new InvalidMappingException(where + ".values." + k + " must be a string");
-                }
-                values.put(k, vs.getString());
-            });
+            valueMap.asJsonObject()
+                    .forEach(
+                            (k, v) -> {
+                                if (!(v instanceof JsonString vs)) {
+                                    throw new InvalidMappingException(
+                                            where + ".values." + k + " must be a string");
+                                }
+                                values.put(k, vs.getString());
+                            });
         }
         return new Rule(column, nonEmpty(where, to.getString()), type, Map.copyOf(values));
     }
@@ -174,8 +193,9 @@ public final class Mapping {
     }
 
     /**
-     * Maps a record's columns to Spotler properties. A column that is null (cleared) maps to JSON null; a column the
-     * record does not hold at all (not in the image, unchanged) maps to nothing, so the property is left as it is.
+     * Maps a record's columns to Spotler properties. A column that is null (cleared) maps to JSON
+     * null; a column the record does not hold at all (not in the image, unchanged) maps to nothing,
+     * so the property is left as it is.
      */
     public Map<String, JsonValue> apply(String entity, Map<String, JsonValue> record) {
         Map<String, JsonValue> properties = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 /**
- * Mapping: which D365 column goes to which Spotler contact property, read from a JSON file the customer can edit
- * (spotbridge.mapping.file; the built-in default-mapping.json otherwise). Pure functions, no I/O while mapping.
+ * Mapping: which D365 column goes to which Spotler contact property, read from a JSON file the
+ * customer can edit (spotbridge.mapping.file; the built-in default-mapping.json otherwise). Pure
+ * functions, no I/O while mapping.
  */
 package dev.spotbridge.mapping;

@@ -21,9 +21,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.io.StringReader;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -39,26 +36,27 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Emulates the Dataverse Web API v9.2 for contacts, leads and accounts at /sandbox/dataverse/api/data/v9.2, and
- * the Entra ID client-credentials token endpoint at /sandbox/dataverse/oauth2/v2.0/token. Rows carry @odata.etag
- * and a server-set modifiedon; errors use Dataverse's {"error":{"code","message"}} shape; requests without a valid
- * bearer token get 401 with WWW-Authenticate.
+ * Emulates the Dataverse Web API v9.2 for contacts, leads and accounts at
+ * /sandbox/dataverse/api/data/v9.2, and the Entra ID client-credentials token endpoint at
+ * /sandbox/dataverse/oauth2/v2.0/token. Rows carry @odata.etag and a server-set modifiedon; errors
+ * use Dataverse's {"error":{"code","message"}} shape; requests without a valid bearer token get 401
+ * with WWW-Authenticate.
  */
 @ApplicationScoped
 @Path("dataverse")
 @Produces(MediaType.APPLICATION_JSON)
 public class DataverseSandbox {
 
-    private static final Map<String, String> SETS = Map.of("contacts", "contact", "leads", "lead", "accounts", "account");
+    private static final Map<String, String> SETS =
+            Map.of("contacts", "contact", "leads", "lead", "accounts", "account");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    @Inject
-    SandboxStore store;
+    @Inject SandboxStore store;
 
-    @Inject
-    SandboxMode mode;
+    @Inject SandboxMode mode;
 
     @Inject
     @ConfigProperty(name = "dataverse.client.id")
@@ -82,61 +80,107 @@ public class DataverseSandbox {
     }
 
     JsonObject stats() {
-        return Json.createObjectBuilder().add("requests", requests.get()).add("tokensIssued", tokensIssued.get()).build();
+        return Json.createObjectBuilder()
+                .add("requests", requests.get())
+                .add("tokensIssued", tokensIssued.get())
+                .build();
     }
+
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
 
     @POST
     @Path("oauth2/v2.0/token")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response token(@FormParam("grant_type") String grantType, @FormParam("client_id") String id,
-                          @FormParam("client_secret") String secret, @FormParam("scope") String scope) {
+    public Response token(
+            @FormParam("grant_type") String grantType,
+            @FormParam("client_id") String id,
+            @FormParam("client_secret") String secret,
+            @FormParam("scope") String scope) {
         guard();
         if (!"client_credentials".equals(grantType)) {
-            return oauthError(400, "unsupported_grant_type", "AADSTS70003: The app requested an unsupported grant type.");
+            return oauthError(
+                    400,
+                    "unsupported_grant_type",
+                    "AADSTS70003: The app requested an unsupported grant type.");
         }
         if (scope == null || !scope.endsWith("/.default")) {
-            return oauthError(400, "invalid_scope", "AADSTS1002012: The provided value for scope is not valid; use <environment URL>/.default.");
+            return oauthError(
+                    400,
+                    "invalid_scope",
+                    "AADSTS1002012: The provided value for scope is not valid; use <environment URL>/.default.");
         }
-        String expectedId = clientId.filter(s -> !s.isBlank()).orElse(SandboxMode.DATAVERSE_CLIENT_ID);
-        String expectedSecret = clientSecret.filter(s -> !s.isBlank()).orElse(SandboxMode.DATAVERSE_CLIENT_SECRET);
+        String expectedId =
+                clientId.filter(s -> !s.isBlank()).orElse(SandboxMode.DATAVERSE_CLIENT_ID);
+        String expectedSecret =
+                clientSecret.filter(s -> !s.isBlank()).orElse(SandboxMode.DATAVERSE_CLIENT_SECRET);
         if (!expectedId.equals(id)) {
-            return oauthError(400, "unauthorized_client", "AADSTS700016: Application with identifier was not found in the directory.");
+            return oauthError(
+                    400,
+                    "unauthorized_client",
+                    "AADSTS700016: Application with identifier was not found in the directory.");
         }
         if (!expectedSecret.equals(secret)) {
-            return oauthError(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.");
+            return oauthError(
+                    401, "invalid_client", "AADSTS7000215: Invalid client secret provided.");
         }
         byte[] raw = new byte[24];
         RANDOM.nextBytes(raw);
         String token = "sbx." + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         tokens.put(token, Instant.now().plusSeconds(tokenLifetime));
         tokensIssued.incrementAndGet();
-        return Response.ok(Json.createObjectBuilder().add("token_type", "Bearer").add("expires_in", tokenLifetime)
-                .add("ext_expires_in", tokenLifetime).add("access_token", token).build()).build();
+        return Response.ok(
+                        Json.createObjectBuilder()
+                                .add("token_type", "Bearer")
+                                .add("expires_in", tokenLifetime)
+                                .add("ext_expires_in", tokenLifetime)
+                                .add("access_token", token)
+                                .build())
+                .build();
     }
 
     @GET
     @Path("api/data/v9.2/{set}({id})")
-    public Response row(@PathParam("set") String set, @PathParam("id") String id, @QueryParam("$select") String select,
-                        @HeaderParam("Authorization") String authorization) {
+    public Response row(
+            @PathParam("set") String set,
+            @PathParam("id") String id,
+            @QueryParam("$select") String select,
+            @HeaderParam("Authorization") String authorization) {
         String entity = admit(set, authorization);
         String guid = guid(id);
         Optional<JsonObject> row = store.get(kind(entity), guid);
         if (row.isEmpty()) {
             return notFound(entity, guid);
         }
-        JsonObjectBuilder out = Json.createObjectBuilder()
-                .add("@odata.context", "$metadata#" + set + (select == null ? "" : "(" + select + ")") + "/$entity")
-                .add("@odata.etag", "W/\"" + row.get().getJsonNumber("versionnumber") + "\"");
-        Set<String> columns = select == null ? null
-                : Arrays.stream(select.split(",")).map(String::trim).collect(Collectors.toSet());
-        row.get().forEach((column, value) -> {
-            if (columns == null || columns.contains(column) || column.equals(entity + "id")) {
-                out.add(column, value);
-            }
-        });
+        JsonObjectBuilder out =
+                Json.createObjectBuilder()
+                        .add(
+                                "@odata.context",
+                                "$metadata#"
+                                        + set
+                                        + (select == null ? "" : "(" + select + ")")
+                                        + "/$entity")
+                        .add(
+                                "@odata.etag",
+                                "W/\"" + row.get().getJsonNumber("versionnumber") + "\"");
+        Set<String> columns =
+                select == null
+                        ? null
+                        : Arrays.stream(select.split(","))
+                                .map(String::trim)
+                                .collect(Collectors.toSet());
+        row.get()
+                .forEach(
+                        (column, value) -> {
+                            if (columns == null
+                                    || columns.contains(column)
+                                    || column.equals(entity + "id")) {
+                                out.add(column, value);
+                            }
+                        });
         if (columns != null) {
-            columns.stream().filter(c -> !row.get().containsKey(c)).forEach(c -> out.add(c, JsonValue.NULL));
+            columns.stream()
+                    .filter(c -> !row.get().containsKey(c))
+                    .forEach(c -> out.add(c, JsonValue.NULL));
         }
         return Response.ok(out.build()).build();
     }
@@ -144,9 +188,13 @@ public class DataverseSandbox {
     @PATCH
     @Path("api/data/v9.2/{set}({id})")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response upsert(@PathParam("set") String set, @PathParam("id") String id, String body,
-                           @HeaderParam("If-Match") String ifMatch, @HeaderParam("If-None-Match") String ifNoneMatch,
-                           @HeaderParam("Authorization") String authorization) {
+    public Response upsert(
+            @PathParam("set") String set,
+            @PathParam("id") String id,
+            String body,
+            @HeaderParam("If-Match") String ifMatch,
+            @HeaderParam("If-None-Match") String ifNoneMatch,
+            @HeaderParam("Authorization") String authorization) {
         String entity = admit(set, authorization);
         String guid = guid(id);
         boolean exists = store.get(kind(entity), guid).isPresent();
@@ -163,10 +211,16 @@ public class DataverseSandbox {
     @POST
     @Path("api/data/v9.2/{set}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(@PathParam("set") String set, String body, @HeaderParam("Authorization") String authorization) {
+    public Response create(
+            @PathParam("set") String set,
+            String body,
+            @HeaderParam("Authorization") String authorization) {
         String entity = admit(set, authorization);
         JsonObject columns = object(body);
-        String guid = columns.containsKey(entity + "id") ? guid(columns.getString(entity + "id")) : UUID.randomUUID().toString();
+        String guid =
+                columns.containsKey(entity + "id")
+                        ? guid(columns.getString(entity + "id"))
+                        : UUID.randomUUID().toString();
         if (store.get(kind(entity), guid).isPresent()) {
             return error(412, "0x80040237", "Cannot insert duplicate key.");
         }
@@ -176,28 +230,51 @@ public class DataverseSandbox {
 
     @DELETE
     @Path("api/data/v9.2/{set}({id})")
-    public Response delete(@PathParam("set") String set, @PathParam("id") String id, @HeaderParam("Authorization") String authorization) {
+    public Response delete(
+            @PathParam("set") String set,
+            @PathParam("id") String id,
+            @HeaderParam("Authorization") String authorization) {
         String entity = admit(set, authorization);
         String guid = guid(id);
-        return store.delete(kind(entity), guid) ? Response.noContent().build() : notFound(entity, guid);
+        return store.delete(kind(entity), guid)
+                ? Response.noContent().build()
+                : notFound(entity, guid);
     }
 
     private void write(String entity, String guid, JsonObject columns) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        store.update(kind(entity), guid, current -> {
-            JsonObjectBuilder next = current == null
-                    ? Json.createObjectBuilder().add(entity + "id", guid).add("createdon", now).add("statecode", 0).add("statuscode", 1)
-                    .add("versionnumber", 0)
-                    : Json.createObjectBuilder(current);
-            columns.forEach((column, value) -> {
-                if (!column.contains("@") && !Set.of("modifiedon", "createdon", "versionnumber", entity + "id").contains(column)) {
-                    next.add(column, value);
-                }
-            });
-            long version = current == null ? 1 : current.getJsonNumber("versionnumber").longValue() + 1;
-            next.add("versionnumber", version).add("modifiedon", now);
-            return next.build();
-        });
+        store.update(
+                kind(entity),
+                guid,
+                current -> {
+                    JsonObjectBuilder next =
+                            current == null
+                                    ? Json.createObjectBuilder()
+                                            .add(entity + "id", guid)
+                                            .add("createdon", now)
+                                            .add("statecode", 0)
+                                            .add("statuscode", 1)
+                                            .add("versionnumber", 0)
+                                    : Json.createObjectBuilder(current);
+                    columns.forEach(
+                            (column, value) -> {
+                                if (!column.contains("@")
+                                        && !Set.of(
+                                                        "modifiedon",
+                                                        "createdon",
+                                                        "versionnumber",
+                                                        entity + "id")
+                                                .contains(column)) {
+                                    next.add(column, value);
+                                }
+                            });
+                    long version =
+                            current == null
+                                    ? 1
+                                    : current.getJsonNumber("versionnumber").longValue() + 1;
+                    next.add("versionnumber", version).add("modifiedon", now);
+                    return next.build();
+                });
     }
 
     private String admit(String set, String authorization) {
@@ -205,25 +282,41 @@ public class DataverseSandbox {
         requests.incrementAndGet();
         Faults.Fault fault = faults.meet("*", set);
         if (fault != null) {
-            Response.ResponseBuilder response = Response.status(fault.status()).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(errorBody("0x80072322", "sandbox fault injected: " + fault.status()));
+            Response.ResponseBuilder response =
+                    Response.status(fault.status())
+                            .type(MediaType.APPLICATION_JSON_TYPE)
+                            .entity(
+                                    errorBody(
+                                            "0x80072322",
+                                            "sandbox fault injected: " + fault.status()));
             if (fault.retryAfter() != null) {
                 response.header("Retry-After", fault.retryAfter());
             }
             throw new WebApplicationException(response.build());
         }
-        String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim() : null;
+        String token =
+                authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                        ? authorization.substring(7).trim()
+                        : null;
         Instant expiry = token == null ? null : tokens.get(token);
         if (expiry == null || Instant.now().isAfter(expiry)) {
-            throw new WebApplicationException(Response.status(401)
-                    .header("WWW-Authenticate", "Bearer error=\"invalid_token\", error_description=\"" + (token == null
-                            ? "no bearer token" : "the token is unknown or expired") + "\", authorization_uri=\"" + mode.dataverseTokenUrl() + "\"")
-                    .build());
+            throw new WebApplicationException(
+                    Response.status(401)
+                            .header(
+                                    "WWW-Authenticate",
+                                    "Bearer error=\"invalid_token\", error_description=\""
+                                            + (token == null
+                                                    ? "no bearer token"
+                                                    : "the token is unknown or expired")
+                                            + "\", authorization_uri=\""
+                                            + mode.dataverseTokenUrl()
+                                            + "\"")
+                            .build());
         }
         String entity = SETS.get(set);
         if (entity == null) {
-            throw new WebApplicationException(error(404, "0x8006088a", "Resource not found for the segment '" + set + "'."));
+            throw new WebApplicationException(
+                    error(404, "0x8006088a", "Resource not found for the segment '" + set + "'."));
         }
         return entity;
     }
@@ -247,7 +340,11 @@ public class DataverseSandbox {
         try {
             return UUID.fromString(text).toString();
         } catch (IllegalArgumentException e) {
-            throw new WebApplicationException(error(400, "0x80060888", "Bad Request - Error in query syntax: '" + id + "' is not a GUID."));
+            throw new WebApplicationException(
+                    error(
+                            400,
+                            "0x80060888",
+                            "Bad Request - Error in query syntax: '" + id + "' is not a GUID."));
         }
     }
 
@@ -255,7 +352,8 @@ public class DataverseSandbox {
         try (JsonReader reader = Json.createReader(new StringReader(body == null ? "" : body))) {
             return reader.readObject();
         } catch (RuntimeException e) {
-            throw new WebApplicationException(error(400, "0x80048d19", "Error identified in Payload provided by the user."));
+            throw new WebApplicationException(
+                    error(400, "0x80048d19", "Error identified in Payload provided by the user."));
         }
     }
 
@@ -264,16 +362,35 @@ public class DataverseSandbox {
     }
 
     private static Response error(int status, String code, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(errorBody(code, message)).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(errorBody(code, message))
+                .build();
     }
 
     private static JsonObject errorBody(String code, String message) {
-        return Json.createObjectBuilder().add("error", Json.createObjectBuilder().add("code", code).add("message", message)).build();
+        return Json.createObjectBuilder()
+                .add("error", Json.createObjectBuilder().add("code", code).add("message", message))
+                .build();
     }
 
     private static Response oauthError(int status, String error, String description) {
-        String traceId = HexFormat.of().formatHex(UUID.randomUUID().toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 8);
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(Json.createObjectBuilder()
-                .add("error", error).add("error_description", description).add("trace_id", traceId).build()).build();
+        String traceId =
+                HexFormat.of()
+                        .formatHex(
+                                UUID.randomUUID()
+                                        .toString()
+                                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                                0,
+                                8);
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(
+                        Json.createObjectBuilder()
+                                .add("error", error)
+                                .add("error_description", description)
+                                .add("trace_id", traceId)
+                                .build())
+                .build();
     }
 }

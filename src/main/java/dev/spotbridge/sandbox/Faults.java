@@ -1,25 +1,36 @@
 package dev.spotbridge.sandbox;
 
 import jakarta.json.JsonObject;
-
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A fault switch of a sandbox: the next {@code count} matching requests answer {@code status} (with Retry-After when
- * set) after {@code delayMs}; status 0 with a delay only slows requests down (for timeouts).
+ * A fault switch of a sandbox: the next {@code count} matching requests answer {@code status} (with
+ * Retry-After when set) after {@code delayMs}; status 0 with a delay only slows requests down (for
+ * timeouts).
  */
 final class Faults {
 
     private volatile Fault current;
 
-    record Fault(int status, AtomicInteger remaining, Integer retryAfter, long delayMs, String method, String pathContains) {
-    }
+    record Fault(
+            int status,
+            AtomicInteger remaining,
+            Integer retryAfter,
+            long delayMs,
+            String method,
+            String pathContains) {}
 
     void set(JsonObject spec) {
-        current = new Fault(spec.getInt("status", 503), new AtomicInteger(spec.getInt("count", 1)),
-                spec.containsKey("retryAfter") ? spec.getInt("retryAfter") : null,
-                spec.getJsonNumber("delayMs") == null ? 0 : spec.getJsonNumber("delayMs").longValue(),
-                spec.getString("method", null), spec.getString("path", null));
+        current =
+                new Fault(
+                        spec.getInt("status", 503),
+                        new AtomicInteger(spec.getInt("count", 1)),
+                        spec.containsKey("retryAfter") ? spec.getInt("retryAfter") : null,
+                        spec.getJsonNumber("delayMs") == null
+                                ? 0
+                                : spec.getJsonNumber("delayMs").longValue(),
+                        spec.getString("method", null),
+                        spec.getString("path", null));
     }
 
     void clear() {
@@ -29,7 +40,8 @@ final class Faults {
     /** The fault this request meets, after its delay; null when it goes through. */
     Fault meet(String method, String path) {
         Fault fault = current;
-        if (fault == null || (fault.method() != null && !fault.method().equalsIgnoreCase(method))
+        if (fault == null
+                || (fault.method() != null && !fault.method().equalsIgnoreCase(method))
                 || (fault.pathContains() != null && !path.contains(fault.pathContains()))) {
             return null;
         }

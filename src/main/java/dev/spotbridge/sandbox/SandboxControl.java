@@ -15,23 +15,22 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * Test and demo controls of the sandboxes (no signature needed):
- * POST /sandbox/{spotler|dataverse}/_control/faults {"status":503,"count":3,"retryAfter":1,"delayMs":0,"method":"POST","path":"contact"},
- * DELETE …/_control/faults, GET …/_control/stats, GET /sandbox/spotler/_control/contacts/{id} (the raw stored contact).
+ * Test and demo controls of the sandboxes (no signature needed): POST
+ * /sandbox/{spotler|dataverse}/_control/faults
+ * {"status":503,"count":3,"retryAfter":1,"delayMs":0,"method":"POST","path":"contact"}, DELETE
+ * …/_control/faults, GET …/_control/stats, GET /sandbox/spotler/_control/contacts/{id} (the raw
+ * stored contact).
  */
 @RequestScoped
 @Path("{service: spotler|dataverse}/_control")
 @Produces(MediaType.APPLICATION_JSON)
 public class SandboxControl {
 
-    @Inject
-    SpotlerSandbox spotler;
+    @Inject SpotlerSandbox spotler;
 
-    @Inject
-    DataverseSandbox dataverse;
+    @Inject DataverseSandbox dataverse;
 
-    @Inject
-    SandboxStore store;
+    @Inject SandboxStore store;
 
     @PathParam("service")
     String service;
@@ -63,8 +62,10 @@ public class SandboxControl {
         if (!"spotler".equals(service)) {
             throw new NotFoundException("only the Spotler sandbox lists contacts here");
         }
-        return store.get(SpotlerSandbox.KIND, id).map(SpotlerSandbox::view)
-                .orElseThrow(() -> new NotFoundException("the Spotler sandbox has no contact " + id));
+        return store.get(SpotlerSandbox.KIND, id)
+                .map(SpotlerSandbox::view)
+                .orElseThrow(
+                        () -> new NotFoundException("the Spotler sandbox has no contact " + id));
     }
 
     private Faults faults() {

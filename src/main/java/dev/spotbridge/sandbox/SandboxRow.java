@@ -5,7 +5,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
-
 import java.io.Serializable;
 import java.util.Objects;
 
@@ -20,8 +19,7 @@ public class SandboxRow {
         private String kind;
         private String id;
 
-        public Key() {
-        }
+        public Key() {}
 
         public Key(String kind, String id) {
             this.kind = kind;
@@ -39,17 +37,14 @@ public class SandboxRow {
         }
     }
 
-    @Id
-    private String kind;
+    @Id private String kind;
 
-    @Id
-    private String id;
+    @Id private String id;
 
     @Column(name = "body")
     private String body;
 
-    protected SandboxRow() {
-    }
+    protected SandboxRow() {}
 
     SandboxRow(String kind, String id, String body) {
         this.kind = kind;

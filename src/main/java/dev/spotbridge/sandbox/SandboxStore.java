@@ -8,7 +8,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-
 import java.io.StringReader;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -26,9 +25,16 @@ public class SandboxStore {
         return row == null ? Optional.empty() : Optional.of(parse(row.body()));
     }
 
-    /** Reads, changes and writes one object under a row lock; the function gets null when the object is new. */
+    /**
+     * Reads, changes and writes one object under a row lock; the function gets null when the object
+     * is new.
+     */
     public JsonObject update(String kind, String id, UnaryOperator<JsonObject> change) {
-        SandboxRow row = em.find(SandboxRow.class, new SandboxRow.Key(kind, id), LockModeType.PESSIMISTIC_WRITE);
+        SandboxRow row =
+                em.find(
+                        SandboxRow.class,
+                        new SandboxRow.Key(kind, id),
+                        LockModeType.PESSIMISTIC_WRITE);
         JsonObject next = change.apply(row == null ? null : parse(row.body()));
         if (row == null) {
             em.persist(new SandboxRow(kind, id, next.toString()));

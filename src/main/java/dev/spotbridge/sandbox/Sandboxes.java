@@ -2,7 +2,6 @@ package dev.spotbridge.sandbox;
 
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
-
 import java.util.Set;
 
 /** The sandboxes' own JAX-RS application under /sandbox, apart from the Spotbridge API. */

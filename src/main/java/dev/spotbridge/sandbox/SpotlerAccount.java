@@ -4,13 +4,12 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The contact fields of the sandbox's Spotler account, as GET /contact/properties/list describes them.
- * Permission bits are deliberately not 1, 2, 3: clients must read them, not assume them.
+ * The contact fields of the sandbox's Spotler account, as GET /contact/properties/list describes
+ * them. Permission bits are deliberately not 1, 2, 3: clients must read them, not assume them.
  */
 final class SpotlerAccount {
 
@@ -41,26 +40,40 @@ final class SpotlerAccount {
         PERMISSIONS.put(4L, "Events");
     }
 
-    private SpotlerAccount() {
-    }
+    private SpotlerAccount() {}
 
     static JsonArray properties() {
         JsonArrayBuilder list = Json.createArrayBuilder();
-        TYPES.forEach((name, type) -> {
-            var property = Json.createObjectBuilder().add("name", name).add("description", name).add("type", type);
-            if ("permissions".equals(name)) {
-                JsonArrayBuilder entries = Json.createArrayBuilder();
-                int rank = 1;
-                for (Map.Entry<Long, String> e : PERMISSIONS.entrySet()) {
-                    entries.add(Json.createObjectBuilder().add("bit", e.getKey()).add("description", e.getValue()).add("rank", rank++));
-                }
-                property.add("entries", entries);
-            } else if ("profileFields".equals(name)) {
-                property.add("entries", Json.createArrayBuilder()
-                        .add(Json.createObjectBuilder().add("bit", 1).add("description", "B2B").add("rank", 1)));
-            }
-            list.add(property);
-        });
+        TYPES.forEach(
+                (name, type) -> {
+                    var property =
+                            Json.createObjectBuilder()
+                                    .add("name", name)
+                                    .add("description", name)
+                                    .add("type", type);
+                    if ("permissions".equals(name)) {
+                        JsonArrayBuilder entries = Json.createArrayBuilder();
+                        int rank = 1;
+                        for (Map.Entry<Long, String> e : PERMISSIONS.entrySet()) {
+                            entries.add(
+                                    Json.createObjectBuilder()
+                                            .add("bit", e.getKey())
+                                            .add("description", e.getValue())
+                                            .add("rank", rank++));
+                        }
+                        property.add("entries", entries);
+                    } else if ("profileFields".equals(name)) {
+                        property.add(
+                                "entries",
+                                Json.createArrayBuilder()
+                                        .add(
+                                                Json.createObjectBuilder()
+                                                        .add("bit", 1)
+                                                        .add("description", "B2B")
+                                                        .add("rank", 1)));
+                    }
+                    list.add(property);
+                });
         return list.build();
     }
 

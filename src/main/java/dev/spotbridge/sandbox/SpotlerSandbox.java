@@ -1,7 +1,6 @@
 package dev.spotbridge.sandbox;
 
 import dev.spotbridge.spotler.OAuth1Signer;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -26,12 +25,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.io.StringReader;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -44,11 +40,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Emulates the Spotler Mail+ contact API at /sandbox/spotler/integrationservice, following the Swagger 1.2
- * description: OAuth 1.0a one-legged HMAC-SHA1 verified on every call (401 otherwise), ErrorResponse bodies
- * {errorType, message}, 204 for writes, contact properties checked against the account's property list.
+ * Emulates the Spotler Mail+ contact API at /sandbox/spotler/integrationservice, following the
+ * Swagger 1.2 description: OAuth 1.0a one-legged HMAC-SHA1 verified on every call (401 otherwise),
+ * ErrorResponse bodies {errorType, message}, 204 for writes, contact properties checked against the
+ * account's property list.
  */
 @ApplicationScoped
 @Path("spotler")
@@ -59,11 +57,9 @@ public class SpotlerSandbox {
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final long CLOCK_SKEW_SECONDS = 300;
 
-    @Inject
-    SandboxStore store;
+    @Inject SandboxStore store;
 
-    @Inject
-    SandboxMode mode;
+    @Inject SandboxMode mode;
 
     @Inject
     @ConfigProperty(name = "spotler.consumer.key")
@@ -84,27 +80,39 @@ public class SpotlerSandbox {
     }
 
     JsonObject stats() {
-        return Json.createObjectBuilder().add("requests", requests.get()).add("writes", writes.get())
-                .add("refusedSignatures", refusedSignatures.get()).build();
+        return Json.createObjectBuilder()
+                .add("requests", requests.get())
+                .add("writes", writes.get())
+                .add("refusedSignatures", refusedSignatures.get())
+                .build();
     }
-    private final Set<String> nonces = Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > 50_000;
-        }
-    }));
+
+    private final Set<String> nonces =
+            Collections.synchronizedSet(
+                    Collections.newSetFromMap(
+                            new LinkedHashMap<>() {
+                                @Override
+                                protected boolean removeEldestEntry(
+                                        Map.Entry<String, Boolean> eldest) {
+                                    return size() > 50_000;
+                                }
+                            }));
 
     @GET
     @Path("integrationservice/contact/properties/list")
-    public Response properties(@Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
+    public Response properties(
+            @Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
         admit(request, uri, headers, false);
         return Response.ok(SpotlerAccount.properties()).build();
     }
 
     @GET
     @Path("integrationservice/contact/{externalId}")
-    public Response contact(@PathParam("externalId") String externalId,
-                            @Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
+    public Response contact(
+            @PathParam("externalId") String externalId,
+            @Context Request request,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers) {
         admit(request, uri, headers, false);
         return store.get(KIND, externalId)
                 .map(c -> Response.ok(view(c)).build())
@@ -113,7 +121,11 @@ public class SpotlerSandbox {
 
     @POST
     @Path("integrationservice/contact")
-    public Response create(String body, @Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
+    public Response create(
+            String body,
+            @Context Request request,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers) {
         admit(request, uri, headers, true);
         JsonObject contactRequest = object(body);
         JsonObject contact = contactOf(contactRequest);
@@ -129,14 +141,21 @@ public class SpotlerSandbox {
         if (!update && store.get(KIND, id).isPresent()) {
             throw bad("CONTACT_ALREADY_EXISTS", "Contact already exists");
         }
-        store.update(KIND, id, current -> merge(current, contact, contactRequest.getBoolean("purge", false)));
+        store.update(
+                KIND,
+                id,
+                current -> merge(current, contact, contactRequest.getBoolean("purge", false)));
         return Response.noContent().build();
     }
 
     @PUT
     @Path("integrationservice/contact/{externalId}")
-    public Response update(@PathParam("externalId") String externalId, String body,
-                           @Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
+    public Response update(
+            @PathParam("externalId") String externalId,
+            String body,
+            @Context Request request,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers) {
         admit(request, uri, headers, true);
         JsonObject contactRequest = object(body);
         JsonObject contact = contactOf(contactRequest);
@@ -147,13 +166,20 @@ public class SpotlerSandbox {
         if (store.get(KIND, externalId).isEmpty()) {
             return notFound();
         }
-        store.update(KIND, externalId, current -> merge(current, contact, contactRequest.getBoolean("purge", false)));
+        store.update(
+                KIND,
+                externalId,
+                current -> merge(current, contact, contactRequest.getBoolean("purge", false)));
         return Response.noContent().build();
     }
 
     @POST
     @Path("integrationservice/contact/list")
-    public Response createAll(String body, @Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
+    public Response createAll(
+            String body,
+            @Context Request request,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers) {
         admit(request, uri, headers, true);
         JsonObject addRequest = object(body);
         JsonArray contacts = addRequest.getJsonArray("contacts");
@@ -164,7 +190,8 @@ public class SpotlerSandbox {
             throw bad("INVALID_PARAMS", "Too many contacts provided (max is 100)");
         }
         for (JsonValue c : contacts) {
-            if (c.getValueType() != JsonValue.ValueType.OBJECT || c.asJsonObject().getString("externalId", "").isBlank()) {
+            if (c.getValueType() != JsonValue.ValueType.OBJECT
+                    || c.asJsonObject().getString("externalId", "").isBlank()) {
                 throw bad("INVALID_PARAMS", "Contact without externalId found");
             }
         }
@@ -185,35 +212,51 @@ public class SpotlerSandbox {
                 code = "CONTACT_ALREADY_EXISTS";
                 message = "Contact already exists";
             } else {
-                JsonObject stored = store.update(KIND, id, current -> merge(current, contact, purge));
+                JsonObject stored =
+                        store.update(KIND, id, current -> merge(current, contact, purge));
                 boolean optedOut = stored.getBoolean("optedOut", false);
                 code = optedOut ? "CONTACT_OPTOUT" : "OK";
                 message = optedOut ? "Contact is opted out" : "";
             }
-            results.add(Json.createObjectBuilder().add("externalId", id).add("code", code).add("message", message));
+            results.add(
+                    Json.createObjectBuilder()
+                            .add("externalId", id)
+                            .add("code", code)
+                            .add("message", message));
         }
         return Response.ok(results.build()).build();
     }
 
     @PUT
     @Path("integrationservice/contact/anonymize/{externalId}")
-    public Response anonymize(@PathParam("externalId") String externalId,
-                              @Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
+    public Response anonymize(
+            @PathParam("externalId") String externalId,
+            @Context Request request,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers) {
         admit(request, uri, headers, true);
         if (store.get(KIND, externalId).isEmpty()) {
             return notFound();
         }
-        store.update(KIND, externalId, current -> {
-            JsonObjectBuilder next = Json.createObjectBuilder(current);
-            next.add("properties", Json.createObjectBuilder().add("permissions", allPermissionsOff()));
-            next.add("anonymized", true);
-            next.add("lastChanged", System.currentTimeMillis());
-            return next.build();
-        });
+        store.update(
+                KIND,
+                externalId,
+                current -> {
+                    JsonObjectBuilder next = Json.createObjectBuilder(current);
+                    next.add(
+                            "properties",
+                            Json.createObjectBuilder().add("permissions", allPermissionsOff()));
+                    next.add("anonymized", true);
+                    next.add("lastChanged", System.currentTimeMillis());
+                    return next.build();
+                });
         return Response.noContent().build();
     }
 
-    /** Counts, meets injected faults, checks the OAuth signature: in that order, as a real server would see them. */
+    /**
+     * Counts, meets injected faults, checks the OAuth signature: in that order, as a real server
+     * would see them.
+     */
     private void admit(Request request, UriInfo uri, HttpHeaders headers, boolean write) {
         if (!mode.spotler()) {
             throw new WebApplicationException(Response.status(404).build());
@@ -221,8 +264,13 @@ public class SpotlerSandbox {
         requests.incrementAndGet();
         Faults.Fault fault = faults.meet(request.getMethod(), uri.getPath());
         if (fault != null) {
-            Response.ResponseBuilder response = Response.status(fault.status()).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(SpotlerAccount.error("BACKEND_EXCEPTION", "sandbox fault injected: " + fault.status()));
+            Response.ResponseBuilder response =
+                    Response.status(fault.status())
+                            .type(MediaType.APPLICATION_JSON_TYPE)
+                            .entity(
+                                    SpotlerAccount.error(
+                                            "BACKEND_EXCEPTION",
+                                            "sandbox fault injected: " + fault.status()));
             if (fault.retryAfter() != null) {
                 response.header("Retry-After", fault.retryAfter());
             }
@@ -245,7 +293,9 @@ public class SpotlerSandbox {
             problem = "oauth_signature_method must be HMAC-SHA1";
         } else if (!key.equals(oauth.get("oauth_consumer_key"))) {
             problem = "unknown oauth_consumer_key";
-        } else if (oauth.get("oauth_nonce") == null || oauth.get("oauth_timestamp") == null || oauth.get("oauth_signature") == null) {
+        } else if (oauth.get("oauth_nonce") == null
+                || oauth.get("oauth_timestamp") == null
+                || oauth.get("oauth_signature") == null) {
             problem = "oauth_nonce, oauth_timestamp and oauth_signature are required";
         } else {
             long timestamp;
@@ -257,14 +307,21 @@ public class SpotlerSandbox {
             if (Math.abs(System.currentTimeMillis() / 1000 - timestamp) > CLOCK_SKEW_SECONDS) {
                 problem = "oauth_timestamp too far from the server clock";
             } else {
-                List<Map.Entry<String, String>> params = new ArrayList<>(OAuth1Signer.queryParameters(uri.getRequestUri()));
-                oauth.forEach((k, v) -> {
-                    if (!"oauth_signature".equals(k) && !"realm".equals(k)) {
-                        params.add(Map.entry(k, v));
-                    }
-                });
-                String expected = OAuth1Signer.sign(OAuth1Signer.baseString(method, uri.getRequestUri(), params), secret, "");
-                if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                List<Map.Entry<String, String>> params =
+                        new ArrayList<>(OAuth1Signer.queryParameters(uri.getRequestUri()));
+                oauth.forEach(
+                        (k, v) -> {
+                            if (!"oauth_signature".equals(k) && !"realm".equals(k)) {
+                                params.add(Map.entry(k, v));
+                            }
+                        });
+                String expected =
+                        OAuth1Signer.sign(
+                                OAuth1Signer.baseString(method, uri.getRequestUri(), params),
+                                secret,
+                                "");
+                if (!MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.UTF_8),
                         oauth.get("oauth_signature").getBytes(StandardCharsets.UTF_8))) {
                     problem = "invalid signature";
                 } else if (!nonces.add(oauth.get("oauth_nonce") + "|" + timestamp)) {
@@ -274,56 +331,88 @@ public class SpotlerSandbox {
         }
         if (problem != null) {
             refusedSignatures.incrementAndGet();
-            throw new WebApplicationException(Response.status(401).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(SpotlerAccount.error("NOT_AUTHORIZED", problem)).build());
+            throw new WebApplicationException(
+                    Response.status(401)
+                            .type(MediaType.APPLICATION_JSON_TYPE)
+                            .entity(SpotlerAccount.error("NOT_AUTHORIZED", problem))
+                            .build());
         }
     }
 
-    /** The stored contact merged with a request's contact: purge replaces all properties, otherwise only those sent. */
+    /**
+     * The stored contact merged with a request's contact: purge replaces all properties, otherwise
+     * only those sent.
+     */
     private static JsonObject merge(JsonObject current, JsonObject contact, boolean purge) {
         long now = System.currentTimeMillis();
         Map<String, JsonValue> properties = new LinkedHashMap<>();
         Map<Long, Boolean> permissions = new LinkedHashMap<>();
         if (current != null && !purge) {
-            current.getJsonObject("properties").forEach((k, v) -> {
-                if ("permissions".equals(k)) {
-                    readBits(v.asJsonArray(), permissions);
-                } else {
-                    properties.put(k, v);
-                }
-            });
+            current.getJsonObject("properties")
+                    .forEach(
+                            (k, v) -> {
+                                if ("permissions".equals(k)) {
+                                    readBits(v.asJsonArray(), permissions);
+                                } else {
+                                    properties.put(k, v);
+                                }
+                            });
         }
         JsonObject given = contact.getJsonObject("properties");
         if (given != null) {
-            given.forEach((k, v) -> {
-                if ("permissions".equals(k)) {
-                    readBits(v.asJsonArray(), permissions);
-                } else if (v.getValueType() == JsonValue.ValueType.NULL
-                        || (v instanceof JsonString s && s.getString().isEmpty())) {
-                    properties.remove(k);
-                } else {
-                    properties.put(k, v);
-                }
-            });
+            given.forEach(
+                    (k, v) -> {
+                        if ("permissions".equals(k)) {
+                            readBits(v.asJsonArray(), permissions);
+                        } else if (v.getValueType() == JsonValue.ValueType.NULL
+                                || (v instanceof JsonString s && s.getString().isEmpty())) {
+                            properties.remove(k);
+                        } else {
+                            properties.put(k, v);
+                        }
+                    });
         }
         JsonObjectBuilder props = Json.createObjectBuilder();
         properties.forEach(props::add);
         JsonArrayBuilder bits = Json.createArrayBuilder();
-        permissions.forEach((bit, on) -> bits.add(Json.createObjectBuilder().add("bit", bit).add("enabled", on)));
+        permissions.forEach(
+                (bit, on) ->
+                        bits.add(Json.createObjectBuilder().add("bit", bit).add("enabled", on)));
         props.add("permissions", bits);
-        JsonObjectBuilder next = Json.createObjectBuilder()
-                .add("externalId", contact.getString("externalId", current == null ? "" : current.getString("externalId")))
-                .add("encryptedId", current == null ? UUID.randomUUID().toString().replace("-", "") : current.getString("encryptedId"))
-                .add("created", current == null ? now : current.getJsonNumber("created").longValue())
-                .add("lastChanged", now)
-                .add("testGroup", contact.getBoolean("testGroup", current != null && current.getBoolean("testGroup", false)))
-                .add("optedOut", current != null && current.getBoolean("optedOut", false))
-                .add("properties", props);
+        JsonObjectBuilder next =
+                Json.createObjectBuilder()
+                        .add(
+                                "externalId",
+                                contact.getString(
+                                        "externalId",
+                                        current == null ? "" : current.getString("externalId")))
+                        .add(
+                                "encryptedId",
+                                current == null
+                                        ? UUID.randomUUID().toString().replace("-", "")
+                                        : current.getString("encryptedId"))
+                        .add(
+                                "created",
+                                current == null
+                                        ? now
+                                        : current.getJsonNumber("created").longValue())
+                        .add("lastChanged", now)
+                        .add(
+                                "testGroup",
+                                contact.getBoolean(
+                                        "testGroup",
+                                        current != null && current.getBoolean("testGroup", false)))
+                        .add("optedOut", current != null && current.getBoolean("optedOut", false))
+                        .add("properties", props);
         return next.build();
     }
 
     private static void readBits(JsonArray array, Map<Long, Boolean> into) {
-        array.forEach(p -> into.put(p.asJsonObject().getJsonNumber("bit").longValue(), p.asJsonObject().getBoolean("enabled", false)));
+        array.forEach(
+                p ->
+                        into.put(
+                                p.asJsonObject().getJsonNumber("bit").longValue(),
+                                p.asJsonObject().getBoolean("enabled", false)));
     }
 
     /** The reason the contact's properties are not acceptable to the account, or null. */
@@ -347,19 +436,25 @@ public class SpotlerSandbox {
                         return "Property is invalid: " + e.getKey();
                     }
                     for (JsonValue item : v.asJsonArray()) {
-                        if (item.getValueType() != JsonValue.ValueType.OBJECT || !(item.asJsonObject().get("bit") instanceof JsonNumber bit)
-                                || ("permissions".equals(e.getKey()) && !SpotlerAccount.PERMISSIONS.containsKey(bit.longValue()))) {
+                        if (item.getValueType() != JsonValue.ValueType.OBJECT
+                                || !(item.asJsonObject().get("bit") instanceof JsonNumber bit)
+                                || ("permissions".equals(e.getKey())
+                                        && !SpotlerAccount.PERMISSIONS.containsKey(
+                                                bit.longValue()))) {
                             return "Property is invalid: " + e.getKey();
                         }
                     }
                 }
                 case "email" -> {
-                    if (!(v instanceof JsonString s) || (!s.getString().isEmpty() && !EMAIL.matcher(s.getString()).matches())) {
+                    if (!(v instanceof JsonString s)
+                            || (!s.getString().isEmpty()
+                                    && !EMAIL.matcher(s.getString()).matches())) {
                         return "Email is invalid";
                     }
                 }
                 case "gender" -> {
-                    if (!(v instanceof JsonString s) || !Set.of("M", "F", "").contains(s.getString())) {
+                    if (!(v instanceof JsonString s)
+                            || !Set.of("M", "F", "").contains(s.getString())) {
                         return "Property is invalid: gender";
                     }
                 }
@@ -376,7 +471,8 @@ public class SpotlerSandbox {
                     }
                 }
                 default -> {
-                    if (v.getValueType() == JsonValue.ValueType.OBJECT || v.getValueType() == JsonValue.ValueType.ARRAY) {
+                    if (v.getValueType() == JsonValue.ValueType.OBJECT
+                            || v.getValueType() == JsonValue.ValueType.ARRAY) {
                         return "Property is invalid: " + e.getKey();
                     }
                 }
@@ -385,29 +481,51 @@ public class SpotlerSandbox {
         return null;
     }
 
-    /** A stored contact as GET /contact/{id} shows it: only properties with data, permissions with descriptions. */
+    /**
+     * A stored contact as GET /contact/{id} shows it: only properties with data, permissions with
+     * descriptions.
+     */
     static JsonObject view(JsonObject stored) {
         JsonObjectBuilder props = Json.createObjectBuilder();
         JsonObject properties = stored.getJsonObject("properties");
-        properties.forEach((k, v) -> {
-            if ("permissions".equals(k)) {
-                JsonArrayBuilder bits = Json.createArrayBuilder();
-                Set<Long> seen = new LinkedHashSet<>();
-                v.asJsonArray().forEach(p -> {
-                    long bit = p.asJsonObject().getJsonNumber("bit").longValue();
-                    seen.add(bit);
-                    bits.add(Json.createObjectBuilder().add("bit", bit)
-                            .add("description", SpotlerAccount.PERMISSIONS.getOrDefault(bit, ""))
-                            .add("enabled", p.asJsonObject().getBoolean("enabled", false)));
+        properties.forEach(
+                (k, v) -> {
+                    if ("permissions".equals(k)) {
+                        JsonArrayBuilder bits = Json.createArrayBuilder();
+                        Set<Long> seen = new LinkedHashSet<>();
+                        v.asJsonArray()
+                                .forEach(
+                                        p -> {
+                                            long bit =
+                                                    p.asJsonObject()
+                                                            .getJsonNumber("bit")
+                                                            .longValue();
+                                            seen.add(bit);
+                                            bits.add(
+                                                    Json.createObjectBuilder()
+                                                            .add("bit", bit)
+                                                            .add(
+                                                                    "description",
+                                                                    SpotlerAccount.PERMISSIONS
+                                                                            .getOrDefault(bit, ""))
+                                                            .add(
+                                                                    "enabled",
+                                                                    p.asJsonObject()
+                                                                            .getBoolean(
+                                                                                    "enabled",
+                                                                                    false)));
+                                        });
+                        props.add("permissions", bits);
+                    } else {
+                        props.add(k, v);
+                    }
                 });
-                props.add("permissions", bits);
-            } else {
-                props.add(k, v);
-            }
-        });
-        boolean email = properties.get("email") instanceof JsonString s && !s.getString().isEmpty()
-                && !stored.getBoolean("optedOut", false);
-        boolean sms = properties.get("mobileNumber") instanceof JsonString m && !m.getString().isEmpty();
+        boolean email =
+                properties.get("email") instanceof JsonString s
+                        && !s.getString().isEmpty()
+                        && !stored.getBoolean("optedOut", false);
+        boolean sms =
+                properties.get("mobileNumber") instanceof JsonString m && !m.getString().isEmpty();
         return Json.createObjectBuilder()
                 .add("externalId", stored.getString("externalId"))
                 .add("encryptedId", stored.getString("encryptedId"))
@@ -416,15 +534,30 @@ public class SpotlerSandbox {
                 .add("testGroup", stored.getBoolean("testGroup", false))
                 .add("temporary", false)
                 .add("properties", props)
-                .add("channels", Json.createArrayBuilder()
-                        .add(Json.createObjectBuilder().add("name", "EMAIL").add("value", email))
-                        .add(Json.createObjectBuilder().add("name", "SMS").add("value", sms)))
+                .add(
+                        "channels",
+                        Json.createArrayBuilder()
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("name", "EMAIL")
+                                                .add("value", email))
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("name", "SMS")
+                                                .add("value", sms)))
                 .build();
     }
 
     private static JsonArray allPermissionsOff() {
         JsonArrayBuilder bits = Json.createArrayBuilder();
-        SpotlerAccount.PERMISSIONS.keySet().forEach(bit -> bits.add(Json.createObjectBuilder().add("bit", bit).add("enabled", false)));
+        SpotlerAccount.PERMISSIONS
+                .keySet()
+                .forEach(
+                        bit ->
+                                bits.add(
+                                        Json.createObjectBuilder()
+                                                .add("bit", bit)
+                                                .add("enabled", false)));
         return bits.build();
     }
 
@@ -445,12 +578,17 @@ public class SpotlerSandbox {
     }
 
     private static WebApplicationException bad(String type, String message) {
-        return new WebApplicationException(Response.status(400).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(SpotlerAccount.error(type, message)).build());
+        return new WebApplicationException(
+                Response.status(400)
+                        .type(MediaType.APPLICATION_JSON_TYPE)
+                        .entity(SpotlerAccount.error(type, message))
+                        .build());
     }
 
     private static Response notFound() {
-        return Response.status(404).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(SpotlerAccount.error("CONTACT_NOT_FOUND", "Given contact not found")).build();
+        return Response.status(404)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(SpotlerAccount.error("CONTACT_NOT_FOUND", "Given contact not found"))
+                .build();
     }
 }

@@ -6,7 +6,6 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,12 +26,12 @@ import java.util.Set;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.sql.DataSource;
 
 /**
- * Applies the migrations that the database does not have yet, each in its own JDBC transaction, at deployment.
- * Messages consumed before this finishes fail and are redelivered after the back-off; none is lost.
+ * Applies the migrations that the database does not have yet, each in its own JDBC transaction, at
+ * deployment. Messages consumed before this finishes fail and are redelivered after the back-off;
+ * none is lost.
  */
 @Singleton
 @Startup
@@ -56,7 +55,8 @@ public class Migrations {
             for (String file : index()) {
                 Matcher m = NAME.matcher(file);
                 if (!m.matches()) {
-                    throw new IllegalStateException("migration file name " + file + " is not V<n>__<description>.sql");
+                    throw new IllegalStateException(
+                            "migration file name " + file + " is not V<n>__<description>.sql");
                 }
                 int version = Integer.parseInt(m.group(1));
                 if (applied.contains(version)) {
@@ -75,13 +75,15 @@ public class Migrations {
         return done;
     }
 
-    private void apply(Connection connection, int version, String description, String file) throws SQLException {
+    private void apply(Connection connection, int version, String description, String file)
+            throws SQLException {
         try (Statement statement = connection.createStatement()) {
             for (String sql : statements(read("/db/migration/" + file))) {
                 statement.execute(sql);
             }
-            try (PreparedStatement record = connection.prepareStatement(
-                    "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
+            try (PreparedStatement record =
+                    connection.prepareStatement(
+                            "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
                 record.setInt(1, version);
                 record.setString(2, description);
                 record.setTimestamp(3, Timestamp.from(Instant.now()));
@@ -96,7 +98,8 @@ public class Migrations {
     }
 
     private static void ensureVersionTable(Connection connection) throws SQLException {
-        try (ResultSet tables = connection.getMetaData().getTables(null, null, "%", new String[]{"TABLE"})) {
+        try (ResultSet tables =
+                connection.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
             while (tables.next()) {
                 if ("schema_version".equalsIgnoreCase(tables.getString("TABLE_NAME"))) {
                     return;
@@ -104,8 +107,9 @@ public class Migrations {
             }
         }
         try (Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, "
-                    + "description VARCHAR(200) NOT NULL, applied_at TIMESTAMP NOT NULL)");
+            statement.execute(
+                    "CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, "
+                            + "description VARCHAR(200) NOT NULL, applied_at TIMESTAMP NOT NULL)");
             connection.commit();
         }
     }
@@ -113,7 +117,7 @@ public class Migrations {
     private static Set<Integer> applied(Connection connection) throws SQLException {
         Set<Integer> versions = new HashSet<>();
         try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT version FROM schema_version")) {
+                ResultSet rows = statement.executeQuery("SELECT version FROM schema_version")) {
             while (rows.next()) {
                 versions.add(rows.getInt(1));
             }
@@ -159,7 +163,8 @@ public class Migrations {
                 throw new IllegalStateException("missing migration resource " + resource);
             }
             StringBuilder text = new StringBuilder();
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 reader.lines().forEach(l -> text.append(l).append('\n'));
             }
             return text.toString();

@@ -2,19 +2,16 @@ package dev.spotbridge.spotler;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The account's permission bits (GET /contact/properties/list), cached; never hard-coded. */
 @ApplicationScoped
 public class PermissionBits {
 
-    @Inject
-    SpotlerGateway spotler;
+    @Inject SpotlerGateway spotler;
 
     @Inject
     @ConfigProperty(name = "spotler.properties-cache-seconds", defaultValue = "600")

@@ -11,7 +11,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** The Spotler Mail+ REST API (paths relative to the base URL ending in /integrationservice). Answers are checked by the gateway. */
+/**
+ * The Spotler Mail+ REST API (paths relative to the base URL ending in /integrationservice).
+ * Answers are checked by the gateway.
+ */
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public interface SpotlerClient {

@@ -1,7 +1,6 @@
 package dev.spotbridge.spotler;
 
 import dev.spotbridge.sandbox.SandboxMode;
-
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,14 +14,6 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
-import org.eclipse.microprofile.faulttolerance.Retry;
-import org.eclipse.microprofile.faulttolerance.Timeout;
-import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
-import org.eclipse.microprofile.rest.client.RestClientBuilder;
-
 import java.io.StringReader;
 import java.net.URI;
 import java.time.Duration;
@@ -33,22 +24,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.rest.client.RestClientBuilder;
 
 /**
- * The one way to Spotler. Each call is signed, bounded by a timeout, retried a little on transient failure and
- * guarded by a circuit breaker; what is still failing after that goes back to the caller, whose message is then
- * redelivered by the broker. Policies can be tuned through MicroProfile Config
- * (e.g. dev.spotbridge.spotler.SpotlerGateway/Retry/maxRetries).
+ * The one way to Spotler. Each call is signed, bounded by a timeout, retried a little on transient
+ * failure and guarded by a circuit breaker; what is still failing after that goes back to the
+ * caller, whose message is then redelivered by the broker. Policies can be tuned through
+ * MicroProfile Config (e.g. dev.spotbridge.spotler.SpotlerGateway/Retry/maxRetries).
  */
 @ApplicationScoped
-@Retry(maxRetries = 2, delay = 300, jitter = 200, abortOn = {SpotlerRejectedException.class, CircuitBreakerOpenException.class})
+@Retry(
+        maxRetries = 2,
+        delay = 300,
+        jitter = 200,
+        abortOn = {SpotlerRejectedException.class, CircuitBreakerOpenException.class})
 @Timeout(value = 15, unit = java.time.temporal.ChronoUnit.SECONDS)
-@CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 15, delayUnit = java.time.temporal.ChronoUnit.SECONDS,
-        successThreshold = 2, skipOn = SpotlerRejectedException.class)
+@CircuitBreaker(
+        requestVolumeThreshold = 20,
+        failureRatio = 0.5,
+        delay = 15,
+        delayUnit = java.time.temporal.ChronoUnit.SECONDS,
+        successThreshold = 2,
+        skipOn = SpotlerRejectedException.class)
 public class SpotlerGateway {
 
-    @Inject
-    SandboxMode sandbox;
+    @Inject SandboxMode sandbox;
 
     @Inject
     @ConfigProperty(name = "spotler.api.url")
@@ -70,7 +75,10 @@ public class SpotlerGateway {
     @ConfigProperty(name = "spotler.read-timeout-ms", defaultValue = "10000")
     long readTimeoutMs;
 
-    /** A 429 whose Retry-After is at most this long is waited out here; a longer one goes back to the broker. */
+    /**
+     * A 429 whose Retry-After is at most this long is waited out here; a longer one goes back to
+     * the broker.
+     */
     @Inject
     @ConfigProperty(name = "spotler.max-retry-after-seconds", defaultValue = "10")
     long maxRetryAfterSeconds;
@@ -80,15 +88,22 @@ public class SpotlerGateway {
     @PostConstruct
     void connect() {
         String base = sandbox.spotler() ? sandbox.spotlerUrl() : url.get();
-        String key = consumerKey.filter(s -> !s.isBlank()).orElse(sandbox.spotler() ? SandboxMode.SPOTLER_KEY : "");
-        String secret = consumerSecret.filter(s -> !s.isBlank()).orElse(sandbox.spotler() ? SandboxMode.SPOTLER_SECRET : "");
-        client = RestClientBuilder.newBuilder()
-                .baseUri(URI.create(base))
-                .connectTimeout(connectTimeoutMs, TimeUnit.MILLISECONDS)
-                .readTimeout(readTimeoutMs, TimeUnit.MILLISECONDS)
-                .property("microprofile.rest.client.disable.default.mapper", true)
-                .register(new SigningFilter(new OAuth1Signer(key, secret)))
-                .build(SpotlerClient.class);
+        String key =
+                consumerKey
+                        .filter(s -> !s.isBlank())
+                        .orElse(sandbox.spotler() ? SandboxMode.SPOTLER_KEY : "");
+        String secret =
+                consumerSecret
+                        .filter(s -> !s.isBlank())
+                        .orElse(sandbox.spotler() ? SandboxMode.SPOTLER_SECRET : "");
+        client =
+                RestClientBuilder.newBuilder()
+                        .baseUri(URI.create(base))
+                        .connectTimeout(connectTimeoutMs, TimeUnit.MILLISECONDS)
+                        .readTimeout(readTimeoutMs, TimeUnit.MILLISECONDS)
+                        .property("microprofile.rest.client.disable.default.mapper", true)
+                        .register(new SigningFilter(new OAuth1Signer(key, secret)))
+                        .build(SpotlerClient.class);
     }
 
     @PreDestroy
@@ -104,11 +119,16 @@ public class SpotlerGateway {
 
     /** The permission bits of the account, from the entries of the "permissions" set property. */
     public List<Long> permissionBits() {
-        JsonArray properties = read(call("GET contact/properties/list", client::properties)).asJsonArray();
+        JsonArray properties =
+                read(call("GET contact/properties/list", client::properties)).asJsonArray();
         return properties.stream()
                 .map(JsonValue::asJsonObject)
                 .filter(p -> "permissions".equals(p.getString("name", "")))
-                .flatMap(p -> p.getJsonArray("entries") == null ? java.util.stream.Stream.empty() : p.getJsonArray("entries").stream())
+                .flatMap(
+                        p ->
+                                p.getJsonArray("entries") == null
+                                        ? java.util.stream.Stream.empty()
+                                        : p.getJsonArray("entries").stream())
                 .map(e -> e.asJsonObject().getJsonNumber("bit").longValue())
                 .toList();
     }
@@ -124,60 +144,104 @@ public class SpotlerGateway {
         Map<Long, Boolean> permissions = new LinkedHashMap<>();
         JsonObject props = contact.getJsonObject("properties");
         if (props != null) {
-            props.forEach((name, value) -> {
-                if ("permissions".equals(name) && value.getValueType() == JsonValue.ValueType.ARRAY) {
-                    value.asJsonArray().forEach(p -> permissions.put(p.asJsonObject().getJsonNumber("bit").longValue(),
-                            p.asJsonObject().getBoolean("enabled", false)));
-                } else if (value.getValueType() != JsonValue.ValueType.ARRAY) {
-                    properties.put(name, value);
-                }
-            });
+            props.forEach(
+                    (name, value) -> {
+                        if ("permissions".equals(name)
+                                && value.getValueType() == JsonValue.ValueType.ARRAY) {
+                            value.asJsonArray()
+                                    .forEach(
+                                            p ->
+                                                    permissions.put(
+                                                            p.asJsonObject()
+                                                                    .getJsonNumber("bit")
+                                                                    .longValue(),
+                                                            p.asJsonObject()
+                                                                    .getBoolean("enabled", false)));
+                        } else if (value.getValueType() != JsonValue.ValueType.ARRAY) {
+                            properties.put(name, value);
+                        }
+                    });
         }
         boolean email = false;
         JsonArray channels = contact.getJsonArray("channels");
         if (channels != null) {
-            email = channels.stream().map(JsonValue::asJsonObject)
-                    .anyMatch(c -> "EMAIL".equals(c.getString("name", "")) && c.getBoolean("value", false));
+            email =
+                    channels.stream()
+                            .map(JsonValue::asJsonObject)
+                            .anyMatch(
+                                    c ->
+                                            "EMAIL".equals(c.getString("name", ""))
+                                                    && c.getBoolean("value", false));
         }
-        return Optional.of(new SpotlerContact(contact.getString("externalId", externalId), properties, permissions, email));
+        return Optional.of(
+                new SpotlerContact(
+                        contact.getString("externalId", externalId),
+                        properties,
+                        permissions,
+                        email));
     }
 
     /**
-     * Creates or updates a contact (POST /contact, update:true, purge:false): the given properties are set,
-     * JSON null clears one, properties not given stay as they are.
+     * Creates or updates a contact (POST /contact, update:true, purge:false): the given properties
+     * are set, JSON null clears one, properties not given stay as they are.
      *
      * @param permissions bits to set, may be empty
-     * @param created     whether this is the contact's first write (the EMAIL channel is then declared)
+     * @param created whether this is the contact's first write (the EMAIL channel is then declared)
      */
-    public void upsert(String externalId, Map<String, JsonValue> properties, Map<Long, Boolean> permissions, boolean created) {
+    public void upsert(
+            String externalId,
+            Map<String, JsonValue> properties,
+            Map<Long, Boolean> permissions,
+            boolean created) {
         JsonObjectBuilder contact = contact(externalId, properties, permissions);
         if (created && properties.get("email") instanceof jakarta.json.JsonString) {
-            contact.add("channels", Json.createArrayBuilder().add(Json.createObjectBuilder().add("name", "EMAIL").add("value", true)));
+            contact.add(
+                    "channels",
+                    Json.createArrayBuilder()
+                            .add(
+                                    Json.createObjectBuilder()
+                                            .add("name", "EMAIL")
+                                            .add("value", true)));
         }
-        JsonObject request = Json.createObjectBuilder().add("update", true).add("purge", false).add("contact", contact).build();
+        JsonObject request =
+                Json.createObjectBuilder()
+                        .add("update", true)
+                        .add("purge", false)
+                        .add("contact", contact)
+                        .build();
         call("POST contact", () -> client.upsert(request));
     }
 
     /**
-     * Blanks a contact: PUT /contact/{id} with purge:true, so every property not sent is wiped, and every
-     * permission bit off.
+     * Blanks a contact: PUT /contact/{id} with purge:true, so every property not sent is wiped, and
+     * every permission bit off.
      *
      * @return false when Spotler does not know the contact (nothing to blank)
      */
     public boolean blank(String externalId, List<Long> permissionBits) {
         Map<Long, Boolean> off = new LinkedHashMap<>();
         permissionBits.forEach(bit -> off.put(bit, false));
-        JsonObject request = Json.createObjectBuilder().add("update", true).add("purge", true)
-                .add("contact", contact(externalId, Map.of(), off)).build();
+        JsonObject request =
+                Json.createObjectBuilder()
+                        .add("update", true)
+                        .add("purge", true)
+                        .add("contact", contact(externalId, Map.of(), off))
+                        .build();
         return send("PUT contact/{id}", () -> client.update(externalId, request), true) != null;
     }
 
-    private static JsonObjectBuilder contact(String externalId, Map<String, JsonValue> properties, Map<Long, Boolean> permissions) {
+    private static JsonObjectBuilder contact(
+            String externalId, Map<String, JsonValue> properties, Map<Long, Boolean> permissions) {
         JsonObjectBuilder props = Json.createObjectBuilder();
         properties.forEach(props::add);
         if (!permissions.isEmpty()) {
             JsonArrayBuilder bits = Json.createArrayBuilder();
-            permissions.forEach((bit, enabled) -> bits.add(Json.createObjectBuilder().add("bit", bit).add("enabled", enabled)));
+            permissions.forEach(
+                    (bit, enabled) ->
+                            bits.add(
+                                    Json.createObjectBuilder()
+                                            .add("bit", bit)
+                                            .add("enabled", enabled)));
             props.add("permissions", bits);
         }
         return Json.createObjectBuilder().add("externalId", externalId).add("properties", props);
@@ -187,8 +251,12 @@ public class SpotlerGateway {
         return send(what, request, false);
     }
 
-    /** Sends and checks; returns null for a 404 when notFoundIsAnswer, throws for every other non-2xx. */
-    private Response send(String what, java.util.function.Supplier<Response> request, boolean notFoundIsAnswer) {
+    /**
+     * Sends and checks; returns null for a 404 when notFoundIsAnswer, throws for every other
+     * non-2xx.
+     */
+    private Response send(
+            String what, java.util.function.Supplier<Response> request, boolean notFoundIsAnswer) {
         Response response;
         try {
             response = request.get();
@@ -208,13 +276,16 @@ public class SpotlerGateway {
             if (wait.toSeconds() <= maxRetryAfterSeconds) {
                 sleep(wait);
             }
-            throw new SpotlerUnavailableException(what + ": 429 Too Many Requests (Retry-After " + wait.toSeconds() + " s)");
+            throw new SpotlerUnavailableException(
+                    what + ": 429 Too Many Requests (Retry-After " + wait.toSeconds() + " s)");
         }
         if (status >= 500) {
             throw new SpotlerUnavailableException(what + ": " + status + " " + errorMessage(body));
         }
         JsonObject error = errorObject(body);
-        throw new SpotlerRejectedException(status, error.getString("errorType", ""),
+        throw new SpotlerRejectedException(
+                status,
+                error.getString("errorType", ""),
                 what + ": " + status + " " + errorMessage(body));
     }
 
@@ -226,8 +297,10 @@ public class SpotlerGateway {
             return Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim())));
         } catch (NumberFormatException e) {
             try {
-                ZonedDateTime at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                return Duration.ofMillis(Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis()));
+                ZonedDateTime at =
+                        ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                return Duration.ofMillis(
+                        Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis()));
             } catch (RuntimeException unparsable) {
                 return Duration.ofSeconds(1);
             }
@@ -253,7 +326,9 @@ public class SpotlerGateway {
     private static JsonObject errorObject(String body) {
         try (JsonReader reader = Json.createReader(new StringReader(body))) {
             JsonValue value = reader.readValue();
-            return value.getValueType() == JsonValue.ValueType.OBJECT ? value.asJsonObject() : JsonValue.EMPTY_JSON_OBJECT;
+            return value.getValueType() == JsonValue.ValueType.OBJECT
+                    ? value.asJsonObject()
+                    : JsonValue.EMPTY_JSON_OBJECT;
         } catch (RuntimeException e) {
             return JsonValue.EMPTY_JSON_OBJECT;
         }

@@ -1,6 +1,9 @@
 package dev.spotbridge.spotler;
 
-/** Spotler did not answer usefully (5xx, 429, timeout, connection refused): worth trying again later. */
+/**
+ * Spotler did not answer usefully (5xx, 429, timeout, connection refused): worth trying again
+ * later.
+ */
 public class SpotlerUnavailableException extends RuntimeException {
 
     public SpotlerUnavailableException(String message) {

@@ -5,7 +5,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
-
 import java.io.StringReader;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -14,12 +13,14 @@ import java.util.Map;
 /**
  * One D365 change as it travels on the sync queue: small JSON text, no Java serialisation.
  *
- * @param key        idempotency key: the same webhook delivered twice has the same key
- * @param operation  what to do with the Spotler contact
- * @param version    modifiedon of the data, else the operation's time; an older event never overwrites a newer one
- * @param state      statecode when known (0 active, other inactive)
+ * @param key idempotency key: the same webhook delivered twice has the same key
+ * @param operation what to do with the Spotler contact
+ * @param version modifiedon of the data, else the operation's time; an older event never overwrites
+ *     a newer one
+ * @param state statecode when known (0 active, other inactive)
  * @param attributes normalised D365 columns
- * @param complete   true when attributes hold the whole record (Create Target or a registered post image)
+ * @param complete true when attributes hold the whole record (Create Target or a registered post
+ *     image)
  */
 public record ChangeEvent(
         String key,
@@ -36,7 +37,9 @@ public record ChangeEvent(
 
     /** What an event asks of Spotler. */
     public enum Operation {
-        /** create or update the contact from the record's data (a statecode other than 0 blanks it) */
+        /**
+         * create or update the contact from the record's data (a statecode other than 0 blanks it)
+         */
         UPSERT,
         /** the record changed state without data (SetState): 0 restores, anything else blanks */
         SET_STATE,
@@ -52,14 +55,15 @@ public record ChangeEvent(
     public String toJson() {
         JsonObjectBuilder attrs = Json.createObjectBuilder();
         attributes.forEach(attrs::add);
-        JsonObjectBuilder json = Json.createObjectBuilder()
-                .add("key", key)
-                .add("entity", entity)
-                .add("recordId", recordId)
-                .add("message", message)
-                .add("operation", operation.name())
-                .add("complete", complete)
-                .add("attributes", attrs);
+        JsonObjectBuilder json =
+                Json.createObjectBuilder()
+                        .add("key", key)
+                        .add("entity", entity)
+                        .add("recordId", recordId)
+                        .add("message", message)
+                        .add("operation", operation.name())
+                        .add("complete", complete)
+                        .add("attributes", attrs);
         if (version != null) {
             json.add("version", version.toString());
         }

@@ -4,10 +4,12 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
 import java.time.Instant;
 
-/** Idempotency ledger: an event key here has had its effect; written in the transaction of that effect. */
+/**
+ * Idempotency ledger: an event key here has had its effect; written in the transaction of that
+ * effect.
+ */
 @Entity
 @Table(name = "processed_event")
 public class ProcessedEvent {
@@ -19,8 +21,7 @@ public class ProcessedEvent {
     @Column(name = "processed_at")
     private Instant processedAt;
 
-    protected ProcessedEvent() {
-    }
+    protected ProcessedEvent() {}
 
     public ProcessedEvent(String key) {
         this.key = key;

@@ -12,27 +12,30 @@ import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
 
 /**
- * Consumes the sync queue. Delegates to {@link ContactSync}; on any exception it records the failed attempt and
- * rethrows, so the transaction rolls back and the broker redelivers with back-off, then dead-letters.
- * A change Spotler refused for good goes straight to the dead-letter queue, in the same transaction.
+ * Consumes the sync queue. Delegates to {@link ContactSync}; on any exception it records the failed
+ * attempt and rethrows, so the transaction rolls back and the broker redelivers with back-off, then
+ * dead-letters. A change Spotler refused for good goes straight to the dead-letter queue, in the
+ * same transaction.
  */
-@MessageDriven(activationConfig = {
-        @ActivationConfigProperty(propertyName = "destinationLookup", propertyValue = SyncQueue.QUEUE),
-        @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue"),
-        @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "8")
-})
+@MessageDriven(
+        activationConfig = {
+            @ActivationConfigProperty(
+                    propertyName = "destinationLookup",
+                    propertyValue = SyncQueue.QUEUE),
+            @ActivationConfigProperty(
+                    propertyName = "destinationType",
+                    propertyValue = "jakarta.jms.Queue"),
+            @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "8")
+        })
 public class SyncConsumer implements MessageListener {
 
     public static final String DEAD_LETTER_QUEUE = "java:/jms/queue/spotbridge-dlq";
 
-    @Inject
-    ContactSync sync;
+    @Inject ContactSync sync;
 
-    @Inject
-    SyncFailures failures;
+    @Inject SyncFailures failures;
 
-    @Inject
-    JMSContext context;
+    @Inject JMSContext context;
 
     @Resource(lookup = DEAD_LETTER_QUEUE)
     Queue deadLetters;
@@ -45,7 +48,8 @@ public class SyncConsumer implements MessageListener {
             event = ChangeEvent.fromJson(((TextMessage) message).getText());
             delivery = message.getIntProperty("JMSXDeliveryCount");
         } catch (JMSException | RuntimeException e) {
-            throw new IllegalStateException("unreadable sync message " + describe(message) + ": " + e, e);
+            throw new IllegalStateException(
+                    "unreadable sync message " + describe(message) + ": " + e, e);
         }
         try {
             if (sync.apply(event) == ContactSync.Result.REJECTED) {
@@ -67,7 +71,8 @@ public class SyncConsumer implements MessageListener {
             copy.setStringProperty("spotbridgeReason", "rejected by Spotler");
             context.createProducer().send(deadLetters, copy);
         } catch (JMSException e) {
-            throw new IllegalStateException("could not dead-letter a rejected change of " + event.group(), e);
+            throw new IllegalStateException(
+                    "could not dead-letter a rejected change of " + event.group(), e);
         }
     }
 

@@ -5,13 +5,13 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Records a failed attempt in its own transaction, because the attempt's transaction is about to roll back.
- * On the last delivery the broker allows (spotbridge.sync.max-delivery-attempts, as set in server-config/messaging.cli)
- * the record becomes Failed, with the reason; before that it stays Processing.
+ * Records a failed attempt in its own transaction, because the attempt's transaction is about to
+ * roll back. On the last delivery the broker allows (spotbridge.sync.max-delivery-attempts, as set
+ * in server-config/messaging.cli) the record becomes Failed, with the reason; before that it stays
+ * Processing.
  */
 @ApplicationScoped
 public class SyncFailures {
@@ -25,7 +25,8 @@ public class SyncFailures {
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void attemptFailed(ChangeEvent event, int delivery, Throwable failure) {
-        SyncRecord record = em.find(SyncRecord.class, SyncRecord.key(event.entity(), event.recordId()));
+        SyncRecord record =
+                em.find(SyncRecord.class, SyncRecord.key(event.entity(), event.recordId()));
         if (record == null) {
             record = new SyncRecord(event.entity(), event.recordId());
             em.persist(record);
@@ -33,15 +34,30 @@ public class SyncFailures {
         boolean last = delivery >= maxDeliveryAttempts;
         String reason = describe(failure);
         record.failed(reason, last);
-        em.persist(new SyncHistoryEntry(record.key(), event.message(), last ? "Failed" : "Retrying",
-                "attempt " + delivery + " of " + maxDeliveryAttempts + " failed: " + reason
-                        + (last ? "; moved to the dead-letter queue" : "; redelivered after back-off"), event.key()));
+        em.persist(
+                new SyncHistoryEntry(
+                        record.key(),
+                        event.message(),
+                        last ? "Failed" : "Retrying",
+                        "attempt "
+                                + delivery
+                                + " of "
+                                + maxDeliveryAttempts
+                                + " failed: "
+                                + reason
+                                + (last
+                                        ? "; moved to the dead-letter queue"
+                                        : "; redelivered after back-off"),
+                        event.key()));
     }
 
     static String describe(Throwable failure) {
         Throwable t = failure;
-        while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null || t instanceof jakarta.ejb.EJBException
-                || t.getClass().getName().startsWith("jakarta.transaction"))) {
+        while (t.getCause() != null
+                && t.getCause() != t
+                && (t.getMessage() == null
+                        || t instanceof jakarta.ejb.EJBException
+                        || t.getClass().getName().startsWith("jakarta.transaction"))) {
             t = t.getCause();
         }
         return t.getClass().getSimpleName() + ": " + t.getMessage();

@@ -6,7 +6,6 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
 import java.time.Instant;
 
 /** One attempt on a record: what was asked, what happened, what changed. */
@@ -33,15 +32,16 @@ public class SyncHistoryEntry {
     @Column(name = "event_key")
     private String eventKey;
 
-    protected SyncHistoryEntry() {
-    }
+    protected SyncHistoryEntry() {}
 
-    public SyncHistoryEntry(String recordKey, String operation, String outcome, String detail, String eventKey) {
+    public SyncHistoryEntry(
+            String recordKey, String operation, String outcome, String detail, String eventKey) {
         this.recordKey = recordKey;
         this.at = Instant.now();
         this.operation = operation;
         this.outcome = outcome;
-        this.detail = detail == null ? null : detail.length() > 4000 ? detail.substring(0, 4000) : detail;
+        this.detail =
+                detail == null ? null : detail.length() > 4000 ? detail.substring(0, 4000) : detail;
         this.eventKey = eventKey;
     }
 

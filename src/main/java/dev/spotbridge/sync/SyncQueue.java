@@ -11,16 +11,15 @@ import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
 
 /**
- * Puts change events on the sync queue: persistent (send returns once the broker has it on disk), grouped by record
- * so one record's events are consumed one after another, in order.
+ * Puts change events on the sync queue: persistent (send returns once the broker has it on disk),
+ * grouped by record so one record's events are consumed one after another, in order.
  */
 @ApplicationScoped
 public class SyncQueue {
 
     public static final String QUEUE = "java:/jms/queue/spotbridge-sync";
 
-    @Inject
-    JMSContext context;
+    @Inject JMSContext context;
 
     @Resource(lookup = QUEUE)
     Queue queue;

@@ -12,7 +12,6 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
-
 import java.io.StringReader;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -45,7 +44,10 @@ public class SyncRecord {
     @Column(name = "applied_version")
     private Instant appliedVersion;
 
-    /** The mapped properties Spotler holds from our last write, as JSON: the no-op check compares against it. */
+    /**
+     * The mapped properties Spotler holds from our last write, as JSON: the no-op check compares
+     * against it.
+     */
     @Column(name = "written_properties")
     private String writtenProperties;
 
@@ -57,7 +59,10 @@ public class SyncRecord {
     /** Tombstone: deleted in D365, never brought back. */
     private boolean deleted;
 
-    /** Permission bits as they were before blanking, restored on reactivation (JSON object bit → enabled). */
+    /**
+     * Permission bits as they were before blanking, restored on reactivation (JSON object bit →
+     * enabled).
+     */
     @Column(name = "saved_permissions")
     private String savedPermissions;
 
@@ -68,8 +73,7 @@ public class SyncRecord {
     @Column(name = "row_version")
     private long rowVersion;
 
-    protected SyncRecord() {
-    }
+    protected SyncRecord() {}
 
     public SyncRecord(String entity, String recordId) {
         this.key = key(entity, recordId);
@@ -144,11 +148,12 @@ public class SyncRecord {
 
     void written(Map<String, JsonValue> properties) {
         JsonObjectBuilder json = Json.createObjectBuilder();
-        properties.forEach((k, v) -> {
-            if (v.getValueType() != JsonValue.ValueType.NULL) {
-                json.add(k, v);
-            }
-        });
+        properties.forEach(
+                (k, v) -> {
+                    if (v.getValueType() != JsonValue.ValueType.NULL) {
+                        json.add(k, v);
+                    }
+                });
         writtenProperties = json.build().toString();
         inSpotler = true;
     }
@@ -177,7 +182,8 @@ public class SyncRecord {
 
     Map<Long, Boolean> savedPermissions() {
         Map<Long, Boolean> bits = new LinkedHashMap<>();
-        readObject(savedPermissions).forEach((bit, on) -> bits.put(Long.parseLong(bit), on == JsonValue.TRUE));
+        readObject(savedPermissions)
+                .forEach((bit, on) -> bits.put(Long.parseLong(bit), on == JsonValue.TRUE));
         return bits;
     }
 

@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -21,7 +20,9 @@ public class SyncRecords {
     }
 
     public List<SyncHistoryEntry> history(SyncRecord record) {
-        return em.createQuery("select h from SyncHistoryEntry h where h.recordKey = :key order by h.id", SyncHistoryEntry.class)
+        return em.createQuery(
+                        "select h from SyncHistoryEntry h where h.recordKey = :key order by h.id",
+                        SyncHistoryEntry.class)
                 .setParameter("key", record.key())
                 .getResultList();
     }

@@ -2,5 +2,9 @@ package dev.spotbridge.sync;
 
 /** The sync status of a record, as D365 users and the records API see it. */
 public enum SyncStatus {
-    Processing, Succeeded, Failed, OptOut, Disabled
+    Processing,
+    Succeeded,
+    Failed,
+    OptOut,
+    Disabled
 }

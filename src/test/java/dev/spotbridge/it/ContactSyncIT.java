@@ -1,26 +1,5 @@
 package dev.spotbridge.it;
 
-import jakarta.json.Json;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
-
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.UUID;
-
 import static dev.spotbridge.it.Service.await;
 import static dev.spotbridge.it.Service.awaitHistory;
 import static dev.spotbridge.it.Service.spotlerContact;
@@ -31,7 +10,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A D365 change reaches the Spotler sandbox: what it holds afterwards, and how many writes it took. */
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A D365 change reaches the Spotler sandbox: what it holds afterwards, and how many writes it took.
+ */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class ContactSyncIT {
@@ -106,12 +106,31 @@ class ContactSyncIT {
         Map<String, Object> l = with(anna(), "companyname", "Berg Logistik GmbH");
         assertEquals(202, webhook(Contexts.create("lead", lead, l, Instant.now())).status());
         String account = UUID.randomUUID().toString();
-        assertEquals(202, webhook(Contexts.create("account", account,
-                Map.of("name", "Berg Logistik GmbH", "emailaddress1", "info@berg.example", "address1_city", "Hamburg"), Instant.now())).status());
-        JsonObject leadContact = await(() -> spotlerContact(lead).orElse(null), c -> true, "lead in Spotler");
-        assertEquals("Berg Logistik GmbH", leadContact.getJsonObject("properties").getString("organisation"));
-        JsonObject accountContact = await(() -> spotlerContact(account).orElse(null), c -> true, "account in Spotler");
-        assertEquals("Berg Logistik GmbH", accountContact.getJsonObject("properties").getString("organisation"));
+        assertEquals(
+                202,
+                webhook(
+                                Contexts.create(
+                                        "account",
+                                        account,
+                                        Map.of(
+                                                "name",
+                                                "Berg Logistik GmbH",
+                                                "emailaddress1",
+                                                "info@berg.example",
+                                                "address1_city",
+                                                "Hamburg"),
+                                        Instant.now()))
+                        .status());
+        JsonObject leadContact =
+                await(() -> spotlerContact(lead).orElse(null), c -> true, "lead in Spotler");
+        assertEquals(
+                "Berg Logistik GmbH",
+                leadContact.getJsonObject("properties").getString("organisation"));
+        JsonObject accountContact =
+                await(() -> spotlerContact(account).orElse(null), c -> true, "account in Spotler");
+        assertEquals(
+                "Berg Logistik GmbH",
+                accountContact.getJsonObject("properties").getString("organisation"));
         assertEquals("Hamburg", accountContact.getJsonObject("properties").getString("city"));
     }
 
@@ -120,15 +139,34 @@ class ContactSyncIT {
         Instant t0 = Instant.now().minusSeconds(60);
         String id = created(t0);
         Map<String, Object> changed = with(anna(), "lastname", "Nowak");
-        assertEquals(202, webhook(Contexts.update("contact", id, Map.of("lastname", "Nowak"), changed, t0.plusSeconds(1),
-                UUID.randomUUID().toString())).status());
+        assertEquals(
+                202,
+                webhook(
+                                Contexts.update(
+                                        "contact",
+                                        id,
+                                        Map.of("lastname", "Nowak"),
+                                        changed,
+                                        t0.plusSeconds(1),
+                                        UUID.randomUUID().toString()))
+                        .status());
         await(() -> spotlerProperties(id).getString("lastName"), "Nowak"::equals, "lastName Nowak");
 
         awaitHistory("contact", id, 2);
         long writes = spotlerWrites();
-        // a second Update with the same mapped values (here only jobtitle, which is not mapped, changed)
-        assertEquals(202, webhook(Contexts.update("contact", id, Map.of("jobtitle", "CEO"), with(changed, "jobtitle", "CEO"),
-                t0.plusSeconds(2), UUID.randomUUID().toString())).status());
+        // a second Update with the same mapped values (here only jobtitle, which is not mapped,
+        // changed)
+        assertEquals(
+                202,
+                webhook(
+                                Contexts.update(
+                                        "contact",
+                                        id,
+                                        Map.of("jobtitle", "CEO"),
+                                        with(changed, "jobtitle", "CEO"),
+                                        t0.plusSeconds(2),
+                                        UUID.randomUUID().toString()))
+                        .status());
         JsonObject record = awaitHistory("contact", id, 3);
         assertEquals("NoChange", last(record).getString("outcome"), record.toString());
         assertEquals(writes, spotlerWrites(), "a no-op update makes zero Spotler writes");
@@ -138,29 +176,73 @@ class ContactSyncIT {
     void updateWithoutImageReadsTheRecordFromDataverse() {
         Instant t0 = Instant.now().minusSeconds(60);
         String id = created(t0);
-        Service.dataverseUpsert("contacts", id, Json.createObjectBuilder().add("firstname", "Anna").add("lastname", "Fromdataverse")
-                .add("emailaddress1", "anna.kowalski@example.com").add("address1_city", "Potsdam").add("statecode", 0).build());
-        assertEquals(202, webhook(Contexts.update("contact", id, Map.of("lastname", "Fromdataverse"), null, Instant.now(),
-                UUID.randomUUID().toString())).status());
-        await(() -> spotlerProperties(id).getString("city", ""), "Potsdam"::equals, "city read from Dataverse");
+        Service.dataverseUpsert(
+                "contacts",
+                id,
+                Json.createObjectBuilder()
+                        .add("firstname", "Anna")
+                        .add("lastname", "Fromdataverse")
+                        .add("emailaddress1", "anna.kowalski@example.com")
+                        .add("address1_city", "Potsdam")
+                        .add("statecode", 0)
+                        .build());
+        assertEquals(
+                202,
+                webhook(
+                                Contexts.update(
+                                        "contact",
+                                        id,
+                                        Map.of("lastname", "Fromdataverse"),
+                                        null,
+                                        Instant.now(),
+                                        UUID.randomUUID().toString()))
+                        .status());
+        await(
+                () -> spotlerProperties(id).getString("city", ""),
+                "Potsdam"::equals,
+                "city read from Dataverse");
         assertEquals("Fromdataverse", spotlerProperties(id).getString("lastName"));
     }
 
     @Test
     void payloadStrippedByDataverseIsCompletedFromTheWebApi() throws Exception {
         String id = UUID.randomUUID().toString();
-        Service.dataverseUpsert("contacts", id, Json.createObjectBuilder().add("firstname", "Stripped").add("lastname", "Payload")
-                .add("emailaddress1", "stripped@example.com").add("statecode", 0).build());
-        String body = new String(ContactSyncIT.class.getResourceAsStream("/dataverse-samples/12-contact-update-stripped.json").readAllBytes())
-                .replace("5f1e2d3c-7a93-f011-b4cc-000d3a4f8c21", id)
-                .replace("0c1d2e3f-0494-f011-b4cc-000d3a4f8c21", UUID.randomUUID().toString());
-        Service.Answer a = Service.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(Service.BASE + "/api/d365/webhook"))
-                .header("Content-Type", "application/json").header("x-spotbridge-key", Service.KEY)
-                .header("x-ms-dynamics-msg-size-exceeded", "true")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
+        Service.dataverseUpsert(
+                "contacts",
+                id,
+                Json.createObjectBuilder()
+                        .add("firstname", "Stripped")
+                        .add("lastname", "Payload")
+                        .add("emailaddress1", "stripped@example.com")
+                        .add("statecode", 0)
+                        .build());
+        String body =
+                new String(
+                                ContactSyncIT.class
+                                        .getResourceAsStream(
+                                                "/dataverse-samples/12-contact-update-stripped.json")
+                                        .readAllBytes())
+                        .replace("5f1e2d3c-7a93-f011-b4cc-000d3a4f8c21", id)
+                        .replace(
+                                "0c1d2e3f-0494-f011-b4cc-000d3a4f8c21",
+                                UUID.randomUUID().toString());
+        Service.Answer a =
+                Service.send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create(Service.BASE + "/api/d365/webhook"))
+                                .header("Content-Type", "application/json")
+                                .header("x-spotbridge-key", Service.KEY)
+                                .header("x-ms-dynamics-msg-size-exceeded", "true")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                                .build());
         assertEquals(202, a.status(), a.body());
-        await(() -> spotlerContact(id).map(c -> c.getJsonObject("properties").getString("firstName", "")).orElse(""),
-                "Stripped"::equals, "the stripped Update completed from Dataverse");
+        await(
+                () ->
+                        spotlerContact(id)
+                                .map(c -> c.getJsonObject("properties").getString("firstName", ""))
+                                .orElse(""),
+                "Stripped"::equals,
+                "the stripped Update completed from Dataverse");
         assertEquals("stripped@example.com", spotlerProperties(id).getString("email"));
     }
 
@@ -169,25 +251,45 @@ class ContactSyncIT {
         Instant t0 = Instant.now().minusSeconds(60);
         String id = created(t0);
         long writes = spotlerWrites();
-        String update = Contexts.update("contact", id, Map.of("firstname", "Annabel"), with(anna(), "firstname", "Annabel"),
-                t0.plusSeconds(5), UUID.randomUUID().toString());
+        String update =
+                Contexts.update(
+                        "contact",
+                        id,
+                        Map.of("firstname", "Annabel"),
+                        with(anna(), "firstname", "Annabel"),
+                        t0.plusSeconds(5),
+                        UUID.randomUUID().toString());
         assertEquals(202, webhook(update).status());
         assertEquals(202, webhook(update).status());
         JsonObject record = awaitHistory("contact", id, 3);
         assertEquals("Annabel", spotlerProperties(id).getString("firstName"));
         assertEquals(writes + 1, spotlerWrites(), "the same delivery twice, one write");
-        assertTrue(record.getJsonArray("history").toString().contains("duplicate delivery"), record.toString());
+        assertTrue(
+                record.getJsonArray("history").toString().contains("duplicate delivery"),
+                record.toString());
     }
 
     @Test
     void olderChangeNeverOverwritesNewer() {
         Instant t0 = Instant.now().minusSeconds(60);
         String id = created(t0);
-        webhook(Contexts.update("contact", id, Map.of("lastname", "Newer"), with(anna(), "lastname", "Newer"), t0.plusSeconds(20),
-                UUID.randomUUID().toString()));
+        webhook(
+                Contexts.update(
+                        "contact",
+                        id,
+                        Map.of("lastname", "Newer"),
+                        with(anna(), "lastname", "Newer"),
+                        t0.plusSeconds(20),
+                        UUID.randomUUID().toString()));
         awaitHistory("contact", id, 2);
-        webhook(Contexts.update("contact", id, Map.of("lastname", "Older"), with(anna(), "lastname", "Older"), t0.plusSeconds(10),
-                UUID.randomUUID().toString()));
+        webhook(
+                Contexts.update(
+                        "contact",
+                        id,
+                        Map.of("lastname", "Older"),
+                        with(anna(), "lastname", "Older"),
+                        t0.plusSeconds(10),
+                        UUID.randomUUID().toString()));
         JsonObject record = awaitHistory("contact", id, 3);
         assertEquals("Skipped", last(record).getString("outcome"));
         assertEquals("Newer", spotlerProperties(id).getString("lastName"));
@@ -201,9 +303,19 @@ class ContactSyncIT {
         List<String> bodies = new ArrayList<>();
         for (int i = 1; i <= 20; i++) {
             for (String id : List.of(a, b)) {
-                Map<String, Object> image = with(with(anna(), "lastname", "V" + i + id.substring(0, 4)), "address1_city", "City" + i);
-                bodies.add(Contexts.update("contact", id, Map.of("lastname", "V" + i + id.substring(0, 4)), image,
-                        t0.plusSeconds(i), UUID.randomUUID().toString()));
+                Map<String, Object> image =
+                        with(
+                                with(anna(), "lastname", "V" + i + id.substring(0, 4)),
+                                "address1_city",
+                                "City" + i);
+                bodies.add(
+                        Contexts.update(
+                                "contact",
+                                id,
+                                Map.of("lastname", "V" + i + id.substring(0, 4)),
+                                image,
+                                t0.plusSeconds(i),
+                                UUID.randomUUID().toString()));
             }
         }
         Collections.shuffle(bodies, new Random(42));
@@ -224,8 +336,14 @@ class ContactSyncIT {
         awaitHistory("contact", id, 2);
         assertBlank(id);
         // a late Update (delivered out of order) must not resurrect it
-        webhook(Contexts.update("contact", id, Map.of("lastname", "Ghost"), with(anna(), "lastname", "Ghost"), Instant.now().plusSeconds(5),
-                UUID.randomUUID().toString()));
+        webhook(
+                Contexts.update(
+                        "contact",
+                        id,
+                        Map.of("lastname", "Ghost"),
+                        with(anna(), "lastname", "Ghost"),
+                        Instant.now().plusSeconds(5),
+                        UUID.randomUUID().toString()));
         JsonObject record = awaitHistory("contact", id, 3);
         assertEquals("Skipped", last(record).getString("outcome"));
         assertBlank(id);
@@ -236,20 +354,41 @@ class ContactSyncIT {
         Instant t0 = Instant.now().minusSeconds(60);
         String id = created(t0);
         // the contact subscribed to the newsletter (bit 1) and events (bit 4) in Spotler
-        Service.Answer put = Service.spotler("PUT", "/contact/" + id, "{\"purge\":false,\"contact\":{\"externalId\":\"" + id
-                + "\",\"properties\":{\"permissions\":[{\"bit\":1,\"enabled\":true},{\"bit\":4,\"enabled\":true}]}}}");
+        Service.Answer put =
+                Service.spotler(
+                        "PUT",
+                        "/contact/" + id,
+                        "{\"purge\":false,\"contact\":{\"externalId\":\""
+                                + id
+                                + "\",\"properties\":{\"permissions\":[{\"bit\":1,\"enabled\":true},{\"bit\":4,\"enabled\":true}]}}}");
         assertEquals(204, put.status(), put.body());
-        Service.dataverseUpsert("contacts", id, Json.createObjectBuilder().add("firstname", "Anna").add("lastname", "Kowalski")
-                .add("emailaddress1", "anna.kowalski@example.com").add("address1_city", "Berlin").add("gendercode", 2)
-                .add("birthdate", "1988-04-23").add("statecode", 0).build());
+        Service.dataverseUpsert(
+                "contacts",
+                id,
+                Json.createObjectBuilder()
+                        .add("firstname", "Anna")
+                        .add("lastname", "Kowalski")
+                        .add("emailaddress1", "anna.kowalski@example.com")
+                        .add("address1_city", "Berlin")
+                        .add("gendercode", 2)
+                        .add("birthdate", "1988-04-23")
+                        .add("statecode", 0)
+                        .build());
 
         // deactivation arrives as an Update of statecode (what the UI and the Web API send)
-        webhook(Contexts.update("contact", id, Map.of("statecode", Contexts.option(1), "statuscode", Contexts.option(2)),
-                with(anna(), "statecode", Contexts.option(1)), t0.plusSeconds(10), UUID.randomUUID().toString()));
+        webhook(
+                Contexts.update(
+                        "contact",
+                        id,
+                        Map.of("statecode", Contexts.option(1), "statuscode", Contexts.option(2)),
+                        with(anna(), "statecode", Contexts.option(1)),
+                        t0.plusSeconds(10),
+                        UUID.randomUUID().toString()));
         awaitHistory("contact", id, 2);
         assertBlank(id);
 
-        // reactivation by the legacy SetStateDynamicEntity message: data read from Dataverse, permissions restored
+        // reactivation by the legacy SetStateDynamicEntity message: data read from Dataverse,
+        // permissions restored
         assertEquals(202, webhook(Contexts.setState("contact", id, 0)).status());
         awaitHistory("contact", id, 3);
         JsonObject p = spotlerProperties(id);
@@ -279,16 +418,20 @@ class ContactSyncIT {
         for (JsonValue bit : p.getJsonArray("permissions")) {
             assertFalse(bit.asJsonObject().getBoolean("enabled"), "permission still on: " + p);
         }
-        assertEquals(3, p.getJsonArray("permissions").size(), "every permission bit of the account is off: " + p);
+        assertEquals(
+                3,
+                p.getJsonArray("permissions").size(),
+                "every permission bit of the account is off: " + p);
     }
 
     private static Map<Long, Boolean> enabledBits(JsonArray permissions) {
         Map<Long, Boolean> on = new LinkedHashMap<>();
-        permissions.forEach(p -> {
-            if (p.asJsonObject().getBoolean("enabled")) {
-                on.put(p.asJsonObject().getJsonNumber("bit").longValue(), true);
-            }
-        });
+        permissions.forEach(
+                p -> {
+                    if (p.asJsonObject().getBoolean("enabled")) {
+                        on.put(p.asJsonObject().getJsonNumber("bit").longValue(), true);
+                    }
+                });
         return on;
     }
 

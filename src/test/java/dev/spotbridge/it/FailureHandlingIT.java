@@ -1,7 +1,15 @@
 package dev.spotbridge.it;
 
-import jakarta.json.JsonObject;
+import static dev.spotbridge.it.Service.await;
+import static dev.spotbridge.it.Service.spotlerContact;
+import static dev.spotbridge.it.Service.webhook;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.JsonObject;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -10,17 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.time.Instant;
-import java.util.Map;
-import java.util.UUID;
-
-import static dev.spotbridge.it.Service.await;
-import static dev.spotbridge.it.Service.spotlerContact;
-import static dev.spotbridge.it.Service.webhook;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-/** Outside failures: retried and redelivered until they pass; refused for good → Failed and dead-lettered at once. */
+/**
+ * Outside failures: retried and redelivered until they pass; refused for good → Failed and
+ * dead-lettered at once.
+ */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class FailureHandlingIT {
@@ -37,39 +38,87 @@ class FailureHandlingIT {
 
     @Test
     void threeServiceUnavailableThenRecoveryIsDelivered() {
-        Service.spotlerFault("{\"status\":503,\"count\":3,\"method\":\"POST\",\"path\":\"contact\"}");
+        Service.spotlerFault(
+                "{\"status\":503,\"count\":3,\"method\":\"POST\",\"path\":\"contact\"}");
         String id = UUID.randomUUID().toString();
-        assertEquals(202, webhook(Contexts.create("contact", id, Map.of("firstname", "Retry", "emailaddress1", "retry@example.com"),
-                Instant.now())).status());
-        JsonObject contact = await(() -> spotlerContact(id).orElse(null), c -> true, "contact delivered after the outage");
+        assertEquals(
+                202,
+                webhook(
+                                Contexts.create(
+                                        "contact",
+                                        id,
+                                        Map.of(
+                                                "firstname",
+                                                "Retry",
+                                                "emailaddress1",
+                                                "retry@example.com"),
+                                        Instant.now()))
+                        .status());
+        JsonObject contact =
+                await(
+                        () -> spotlerContact(id).orElse(null),
+                        c -> true,
+                        "contact delivered after the outage");
         assertEquals("Retry", contact.getJsonObject("properties").getString("firstName"));
-        JsonObject record = await(() -> Service.record("contact", id).orElse(null), r -> "Succeeded".equals(r.getString("status")),
-                "status Succeeded");
+        JsonObject record =
+                await(
+                        () -> Service.record("contact", id).orElse(null),
+                        r -> "Succeeded".equals(r.getString("status")),
+                        "status Succeeded");
         String history = record.getJsonArray("history").toString();
-        assertTrue(history.contains("Retrying") && history.contains("503"), "the failed attempt is in the history: " + history);
+        assertTrue(
+                history.contains("Retrying") && history.contains("503"),
+                "the failed attempt is in the history: " + history);
     }
 
     @Test
     void tooManyRequestsWithRetryAfterIsHonoured() {
-        Service.spotlerFault("{\"status\":429,\"count\":1,\"retryAfter\":1,\"method\":\"POST\",\"path\":\"contact\"}");
+        Service.spotlerFault(
+                "{\"status\":429,\"count\":1,\"retryAfter\":1,\"method\":\"POST\",\"path\":\"contact\"}");
         String id = UUID.randomUUID().toString();
         long sent = System.currentTimeMillis();
-        webhook(Contexts.create("contact", id, Map.of("firstname", "Slow", "emailaddress1", "slow@example.com"), Instant.now()));
+        webhook(
+                Contexts.create(
+                        "contact",
+                        id,
+                        Map.of("firstname", "Slow", "emailaddress1", "slow@example.com"),
+                        Instant.now()));
         await(() -> spotlerContact(id).orElse(null), c -> true, "contact delivered after the 429");
-        assertTrue(System.currentTimeMillis() - sent >= 1000, "waited at least the Retry-After second");
+        assertTrue(
+                System.currentTimeMillis() - sent >= 1000,
+                "waited at least the Retry-After second");
     }
 
     @Test
     void spotlerRefusalFailsAtOnceAndIsDeadLettered() {
         String id = UUID.randomUUID().toString();
-        assertEquals(202, webhook(Contexts.create("contact", id, Map.of("firstname", "Invalid", "emailaddress1", "not-an-email"),
-                Instant.now())).status());
-        JsonObject record = await(() -> Service.record("contact", id).orElse(null), r -> "Failed".equals(r.getString("status")),
-                "status Failed");
+        assertEquals(
+                202,
+                webhook(
+                                Contexts.create(
+                                        "contact",
+                                        id,
+                                        Map.of(
+                                                "firstname",
+                                                "Invalid",
+                                                "emailaddress1",
+                                                "not-an-email"),
+                                        Instant.now()))
+                        .status());
+        JsonObject record =
+                await(
+                        () -> Service.record("contact", id).orElse(null),
+                        r -> "Failed".equals(r.getString("status")),
+                        "status Failed");
         assertTrue(record.getString("lastError").contains("Email is invalid"), record.toString());
         assertEquals(1, record.getJsonArray("history").size(), "no retry storm: one attempt");
         assertTrue(spotlerContact(id).isEmpty());
-        await(Service::deadLetters, list -> list.stream().anyMatch(m -> id.equals(m.asJsonObject().getString("recordId", ""))),
+        await(
+                Service::deadLetters,
+                list ->
+                        list.stream()
+                                .anyMatch(
+                                        m -> id.equals(m.asJsonObject().getString("recordId", ""))),
                 "the refused change in the dead-letter queue");
     }
 }

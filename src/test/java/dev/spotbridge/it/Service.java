@@ -1,13 +1,11 @@
 package dev.spotbridge.it;
 
 import dev.spotbridge.spotler.OAuth1Signer;
-
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
-
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -22,21 +20,23 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The running service, its sandboxes and their controls, as the ITs see them over HTTP: webhooks in, the records API,
- * and what the Spotler and Dataverse sandboxes hold.
+ * The running service, its sandboxes and their controls, as the ITs see them over HTTP: webhooks
+ * in, the records API, and what the Spotler and Dataverse sandboxes hold.
  */
 final class Service {
 
     static final String BASE = "http://127.0.0.1:8080";
     static final String KEY = "it-webhook-key";
     static final String ROTATED_KEY = "it-webhook-key-next";
-    static final String ADMIN = Base64.getEncoder().encodeToString("it-admin:it-admin-secret".getBytes(StandardCharsets.UTF_8));
+    static final String ADMIN =
+            Base64.getEncoder()
+                    .encodeToString("it-admin:it-admin-secret".getBytes(StandardCharsets.UTF_8));
     static final String SPOTLER = BASE + "/sandbox/spotler/integrationservice";
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private Service() {
-    }
+    private Service() {}
 
     record Answer(int status, String body) {
         JsonObject json() {
@@ -49,9 +49,10 @@ final class Service {
     }
 
     static Answer webhook(String body, String key) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(BASE + "/api/d365/webhook"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(BASE + "/api/d365/webhook"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             request.header("x-spotbridge-key", key);
         }
@@ -60,7 +61,8 @@ final class Service {
 
     static Answer send(HttpRequest request) {
         try {
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body());
         } catch (Exception e) {
             throw new IllegalStateException(request.uri() + ": " + e, e);
@@ -98,48 +100,96 @@ final class Service {
     }
 
     static long spotlerWrites() {
-        return get(BASE + "/sandbox/spotler/_control/stats", null).json().getJsonNumber("writes").longValue();
+        return get(BASE + "/sandbox/spotler/_control/stats", null)
+                .json()
+                .getJsonNumber("writes")
+                .longValue();
     }
 
     static long refusedSignatures() {
-        return get(BASE + "/sandbox/spotler/_control/stats", null).json().getJsonNumber("refusedSignatures").longValue();
+        return get(BASE + "/sandbox/spotler/_control/stats", null)
+                .json()
+                .getJsonNumber("refusedSignatures")
+                .longValue();
     }
 
     static void spotlerFault(String spec) {
-        Answer a = send(HttpRequest.newBuilder(URI.create(BASE + "/sandbox/spotler/_control/faults"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(spec)).build());
+        Answer a =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(BASE + "/sandbox/spotler/_control/faults"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(spec))
+                                .build());
         if (a.status() != 204) {
             throw new IllegalStateException("fault switch answered " + a);
         }
     }
 
     static void clearSpotlerFault() {
-        send(HttpRequest.newBuilder(URI.create(BASE + "/sandbox/spotler/_control/faults")).DELETE().build());
+        send(
+                HttpRequest.newBuilder(URI.create(BASE + "/sandbox/spotler/_control/faults"))
+                        .DELETE()
+                        .build());
     }
 
     /** A signed request to the Spotler sandbox's real API, as any Spotler client would make it. */
     static Answer spotler(String method, String path, String json) {
         URI uri = URI.create(SPOTLER + path);
-        String auth = new OAuth1Signer("sandbox-consumer-key", "sandbox-consumer-secret").authorization(method, uri);
-        return send(HttpRequest.newBuilder(uri).header("Authorization", auth).header("Content-Type", "application/json")
-                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build());
+        String auth =
+                new OAuth1Signer("sandbox-consumer-key", "sandbox-consumer-secret")
+                        .authorization(method, uri);
+        return send(
+                HttpRequest.newBuilder(uri)
+                        .header("Authorization", auth)
+                        .header("Content-Type", "application/json")
+                        .method(
+                                method,
+                                json == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(json))
+                        .build());
     }
 
-    /** Writes a row into the Dataverse sandbox through its Web API (PATCH upsert), with a client-credentials token. */
+    /**
+     * Writes a row into the Dataverse sandbox through its Web API (PATCH upsert), with a
+     * client-credentials token.
+     */
     static void dataverseUpsert(String set, String id, JsonObject columns) {
-        Answer a = send(HttpRequest.newBuilder(URI.create(BASE + "/sandbox/dataverse/api/data/v9.2/" + set + "(" + id + ")"))
-                .header("Authorization", "Bearer " + dataverseToken()).header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString(columns.toString())).build());
+        Answer a =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                BASE
+                                                        + "/sandbox/dataverse/api/data/v9.2/"
+                                                        + set
+                                                        + "("
+                                                        + id
+                                                        + ")"))
+                                .header("Authorization", "Bearer " + dataverseToken())
+                                .header("Content-Type", "application/json")
+                                .method(
+                                        "PATCH",
+                                        HttpRequest.BodyPublishers.ofString(columns.toString()))
+                                .build());
         if (a.status() != 204) {
             throw new IllegalStateException("Dataverse sandbox answered " + a);
         }
     }
 
     static String dataverseToken() {
-        String form = "grant_type=client_credentials&client_id=sandbox-client&client_secret=sandbox-client-secret&scope="
-                + URLEncoder.encode("https://sandbox.crm.dynamics.com/.default", StandardCharsets.UTF_8);
-        Answer a = send(HttpRequest.newBuilder(URI.create(BASE + "/sandbox/dataverse/oauth2/v2.0/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build());
+        String form =
+                "grant_type=client_credentials&client_id=sandbox-client&client_secret=sandbox-client-secret&scope="
+                        + URLEncoder.encode(
+                                "https://sandbox.crm.dynamics.com/.default",
+                                StandardCharsets.UTF_8);
+        Answer a =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(BASE + "/sandbox/dataverse/oauth2/v2.0/token"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString(form))
+                                .build());
         return a.json().getString("access_token");
     }
 
@@ -147,7 +197,9 @@ final class Service {
         return parse(get(BASE + "/api/dead-letters", ADMIN).body()).asJsonArray();
     }
 
-    /** Polls until the value satisfies the condition (20 s at most); returns the last value seen. */
+    /**
+     * Polls until the value satisfies the condition (20 s at most); returns the last value seen.
+     */
     static <T> T await(Supplier<T> value, Predicate<T> condition, String what) {
         return await(value, condition, what, Duration.ofSeconds(20));
     }
@@ -172,7 +224,9 @@ final class Service {
 
     /** Waits until the record's history has at least n entries, and returns the record. */
     static JsonObject awaitHistory(String entity, String id, int n) {
-        return await(() -> record(entity, id).orElse(null), r -> r.getJsonArray("history").size() >= n,
+        return await(
+                () -> record(entity, id).orElse(null),
+                r -> r.getJsonArray("history").size() >= n,
                 entity + " " + id + " with " + n + " history entries");
     }
 

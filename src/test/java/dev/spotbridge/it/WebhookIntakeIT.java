@@ -1,18 +1,5 @@
 package dev.spotbridge.it;
 
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.time.Instant;
-import java.util.Map;
-import java.util.UUID;
-
 import static dev.spotbridge.it.Service.BASE;
 import static dev.spotbridge.it.Service.KEY;
 import static dev.spotbridge.it.Service.awaitHistory;
@@ -22,7 +9,22 @@ import static dev.spotbridge.it.Service.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The webhook's interface: each bad input gets its status and a JSON message, and nothing is enqueued. */
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The webhook's interface: each bad input gets its status and a JSON message, and nothing is
+ * enqueued.
+ */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class WebhookIntakeIT {
@@ -33,17 +35,27 @@ class WebhookIntakeIT {
     }
 
     private static String validCreate(String id) {
-        return Contexts.create("contact", id, Map.of("firstname", "Bad", "emailaddress1", "bad@example.com"), Instant.now());
+        return Contexts.create(
+                "contact",
+                id,
+                Map.of("firstname", "Bad", "emailaddress1", "bad@example.com"),
+                Instant.now());
     }
 
-    /** Sends the bad request, then a good one after it; once the good one is processed, the bad one left no trace. */
+    /**
+     * Sends the bad request, then a good one after it; once the good one is processed, the bad one
+     * left no trace.
+     */
     private static void assertRefused(int status, Service.Answer answer, String badId) {
         assertEquals(status, answer.status(), answer.body());
-        assertTrue(answer.json().getString("message").length() > 5, "a human-readable message: " + answer.body());
+        assertTrue(
+                answer.json().getString("message").length() > 5,
+                "a human-readable message: " + answer.body());
         String witness = UUID.randomUUID().toString();
         assertEquals(202, webhook(validCreate(witness)).status());
         awaitHistory("contact", witness, 1);
-        assertTrue(record("contact", badId).isEmpty(), "nothing was enqueued for the refused request");
+        assertTrue(
+                record("contact", badId).isEmpty(), "nothing was enqueued for the refused request");
     }
 
     @Test
@@ -62,8 +74,12 @@ class WebhookIntakeIT {
     @Test
     void keyInQueryParameterCodeAndRotatedKeyAreAccepted() {
         String id = UUID.randomUUID().toString();
-        Service.Answer a = send(HttpRequest.newBuilder(URI.create(BASE + "/api/d365/webhook?code=" + KEY))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(validCreate(id))).build());
+        Service.Answer a =
+                send(
+                        HttpRequest.newBuilder(URI.create(BASE + "/api/d365/webhook?code=" + KEY))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(validCreate(id)))
+                                .build());
         assertEquals(202, a.status(), a.body());
         String id2 = UUID.randomUUID().toString();
         assertEquals(202, webhook(validCreate(id2), Service.ROTATED_KEY).status());
@@ -90,23 +106,32 @@ class WebhookIntakeIT {
     void oversizedBodyIs413() {
         String id = UUID.randomUUID().toString();
         String padding = "x".repeat(1024 * 1024 + 10);
-        String body = validCreate(id).replace("\"firstname\",\"value\":\"Bad\"", "\"firstname\",\"value\":\"" + padding + "\"");
+        String body =
+                validCreate(id)
+                        .replace(
+                                "\"firstname\",\"value\":\"Bad\"",
+                                "\"firstname\",\"value\":\"" + padding + "\"");
         assertRefused(413, webhook(body), id);
     }
 
     @Test
     void notJsonIs415() {
         String id = UUID.randomUUID().toString();
-        Service.Answer a = send(HttpRequest.newBuilder(URI.create(BASE + "/api/d365/webhook"))
-                .header("Content-Type", "text/plain").header("x-spotbridge-key", KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(validCreate(id))).build());
+        Service.Answer a =
+                send(
+                        HttpRequest.newBuilder(URI.create(BASE + "/api/d365/webhook"))
+                                .header("Content-Type", "text/plain")
+                                .header("x-spotbridge-key", KEY)
+                                .POST(HttpRequest.BodyPublishers.ofString(validCreate(id)))
+                                .build());
         assertRefused(415, a, id);
     }
 
     @Test
     void unhandledEntityIs422AndSaysWhich() {
         String id = UUID.randomUUID().toString();
-        Service.Answer a = webhook(Contexts.create("opportunity", id, Map.of("name", "Deal"), Instant.now()));
+        Service.Answer a =
+                webhook(Contexts.create("opportunity", id, Map.of("name", "Deal"), Instant.now()));
         assertEquals(422, a.status(), a.body());
         assertTrue(a.json().getString("message").contains("opportunity"), a.body());
     }
@@ -121,16 +146,30 @@ class WebhookIntakeIT {
 
     @Test
     void listSampleIsNotHandledYet() throws Exception {
-        String body = new String(WebhookIntakeIT.class.getResourceAsStream("/dataverse-samples/09-list-addmember.json").readAllBytes());
+        String body =
+                new String(
+                        WebhookIntakeIT.class
+                                .getResourceAsStream("/dataverse-samples/09-list-addmember.json")
+                                .readAllBytes());
         Service.Answer a = webhook(body);
         assertEquals(422, a.status(), a.body());
     }
 
     @Test
     void everyContactSampleIsAccepted() throws Exception {
-        for (String sample : new String[]{"01-contact-create-async-postop.json", "02-contact-update-pre-post-images.json",
-                "06-lead-create-sync-postop.json", "10-contact-setstatedynamicentity.json", "11-account-create-compact.json"}) {
-            String body = new String(WebhookIntakeIT.class.getResourceAsStream("/dataverse-samples/" + sample).readAllBytes());
+        for (String sample :
+                new String[] {
+                    "01-contact-create-async-postop.json",
+                    "02-contact-update-pre-post-images.json",
+                    "06-lead-create-sync-postop.json",
+                    "10-contact-setstatedynamicentity.json",
+                    "11-account-create-compact.json"
+                }) {
+            String body =
+                    new String(
+                            WebhookIntakeIT.class
+                                    .getResourceAsStream("/dataverse-samples/" + sample)
+                                    .readAllBytes());
             Service.Answer a = webhook(body);
             assertEquals(202, a.status(), sample + ": " + a.body());
         }
@@ -138,9 +177,16 @@ class WebhookIntakeIT {
 
     @Test
     void recordsApiNeedsCredentials() {
-        assertEquals(401, Service.get(BASE + "/api/records/contact/" + UUID.randomUUID(), null).status());
-        assertEquals(401, Service.get(BASE + "/api/records/contact/" + UUID.randomUUID(),
-                java.util.Base64.getEncoder().encodeToString("it-admin:wrong".getBytes())).status());
+        assertEquals(
+                401,
+                Service.get(BASE + "/api/records/contact/" + UUID.randomUUID(), null).status());
+        assertEquals(
+                401,
+                Service.get(
+                                BASE + "/api/records/contact/" + UUID.randomUUID(),
+                                java.util.Base64.getEncoder()
+                                        .encodeToString("it-admin:wrong".getBytes()))
+                        .status());
     }
 
     @Test

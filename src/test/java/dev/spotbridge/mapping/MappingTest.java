@@ -1,20 +1,18 @@
 package dev.spotbridge.mapping;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
-
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** Pins the default mapping the product promises. */
 class MappingTest {
@@ -45,19 +43,21 @@ class MappingTest {
     @Test
     void contactDefault() {
         Map<String, JsonValue> p = mapping.apply("contact", contact());
-        assertEquals(Map.ofEntries(
-                Map.entry("firstName", Json.createValue("Anna")),
-                Map.entry("infix", Json.createValue("Maria")),
-                Map.entry("lastName", Json.createValue("Kowalski")),
-                Map.entry("email", Json.createValue("anna@example.com")),
-                Map.entry("phoneNumber", Json.createValue("+49 30 1234567")),
-                Map.entry("mobileNumber", Json.createValue("+49 170 1234567")),
-                Map.entry("street", Json.createValue("Hauptstrasse 12")),
-                Map.entry("postalCode", Json.createValue("10115")),
-                Map.entry("city", Json.createValue("Berlin")),
-                Map.entry("country", Json.createValue("Germany")),
-                Map.entry("gender", Json.createValue("F")),
-                Map.entry("birthday", Json.createValue("1988-04-23"))), p);
+        assertEquals(
+                Map.ofEntries(
+                        Map.entry("firstName", Json.createValue("Anna")),
+                        Map.entry("infix", Json.createValue("Maria")),
+                        Map.entry("lastName", Json.createValue("Kowalski")),
+                        Map.entry("email", Json.createValue("anna@example.com")),
+                        Map.entry("phoneNumber", Json.createValue("+49 30 1234567")),
+                        Map.entry("mobileNumber", Json.createValue("+49 170 1234567")),
+                        Map.entry("street", Json.createValue("Hauptstrasse 12")),
+                        Map.entry("postalCode", Json.createValue("10115")),
+                        Map.entry("city", Json.createValue("Berlin")),
+                        Map.entry("country", Json.createValue("Germany")),
+                        Map.entry("gender", Json.createValue("F")),
+                        Map.entry("birthday", Json.createValue("1988-04-23"))),
+                p);
     }
 
     @Test
@@ -75,16 +75,21 @@ class MappingTest {
         record.put("gendercode", Json.createValue(2));
         assertEquals(Json.createValue("F"), mapping.apply("contact", record).get("gender"));
         record.put("gendercode", Json.createValue(3));
-        assertEquals(JsonValue.NULL, mapping.apply("contact", record).get("gender"), "no Spotler value for other codes");
+        assertEquals(
+                JsonValue.NULL,
+                mapping.apply("contact", record).get("gender"),
+                "no Spotler value for other codes");
     }
 
     @Test
     void birthdateFromWebApiDateOnlyAndFromWebhookInstant() {
         Map<String, JsonValue> record = new LinkedHashMap<>();
         record.put("birthdate", Json.createValue("1990-12-31"));
-        assertEquals(Json.createValue("1990-12-31"), mapping.apply("contact", record).get("birthday"));
+        assertEquals(
+                Json.createValue("1990-12-31"), mapping.apply("contact", record).get("birthday"));
         record.put("birthdate", Json.createValue("1990-12-31T00:00:00Z"));
-        assertEquals(Json.createValue("1990-12-31"), mapping.apply("contact", record).get("birthday"));
+        assertEquals(
+                Json.createValue("1990-12-31"), mapping.apply("contact", record).get("birthday"));
     }
 
     @Test
@@ -120,13 +125,26 @@ class MappingTest {
         record.put("address1_city", Json.createValue("Hamburg"));
         record.put("address1_country", Json.createValue("Germany"));
         Map<String, JsonValue> p = mapping.apply("account", record);
-        assertEquals(List.of("organisation", "email", "phoneNumber", "street", "postalCode", "city", "country"), List.copyOf(p.keySet()));
+        assertEquals(
+                List.of(
+                        "organisation",
+                        "email",
+                        "phoneNumber",
+                        "street",
+                        "postalCode",
+                        "city",
+                        "country"),
+                List.copyOf(p.keySet()));
     }
 
     @Test
     void customMappingFile() {
-        String json = "{\"entities\":{\"contact\":{\"jobtitle\":\"function\",\"gendercode\":{\"to\":\"sex\",\"values\":{\"1\":\"male\"}}}}}";
-        Mapping custom = Mapping.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "custom.json");
+        String json =
+                "{\"entities\":{\"contact\":{\"jobtitle\":\"function\",\"gendercode\":{\"to\":\"sex\",\"values\":{\"1\":\"male\"}}}}}";
+        Mapping custom =
+                Mapping.parse(
+                        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+                        "custom.json");
         Map<String, JsonValue> p = custom.apply("contact", contact());
         assertEquals(Json.createValue("CEO"), p.get("function"));
         assertTrue(custom.maps("contact"));
@@ -135,12 +153,29 @@ class MappingTest {
 
     @Test
     void badMappingFilesSayWhatIsWrong() {
-        InvalidMappingException e = assertThrows(InvalidMappingException.class, () -> Mapping.parse(
-                new ByteArrayInputStream("{\"entities\":{\"contact\":{\"x\":{\"type\":\"date\"}}}}".getBytes(StandardCharsets.UTF_8)), "m.json"));
+        InvalidMappingException e =
+                assertThrows(
+                        InvalidMappingException.class,
+                        () ->
+                                Mapping.parse(
+                                        new ByteArrayInputStream(
+                                                "{\"entities\":{\"contact\":{\"x\":{\"type\":\"date\"}}}}"
+                                                        .getBytes(StandardCharsets.UTF_8)),
+                                        "m.json"));
         assertTrue(e.getMessage().contains("m.json: entities.contact.x"), e.getMessage());
-        assertThrows(InvalidMappingException.class, () -> Mapping.parse(
-                new ByteArrayInputStream("{\"entities\":{\"contact\":{\"x\":{\"to\":\"y\",\"type\":\"money\"}}}}".getBytes(StandardCharsets.UTF_8)), "m.json"));
-        assertThrows(InvalidMappingException.class, () -> Mapping.parse(
-                new ByteArrayInputStream("[1]".getBytes(StandardCharsets.UTF_8)), "m.json"));
+        assertThrows(
+                InvalidMappingException.class,
+                () ->
+                        Mapping.parse(
+                                new ByteArrayInputStream(
+                                        "{\"entities\":{\"contact\":{\"x\":{\"to\":\"y\",\"type\":\"money\"}}}}"
+                                                .getBytes(StandardCharsets.UTF_8)),
+                                "m.json"));
+        assertThrows(
+                InvalidMappingException.class,
+                () ->
+                        Mapping.parse(
+                                new ByteArrayInputStream("[1]".getBytes(StandardCharsets.UTF_8)),
+                                "m.json"));
     }
 }
