@@ -1,6 +1,7 @@
 package dev.spotbridge;
 
 import dev.spotbridge.admin.AdminAuthFilter;
+import dev.spotbridge.admin.BacksyncResource;
 import dev.spotbridge.admin.DeadLettersResource;
 import dev.spotbridge.admin.RecordsResource;
 import dev.spotbridge.ingest.BrokerUnavailable;
@@ -20,6 +21,7 @@ public class Spotbridge extends Application {
                 WebhooksResource.class,
                 RecordsResource.class,
                 DeadLettersResource.class,
+                BacksyncResource.class,
                 AdminAuthFilter.class,
                 WebApplicationExceptions.class,
                 BrokerUnavailable.class);

@@ -1,7 +1,9 @@
 package dev.spotbridge.admin;
 
 import dev.spotbridge.dataverse.DataverseValues;
+import dev.spotbridge.sync.ChangeEvent;
 import dev.spotbridge.sync.SyncHistoryEntry;
+import dev.spotbridge.sync.SyncQueue;
 import dev.spotbridge.sync.SyncRecord;
 import dev.spotbridge.sync.SyncRecords;
 import jakarta.inject.Inject;
@@ -12,12 +14,16 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /** GET /api/records/{entity}/{id}: a record's sync status, last error and full history. */
 @jakarta.enterprise.context.RequestScoped
@@ -29,6 +35,8 @@ public class RecordsResource {
     private static final Set<String> ENTITIES = Set.of("contact", "lead", "account");
 
     @Inject SyncRecords records;
+
+    @Inject SyncQueue queue;
 
     @GET
     @Path("{entity}/{id}")
@@ -66,6 +74,46 @@ public class RecordsResource {
                         .add("lastError", text(record.lastError()))
                         .add("history", history);
         return json.build();
+    }
+
+    /**
+     * POST /api/records/{entity}/{id}/resync: a full sync of the record, queued behind its other
+     * events. Resumes a record opted out in Spotler once the address is active there again.
+     */
+    @POST
+    @Path("{entity}/{id}/resync")
+    public Response resync(@PathParam("entity") String entity, @PathParam("id") String id) {
+        String guid = DataverseValues.guid(id);
+        if (!ENTITIES.contains(entity) || guid == null) {
+            throw new NotFoundException(
+                    "no "
+                            + entity
+                            + " record "
+                            + id
+                            + " (entity must be contact, lead or account; id a GUID)");
+        }
+        ChangeEvent event =
+                new ChangeEvent(
+                        "resync|" + UUID.randomUUID(),
+                        entity,
+                        guid,
+                        "Resync",
+                        ChangeEvent.Operation.RESYNC,
+                        Instant.now(),
+                        null,
+                        Map.of(),
+                        false,
+                        null,
+                        null);
+        queue.send(event);
+        return Response.accepted(
+                        Json.createObjectBuilder()
+                                .add("status", 202)
+                                .add("entity", entity)
+                                .add("id", guid)
+                                .add("message", "Resync")
+                                .build())
+                .build();
     }
 
     private static JsonValue text(String value) {

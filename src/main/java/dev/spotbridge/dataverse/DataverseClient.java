@@ -1,7 +1,11 @@
 package dev.spotbridge.dataverse;
 
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -14,18 +18,46 @@ import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
  * The Dataverse Web API (base URL ending in /api/data/v9.2). Answers are checked by the gateway.
  */
 @Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
 @ClientHeaderParam(name = "OData-MaxVersion", value = "4.0")
 @ClientHeaderParam(name = "OData-Version", value = "4.0")
-@ClientHeaderParam(
-        name = "Prefer",
-        value = "odata.include-annotations=\"Microsoft.Dynamics.CRM.lookuplogicalname\"")
 public interface DataverseClient {
+
+    String ANNOTATIONS = "odata.include-annotations=\"Microsoft.Dynamics.CRM.lookuplogicalname\"";
 
     @GET
     @Path("{set}({id})")
+    @ClientHeaderParam(name = "Prefer", value = ANNOTATIONS)
     Response row(
             @PathParam("set") String entitySet,
             @PathParam("id") String id,
             @QueryParam("$select") String select,
+            @HeaderParam("Authorization") String bearer);
+
+    @GET
+    @Path("{set}")
+    Response rows(
+            @PathParam("set") String entitySet,
+            @QueryParam("$select") String select,
+            @QueryParam("$filter") String filter,
+            @QueryParam("$skiptoken") String skipToken,
+            @HeaderParam("Prefer") String prefer,
+            @HeaderParam("Authorization") String bearer);
+
+    /** Update only (If-Match: *): 404 when the row does not exist, never an accidental create. */
+    @PATCH
+    @Path("{set}({id})")
+    @ClientHeaderParam(name = "If-Match", value = "*")
+    Response update(
+            @PathParam("set") String entitySet,
+            @PathParam("id") String id,
+            JsonObject columns,
+            @HeaderParam("Authorization") String bearer);
+
+    @POST
+    @Path("{set}")
+    Response create(
+            @PathParam("set") String entitySet,
+            JsonObject columns,
             @HeaderParam("Authorization") String bearer);
 }

@@ -12,8 +12,10 @@ import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,14 @@ public class DataverseGateway {
     @ConfigProperty(name = "dataverse.api.url")
     Optional<String> url;
 
+    /**
+     * A 429 whose Retry-After is at most this long is waited out here; a longer one goes back to
+     * the broker.
+     */
+    @Inject
+    @ConfigProperty(name = "dataverse.max-retry-after-seconds", defaultValue = "10")
+    long maxRetryAfterSeconds;
+
     private DataverseClient client;
 
     @PostConstruct
@@ -85,36 +95,144 @@ public class DataverseGateway {
     public Optional<Map<String, JsonValue>> record(
             String entity, String id, Collection<String> columns) {
         String select = String.join(",", new java.util.LinkedHashSet<>(columns));
+        String what = "GET " + entitySet(entity) + "(" + id + ")";
+        Response response =
+                send(what, bearer -> client.row(entitySet(entity), id, select, bearer), true);
+        return response == null ? Optional.empty() : Optional.of(normalize(read(response)));
+    }
+
+    /** The rows of a table that match an OData $filter, every page (following @odata.nextLink). */
+    public List<Map<String, JsonValue>> rows(String entitySet, String filter, String select) {
+        List<Map<String, JsonValue>> rows = new ArrayList<>();
+        String skipToken = null;
+        do {
+            String token = skipToken;
+            JsonObject page =
+                    read(
+                            send(
+                                    "GET " + entitySet + "?$filter=" + filter,
+                                    bearer ->
+                                            client.rows(
+                                                    entitySet,
+                                                    select,
+                                                    filter,
+                                                    token,
+                                                    "odata.maxpagesize=5000,"
+                                                            + DataverseClient.ANNOTATIONS,
+                                                    bearer),
+                                    false));
+            page.getJsonArray("value").forEach(v -> rows.add(normalize(v.asJsonObject())));
+            skipToken = skipToken(page.getString("@odata.nextLink", null));
+        } while (skipToken != null);
+        return rows;
+    }
+
+    /**
+     * PATCH with If-Match: * — changes only the columns given.
+     *
+     * @return false when the row does not exist (nothing is created)
+     */
+    public boolean update(String entity, String id, JsonObject columns) {
+        return send(
+                        "PATCH " + entitySet(entity) + "(" + id + ")",
+                        bearer -> client.update(entitySet(entity), id, columns, bearer),
+                        true)
+                != null;
+    }
+
+    /**
+     * Creates a row whose primary key the caller chose, so a repeated call cannot create a second
+     * one.
+     *
+     * @return false when a row with that key already exists
+     */
+    public boolean createOnce(String entitySet, JsonObject columns) {
         Response response;
         try {
-            response = client.row(entitySet(entity), id, select, tokens.bearer());
+            response = client.create(entitySet, columns, tokens.bearer());
+        } catch (ProcessingException e) {
+            throw new DataverseUnavailableException("POST " + entitySet + ": " + e.getMessage(), e);
+        }
+        if (response.getStatus() == 412
+                || (response.getStatus() == 400 && body(response).contains("0x80040237"))) {
+            return false;
+        }
+        check("POST " + entitySet, response, false);
+        return true;
+    }
+
+    private Response send(
+            String what,
+            java.util.function.Function<String, Response> request,
+            boolean notFoundIsAnswer) {
+        Response response;
+        try {
+            response = request.apply(tokens.bearer());
             if (response.getStatus() == 401) {
                 response.close();
                 tokens.invalidate();
-                response = client.row(entitySet(entity), id, select, tokens.bearer());
+                response = request.apply(tokens.bearer());
             }
         } catch (ProcessingException e) {
-            throw new DataverseUnavailableException(
-                    "GET " + entitySet(entity) + "(" + id + "): " + e.getMessage(), e);
+            throw new DataverseUnavailableException(what + ": " + e.getMessage(), e);
         }
+        return check(what, response, notFoundIsAnswer);
+    }
+
+    /**
+     * 2xx → the response; 404 → null when that is an answer; 429/5xx → unavailable; other →
+     * rejected.
+     */
+    private Response check(String what, Response response, boolean notFoundIsAnswer) {
         int status = response.getStatus();
-        String body = response.hasEntity() ? response.readEntity(String.class) : "";
-        if (status == 404) {
-            return Optional.empty();
+        if (status >= 200 && status < 300) {
+            return response;
         }
-        if (status == 429 || status >= 500) {
+        String body = body(response);
+        if (status == 404 && notFoundIsAnswer) {
+            return null;
+        }
+        if (status == 429) {
+            java.time.Duration wait =
+                    dev.spotbridge.http.RetryAfter.parse(response.getHeaderString("Retry-After"));
+            if (wait.toSeconds() <= maxRetryAfterSeconds) {
+                dev.spotbridge.http.RetryAfter.sleep(wait);
+            }
             throw new DataverseUnavailableException(
-                    "GET " + entitySet(entity) + "(" + id + "): " + status);
+                    what + ": 429 Too Many Requests (Retry-After " + wait.toSeconds() + " s)");
         }
-        if (status != 200) {
-            throw new DataverseRejectedException(
-                    "GET " + entitySet(entity) + "(" + id + "): " + status + " " + body);
+        if (status >= 500) {
+            throw new DataverseUnavailableException(what + ": " + status + " " + abbreviate(body));
         }
-        JsonObject row;
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
-            row = reader.readObject();
+        throw new DataverseRejectedException(what + ": " + status + " " + abbreviate(body));
+    }
+
+    private static String body(Response response) {
+        return response.hasEntity() ? response.readEntity(String.class) : "";
+    }
+
+    private static JsonObject read(Response response) {
+        try (JsonReader reader = Json.createReader(new StringReader(body(response)))) {
+            return reader.readObject();
         }
-        return Optional.of(normalize(row));
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 300 ? text.substring(0, 300) : text;
+    }
+
+    /** The $skiptoken of an @odata.nextLink, or null at the last page. */
+    static String skipToken(String nextLink) {
+        if (nextLink == null) {
+            return null;
+        }
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("[?&](?:%24|\\$)skiptoken=([^&]*)")
+                        .matcher(nextLink);
+        if (!m.find()) {
+            throw new DataverseRejectedException("@odata.nextLink without $skiptoken: " + nextLink);
+        }
+        return java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     static Map<String, JsonValue> normalize(JsonObject row) {

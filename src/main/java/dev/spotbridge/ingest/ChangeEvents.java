@@ -19,7 +19,9 @@ import java.util.Set;
  */
 public final class ChangeEvents {
 
-    public static final Set<String> ENTITIES = Set.of("contact", "lead", "account");
+    public static final Set<String> ENTITIES =
+            Set.of("contact", "lead", "account", "sb_permission");
+    private static final Set<String> PERMISSION_MESSAGES = Set.of("Create", "Update", "Delete");
     public static final Set<String> MESSAGES =
             Set.of("Create", "Update", "Delete", "SetState", "SetStateDynamicEntity");
 
@@ -31,7 +33,7 @@ public final class ChangeEvents {
             return Optional.of(
                     "entity '"
                             + context.primaryEntityName()
-                            + "' is not handled (handled: account, contact, lead)");
+                            + "' is not handled (handled: account, contact, lead, sb_permission)");
         }
         if (context.primaryEntityId().equals("00000000-0000-0000-0000-000000000000")) {
             return Optional.of(
@@ -39,6 +41,13 @@ public final class ChangeEvents {
                             + context.messageName()
                             + " before the record exists): "
                             + "register the step at PostOperation (stage 40)");
+        }
+        boolean permission = "sb_permission".equals(context.primaryEntityName());
+        if (permission && !PERMISSION_MESSAGES.contains(context.messageName())) {
+            return Optional.of(
+                    "message '"
+                            + context.messageName()
+                            + "' on sb_permission is not handled (handled: Create, Update, Delete)");
         }
         if (!MESSAGES.contains(context.messageName())) {
             return Optional.of(
@@ -69,7 +78,12 @@ public final class ChangeEvents {
                 state = intValue(attributes.get("statecode"));
                 operation = Operation.UPSERT;
             }
-            case "Delete" -> operation = Operation.DELETE;
+            case "Delete" -> {
+                operation = Operation.DELETE;
+                // the pre-image (if registered) still says which record a deleted permission row
+                // belonged to
+                context.preImages().values().stream().findFirst().ifPresent(attributes::putAll);
+            }
             default -> {
                 JsonValue moniker = context.inputParameters().get("EntityMoniker");
                 if (moniker != null && moniker.getValueType() == JsonValue.ValueType.OBJECT) {
@@ -82,6 +96,9 @@ public final class ChangeEvents {
                 // a stripped SetState has no State: read the record's current state instead
                 operation = state == null ? Operation.UPSERT : Operation.SET_STATE;
             }
+        }
+        if ("sb_permission".equals(context.primaryEntityName())) {
+            operation = Operation.PERMISSION;
         }
         Instant version =
                 Optional.ofNullable(attributes.get("modifiedon"))

@@ -3,6 +3,7 @@ package dev.spotbridge.sandbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
@@ -28,6 +29,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -50,8 +52,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Produces(MediaType.APPLICATION_JSON)
 public class DataverseSandbox {
 
-    private static final Map<String, String> SETS =
-            Map.of("contacts", "contact", "leads", "lead", "accounts", "account");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject SandboxStore store;
@@ -73,6 +73,7 @@ public class DataverseSandbox {
     private final Faults faults = new Faults();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong tokensIssued = new AtomicLong();
+    private final AtomicLong patches = new AtomicLong();
 
     /** The fault switch (called through the CDI proxy: fields of a proxy are not the bean's). */
     Faults faults() {
@@ -83,6 +84,7 @@ public class DataverseSandbox {
         return Json.createObjectBuilder()
                 .add("requests", requests.get())
                 .add("tokensIssued", tokensIssued.get())
+                .add("patches", patches.get())
                 .build();
     }
 
@@ -144,43 +146,70 @@ public class DataverseSandbox {
             @PathParam("set") String set,
             @PathParam("id") String id,
             @QueryParam("$select") String select,
+            @HeaderParam("Prefer") String prefer,
             @HeaderParam("Authorization") String authorization) {
-        String entity = admit(set, authorization);
+        DataverseTables.Table table = admit(set, authorization);
         String guid = guid(id);
-        Optional<JsonObject> row = store.get(kind(entity), guid);
+        Optional<JsonObject> row = store.get(kind(table), guid);
         if (row.isEmpty()) {
-            return notFound(entity, guid);
+            return notFound(table.entity(), guid);
         }
         JsonObjectBuilder out =
                 Json.createObjectBuilder()
                         .add(
                                 "@odata.context",
-                                "$metadata#"
+                                mode.dataverseApiUrl()
+                                        + "/$metadata#"
                                         + set
                                         + (select == null ? "" : "(" + select + ")")
-                                        + "/$entity")
-                        .add(
-                                "@odata.etag",
-                                "W/\"" + row.get().getJsonNumber("versionnumber") + "\"");
-        Set<String> columns =
-                select == null
-                        ? null
-                        : Arrays.stream(select.split(","))
-                                .map(String::trim)
-                                .collect(Collectors.toSet());
-        row.get()
+                                        + "/$entity");
+        project(row.get(), table, select, prefer).forEach(out::add);
+        return Response.ok(out.build()).build();
+    }
+
+    @GET
+    @Path("api/data/v9.2/{set}")
+    public Response rows(
+            @PathParam("set") String set,
+            @QueryParam("$select") String select,
+            @QueryParam("$filter") String filter,
+            @QueryParam("$skiptoken") String skipToken,
+            @HeaderParam("Prefer") String prefer,
+            @HeaderParam("Authorization") String authorization) {
+        DataverseTables.Table table = admit(set, authorization);
+        java.util.function.Predicate<JsonObject> condition;
+        try {
+            condition = ODataFilter.parse(filter);
+        } catch (IllegalArgumentException e) {
+            return error(400, "0x80060888", e.getMessage());
+        }
+        List<JsonObject> matching = store.all(kind(table)).stream().filter(condition).toList();
+        int pageSize = pageSize(prefer);
+        int from = skipToken == null ? 0 : Integer.parseInt(skipToken);
+        JsonArrayBuilder value = Json.createArrayBuilder();
+        matching.stream()
+                .skip(from)
+                .limit(pageSize)
                 .forEach(
-                        (column, value) -> {
-                            if (columns == null
-                                    || columns.contains(column)
-                                    || column.equals(entity + "id")) {
-                                out.add(column, value);
-                            }
-                        });
-        if (columns != null) {
-            columns.stream()
-                    .filter(c -> !row.get().containsKey(c))
-                    .forEach(c -> out.add(c, JsonValue.NULL));
+                        r ->
+                                value.add(
+                                        Json.createObjectBuilder(
+                                                project(r, table, select, prefer))));
+        JsonObjectBuilder out =
+                Json.createObjectBuilder()
+                        .add("@odata.context", mode.dataverseApiUrl() + "/$metadata#" + set)
+                        .add("value", value);
+        if (from + pageSize < matching.size()) {
+            StringBuilder next = new StringBuilder(mode.dataverseApiUrl() + "/" + set + "?");
+            if (select != null) {
+                next.append("$select=").append(encode(select)).append('&');
+            }
+            if (filter != null) {
+                next.append("$filter=").append(encode(filter)).append('&');
+            }
+            out.add(
+                    "@odata.nextLink",
+                    next.append("$skiptoken=").append(from + pageSize).toString());
         }
         return Response.ok(out.build()).build();
     }
@@ -195,16 +224,17 @@ public class DataverseSandbox {
             @HeaderParam("If-Match") String ifMatch,
             @HeaderParam("If-None-Match") String ifNoneMatch,
             @HeaderParam("Authorization") String authorization) {
-        String entity = admit(set, authorization);
+        DataverseTables.Table table = admit(set, authorization);
         String guid = guid(id);
-        boolean exists = store.get(kind(entity), guid).isPresent();
+        boolean exists = store.get(kind(table), guid).isPresent();
         if ("*".equals(ifMatch) && !exists) {
-            return notFound(entity, guid);
+            return notFound(table.entity(), guid);
         }
         if ("*".equals(ifNoneMatch) && exists) {
             return error(412, "0x80040237", "A record with matching key values already exists.");
         }
-        write(entity, guid, object(body));
+        write(table, guid, object(body));
+        patches.incrementAndGet();
         return Response.noContent().header("OData-EntityId", entityUri(set, guid)).build();
     }
 
@@ -215,16 +245,16 @@ public class DataverseSandbox {
             @PathParam("set") String set,
             String body,
             @HeaderParam("Authorization") String authorization) {
-        String entity = admit(set, authorization);
+        DataverseTables.Table table = admit(set, authorization);
         JsonObject columns = object(body);
         String guid =
-                columns.containsKey(entity + "id")
-                        ? guid(columns.getString(entity + "id"))
+                columns.containsKey(table.idColumn())
+                        ? guid(columns.getString(table.idColumn()))
                         : UUID.randomUUID().toString();
-        if (store.get(kind(entity), guid).isPresent()) {
+        if (store.get(kind(table), guid).isPresent()) {
             return error(412, "0x80040237", "Cannot insert duplicate key.");
         }
-        write(entity, guid, columns);
+        write(table, guid, columns);
         return Response.noContent().header("OData-EntityId", entityUri(set, guid)).build();
     }
 
@@ -234,36 +264,87 @@ public class DataverseSandbox {
             @PathParam("set") String set,
             @PathParam("id") String id,
             @HeaderParam("Authorization") String authorization) {
-        String entity = admit(set, authorization);
+        DataverseTables.Table table = admit(set, authorization);
         String guid = guid(id);
-        return store.delete(kind(entity), guid)
+        return store.delete(kind(table), guid)
                 ? Response.noContent().build()
-                : notFound(entity, guid);
+                : notFound(table.entity(), guid);
     }
 
-    private void write(String entity, String guid, JsonObject columns) {
+    /**
+     * A stored row as the Web API returns it: $select applied, lookups as _x_value (+ annotation if
+     * asked).
+     */
+    private static Map<String, JsonValue> project(
+            JsonObject row, DataverseTables.Table table, String select, String prefer) {
+        boolean annotate =
+                prefer != null
+                        && (prefer.contains("lookuplogicalname") || prefer.contains("\"*\""));
+        Set<String> columns =
+                select == null
+                        ? null
+                        : Arrays.stream(select.split(","))
+                                .map(String::trim)
+                                .collect(Collectors.toSet());
+        Map<String, JsonValue> out = new java.util.LinkedHashMap<>();
+        out.put(
+                "@odata.etag",
+                Json.createValue("W/\"" + row.getJsonNumber("versionnumber") + "\""));
+        row.forEach(
+                (column, value) -> {
+                    if (column.endsWith("@Microsoft.Dynamics.CRM.lookuplogicalname")) {
+                        return;
+                    }
+                    if (columns == null
+                            || columns.contains(column)
+                            || column.equals(table.idColumn())) {
+                        out.put(column, value);
+                        JsonValue logical =
+                                row.get(column + "@Microsoft.Dynamics.CRM.lookuplogicalname");
+                        if (annotate && logical != null) {
+                            out.put(column + "@Microsoft.Dynamics.CRM.lookuplogicalname", logical);
+                        }
+                    }
+                });
+        if (columns != null) {
+            columns.stream()
+                    .filter(c -> !out.containsKey(c))
+                    .forEach(c -> out.put(c, JsonValue.NULL));
+        }
+        return out;
+    }
+
+    private void write(DataverseTables.Table table, String guid, JsonObject columns) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         store.update(
-                kind(entity),
+                kind(table),
                 guid,
                 current -> {
-                    JsonObjectBuilder next =
-                            current == null
-                                    ? Json.createObjectBuilder()
-                                            .add(entity + "id", guid)
-                                            .add("createdon", now)
-                                            .add("statecode", 0)
-                                            .add("statuscode", 1)
-                                            .add("versionnumber", 0)
-                                    : Json.createObjectBuilder(current);
+                    JsonObjectBuilder next;
+                    if (current == null) {
+                        next =
+                                Json.createObjectBuilder()
+                                        .add(table.idColumn(), guid)
+                                        .add("createdon", now);
+                        table.defaults().forEach((k, v) -> next.add(k, value(v)));
+                        next.add("versionnumber", 0);
+                    } else {
+                        next = Json.createObjectBuilder(current);
+                    }
                     columns.forEach(
                             (column, value) -> {
-                                if (!column.contains("@")
+                                if (column.endsWith("@odata.bind")) {
+                                    bind(
+                                            next,
+                                            column.substring(
+                                                    0, column.length() - "@odata.bind".length()),
+                                            value);
+                                } else if (!column.contains("@")
                                         && !Set.of(
                                                         "modifiedon",
                                                         "createdon",
                                                         "versionnumber",
-                                                        entity + "id")
+                                                        table.idColumn())
                                                 .contains(column)) {
                                     next.add(column, value);
                                 }
@@ -277,7 +358,60 @@ public class DataverseSandbox {
                 });
     }
 
-    private String admit(String set, String authorization) {
+    /**
+     * "regardingobjectid_contact_task@odata.bind": "/contacts(id)" → _regardingobjectid_value = id,
+     * with the target's logical name kept for the lookuplogicalname annotation.
+     */
+    private static void bind(JsonObjectBuilder row, String navigation, JsonValue target) {
+        if (!(target instanceof jakarta.json.JsonString path)) {
+            throw new WebApplicationException(
+                    error(400, "0x80048d19", "An @odata.bind value must be an entity URI."));
+        }
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("^/?(?:.*/)?([a-z_]+)\\(([0-9a-fA-F-]{36})\\)$")
+                        .matcher(path.getString());
+        if (!m.matches()) {
+            throw new WebApplicationException(
+                    error(
+                            400,
+                            "0x80048d19",
+                            "Cannot resolve the @odata.bind URI " + path.getString() + "."));
+        }
+        String column =
+                navigation.replaceFirst(
+                        "_(contact|lead|account|systemuser|team)_(task|email|phonecall)$", "");
+        String entity = DataverseTables.entityOfSet(m.group(1));
+        row.add("_" + column + "_value", m.group(2).toLowerCase(Locale.ROOT));
+        row.add("_" + column + "_value@Microsoft.Dynamics.CRM.lookuplogicalname", entity);
+    }
+
+    private static JsonValue value(Object v) {
+        if (v instanceof Boolean b) {
+            return b ? JsonValue.TRUE : JsonValue.FALSE;
+        }
+        if (v instanceof Integer i) {
+            return Json.createValue(i);
+        }
+        return Json.createValue(String.valueOf(v));
+    }
+
+    private static int pageSize(String prefer) {
+        if (prefer != null) {
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("odata\\.maxpagesize=(\\d+)").matcher(prefer);
+            if (m.find()) {
+                return Math.max(1, Math.min(5000, Integer.parseInt(m.group(1))));
+            }
+        }
+        return 5000;
+    }
+
+    private static String encode(String text) {
+        return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20");
+    }
+
+    private DataverseTables.Table admit(String set, String authorization) {
         guard();
         requests.incrementAndGet();
         Faults.Fault fault = faults.meet("*", set);
@@ -313,12 +447,16 @@ public class DataverseSandbox {
                                             + "\"")
                             .build());
         }
-        String entity = SETS.get(set);
-        if (entity == null) {
-            throw new WebApplicationException(
-                    error(404, "0x8006088a", "Resource not found for the segment '" + set + "'."));
-        }
-        return entity;
+        return DataverseTables.bySet(set)
+                .orElseThrow(
+                        () ->
+                                new WebApplicationException(
+                                        error(
+                                                404,
+                                                "0x8006088a",
+                                                "Resource not found for the segment '"
+                                                        + set
+                                                        + "'.")));
     }
 
     private void guard() {
@@ -331,8 +469,8 @@ public class DataverseSandbox {
         return mode.dataverseApiUrl() + "/" + set + "(" + guid + ")";
     }
 
-    static String kind(String entity) {
-        return "dataverse." + entity;
+    static String kind(DataverseTables.Table table) {
+        return "dataverse." + table.entity();
     }
 
     private static String guid(String id) {

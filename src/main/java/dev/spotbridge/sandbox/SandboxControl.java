@@ -68,6 +68,40 @@ public class SandboxControl {
                         () -> new NotFoundException("the Spotler sandbox has no contact " + id));
     }
 
+    @POST
+    @Path("contacts/{id}/optout")
+    public Response optOut(@PathParam("id") String id) {
+        spotlerOnly();
+        spotler.optOut(id, true);
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("contacts/{id}/reactivate")
+    public Response reactivate(@PathParam("id") String id) {
+        spotlerOnly();
+        spotler.optOut(id, false);
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("bounces")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response bounce(JsonObject spec) {
+        spotlerOnly();
+        if (!spec.containsKey("externalId")) {
+            throw new jakarta.ws.rs.BadRequestException("externalId is required");
+        }
+        spotler.bounce(spec);
+        return Response.noContent().build();
+    }
+
+    private void spotlerOnly() {
+        if (!"spotler".equals(service)) {
+            throw new NotFoundException("only the Spotler sandbox has this control");
+        }
+    }
+
     private Faults faults() {
         return "spotler".equals(service) ? spotler.faults() : dataverse.faults();
     }

@@ -44,6 +44,19 @@ public class SandboxStore {
         return next;
     }
 
+    /** Every object of a kind, ordered by id. */
+    public java.util.List<JsonObject> all(String kind) {
+        return em
+                .createQuery(
+                        "select r from SandboxRow r where r.kind = :kind order by r.id",
+                        SandboxRow.class)
+                .setParameter("kind", kind)
+                .getResultList()
+                .stream()
+                .map(r -> parse(r.body()))
+                .toList();
+    }
+
     public boolean delete(String kind, String id) {
         SandboxRow row = em.find(SandboxRow.class, new SandboxRow.Key(kind, id));
         if (row == null) {

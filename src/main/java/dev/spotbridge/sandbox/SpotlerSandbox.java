@@ -18,6 +18,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -54,12 +55,18 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class SpotlerSandbox {
 
     static final String KIND = "spotler.contact";
+    static final String BOUNCE = "spotler.bounce";
+    static final String MAILING = "spotler.mailing";
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final long CLOCK_SKEW_SECONDS = 300;
 
     @Inject SandboxStore store;
 
     @Inject SandboxMode mode;
+
+    @Inject
+    @ConfigProperty(name = "spotler.timezone", defaultValue = "Europe/Amsterdam")
+    String timezone;
 
     @Inject
     @ConfigProperty(name = "spotler.consumer.key")
@@ -251,6 +258,199 @@ public class SpotlerSandbox {
                     return next.build();
                 });
         return Response.noContent().build();
+    }
+
+    @GET
+    @Path("integrationservice/contact/updates/list")
+    public Response updates(
+            @QueryParam("fromDate") String fromDate,
+            @QueryParam("toDate") String toDate,
+            @QueryParam("pageSize") Integer pageSize,
+            @QueryParam("after") Integer after,
+            @Context Request request,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers) {
+        admit(request, uri, headers, false);
+        long[] window = window(fromDate, toDate, pageSize);
+        List<JsonObject> changed =
+                store.all(KIND).stream()
+                        .filter(
+                                c -> {
+                                    long at = c.getJsonNumber("lastChanged").longValue();
+                                    return at >= window[0] && at <= window[1];
+                                })
+                        .map(SpotlerSandbox::view)
+                        .toList();
+        return Response.ok(page(uri, "contacts", changed, pageSize, after)).build();
+    }
+
+    @GET
+    @Path("integrationservice/contact/bounces/list")
+    public Response bounces(
+            @QueryParam("fromDate") String fromDate,
+            @QueryParam("toDate") String toDate,
+            @QueryParam("pageSize") Integer pageSize,
+            @QueryParam("after") Integer after,
+            @Context Request request,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers) {
+        admit(request, uri, headers, false);
+        long[] window = window(fromDate, toDate, pageSize);
+        List<JsonObject> bounces =
+                store.all(BOUNCE).stream()
+                        .filter(
+                                b -> {
+                                    long at = b.getJsonNumber("date").longValue();
+                                    return at >= window[0] && at <= window[1];
+                                })
+                        .map(this::bounceView)
+                        .toList();
+        return Response.ok(page(uri, "bounces", bounces, pageSize, after)).build();
+    }
+
+    @GET
+    @Path("integrationservice/mailing/{encryptedMailingId}")
+    public Response mailing(
+            @PathParam("encryptedMailingId") String id,
+            @Context Request request,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers) {
+        admit(request, uri, headers, false);
+        return store.get(MAILING, id)
+                .map(m -> Response.ok(m).build())
+                .orElseGet(
+                        () ->
+                                Response.status(404)
+                                        .type(MediaType.APPLICATION_JSON_TYPE)
+                                        .entity(
+                                                SpotlerAccount.error(
+                                                        "MAILING_NOTFOUND",
+                                                        "Given mailing not found"))
+                                        .build());
+    }
+
+    /**
+     * ContactBounce {date, type, contact, encryptedActId}, the contact as GET /contact shows it.
+     */
+    private JsonObject bounceView(JsonObject bounce) {
+        String externalId = bounce.getString("externalId");
+        JsonObject contact =
+                store.get(KIND, externalId)
+                        .map(SpotlerSandbox::view)
+                        .orElse(Json.createObjectBuilder().add("externalId", externalId).build());
+        return Json.createObjectBuilder()
+                .add("date", bounce.getJsonNumber("date"))
+                .add("type", bounce.getString("type"))
+                .add("contact", contact)
+                .add("encryptedActId", bounce.getString("encryptedActId"))
+                .build();
+    }
+
+    /**
+     * Sandbox control: the contact unsubscribes from everything (Inactive: Opt-out), or is
+     * re-activated.
+     */
+    void optOut(String externalId, boolean optedOut) {
+        if (store.get(KIND, externalId).isEmpty()) {
+            throw new jakarta.ws.rs.NotFoundException(
+                    "the Spotler sandbox has no contact " + externalId);
+        }
+        store.update(
+                KIND,
+                externalId,
+                c ->
+                        Json.createObjectBuilder(c)
+                                .add("optedOut", optedOut)
+                                .add("lastChanged", System.currentTimeMillis())
+                                .build());
+    }
+
+    /**
+     * Sandbox control: a bounce of a contact in a mailing (the mailing is created when unknown).
+     */
+    void bounce(JsonObject spec) {
+        String mailing = spec.getString("encryptedActId", "sandbox-mailing-1");
+        String name = spec.getString("mailingName", "Sandbox newsletter");
+        if (store.get(MAILING, mailing).isEmpty()) {
+            store.update(
+                    MAILING,
+                    mailing,
+                    m ->
+                            Json.createObjectBuilder()
+                                    .add("encryptedId", mailing)
+                                    .add("name", name)
+                                    .add("type", "EMAIL")
+                                    .add("scheduledStartDate", System.currentTimeMillis())
+                                    .add(
+                                            "message",
+                                            Json.createObjectBuilder()
+                                                    .add("name", name)
+                                                    .add("subject", "News from the sandbox"))
+                                    .add("links", Json.createArrayBuilder())
+                                    .build());
+        }
+        long date =
+                spec.containsKey("date")
+                        ? spec.getJsonNumber("date").longValue()
+                        : System.currentTimeMillis();
+        store.update(
+                BOUNCE,
+                UUID.randomUUID().toString(),
+                b ->
+                        Json.createObjectBuilder()
+                                .add("externalId", spec.getString("externalId"))
+                                .add("type", spec.getString("type", "HARDBOUNCE"))
+                                .add("encryptedActId", mailing)
+                                .add("date", date)
+                                .build());
+    }
+
+    /**
+     * [from, to] in epoch ms of a fromDate/toDate pair; both and pageSize are required, as in the
+     * Swagger.
+     */
+    private long[] window(String fromDate, String toDate, Integer pageSize) {
+        if (pageSize == null || pageSize < 1) {
+            throw bad("INVALID_PARAMS", "Invalid pageSize");
+        }
+        return new long[] {instant(fromDate, "fromDate"), instant(toDate, "toDate")};
+    }
+
+    /** yyyy-MM-ddTHH:mm:ss in the account's time zone (restdoc), or ISO-8601 with an offset. */
+    private long instant(String text, String name) {
+        if (text == null || text.isBlank()) {
+            throw bad("INVALID_PARAMS", "Invalid " + name);
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant().toEpochMilli();
+        } catch (RuntimeException withoutOffset) {
+            try {
+                return java.time.LocalDateTime.parse(text)
+                        .atZone(java.time.ZoneId.of(timezone))
+                        .toInstant()
+                        .toEpochMilli();
+            } catch (RuntimeException e) {
+                throw bad("INVALID_PARAMS", "Invalid " + name);
+            }
+        }
+    }
+
+    private static JsonObject page(
+            UriInfo uri, String field, List<JsonObject> items, int pageSize, Integer after) {
+        int from = after == null ? 0 : after;
+        JsonArrayBuilder page = Json.createArrayBuilder();
+        items.stream().skip(from).limit(pageSize).forEach(page::add);
+        JsonObjectBuilder paging = Json.createObjectBuilder();
+        if (from + pageSize < items.size()) {
+            paging.add(
+                    "next",
+                    uri.getRequestUriBuilder()
+                            .replaceQueryParam("after", from + pageSize)
+                            .build()
+                            .toString());
+            paging.add("after", from + pageSize);
+        }
+        return Json.createObjectBuilder().add("paging", paging).add(field, page).build();
     }
 
     /**

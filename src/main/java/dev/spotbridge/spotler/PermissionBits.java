@@ -5,9 +5,15 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The account's permission bits (GET /contact/properties/list), cached; never hard-coded. */
+/**
+ * The account's permission bits and their names (GET /contact/properties/list), cached; never
+ * hard-coded.
+ */
 @ApplicationScoped
 public class PermissionBits {
 
@@ -17,14 +23,40 @@ public class PermissionBits {
     @ConfigProperty(name = "spotler.properties-cache-seconds", defaultValue = "600")
     long cacheSeconds;
 
-    private volatile List<Long> bits;
+    private volatile Map<Long, String> bits;
     private volatile Instant loaded = Instant.EPOCH;
 
     public List<Long> all() {
+        return List.copyOf(named().keySet());
+    }
+
+    /** bit → description, in the account's order. */
+    public Map<Long, String> named() {
         if (bits == null || Instant.now().isAfter(loaded.plus(Duration.ofSeconds(cacheSeconds)))) {
-            bits = spotler.permissionBits();
+            bits = Map.copyOf(spotler.permissionBits());
             loaded = Instant.now();
         }
         return bits;
+    }
+
+    /** The bit whose description is this name (case-insensitive). */
+    public Optional<Long> byName(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        return named().entrySet().stream()
+                .filter(
+                        e ->
+                                e.getValue()
+                                        .toLowerCase(Locale.ROOT)
+                                        .equals(name.trim().toLowerCase(Locale.ROOT)))
+                .map(Map.Entry::getKey)
+                .findFirst();
+    }
+
+    /** "1 (Newsletter)". */
+    public String describe(long bit) {
+        String name = named().get(bit);
+        return name == null || name.isEmpty() ? String.valueOf(bit) : bit + " (" + name + ")";
     }
 }

@@ -8,6 +8,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -38,4 +39,24 @@ public interface SpotlerClient {
     @POST
     @Path("contact/list")
     Response upsertAll(JsonObject addContactsRequest);
+
+    @GET
+    @Path("contact/updates/list")
+    Response updates(
+            @QueryParam("fromDate") String fromDate,
+            @QueryParam("toDate") String toDate,
+            @QueryParam("pageSize") int pageSize,
+            @QueryParam("after") int after);
+
+    @GET
+    @Path("contact/bounces/list")
+    Response bounces(
+            @QueryParam("fromDate") String fromDate,
+            @QueryParam("toDate") String toDate,
+            @QueryParam("pageSize") int pageSize,
+            @QueryParam("after") int after);
+
+    @GET
+    @Path("mailing/{encryptedMailingId}")
+    Response mailing(@PathParam("encryptedMailingId") String encryptedMailingId);
 }

@@ -1,6 +1,10 @@
 package dev.spotbridge.spotler;
 
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -14,4 +18,55 @@ public record SpotlerContact(
         String externalId,
         Map<String, JsonValue> properties,
         Map<Long, Boolean> permissions,
-        boolean emailActive) {}
+        boolean emailActive) {
+
+    /**
+     * Opted out in Spotler: the contact has an email address but its EMAIL channel is off. The 2022
+     * API has no status field; the channel is what a REST client can see of "Inactive: Opt-out" (a
+     * contact without an address has no active EMAIL channel either, and is not counted).
+     */
+    public boolean optedOut() {
+        return !emailActive
+                && properties.get("email") instanceof JsonString email
+                && !email.getString().isBlank();
+    }
+
+    /** A Contact object of the API (GET /contact/{id}, the updates list, a bounce). */
+    static SpotlerContact from(JsonObject contact) {
+        Map<String, JsonValue> properties = new LinkedHashMap<>();
+        Map<Long, Boolean> permissions = new LinkedHashMap<>();
+        JsonObject props = contact.getJsonObject("properties");
+        if (props != null) {
+            props.forEach(
+                    (name, value) -> {
+                        if ("permissions".equals(name)
+                                && value.getValueType() == JsonValue.ValueType.ARRAY) {
+                            value.asJsonArray()
+                                    .forEach(
+                                            p ->
+                                                    permissions.put(
+                                                            p.asJsonObject()
+                                                                    .getJsonNumber("bit")
+                                                                    .longValue(),
+                                                            p.asJsonObject()
+                                                                    .getBoolean("enabled", false)));
+                        } else if (value.getValueType() != JsonValue.ValueType.ARRAY) {
+                            properties.put(name, value);
+                        }
+                    });
+        }
+        boolean email = false;
+        JsonArray channels = contact.getJsonArray("channels");
+        if (channels != null) {
+            email =
+                    channels.stream()
+                            .map(JsonValue::asJsonObject)
+                            .anyMatch(
+                                    c ->
+                                            "EMAIL".equals(c.getString("name", ""))
+                                                    && c.getBoolean("value", false));
+        }
+        return new SpotlerContact(
+                contact.getString("externalId", ""), properties, permissions, email);
+    }
+}

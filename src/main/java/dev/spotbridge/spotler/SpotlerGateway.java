@@ -1,5 +1,6 @@
 package dev.spotbridge.spotler;
 
+import dev.spotbridge.http.RetryAfter;
 import dev.spotbridge.sandbox.SandboxMode;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -17,8 +18,8 @@ import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
 import java.net.URI;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +84,13 @@ public class SpotlerGateway {
     @ConfigProperty(name = "spotler.max-retry-after-seconds", defaultValue = "10")
     long maxRetryAfterSeconds;
 
+    /** Time zone of the account's fromDate/toDate parameters (the API takes local times). */
+    @Inject
+    @ConfigProperty(name = "spotler.timezone", defaultValue = "Europe/Amsterdam")
+    String timezone;
+
+    private static final int PAGE_SIZE = 1000;
+
     private SpotlerClient client;
 
     @PostConstruct
@@ -117,78 +125,46 @@ public class SpotlerGateway {
         }
     }
 
-    /** The permission bits of the account, from the entries of the "permissions" set property. */
-    public List<Long> permissionBits() {
+    /**
+     * The permission bits of the account with their descriptions, from the entries of the
+     * "permissions" set property (GET /contact/properties/list).
+     */
+    public Map<Long, String> permissionBits() {
         JsonArray properties =
                 read(call("GET contact/properties/list", client::properties)).asJsonArray();
-        return properties.stream()
+        Map<Long, String> bits = new LinkedHashMap<>();
+        properties.stream()
                 .map(JsonValue::asJsonObject)
                 .filter(p -> "permissions".equals(p.getString("name", "")))
-                .flatMap(
-                        p ->
-                                p.getJsonArray("entries") == null
-                                        ? java.util.stream.Stream.empty()
-                                        : p.getJsonArray("entries").stream())
-                .map(e -> e.asJsonObject().getJsonNumber("bit").longValue())
-                .toList();
+                .filter(p -> p.getJsonArray("entries") != null)
+                .flatMap(p -> p.getJsonArray("entries").stream())
+                .map(JsonValue::asJsonObject)
+                .forEach(
+                        e ->
+                                bits.put(
+                                        e.getJsonNumber("bit").longValue(),
+                                        e.getString("description", "")));
+        return bits;
     }
 
     /** The contact, or empty when Spotler does not know the externalId. */
     public Optional<SpotlerContact> find(String externalId) {
         Response response = send("GET contact/{id}", () -> client.contact(externalId), true);
-        if (response == null) {
-            return Optional.empty();
-        }
-        JsonObject contact = read(response).asJsonObject();
-        Map<String, JsonValue> properties = new LinkedHashMap<>();
-        Map<Long, Boolean> permissions = new LinkedHashMap<>();
-        JsonObject props = contact.getJsonObject("properties");
-        if (props != null) {
-            props.forEach(
-                    (name, value) -> {
-                        if ("permissions".equals(name)
-                                && value.getValueType() == JsonValue.ValueType.ARRAY) {
-                            value.asJsonArray()
-                                    .forEach(
-                                            p ->
-                                                    permissions.put(
-                                                            p.asJsonObject()
-                                                                    .getJsonNumber("bit")
-                                                                    .longValue(),
-                                                            p.asJsonObject()
-                                                                    .getBoolean("enabled", false)));
-                        } else if (value.getValueType() != JsonValue.ValueType.ARRAY) {
-                            properties.put(name, value);
-                        }
-                    });
-        }
-        boolean email = false;
-        JsonArray channels = contact.getJsonArray("channels");
-        if (channels != null) {
-            email =
-                    channels.stream()
-                            .map(JsonValue::asJsonObject)
-                            .anyMatch(
-                                    c ->
-                                            "EMAIL".equals(c.getString("name", ""))
-                                                    && c.getBoolean("value", false));
-        }
-        return Optional.of(
-                new SpotlerContact(
-                        contact.getString("externalId", externalId),
-                        properties,
-                        permissions,
-                        email));
+        return response == null
+                ? Optional.empty()
+                : Optional.of(SpotlerContact.from(read(response).asJsonObject()));
     }
 
     /**
-     * Creates or updates a contact (POST /contact, update:true, purge:false): the given properties
+     * Creates or updates one contact through POST /contact/list (update:true, purge:false), whose
+     * per-item code also says whether the contact has opted out in Spotler. The given properties
      * are set, JSON null clears one, properties not given stay as they are.
      *
      * @param permissions bits to set, may be empty
      * @param created whether this is the contact's first write (the EMAIL channel is then declared)
+     * @return false when Spotler answered CONTACT_OPTOUT: the contact unsubscribed there
      */
-    public void upsert(
+    public boolean upsert(
             String externalId,
             Map<String, JsonValue> properties,
             Map<Long, Boolean> permissions,
@@ -207,9 +183,121 @@ public class SpotlerGateway {
                 Json.createObjectBuilder()
                         .add("update", true)
                         .add("purge", false)
-                        .add("contact", contact)
+                        .add("contacts", Json.createArrayBuilder().add(contact))
                         .build();
-        call("POST contact", () -> client.upsert(request));
+        JsonValue answer = read(call("POST contact/list", () -> client.upsertAll(request)));
+        JsonObject item =
+                answer.getValueType() == JsonValue.ValueType.ARRAY
+                                && !answer.asJsonArray().isEmpty()
+                        ? answer.asJsonArray().getJsonObject(0)
+                        : JsonValue.EMPTY_JSON_OBJECT;
+        String code = item.getString("code", "OK");
+        return switch (code) {
+            case "OK" -> true;
+            case "CONTACT_OPTOUT" -> false;
+            case "ERROR" ->
+                    throw new SpotlerUnavailableException(
+                            "POST contact/list: ERROR " + item.getString("message", ""));
+            default ->
+                    throw new SpotlerRejectedException(
+                            400,
+                            code,
+                            "POST contact/list: " + code + " " + item.getString("message", ""));
+        };
+    }
+
+    /**
+     * Switches permission bits (PUT /contact/{id}, purge:false, only permissions).
+     *
+     * @return false when Spotler does not know the contact yet
+     */
+    public boolean permissions(String externalId, Map<Long, Boolean> bits) {
+        JsonObject request =
+                Json.createObjectBuilder()
+                        .add("purge", false)
+                        .add("contact", contact(externalId, Map.of(), bits))
+                        .build();
+        return send("PUT contact/{id}", () -> client.update(externalId, request), true) != null;
+    }
+
+    /** Contacts changed in Spotler within [from, to] (GET /contact/updates/list, every page). */
+    public List<SpotlerContact> changedContacts(Instant from, Instant to) {
+        List<SpotlerContact> contacts = new ArrayList<>();
+        pages(
+                "GET contact/updates/list",
+                "contacts",
+                after -> client.updates(date(from), date(to), PAGE_SIZE, after),
+                item -> contacts.add(SpotlerContact.from(item)));
+        return contacts;
+    }
+
+    /** Hard and soft bounces within [from, to] (GET /contact/bounces/list, every page). */
+    public List<SpotlerBounce> bounces(Instant from, Instant to) {
+        List<SpotlerBounce> bounces = new ArrayList<>();
+        pages(
+                "GET contact/bounces/list",
+                "bounces",
+                after -> client.bounces(date(from), date(to), PAGE_SIZE, after),
+                item -> bounces.add(SpotlerBounce.from(item)));
+        return bounces;
+    }
+
+    /** The name of a mailing (GET /mailing/{id}), or empty when Spotler does not know it. */
+    public Optional<String> mailingName(String encryptedMailingId) {
+        Response response =
+                send("GET mailing/{id}", () -> client.mailing(encryptedMailingId), true);
+        if (response == null) {
+            return Optional.empty();
+        }
+        JsonObject mailing = read(response).asJsonObject();
+        return Optional.ofNullable(mailing.getString("name", null));
+    }
+
+    /**
+     * Reads a paged list: both the documented envelope {paging, <field>[]} and the bare array some
+     * versions answer with; follows paging.after until a page is short or has no next.
+     */
+    private void pages(
+            String what,
+            String field,
+            java.util.function.IntFunction<Response> page,
+            java.util.function.Consumer<JsonObject> each) {
+        int after = 0;
+        while (true) {
+            int from = after;
+            JsonValue answer = read(call(what, () -> page.apply(from)));
+            jakarta.json.JsonArray items;
+            JsonObject paging = null;
+            if (answer.getValueType() == JsonValue.ValueType.ARRAY) {
+                items = answer.asJsonArray();
+            } else {
+                JsonObject envelope = answer.asJsonObject();
+                items =
+                        envelope.containsKey(field)
+                                ? envelope.getJsonArray(field)
+                                : Json.createArrayBuilder().build();
+                paging = envelope.getJsonObject("paging");
+            }
+            items.forEach(item -> each.accept(item.asJsonObject()));
+            boolean more =
+                    paging != null
+                            ? paging.containsKey("next") && !paging.isNull("next")
+                            : items.size() >= PAGE_SIZE;
+            if (!more || items.isEmpty()) {
+                return;
+            }
+            after =
+                    paging != null && paging.containsKey("after")
+                            ? paging.getInt("after")
+                            : from + items.size();
+        }
+    }
+
+    /** fromDate/toDate as restdoc gives them: yyyy-MM-ddTHH:mm:ss, in the account's time zone. */
+    private String date(Instant instant) {
+        return java.time.LocalDateTime.ofInstant(instant, java.time.ZoneId.of(timezone))
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .format(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME);
     }
 
     /**
@@ -223,7 +311,6 @@ public class SpotlerGateway {
         permissionBits.forEach(bit -> off.put(bit, false));
         JsonObject request =
                 Json.createObjectBuilder()
-                        .add("update", true)
                         .add("purge", true)
                         .add("contact", contact(externalId, Map.of(), off))
                         .build();
@@ -272,9 +359,9 @@ public class SpotlerGateway {
             return null;
         }
         if (status == 429) {
-            Duration wait = retryAfter(response.getHeaderString("Retry-After"));
+            Duration wait = RetryAfter.parse(response.getHeaderString("Retry-After"));
             if (wait.toSeconds() <= maxRetryAfterSeconds) {
-                sleep(wait);
+                RetryAfter.sleep(wait);
             }
             throw new SpotlerUnavailableException(
                     what + ": 429 Too Many Requests (Retry-After " + wait.toSeconds() + " s)");
@@ -287,33 +374,6 @@ public class SpotlerGateway {
                 status,
                 error.getString("errorType", ""),
                 what + ": " + status + " " + errorMessage(body));
-    }
-
-    static Duration retryAfter(String header) {
-        if (header == null || header.isBlank()) {
-            return Duration.ofSeconds(1);
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim())));
-        } catch (NumberFormatException e) {
-            try {
-                ZonedDateTime at =
-                        ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                return Duration.ofMillis(
-                        Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis()));
-            } catch (RuntimeException unparsable) {
-                return Duration.ofSeconds(1);
-            }
-        }
-    }
-
-    private static void sleep(Duration wait) {
-        try {
-            Thread.sleep(wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SpotlerUnavailableException("interrupted while honouring Retry-After");
-        }
     }
 
     private static JsonValue read(Response response) {

@@ -44,7 +44,11 @@ public record ChangeEvent(
         /** the record changed state without data (SetState): 0 restores, anything else blanks */
         SET_STATE,
         /** the record is gone: blank the contact and never bring it back */
-        DELETE
+        DELETE,
+        /** an sb_permission row changed: one permission bit of its record on or off */
+        PERMISSION,
+        /** an admin asked for a full sync (after re-activation in Spotler) */
+        RESYNC
     }
 
     /** The message group: every event of one record is consumed in order. */

@@ -1,12 +1,14 @@
 package dev.spotbridge.sync;
 
 import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.dataverse.DataverseValues;
 import dev.spotbridge.mapping.ActiveMapping;
 import dev.spotbridge.spotler.PermissionBits;
 import dev.spotbridge.spotler.SpotlerContact;
 import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.spotler.SpotlerRejectedException;
 import dev.spotbridge.sync.ChangeEvent.Operation;
+import dev.spotbridge.sync.ConsentChange.Source;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonNumber;
@@ -21,15 +23,16 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Applies one change event to Spotler, at most once in effect, inside the consumer's transaction:
- * the idempotency ledger, the record's state and its history commit together with the message
- * acknowledgement. A transient failure propagates (the transaction rolls back, the broker
- * redelivers); a permanent Spotler refusal is recorded as Failed and reported as {@link
- * Result#REJECTED} so the consumer dead-letters the message.
+ * the idempotency ledger, the record's state, its history and consent ledger, and the write-back
+ * request commit together with the message acknowledgement. A transient failure propagates (the
+ * transaction rolls back, the broker redelivers); a permanent Spotler refusal is recorded as Failed
+ * and reported as {@link Result#REJECTED} so the consumer dead-letters the message.
  */
 @ApplicationScoped
 @Transactional
@@ -54,16 +57,21 @@ public class ContactSync {
 
     @Inject ActiveMapping mapping;
 
+    @Inject ConsentLedger ledger;
+
+    @Inject WritebackQueue writeback;
+
+    @Inject PermissionSync permissions;
+
     /** The outcome and the history line of one attempt. */
-    private record Step(Result result, String detail) {}
+    record Step(Result result, String detail) {}
 
     public Result apply(ChangeEvent event) {
-        SyncRecord record =
-                em.find(SyncRecord.class, SyncRecord.key(event.entity(), event.recordId()));
-        if (record == null) {
-            record = new SyncRecord(event.entity(), event.recordId());
-            em.persist(record);
+        if (event.operation() == Operation.PERMISSION) {
+            return permissions.apply(event);
         }
+        SyncRecord record = record(event.entity(), event.recordId());
+        Snapshot before = new Snapshot(record);
         Step step;
         if (em.find(ProcessedEvent.class, event.key()) != null) {
             step =
@@ -82,12 +90,13 @@ public class ContactSync {
                         "Spotler rejected the change, not retried: "
                                 + e.getMessage()
                                 + "; the message is in the dead-letter queue");
+                writeback.request(record);
                 return Result.REJECTED;
             }
             em.persist(new ProcessedEvent(event.key()));
         }
         if (step.result() == Result.WRITTEN || step.result() == Result.NO_CHANGE) {
-            record.succeeded();
+            record.settled(step.result() == Result.WRITTEN);
         }
         history(
                 record,
@@ -98,7 +107,33 @@ public class ContactSync {
                     default -> "Skipped";
                 },
                 step.detail());
+        if (before.differs(record)) {
+            writeback.request(record);
+        }
         return step.result();
+    }
+
+    /** The sync state of a record, created on first sight. */
+    SyncRecord record(String entity, String recordId) {
+        SyncRecord record = em.find(SyncRecord.class, SyncRecord.key(entity, recordId));
+        if (record == null) {
+            record = new SyncRecord(entity, recordId);
+            em.persist(record);
+        }
+        return record;
+    }
+
+    /** What of a record is written back to D365; a change of it asks for a write-back. */
+    private record Snapshot(SyncStatus status, Instant lastSyncedAt, boolean optedOut) {
+        Snapshot(SyncRecord r) {
+            this(r.status(), r.lastSyncedAt(), r.optedOut());
+        }
+
+        boolean differs(SyncRecord r) {
+            return status != r.status()
+                    || !Objects.equals(lastSyncedAt, r.lastSyncedAt())
+                    || optedOut != r.optedOut();
+        }
     }
 
     private Step decide(ChangeEvent event, SyncRecord record) {
@@ -108,8 +143,10 @@ public class ContactSync {
                     "the record was deleted in D365; a late or repeated event never brings it back");
         }
         // an event that only triggers a read of the current record is checked against the version
-        // it reads instead
-        boolean readsCurrent = event.operation() == Operation.UPSERT && !event.complete();
+        // it reads
+        boolean readsCurrent =
+                event.operation() == Operation.RESYNC
+                        || (event.operation() == Operation.UPSERT && !event.complete());
         if (event.operation() != Operation.DELETE
                 && !readsCurrent
                 && event.version() != null
@@ -136,15 +173,22 @@ public class ContactSync {
                             : applied(
                                     record,
                                     event.version(),
-                                    blank(
-                                            record,
-                                            "deactivated in D365 (statecode "
-                                                    + event.state()
-                                                    + ")"));
+                                    record.syncEnabled() && !record.optedOut()
+                                            ? blank(
+                                                    record,
+                                                    "deactivated in D365 (statecode "
+                                                            + event.state()
+                                                            + ")")
+                                            : new Step(
+                                                    Result.SKIPPED,
+                                                    "deactivated in D365; " + why(record)));
             case UPSERT ->
                     event.complete()
                             ? sync(record, event.attributes(), event.version(), false)
                             : fromDataverse(event, record);
+            case RESYNC -> resync(event, record);
+            case PERMISSION ->
+                    throw new IllegalStateException("permission events are not record events");
         };
     }
 
@@ -157,14 +201,7 @@ public class ContactSync {
             return new Step(
                     Result.SKIPPED, "no longer in Dataverse; its Delete event blanks the contact");
         }
-        Instant version =
-                Optional.ofNullable(current.get().get("modifiedon"))
-                        .filter(v -> v instanceof JsonString)
-                        .map(
-                                v ->
-                                        dev.spotbridge.dataverse.DataverseValues.instant(
-                                                ((JsonString) v).getString()))
-                        .orElse(event.version());
+        Instant version = modifiedOn(current.get()).orElse(event.version());
         if (version != null
                 && record.appliedVersion() != null
                 && version.isBefore(record.appliedVersion())) {
@@ -177,23 +214,92 @@ public class ContactSync {
 
     private Step sync(
             SyncRecord record, Map<String, JsonValue> columns, Instant version, boolean fresh) {
-        Integer state = columns.get("statecode") instanceof JsonNumber n ? n.intValue() : null;
-        boolean active = state == null ? !record.blanked() : state == 0;
+        Boolean enabled = bool(columns.get("sb_syncenabled"));
         Step step;
-        if (!active) {
-            step = blank(record, "inactive in D365 (statecode " + state + ")");
-        } else if (record.blanked()) {
-            step = restore(record, columns, fresh);
+        if (Boolean.FALSE.equals(enabled)) {
+            boolean was = record.syncEnabled();
+            record.syncEnabled(false);
+            step =
+                    new Step(
+                            was ? Result.NO_CHANGE : Result.SKIPPED,
+                            "sync disabled in D365 (sb_syncenabled = false): nothing is written to Spotler");
+        } else if (!record.syncEnabled() && enabled == null) {
+            step = new Step(Result.SKIPPED, why(record));
+        } else if (!record.syncEnabled()) {
+            record.syncEnabled(true);
+            Map<String, JsonValue> current = fresh ? columns : current(record).orElse(columns);
+            step = full(record, current, "sync re-enabled in D365 (sb_syncenabled = true)");
+        } else if (record.optedOut()) {
+            step = new Step(Result.SKIPPED, why(record));
         } else {
-            step = upsert(record, columns);
+            step = route(record, columns, fresh, false, null);
         }
         record.applied(version);
         return step;
     }
 
-    private Step upsert(SyncRecord record, Map<String, JsonValue> columns) {
+    /** Active → upsert; inactive → blank; reactivated → restore. */
+    private Step route(
+            SyncRecord record,
+            Map<String, JsonValue> columns,
+            boolean fresh,
+            boolean full,
+            String why) {
+        Integer state = columns.get("statecode") instanceof JsonNumber n ? n.intValue() : null;
+        boolean active = state == null ? !record.blanked() : state == 0;
+        if (!active) {
+            return blank(record, "inactive in D365 (statecode " + state + ")");
+        }
+        if (record.blanked()) {
+            return restore(record, fresh ? columns : current(record).orElse(columns));
+        }
+        return upsert(record, columns, full, why);
+    }
+
+    /**
+     * A resync: clears a Spotler opt-out once the address is active there again, then a full sync.
+     */
+    private Step resync(ChangeEvent event, SyncRecord record) {
+        if (record.optedOut()) {
+            Optional<SpotlerContact> contact = spotler.find(record.recordId());
+            if (contact.isPresent() && contact.get().optedOut()) {
+                return new Step(
+                        Result.SKIPPED,
+                        "still opted out in Spotler: re-activate the address there, then resync");
+            }
+            record.optedOut(false);
+            ledger.record(
+                    record,
+                    Source.Spotler,
+                    ConsentLedger.SPOTLER_OPT_OUT,
+                    "Spotler subscription",
+                    "opted out",
+                    "active",
+                    event.key());
+        }
+        if (!record.syncEnabled()) {
+            return new Step(Result.SKIPPED, why(record));
+        }
+        Optional<Map<String, JsonValue>> current = current(record);
+        if (current.isEmpty()) {
+            return new Step(Result.SKIPPED, "no longer in Dataverse; nothing to sync");
+        }
+        record.applied(modifiedOn(current.get()).orElse(null));
+        return full(record, current.get(), "resync requested");
+    }
+
+    /**
+     * Everything written again: all mapped properties and the permissions of the record's
+     * sb_permission rows.
+     */
+    private Step full(SyncRecord record, Map<String, JsonValue> columns, String why) {
+        return route(record, columns, true, true, why);
+    }
+
+    private Step upsert(
+            SyncRecord record, Map<String, JsonValue> columns, boolean full, String why) {
         Map<String, JsonValue> mapped = mapping.get().apply(record.entity(), columns);
-        Map<String, JsonValue> before = record.writtenProperties();
+        Map<String, JsonValue> before = full ? Map.of() : record.writtenProperties();
         Map<String, JsonValue> after = new LinkedHashMap<>(before);
         Map<String, JsonValue> request = new LinkedHashMap<>();
         Set<String> changed = new LinkedHashSet<>();
@@ -214,26 +320,68 @@ public class ContactSync {
                         }
                     }
                 });
-        if (changed.isEmpty() && record.inSpotler()) {
+        boolean created = !record.inSpotler();
+        Map<Long, Boolean> bits = permissionsToWrite(record, columns, full || created);
+        Map<Long, Boolean> written = record.writtenPermissions();
+        boolean bitsChange =
+                bits.entrySet().stream()
+                        .anyMatch(e -> !e.getValue().equals(written.get(e.getKey())));
+        if (changed.isEmpty() && !bitsChange && !created && !full) {
             return new Step(Result.NO_CHANGE, "mapped values unchanged; no Spotler write");
         }
-        boolean created = !record.inSpotler();
-        spotler.upsert(record.recordId(), request, Map.of(), created);
+        boolean subscribed = spotler.upsert(record.recordId(), request, bits, created);
         record.written(after);
-        return new Step(
-                Result.WRITTEN,
-                (created ? "created in Spotler" : "updated in Spotler")
+        record.permissionsWritten(bits);
+        String detail =
+                (why == null ? "" : why + "; ")
+                        + (created ? "created in Spotler" : "updated in Spotler")
                         + "; changed: "
-                        + String.join(", ", changed));
+                        + (changed.isEmpty() ? "(none)" : String.join(", ", changed))
+                        + (bits.isEmpty() ? "" : "; permissions " + describe(bits));
+        if (!subscribed) {
+            return optedOutInSpotler(record, detail + "; Spotler answered CONTACT_OPTOUT", null);
+        }
+        return new Step(Result.WRITTEN, detail);
     }
 
     /**
-     * Reactivation: the contact was blanked, so everything is written again, from the record as
-     * Dataverse holds it now.
+     * The permission bits a write carries: all off while the record opts out of bulk email; on a
+     * change of donotbulkemail back to false, or a full/first write, the bits of the record's
+     * sb_permission rows.
      */
-    private Step restore(SyncRecord record, Map<String, JsonValue> eventColumns, boolean fresh) {
-        Map<String, JsonValue> columns =
-                fresh ? eventColumns : current(record).orElse(eventColumns);
+    private Map<Long, Boolean> permissionsToWrite(
+            SyncRecord record, Map<String, JsonValue> columns, boolean full) {
+        Boolean bulk = bool(columns.get("donotbulkemail"));
+        boolean was = record.bulkEmailOptOut();
+        boolean now = bulk == null ? was : bulk;
+        if (now != was) {
+            record.bulkEmailOptOut(now);
+            ledger.record(
+                    record,
+                    Source.D365,
+                    ConsentLedger.BULK_EMAIL,
+                    "bulk email (donotbulkemail)",
+                    was ? "do not allow" : "allow",
+                    now ? "do not allow" : "allow",
+                    null);
+        }
+        if (now && (now != was || full)) {
+            Map<Long, Boolean> off = new LinkedHashMap<>();
+            permissionBits.all().forEach(bit -> off.put(bit, false));
+            record.writtenPermissions().keySet().forEach(bit -> off.put(bit, false));
+            return off;
+        }
+        if (!now && (now != was || full)) {
+            return permissions.fromDataverse(record);
+        }
+        return Map.of();
+    }
+
+    /**
+     * Reactivation: the contact was blanked, so everything is written again, permissions as they
+     * were.
+     */
+    private Step restore(SyncRecord record, Map<String, JsonValue> columns) {
         Map<String, JsonValue> mapped = mapping.get().apply(record.entity(), columns);
         Map<String, JsonValue> request = new LinkedHashMap<>();
         mapped.forEach(
@@ -242,17 +390,23 @@ public class ContactSync {
                         request.put(property, value);
                     }
                 });
-        Map<Long, Boolean> permissions = record.savedPermissions();
-        spotler.upsert(record.recordId(), request, permissions, !record.inSpotler());
+        Map<Long, Boolean> saved = record.savedPermissions();
+        if (record.bulkEmailOptOut() || Boolean.TRUE.equals(bool(columns.get("donotbulkemail")))) {
+            saved.replaceAll((bit, on) -> false);
+        }
+        boolean subscribed = spotler.upsert(record.recordId(), request, saved, !record.inSpotler());
         record.written(request);
+        record.permissionsWritten(saved);
         record.restored();
-        return new Step(
-                Result.WRITTEN,
+        String detail =
                 "reactivated in D365: data restored ("
                         + String.join(", ", request.keySet())
                         + ") and "
-                        + permissions.values().stream().filter(b -> b).count()
-                        + " permission(s) restored");
+                        + saved.values().stream().filter(b -> b).count()
+                        + " permission(s) restored";
+        return subscribed
+                ? new Step(Result.WRITTEN, detail)
+                : optedOutInSpotler(record, detail + "; Spotler answered CONTACT_OPTOUT", null);
     }
 
     private Step blank(SyncRecord record, String why) {
@@ -278,14 +432,112 @@ public class ContactSync {
     }
 
     /**
-     * The record's mapped columns, statecode and modifiedon as Dataverse holds them now; empty when
-     * it is gone.
+     * The contact unsubscribed in Spotler (found on a write, or by the hourly pull): D365 is told
+     * (donotbulkemail, sb_syncstatus OptOut, through the write-back) and nothing more is written to
+     * Spotler.
+     */
+    Step optedOutInSpotler(SyncRecord record, String detail, String eventKey) {
+        boolean wasBulkOptOut = record.bulkEmailOptOut();
+        record.optedOut(true);
+        record.bulkEmailOptOut(true);
+        ledger.record(
+                record,
+                Source.Spotler,
+                ConsentLedger.SPOTLER_OPT_OUT,
+                "Spotler subscription",
+                "active",
+                "opted out",
+                eventKey);
+        if (!wasBulkOptOut) {
+            ledger.record(
+                    record,
+                    Source.Spotler,
+                    ConsentLedger.BULK_EMAIL,
+                    "bulk email (donotbulkemail)",
+                    "allow",
+                    "do not allow",
+                    eventKey);
+        }
+        return new Step(
+                Result.WRITTEN,
+                detail
+                        + "; opted out in Spotler: D365 set to bulk email 'do not allow', "
+                        + "sync stopped until a resync");
+    }
+
+    /**
+     * The hourly pull found the contact opted out in Spotler.
+     *
+     * @return false when Spotbridge does not sync that externalId, or already knows
+     */
+    public boolean optedOutInSpotler(String externalId) {
+        String id = DataverseValues.guid(externalId);
+        if (id == null) {
+            return false;
+        }
+        boolean found = false;
+        for (SyncRecord record :
+                em.createQuery(
+                                "select r from SyncRecord r where r.recordId = :id",
+                                SyncRecord.class)
+                        .setParameter("id", id)
+                        .getResultList()) {
+            if (record.optedOut() || record.deleted() || record.blanked()) {
+                continue;
+            }
+            Step step =
+                    optedOutInSpotler(
+                            record, "found by the hourly pull of Spotler's contact changes", null);
+            em.persist(
+                    new SyncHistoryEntry(
+                            record.key(), "SpotlerChanges", "Succeeded", step.detail(), null));
+            writeback.request(record);
+            found = true;
+        }
+        return found;
+    }
+
+    private String why(SyncRecord record) {
+        if (!record.syncEnabled()) {
+            return "sync disabled in D365 (sb_syncenabled = false): nothing written";
+        }
+        if (record.optedOut()) {
+            return "opted out in Spotler: nothing written until a resync after re-activation there";
+        }
+        return "nothing written";
+    }
+
+    /**
+     * The record's mapped columns, statecode, modifiedon and consent columns as Dataverse holds
+     * them now.
      */
     private Optional<Map<String, JsonValue>> current(SyncRecord record) {
         List<String> columns = new ArrayList<>(mapping.get().columns(record.entity()));
-        columns.add("statecode");
-        columns.add("modifiedon");
+        columns.addAll(List.of("statecode", "modifiedon", "donotbulkemail", "sb_syncenabled"));
         return dataverse.record(record.entity(), record.recordId(), columns);
+    }
+
+    private static Optional<Instant> modifiedOn(Map<String, JsonValue> columns) {
+        return Optional.ofNullable(columns.get("modifiedon"))
+                .filter(v -> v instanceof JsonString)
+                .map(v -> DataverseValues.instant(((JsonString) v).getString()));
+    }
+
+    static Boolean bool(JsonValue value) {
+        if (value == null) {
+            return null;
+        }
+        return switch (value.getValueType()) {
+            case TRUE -> true;
+            case FALSE -> false;
+            default -> null;
+        };
+    }
+
+    private String describe(Map<Long, Boolean> bits) {
+        List<String> parts = new ArrayList<>();
+        bits.forEach((bit, on) -> parts.add(permissionBits.describe(bit) + (on ? " on" : " off")));
+        return String.join(", ", parts);
     }
 
     private static Step applied(SyncRecord record, Instant version, Step step) {

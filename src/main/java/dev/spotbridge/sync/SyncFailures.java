@@ -2,22 +2,31 @@ package dev.spotbridge.sync;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.util.List;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Records a failed attempt in its own transaction, because the attempt's transaction is about to
  * roll back. On the last delivery the broker allows (spotbridge.sync.max-delivery-attempts, as set
  * in server-config/messaging.cli) the record becomes Failed, with the reason; before that it stays
- * Processing.
+ * Processing. Either way D365 is told through the write-back.
  */
 @ApplicationScoped
 public class SyncFailures {
 
+    private static final Logger LOG = Logger.getLogger(SyncFailures.class.getName());
+
     @PersistenceContext(unitName = "spotbridge")
     EntityManager em;
+
+    @Inject WritebackQueue writeback;
 
     @Inject
     @ConfigProperty(name = "spotbridge.sync.max-delivery-attempts", defaultValue = "8")
@@ -25,19 +34,33 @@ public class SyncFailures {
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void attemptFailed(ChangeEvent event, int delivery, Throwable failure) {
-        SyncRecord record =
-                em.find(SyncRecord.class, SyncRecord.key(event.entity(), event.recordId()));
-        if (record == null) {
-            record = new SyncRecord(event.entity(), event.recordId());
-            em.persist(record);
-        }
         boolean last = delivery >= maxDeliveryAttempts;
         String reason = describe(failure);
+        String key = recordKey(event);
+        if (key == null) {
+            LOG.warning(
+                    () ->
+                            "attempt "
+                                    + delivery
+                                    + " of event "
+                                    + event.key()
+                                    + " failed: "
+                                    + reason);
+            return;
+        }
+        SyncRecord record = em.find(SyncRecord.class, key);
+        if (record == null) {
+            String[] parts = key.split(":", 2);
+            record = new SyncRecord(parts[0], parts[1]);
+            em.persist(record);
+        }
         record.failed(reason, last);
         em.persist(
                 new SyncHistoryEntry(
                         record.key(),
-                        event.message(),
+                        event.operation() == ChangeEvent.Operation.PERMISSION
+                                ? "sb_permission " + event.message()
+                                : event.message(),
                         last ? "Failed" : "Retrying",
                         "attempt "
                                 + delivery
@@ -49,6 +72,22 @@ public class SyncFailures {
                                         ? "; moved to the dead-letter queue"
                                         : "; redelivered after back-off"),
                         event.key()));
+        writeback.request(record);
+    }
+
+    /** The record an event belongs to; for a permission row, the record that row belongs to. */
+    private String recordKey(ChangeEvent event) {
+        if (event.operation() != ChangeEvent.Operation.PERMISSION) {
+            return SyncRecord.key(event.entity(), event.recordId());
+        }
+        for (String lookup : List.of("sb_contactid", "sb_leadid", "sb_accountid")) {
+            JsonValue ref = event.attributes().get(lookup);
+            if (ref instanceof JsonObject o && o.get("id") instanceof JsonString id) {
+                return SyncRecord.key(lookup.substring(3, lookup.length() - 2), id.getString());
+            }
+        }
+        PermissionRow row = em.find(PermissionRow.class, event.recordId());
+        return row == null ? null : row.recordKey();
     }
 
     static String describe(Throwable failure) {

@@ -69,6 +69,22 @@ public class SyncRecord {
     @Column(name = "updated_at")
     private Instant updatedAt;
 
+    /** sb_syncenabled: false stops every write for this record (status Disabled). */
+    @Column(name = "sync_enabled")
+    private boolean syncEnabled = true;
+
+    /** Unsubscribed in Spotler: nothing is written until a resync after re-activation there. */
+    @Column(name = "opted_out")
+    private boolean optedOut;
+
+    /** donotbulkemail as last seen: true keeps every permission bit off. */
+    @Column(name = "bulk_email_opt_out")
+    private boolean bulkEmailOptOut;
+
+    /** Permission bits as our last writes left them in Spotler (JSON object bit → enabled). */
+    @Column(name = "written_permissions")
+    private String writtenPermissions;
+
     @Version
     @Column(name = "row_version")
     private long rowVersion;
@@ -127,11 +143,64 @@ public class SyncRecord {
         return deleted;
     }
 
-    void succeeded() {
-        status = SyncStatus.Succeeded;
-        lastSyncedAt = Instant.now();
+    /**
+     * The attempt reached its end: the status follows the record's switches (Disabled, OptOut, else
+     * Succeeded); the last-synced time moves only when Spotler was written, so a no-op (such as the
+     * echo of our own write-back) changes nothing that would be written back again.
+     */
+    void settled(boolean wroteSpotler) {
+        status =
+                !syncEnabled
+                        ? SyncStatus.Disabled
+                        : optedOut ? SyncStatus.OptOut : SyncStatus.Succeeded;
         lastError = null;
-        updatedAt = lastSyncedAt;
+        updatedAt = Instant.now();
+        if (wroteSpotler) {
+            lastSyncedAt = updatedAt;
+        }
+    }
+
+    public boolean syncEnabled() {
+        return syncEnabled;
+    }
+
+    void syncEnabled(boolean enabled) {
+        syncEnabled = enabled;
+    }
+
+    public boolean optedOut() {
+        return optedOut;
+    }
+
+    void optedOut(boolean value) {
+        optedOut = value;
+        if (value) {
+            status = SyncStatus.OptOut;
+            updatedAt = Instant.now();
+        }
+    }
+
+    public boolean bulkEmailOptOut() {
+        return bulkEmailOptOut;
+    }
+
+    void bulkEmailOptOut(boolean value) {
+        bulkEmailOptOut = value;
+    }
+
+    Map<Long, Boolean> writtenPermissions() {
+        Map<Long, Boolean> bits = new LinkedHashMap<>();
+        readObject(writtenPermissions)
+                .forEach((bit, on) -> bits.put(Long.parseLong(bit), on == JsonValue.TRUE));
+        return bits;
+    }
+
+    void permissionsWritten(Map<Long, Boolean> bits) {
+        Map<Long, Boolean> all = writtenPermissions();
+        all.putAll(bits);
+        JsonObjectBuilder json = Json.createObjectBuilder();
+        all.forEach((bit, on) -> json.add(String.valueOf(bit), on));
+        writtenPermissions = json.build().toString();
     }
 
     void failed(String error, boolean final_) {
@@ -170,6 +239,7 @@ public class SyncRecord {
         }
         blanked = true;
         writtenProperties = "{}";
+        writtenPermissions = "{}";
     }
 
     void restored() {

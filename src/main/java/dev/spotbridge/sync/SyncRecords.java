@@ -19,6 +19,37 @@ public class SyncRecords {
         return Optional.ofNullable(em.find(SyncRecord.class, SyncRecord.key(entity, recordId)));
     }
 
+    /** The key (entity:id) of the record a Spotler externalId belongs to. */
+    public Optional<String> keyOfExternalId(String externalId) {
+        String id = dev.spotbridge.dataverse.DataverseValues.guid(externalId);
+        if (id == null) {
+            return Optional.empty();
+        }
+        return em.createQuery("select r from SyncRecord r where r.recordId = :id", SyncRecord.class)
+                .setParameter("id", id)
+                .getResultStream()
+                .map(SyncRecord::key)
+                .findFirst();
+    }
+
+    /** Whether a bounce event already has its task. */
+    public boolean bounceHandled(String bounceKey) {
+        return em.find(BounceTask.class, bounceKey) != null;
+    }
+
+    /** Remembers a bounce event's task and notes it in the record's history. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void bounceHandled(
+            String bounceKey,
+            String recordKey,
+            String taskId,
+            String operation,
+            String outcome,
+            String detail) {
+        em.persist(new BounceTask(bounceKey, recordKey, taskId));
+        em.persist(new SyncHistoryEntry(recordKey, operation, outcome, detail, null));
+    }
+
     public List<SyncHistoryEntry> history(SyncRecord record) {
         return em.createQuery(
                         "select h from SyncHistoryEntry h where h.recordKey = :key order by h.id",

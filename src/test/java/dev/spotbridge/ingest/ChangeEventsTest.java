@@ -101,7 +101,7 @@ class ChangeEventsTest {
     @Test
     void unhandledSaysWhich() {
         assertEquals(
-                "entity 'list' is not handled (handled: account, contact, lead)",
+                "entity 'list' is not handled (handled: account, contact, lead, sb_permission)",
                 ChangeEvents.unhandled(sample("09-list-addmember.json", false)).orElseThrow());
         assertTrue(
                 ChangeEvents.unhandled(sample("01-contact-create-async-postop.json", false))

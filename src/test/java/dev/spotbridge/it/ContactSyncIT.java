@@ -436,7 +436,7 @@ class ContactSyncIT {
     }
 
     static JsonObject last(JsonObject record) {
-        JsonArray history = record.getJsonArray("history");
-        return history.getJsonObject(history.size() - 1);
+        List<JsonObject> events = Service.events(record);
+        return events.get(events.size() - 1);
     }
 }

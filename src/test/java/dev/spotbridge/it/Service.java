@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -222,11 +223,29 @@ final class Service {
         throw new AssertionError("timed out waiting for " + what + "; last seen: " + last);
     }
 
-    /** Waits until the record's history has at least n entries, and returns the record. */
+    /**
+     * Operations of the history that are the record's own events (not write-back, consent or bounce
+     * notes).
+     */
+    static final java.util.Set<String> EVENTS =
+            java.util.Set.of(
+                    "Create", "Update", "Delete", "SetState", "SetStateDynamicEntity", "Resync");
+
+    /** The entries of a record's history that answer its events, in order. */
+    static List<JsonObject> events(JsonObject record) {
+        return record.getJsonArray("history").stream()
+                .map(JsonValue::asJsonObject)
+                .filter(h -> EVENTS.contains(h.getString("operation")))
+                .toList();
+    }
+
+    /**
+     * Waits until the record's history answers at least n of its events, and returns the record.
+     */
     static JsonObject awaitHistory(String entity, String id, int n) {
         return await(
                 () -> record(entity, id).orElse(null),
-                r -> r.getJsonArray("history").size() >= n,
+                r -> events(r).size() >= n,
                 entity + " " + id + " with " + n + " history entries");
     }
 

@@ -1,0 +1,25 @@
+package dev.spotbridge.admin;
+
+import dev.spotbridge.backsync.HourlyPulls;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** POST /api/backsync/run: the hourly back-sync, now; answers what it did. */
+@RequestScoped
+@Path("backsync/run")
+@AdminOnly
+@Produces(MediaType.APPLICATION_JSON)
+public class BacksyncResource {
+
+    @Inject HourlyPulls pulls;
+
+    @POST
+    public JsonObject run() {
+        return pulls.run();
+    }
+}

@@ -1,0 +1,152 @@
+package dev.spotbridge.backsync;
+
+import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.spotler.SpotlerBounce;
+import dev.spotbridge.spotler.SpotlerGateway;
+import dev.spotbridge.sync.SyncRecords;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A bounce in Spotler becomes one D365 task for the owner of the record, regarding the record,
+ * saying which address bounced, how and in which mailing. Exactly once per bounce event, across
+ * reruns and restarts: the task's activityid is derived from the bounce (a repeated create finds it
+ * already there), and the bounce is remembered in table bounce_task.
+ */
+@ApplicationScoped
+@Transactional
+public class BounceTasks {
+
+    @Inject DataverseGateway dataverse;
+
+    @Inject SpotlerGateway spotler;
+
+    @Inject SyncRecords records;
+
+    /**
+     * @return true when this call created the task
+     */
+    public boolean create(SpotlerBounce bounce) {
+        String key = key(bounce);
+        if (records.bounceHandled(key)) {
+            return false;
+        }
+        Optional<String> recordKey = records.keyOfExternalId(bounce.externalId());
+        if (recordKey.isEmpty()) {
+            return false;
+        }
+        String[] parts = recordKey.get().split(":", 2);
+        String entity = parts[0];
+        String id = parts[1];
+        UUID taskId =
+                UUID.nameUUIDFromBytes(
+                        ("spotbridge-bounce:" + key).getBytes(StandardCharsets.UTF_8));
+        Optional<Map<String, JsonValue>> current =
+                dataverse.record(entity, id, List.of("_ownerid_value"));
+        if (current.isEmpty()) {
+            records.bounceHandled(
+                    key,
+                    recordKey.get(),
+                    "none",
+                    "Bounce",
+                    "Skipped",
+                    bounceText(bounce, bounce.mailingId())
+                            + "; the record is no longer in Dataverse, no task");
+            return false;
+        }
+        String mailing =
+                spotler.mailingName(bounce.mailingId())
+                        .map(n -> "'" + n + "'")
+                        .orElse(bounce.mailingId());
+        JsonObjectBuilder task =
+                Json.createObjectBuilder()
+                        .add("activityid", taskId.toString())
+                        .add(
+                                "subject",
+                                "Email bounced ("
+                                        + (bounce.hard() ? "hard" : "soft")
+                                        + "): "
+                                        + bounce.email())
+                        .add(
+                                "description",
+                                bounceText(bounce, mailing)
+                                        + ". Check the address, correct it on the record, or switch bulk email off.")
+                        .add(
+                                "regardingobjectid_" + entity + "_task@odata.bind",
+                                "/" + DataverseGateway.entitySet(entity) + "(" + id + ")")
+                        .add("prioritycode", bounce.hard() ? 2 : 1)
+                        .add(
+                                "scheduledend",
+                                Instant.now()
+                                        .plus(Duration.ofDays(2))
+                                        .truncatedTo(ChronoUnit.SECONDS)
+                                        .toString());
+        if (current.get().get("ownerid") instanceof JsonObject owner
+                && owner.get("id") instanceof JsonString ownerId) {
+            String set =
+                    "team".equals(owner.getString("logicalName", "")) ? "teams" : "systemusers";
+            task.add("ownerid@odata.bind", "/" + set + "(" + ownerId.getString() + ")");
+        }
+        boolean created = dataverse.createOnce("tasks", task.build());
+        records.bounceHandled(
+                key,
+                recordKey.get(),
+                taskId.toString(),
+                "Bounce",
+                "Succeeded",
+                bounceText(bounce, mailing)
+                        + "; task "
+                        + taskId
+                        + " for the record's owner"
+                        + (created ? "" : " (already there)"));
+        return created;
+    }
+
+    private static String bounceText(SpotlerBounce bounce, String mailing) {
+        return (bounce.hard() ? "Hard" : "Soft")
+                + " bounce of "
+                + bounce.email()
+                + " reported by Spotler on "
+                + bounce.date().truncatedTo(ChronoUnit.SECONDS)
+                + " in mailing "
+                + mailing;
+    }
+
+    /** One bounce event: contact, time, kind and mailing. */
+    static String key(SpotlerBounce bounce) {
+        String text =
+                bounce.externalId()
+                        + "|"
+                        + bounce.date().toEpochMilli()
+                        + "|"
+                        + (bounce.hard() ? "H" : "S")
+                        + "|"
+                        + bounce.mailingId();
+        try {
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-256")
+                                    .digest(text.getBytes(StandardCharsets.UTF_8)))
+                    .substring(0, 64);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

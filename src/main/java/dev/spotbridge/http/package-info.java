@@ -1,0 +1,2 @@
+/** HTTP details both gateways share: reading and honouring Retry-After. */
+package dev.spotbridge.http;

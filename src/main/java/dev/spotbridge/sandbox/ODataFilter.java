@@ -1,0 +1,72 @@
+package dev.spotbridge.sandbox;
+
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The part of OData $filter the sandbox understands: comparisons {@code column eq|ne value} joined
+ * by {@code and}, with GUID, 'string', number, true/false and null literals. Anything else is
+ * refused like Dataverse refuses a bad query (400).
+ */
+final class ODataFilter {
+
+    private static final Pattern CONDITION =
+            Pattern.compile(
+                    "^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s+(eq|ne)\\s+('(?:[^']|'')*'|[0-9a-fA-F-]{36}|-?[0-9.]+|true|false|null)\\s*$");
+
+    private ODataFilter() {}
+
+    static Predicate<JsonObject> parse(String filter) {
+        if (filter == null || filter.isBlank()) {
+            return row -> true;
+        }
+        List<Predicate<JsonObject>> conditions = new ArrayList<>();
+        for (String part : filter.split("(?i)\\s+and\\s+")) {
+            Matcher m = CONDITION.matcher(part);
+            if (!m.matches()) {
+                throw new IllegalArgumentException(
+                        "the sandbox understands $filter conditions 'column eq value' joined by 'and'; not: "
+                                + part);
+            }
+            String column = m.group(1);
+            boolean equal = "eq".equals(m.group(2));
+            JsonValue literal = literal(m.group(3));
+            conditions.add(row -> same(row.getOrDefault(column, JsonValue.NULL), literal) == equal);
+        }
+        return row -> conditions.stream().allMatch(c -> c.test(row));
+    }
+
+    private static JsonValue literal(String text) {
+        if (text.startsWith("'")) {
+            return Json.createValue(text.substring(1, text.length() - 1).replace("''", "'"));
+        }
+        return switch (text) {
+            case "true" -> JsonValue.TRUE;
+            case "false" -> JsonValue.FALSE;
+            case "null" -> JsonValue.NULL;
+            default ->
+                    text.length() == 36 && text.contains("-")
+                            ? Json.createValue(text.toLowerCase(java.util.Locale.ROOT))
+                            : Json.createValue(new BigDecimal(text));
+        };
+    }
+
+    private static boolean same(JsonValue value, JsonValue literal) {
+        if (value instanceof JsonNumber a && literal instanceof JsonNumber b) {
+            return a.bigDecimalValue().compareTo(b.bigDecimalValue()) == 0;
+        }
+        if (value instanceof JsonString a && literal instanceof JsonString b) {
+            return a.getString().equalsIgnoreCase(b.getString());
+        }
+        return value.equals(literal);
+    }
+}

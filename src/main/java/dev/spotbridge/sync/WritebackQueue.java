@@ -1,0 +1,39 @@
+package dev.spotbridge.sync;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.Queue;
+import jakarta.jms.TextMessage;
+
+/**
+ * Asks for the D365 record to be brought up to date with its sync state (sb_syncstatus,
+ * sb_lastsyncedon, donotbulkemail after a Spotler opt-out). Sent inside the caller's transaction,
+ * so only a committed change is written back; the write-back itself never holds up the Spotler
+ * sync.
+ */
+@ApplicationScoped
+public class WritebackQueue {
+
+    public static final String QUEUE = "java:/jms/queue/spotbridge-writeback";
+
+    @Inject JMSContext context;
+
+    @Resource(lookup = QUEUE)
+    Queue queue;
+
+    void request(SyncRecord record) {
+        try {
+            TextMessage message = context.createTextMessage(record.key());
+            message.setStringProperty("JMSXGroupID", record.key());
+            message.setStringProperty("entity", record.entity());
+            message.setStringProperty("recordId", record.recordId());
+            context.createProducer().send(queue, message);
+        } catch (JMSException e) {
+            throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.spotbridge.sync;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** What Spotbridge last wrote to the D365 record: only differences are written again. */
+@Entity
+@Table(name = "writeback_state")
+public class WritebackState {
+
+    @Id
+    @Column(name = "record_key")
+    private String recordKey;
+
+    private String status;
+
+    @Column(name = "synced_at")
+    private Instant syncedAt;
+
+    @Column(name = "opt_out_written")
+    private boolean optOutWritten;
+
+    @Column(name = "updated_at")
+    private Instant updatedAt;
+
+    protected WritebackState() {}
+
+    WritebackState(String recordKey) {
+        this.recordKey = recordKey;
+        this.updatedAt = Instant.now();
+    }
+
+    String status() {
+        return status;
+    }
+
+    Instant syncedAt() {
+        return syncedAt;
+    }
+
+    boolean optOutWritten() {
+        return optOutWritten;
+    }
+
+    void written(String status, Instant syncedAt, boolean optOut) {
+        this.status = status;
+        this.syncedAt = syncedAt;
+        this.optOutWritten |= optOut;
+        this.updatedAt = Instant.now();
+    }
+}
