@@ -34,7 +34,10 @@ public class Watermarks {
     long firstLookbackHours;
 
     public Window window(String feed) {
-        Instant now = Instant.now();
+        // Spotler takes whole seconds: the window ends at the next full second, so nothing of this
+        // second is missed
+        Instant now =
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
         Watermark mark = em.find(Watermark.class, feed);
         Instant from =
                 mark == null

@@ -62,6 +62,17 @@ public class AccessTokens {
                         .build(TokenClient.class);
     }
 
+    @jakarta.annotation.PreDestroy
+    void close() {
+        if (client instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // closing an idle HTTP client cannot lose work
+            }
+        }
+    }
+
     /** "Bearer …", from the cache or freshly requested. */
     public synchronized String bearer() {
         if (token == null || Instant.now().isAfter(expires.minusSeconds(60))) {

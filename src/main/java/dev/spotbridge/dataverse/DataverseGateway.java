@@ -77,6 +77,17 @@ public class DataverseGateway {
                         .build(DataverseClient.class);
     }
 
+    @jakarta.annotation.PreDestroy
+    void close() {
+        if (client instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // closing an idle HTTP client cannot lose work
+            }
+        }
+    }
+
     /** The entity set of a table: contact → contacts. */
     public static String entitySet(String entity) {
         return switch (entity) {
@@ -133,11 +144,16 @@ public class DataverseGateway {
      * @return false when the row does not exist (nothing is created)
      */
     public boolean update(String entity, String id, JsonObject columns) {
-        return send(
+        Response response =
+                send(
                         "PATCH " + entitySet(entity) + "(" + id + ")",
                         bearer -> client.update(entitySet(entity), id, columns, bearer),
-                        true)
-                != null;
+                        true);
+        if (response == null) {
+            return false;
+        }
+        response.close();
+        return true;
     }
 
     /**
@@ -157,7 +173,7 @@ public class DataverseGateway {
                 || (response.getStatus() == 400 && body(response).contains("0x80040237"))) {
             return false;
         }
-        check("POST " + entitySet, response, false);
+        check("POST " + entitySet, response, false).close();
         return true;
     }
 

@@ -217,7 +217,7 @@ public class SpotlerGateway {
                         .add("purge", false)
                         .add("contact", contact(externalId, Map.of(), bits))
                         .build();
-        return send("PUT contact/{id}", () -> client.update(externalId, request), true) != null;
+        return answered(send("PUT contact/{id}", () -> client.update(externalId, request), true));
     }
 
     /** Contacts changed in Spotler within [from, to] (GET /contact/updates/list, every page). */
@@ -314,7 +314,7 @@ public class SpotlerGateway {
                         .add("purge", true)
                         .add("contact", contact(externalId, Map.of(), off))
                         .build();
-        return send("PUT contact/{id}", () -> client.update(externalId, request), true) != null;
+        return answered(send("PUT contact/{id}", () -> client.update(externalId, request), true));
     }
 
     private static JsonObjectBuilder contact(
@@ -332,6 +332,15 @@ public class SpotlerGateway {
             props.add("permissions", bits);
         }
         return Json.createObjectBuilder().add("externalId", externalId).add("properties", props);
+    }
+
+    /** True for an answer (then closed), false for the 404 that send turned into null. */
+    private static boolean answered(Response response) {
+        if (response == null) {
+            return false;
+        }
+        response.close();
+        return true;
     }
 
     private Response call(String what, java.util.function.Supplier<Response> request) {

@@ -51,8 +51,20 @@ public record ChangeEvent(
         RESYNC
     }
 
-    /** The message group: every event of one record is consumed in order. */
+    /**
+     * The message group: every event of one record is consumed in order, one after another. A
+     * permission row's events join the group of the record the row belongs to, so they never race
+     * its record events.
+     */
     public String group() {
+        if (operation == Operation.PERMISSION) {
+            for (String lookup : java.util.List.of("sb_contactid", "sb_leadid", "sb_accountid")) {
+                if (attributes.get(lookup) instanceof jakarta.json.JsonObject ref
+                        && ref.get("id") instanceof jakarta.json.JsonString id) {
+                    return lookup.substring(3, lookup.length() - 2) + ":" + id.getString();
+                }
+            }
+        }
         return entity + ":" + recordId;
     }
 

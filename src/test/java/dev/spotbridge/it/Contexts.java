@@ -185,7 +185,7 @@ final class Contexts {
                 .build();
     }
 
-    private static JsonObject reference(String logicalName, String id) {
+    static JsonObject reference(String logicalName, String id) {
         return Json.createObjectBuilder()
                 .add("__type", "EntityReference:" + CONTRACTS)
                 .add("Id", id)

@@ -178,6 +178,99 @@ final class Service {
         }
     }
 
+    /** A row of the Dataverse sandbox as the Web API returns it (lookups as _x_value), or empty. */
+    static Optional<JsonObject> dataverseRow(String set, String id) {
+        Answer a =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                BASE
+                                                        + "/sandbox/dataverse/api/data/v9.2/"
+                                                        + set
+                                                        + "("
+                                                        + id
+                                                        + ")"))
+                                .header("Authorization", "Bearer " + dataverseToken())
+                                .GET()
+                                .build());
+        return a.status() == 200 ? Optional.of(a.json()) : Optional.empty();
+    }
+
+    /** Rows of the Dataverse sandbox matching an OData $filter. */
+    static JsonArray dataverseRows(String set, String filter) {
+        Answer a =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                BASE
+                                                        + "/sandbox/dataverse/api/data/v9.2/"
+                                                        + set
+                                                        + "?$filter="
+                                                        + URLEncoder.encode(
+                                                                        filter,
+                                                                        StandardCharsets.UTF_8)
+                                                                .replace("+", "%20")))
+                                .header("Authorization", "Bearer " + dataverseToken())
+                                .GET()
+                                .build());
+        if (a.status() != 200) {
+            throw new IllegalStateException("Dataverse sandbox answered " + a);
+        }
+        return a.json().getJsonArray("value");
+    }
+
+    static long dataversePatches() {
+        return get(BASE + "/sandbox/dataverse/_control/stats", null)
+                .json()
+                .getJsonNumber("patches")
+                .longValue();
+    }
+
+    static void dataverseFault(String spec) {
+        control("/sandbox/dataverse/_control/faults", spec);
+    }
+
+    static void clearDataverseFault() {
+        send(
+                HttpRequest.newBuilder(URI.create(BASE + "/sandbox/dataverse/_control/faults"))
+                        .DELETE()
+                        .build());
+    }
+
+    /** Sandbox controls of Spotler: opt-out / re-activation of a contact, a bounce. */
+    static void spotlerOptOut(String id) {
+        control("/sandbox/spotler/_control/contacts/" + id + "/optout", "{}");
+    }
+
+    static void spotlerReactivate(String id) {
+        control("/sandbox/spotler/_control/contacts/" + id + "/reactivate", "{}");
+    }
+
+    static void spotlerBounce(String spec) {
+        control("/sandbox/spotler/_control/bounces", spec);
+    }
+
+    private static void control(String path, String json) {
+        Answer a =
+                send(
+                        HttpRequest.newBuilder(URI.create(BASE + path))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(json))
+                                .build());
+        if (a.status() != 204) {
+            throw new IllegalStateException(path + " answered " + a);
+        }
+    }
+
+    /** An admin POST (resync, back-sync run). */
+    static Answer adminPost(String path) {
+        return send(
+                HttpRequest.newBuilder(URI.create(BASE + path))
+                        .header("Authorization", "Basic " + ADMIN)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build());
+    }
+
     static String dataverseToken() {
         String form =
                 "grant_type=client_credentials&client_id=sandbox-client&client_secret=sandbox-client-secret&scope="

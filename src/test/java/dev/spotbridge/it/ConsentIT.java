@@ -1,0 +1,450 @@
+package dev.spotbridge.it;
+
+import static dev.spotbridge.it.Service.await;
+import static dev.spotbridge.it.Service.awaitHistory;
+import static dev.spotbridge.it.Service.spotlerContact;
+import static dev.spotbridge.it.Service.spotlerProperties;
+import static dev.spotbridge.it.Service.spotlerWrites;
+import static dev.spotbridge.it.Service.webhook;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Consent both ways, against both sandboxes: permissions and the bulk-email flag flow to Spotler;
+ * an opt-out in Spotler flows back to D365 and stops the sync until a resync; bounces become owner
+ * tasks; disabled records are never written; the echo of the status write-back writes nothing.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ConsentIT {
+
+    static final String OWNER = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9";
+    static final int SUCCEEDED = 100000000;
+    static final int OPT_OUT = 100000003;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.application();
+    }
+
+    @AfterEach
+    void clear() {
+        Service.clearDataverseFault();
+    }
+
+    private static Map<String, Object> person(String email) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("firstname", "Eva");
+        p.put("lastname", "Jansen");
+        p.put("emailaddress1", email);
+        p.put("address1_city", "Utrecht");
+        p.put("donotbulkemail", false);
+        p.put("sb_syncenabled", true);
+        p.put("statecode", Contexts.option(0));
+        return p;
+    }
+
+    /**
+     * A contact that exists in both sandboxes: Dataverse holds the row, Spotler the synced contact.
+     */
+    private static String contact(Instant at) {
+        String id = UUID.randomUUID().toString();
+        String email = "eva." + id.substring(0, 8) + "@example.com";
+        Service.dataverseUpsert(
+                "contacts",
+                id,
+                Json.createObjectBuilder()
+                        .add("firstname", "Eva")
+                        .add("lastname", "Jansen")
+                        .add("emailaddress1", email)
+                        .add("address1_city", "Utrecht")
+                        .add("donotbulkemail", false)
+                        .add("sb_syncenabled", true)
+                        .add("statecode", 0)
+                        .add("ownerid@odata.bind", "/systemusers(" + OWNER + ")")
+                        .build());
+        assertEquals(202, webhook(Contexts.create("contact", id, person(email), at)).status());
+        await(() -> spotlerContact(id).orElse(null), c -> true, "contact in Spotler");
+        awaitHistory("contact", id, 1);
+        return id;
+    }
+
+    private static String email(String id) {
+        return spotlerProperties(id).getString("email");
+    }
+
+    private static String permission(String contactId, long bit, String name, boolean subscribed) {
+        String row = UUID.randomUUID().toString();
+        Map<String, Object> columns = new LinkedHashMap<>();
+        columns.put("sb_bit", (int) bit);
+        columns.put("sb_name", name);
+        columns.put("sb_subscribed", subscribed);
+        columns.put("sb_contactid", Contexts.reference("contact", contactId));
+        Service.dataverseUpsert(
+                "sb_permissions",
+                row,
+                Json.createObjectBuilder()
+                        .add("sb_bit", bit)
+                        .add("sb_name", name)
+                        .add("sb_subscribed", subscribed)
+                        .add("sb_contactid@odata.bind", "/contacts(" + contactId + ")")
+                        .build());
+        assertEquals(
+                202,
+                webhook(Contexts.create("sb_permission", row, columns, Instant.now())).status());
+        return row;
+    }
+
+    private static Map<Long, Boolean> bits(String id) {
+        Map<Long, Boolean> bits = new LinkedHashMap<>();
+        JsonArray permissions = spotlerProperties(id).getJsonArray("permissions");
+        permissions.forEach(
+                p ->
+                        bits.put(
+                                p.asJsonObject().getJsonNumber("bit").longValue(),
+                                p.asJsonObject().getBoolean("enabled")));
+        return bits;
+    }
+
+    private static boolean on(String id, long bit) {
+        return Boolean.TRUE.equals(bits(id).get(bit));
+    }
+
+    private static String history(String id) {
+        return Service.record("contact", id).orElseThrow().getJsonArray("history").toString();
+    }
+
+    @Test
+    void permissionRowsSwitchBitsOnAndOff() {
+        String id = contact(Instant.now().minusSeconds(60));
+        String row = permission(id, 2, "Offers", true);
+        await(() -> on(id, 2), b -> b, "bit 2 on");
+        assertFalse(on(id, 1));
+
+        Map<String, Object> off = new LinkedHashMap<>();
+        off.put("sb_subscribed", false);
+        Map<String, Object> image = new LinkedHashMap<>(off);
+        image.put("sb_bit", 2);
+        image.put("sb_name", "Offers");
+        image.put("sb_contactid", Contexts.reference("contact", id));
+        assertEquals(
+                202,
+                webhook(
+                                Contexts.update(
+                                        "sb_permission",
+                                        row,
+                                        off,
+                                        image,
+                                        Instant.now(),
+                                        UUID.randomUUID().toString()))
+                        .status());
+        await(() -> on(id, 2), b -> !b, "bit 2 off");
+        String history = history(id);
+        assertTrue(
+                history.contains("permission 2 (Offers): (unknown) → on (source D365)"), history);
+        assertTrue(history.contains("permission 2 (Offers): on → off (source D365)"), history);
+
+        // a deleted row switches its bit off too
+        String events = permission(id, 4, "Events", true);
+        await(() -> on(id, 4), b -> b, "bit 4 on");
+        assertEquals(202, webhook(Contexts.delete("sb_permission", events)).status());
+        await(() -> on(id, 4), b -> !b, "bit 4 off after the row was deleted");
+    }
+
+    @Test
+    void bulkEmailOptOutSwitchesEverythingOffAndOptInRestoresTheRows() {
+        Instant t0 = Instant.now().minusSeconds(60);
+        String id = contact(t0);
+        permission(id, 1, "Newsletter", true);
+        permission(id, 4, "Events", true);
+        await(() -> on(id, 1) && on(id, 4), b -> b, "bits 1 and 4 on");
+
+        Map<String, Object> optOut = person(email(id));
+        optOut.put("donotbulkemail", true);
+        webhook(
+                Contexts.update(
+                        "contact",
+                        id,
+                        Map.of("donotbulkemail", true),
+                        optOut,
+                        t0.plusSeconds(5),
+                        UUID.randomUUID().toString()));
+        await(() -> bits(id).values().stream().noneMatch(b -> b), b -> b, "every bit off");
+        assertEquals(
+                3,
+                bits(id).size(),
+                "every permission of the account, not only the subscribed ones");
+
+        Map<String, Object> optIn = person(email(id));
+        webhook(
+                Contexts.update(
+                        "contact",
+                        id,
+                        Map.of("donotbulkemail", false),
+                        optIn,
+                        t0.plusSeconds(10),
+                        UUID.randomUUID().toString()));
+        await(
+                () -> on(id, 1) && on(id, 4),
+                b -> b,
+                "bits 1 and 4 restored from the sb_permission rows");
+        assertFalse(on(id, 2));
+        assertTrue(
+                history(id)
+                        .contains(
+                                "bulk email (donotbulkemail): allow → do not allow (source D365)"));
+    }
+
+    @Test
+    void optOutInSpotlerIsDetectedOnTheNextSyncAndStopsTheSync() {
+        Instant t0 = Instant.now().minusSeconds(60);
+        String id = contact(t0);
+        String email = email(id);
+        Service.spotlerOptOut(id);
+        webhook(
+                Contexts.update(
+                        "contact",
+                        id,
+                        Map.of("lastname", "Jansen-Smit"),
+                        with(person(email), "lastname", "Jansen-Smit"),
+                        t0.plusSeconds(5),
+                        UUID.randomUUID().toString()));
+        JsonObject record =
+                await(
+                        () -> Service.record("contact", id).orElse(null),
+                        r -> "OptOut".equals(r.getString("status")),
+                        "status OptOut");
+        assertTrue(
+                record.getJsonArray("history")
+                        .toString()
+                        .contains("Spotler subscription: active → opted out (source Spotler)"));
+        JsonObject row =
+                await(
+                        () -> Service.dataverseRow("contacts", id).orElse(null),
+                        r ->
+                                r.getBoolean("donotbulkemail")
+                                        && r.getInt("sb_syncstatus", 0) == OPT_OUT,
+                        "D365 patched: donotbulkemail and sb_syncstatus OptOut");
+        assertTrue(row.getBoolean("donotbulkemail"));
+
+        long writes = spotlerWrites();
+        webhook(
+                Contexts.update(
+                        "contact",
+                        id,
+                        Map.of("lastname", "Later"),
+                        with(person(email), "lastname", "Later"),
+                        t0.plusSeconds(10),
+                        UUID.randomUUID().toString()));
+        awaitHistory("contact", id, 3);
+        assertEquals(writes, spotlerWrites(), "nothing written to Spotler for an opted-out record");
+    }
+
+    @Test
+    void hourlyPullFindsOptOutsAndResyncResumesAfterReactivation() {
+        String id = contact(Instant.now().minusSeconds(60));
+        Service.spotlerOptOut(id);
+        Service.Answer run = Service.adminPost("/api/backsync/run");
+        assertEquals(200, run.status(), run.body());
+        await(
+                () -> Service.record("contact", id).map(r -> r.getString("status")).orElse(""),
+                "OptOut"::equals,
+                "OptOut from the hourly pull");
+        await(
+                () -> Service.dataverseRow("contacts", id).orElseThrow(),
+                r -> r.getBoolean("donotbulkemail"),
+                "D365 donotbulkemail");
+
+        // a resync while the address is still opted out in Spotler changes nothing
+        assertEquals(202, Service.adminPost("/api/records/contact/" + id + "/resync").status());
+        JsonObject still = awaitHistory("contact", id, 2);
+        assertEquals("OptOut", still.getString("status"));
+        assertTrue(Service.events(still).get(1).getString("detail").contains("still opted out"));
+
+        // re-activated in Spotler; D365 lets bulk email again; a resync resumes the sync
+        Service.spotlerReactivate(id);
+        Service.dataverseUpsert(
+                "contacts",
+                id,
+                Json.createObjectBuilder()
+                        .add("donotbulkemail", false)
+                        .add("lastname", "Resynced")
+                        .build());
+        assertEquals(202, Service.adminPost("/api/records/contact/" + id + "/resync").status());
+        await(
+                () -> Service.record("contact", id).map(r -> r.getString("status")).orElse(""),
+                "Succeeded"::equals,
+                "Succeeded after the resync");
+        assertEquals("Resynced", spotlerProperties(id).getString("lastName"));
+        await(
+                () -> Service.dataverseRow("contacts", id).orElseThrow(),
+                r -> r.getInt("sb_syncstatus", 0) == SUCCEEDED,
+                "D365 status Succeeded again");
+    }
+
+    @Test
+    void bounceMakesExactlyOneTaskForTheOwnerAcrossRuns() {
+        String id = contact(Instant.now().minusSeconds(60));
+        String email = email(id);
+        Service.spotlerBounce(
+                "{\"externalId\":\""
+                        + id
+                        + "\",\"type\":\"HARDBOUNCE\",\"encryptedActId\":\"mail-"
+                        + id.substring(0, 8)
+                        + "\",\"mailingName\":\"Spring newsletter\"}");
+        assertEquals(200, Service.adminPost("/api/backsync/run").status());
+        assertEquals(200, Service.adminPost("/api/backsync/run").status());
+        JsonArray tasks = Service.dataverseRows("tasks", "_regardingobjectid_value eq " + id);
+        assertEquals(1, tasks.size(), tasks.toString());
+        JsonObject task = tasks.getJsonObject(0);
+        assertEquals(OWNER, task.getString("_ownerid_value"));
+        assertTrue(task.getString("subject").contains(email), task.toString());
+        assertTrue(task.getString("subject").contains("hard"), task.toString());
+        assertTrue(task.getString("description").contains("Spring newsletter"), task.toString());
+    }
+
+    @Test
+    void disabledRecordGetsZeroWritesAndEnablingSyncsItFully() {
+        Instant t0 = Instant.now().minusSeconds(60);
+        String id = contact(t0);
+        String email = email(id);
+        long writes = spotlerWrites();
+        webhook(
+                Contexts.update(
+                        "contact",
+                        id,
+                        Map.of("sb_syncenabled", false),
+                        with(person(email), "sb_syncenabled", false),
+                        t0.plusSeconds(5),
+                        UUID.randomUUID().toString()));
+        await(
+                () -> Service.record("contact", id).map(r -> r.getString("status")).orElse(""),
+                "Disabled"::equals,
+                "status Disabled");
+        webhook(
+                Contexts.update(
+                        "contact",
+                        id,
+                        Map.of("lastname", "Hidden"),
+                        with(with(person(email), "sb_syncenabled", false), "lastname", "Hidden"),
+                        t0.plusSeconds(10),
+                        UUID.randomUUID().toString()));
+        awaitHistory("contact", id, 3);
+        assertEquals(writes, spotlerWrites(), "a disabled record is never written");
+        assertEquals("Jansen", spotlerProperties(id).getString("lastName"));
+
+        Service.dataverseUpsert(
+                "contacts",
+                id,
+                Json.createObjectBuilder()
+                        .add("lastname", "Visible")
+                        .add("sb_syncenabled", true)
+                        .build());
+        webhook(
+                Contexts.update(
+                        "contact",
+                        id,
+                        Map.of("sb_syncenabled", true),
+                        null,
+                        t0.plusSeconds(15),
+                        UUID.randomUUID().toString()));
+        await(
+                () -> spotlerProperties(id).getString("lastName"),
+                "Visible"::equals,
+                "full sync after enabling");
+        assertEquals("Succeeded", Service.record("contact", id).orElseThrow().getString("status"));
+    }
+
+    @Test
+    void echoOfTheStatusWriteBackWritesNothing() {
+        Instant t0 = Instant.now().minusSeconds(60);
+        String id = contact(t0);
+        JsonObject row =
+                await(
+                        () -> Service.dataverseRow("contacts", id).orElseThrow(),
+                        r ->
+                                r.getInt("sb_syncstatus", 0) == SUCCEEDED
+                                        && !r.isNull("sb_lastsyncedon")
+                                        && r.containsKey("sb_lastsyncedon"),
+                        "status written back to D365");
+        long writes = spotlerWrites();
+        long patches = Service.dataversePatches();
+        // Dataverse echoes our PATCH as an Update webhook: only the sync columns changed
+        Map<String, Object> echo = new LinkedHashMap<>();
+        echo.put("sb_syncstatus", Contexts.option(SUCCEEDED));
+        echo.put("sb_lastsyncedon", row.getString("sb_lastsyncedon"));
+        Map<String, Object> image = new LinkedHashMap<>(person(email(id)));
+        image.putAll(echo);
+        assertEquals(
+                202,
+                webhook(
+                                Contexts.update(
+                                        "contact",
+                                        id,
+                                        echo,
+                                        image,
+                                        t0.plusSeconds(5),
+                                        UUID.randomUUID().toString()))
+                        .status());
+        JsonObject record = awaitHistory("contact", id, 2);
+        assertEquals("NoChange", Service.events(record).get(1).getString("outcome"));
+        // give a looping write-back the time it would need, then count
+        await(() -> Service.record("contact", id).orElseThrow(), r -> true, "settled");
+        sleep(1500);
+        assertEquals(writes, spotlerWrites(), "the echo makes zero Spotler writes");
+        assertEquals(patches, Service.dataversePatches(), "and no further write-back: no loop");
+    }
+
+    @Test
+    void dataverseTooManyRequestsWithRetryAfterIsHonoured() {
+        String id = contact(Instant.now().minusSeconds(60));
+        Service.dataverseUpsert(
+                "contacts", id, Json.createObjectBuilder().add("lastname", "Throttled").build());
+        Service.dataverseFault(
+                "{\"status\":429,\"count\":1,\"retryAfter\":1,\"path\":\"contacts\"}");
+        long sent = System.currentTimeMillis();
+        webhook(
+                Contexts.update(
+                        "contact",
+                        id,
+                        Map.of("lastname", "Throttled"),
+                        null,
+                        Instant.now(),
+                        UUID.randomUUID().toString()));
+        await(
+                () -> spotlerProperties(id).getString("lastName"),
+                "Throttled"::equals,
+                "read after the 429");
+        assertTrue(System.currentTimeMillis() - sent >= 1000, "waited the Retry-After second");
+    }
+
+    private static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
+        Map<String, Object> copy = new LinkedHashMap<>(base);
+        copy.put(key, value);
+        return copy;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
