@@ -361,7 +361,7 @@ public class ContactSync {
                     Source.D365,
                     ConsentLedger.BULK_EMAIL,
                     "bulk email (donotbulkemail)",
-                    was ? "do not allow" : "allow",
+                    !record.inSpotler() ? null : was ? "do not allow" : "allow",
                     now ? "do not allow" : "allow",
                     null);
         }
