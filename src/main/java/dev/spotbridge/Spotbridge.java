@@ -3,6 +3,7 @@ package dev.spotbridge;
 import dev.spotbridge.admin.AdminAuthFilter;
 import dev.spotbridge.admin.BacksyncResource;
 import dev.spotbridge.admin.DeadLettersResource;
+import dev.spotbridge.admin.ListsResource;
 import dev.spotbridge.admin.RecordsResource;
 import dev.spotbridge.ingest.BrokerUnavailable;
 import dev.spotbridge.ingest.WebApplicationExceptions;
@@ -22,6 +23,7 @@ public class Spotbridge extends Application {
                 RecordsResource.class,
                 DeadLettersResource.class,
                 BacksyncResource.class,
+                ListsResource.class,
                 AdminAuthFilter.class,
                 WebApplicationExceptions.class,
                 BrokerUnavailable.class);

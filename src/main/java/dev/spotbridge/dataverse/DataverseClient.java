@@ -60,4 +60,24 @@ public interface DataverseClient {
             @PathParam("set") String entitySet,
             JsonObject columns,
             @HeaderParam("Authorization") String bearer);
+
+    /** Static list members through the N:N navigation (listcontact_association, …). */
+    @GET
+    @Path("lists({id})/{navigation}")
+    Response listMembers(
+            @PathParam("id") String listId,
+            @PathParam("navigation") String navigation,
+            @QueryParam("$select") String select,
+            @QueryParam("$skiptoken") String skipToken,
+            @HeaderParam("Prefer") String prefer,
+            @HeaderParam("Authorization") String bearer);
+
+    /** A FetchXML query (dynamic list members). */
+    @GET
+    @Path("{set}")
+    @ClientHeaderParam(name = "Prefer", value = ANNOTATIONS)
+    Response fetch(
+            @PathParam("set") String entitySet,
+            @QueryParam("fetchXml") String fetchXml,
+            @HeaderParam("Authorization") String bearer);
 }

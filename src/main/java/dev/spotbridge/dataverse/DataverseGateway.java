@@ -138,6 +138,62 @@ public class DataverseGateway {
         return rows;
     }
 
+    /** The members of a static list (type false), with the given columns, every page. */
+    public List<Map<String, JsonValue>> staticMembers(
+            String listId, String memberEntity, Collection<String> columns) {
+        String select = String.join(",", new java.util.LinkedHashSet<>(columns));
+        String navigation = "list" + memberEntity + "_association";
+        List<Map<String, JsonValue>> rows = new ArrayList<>();
+        String skipToken = null;
+        do {
+            String token = skipToken;
+            JsonObject page =
+                    read(
+                            send(
+                                    "GET lists(" + listId + ")/" + navigation,
+                                    bearer ->
+                                            client.listMembers(
+                                                    listId,
+                                                    navigation,
+                                                    select,
+                                                    token,
+                                                    "odata.maxpagesize=5000,"
+                                                            + DataverseClient.ANNOTATIONS,
+                                                    bearer),
+                                    false));
+            page.getJsonArray("value").forEach(v -> rows.add(normalize(v.asJsonObject())));
+            skipToken = skipToken(page.getString("@odata.nextLink", null));
+        } while (skipToken != null);
+        return rows;
+    }
+
+    /**
+     * The rows a FetchXML query selects (the members of a dynamic list), with the given columns
+     * added to it, page by page (count/page/paging-cookie,
+     * while @Microsoft.Dynamics.CRM.morerecords).
+     */
+    public List<Map<String, JsonValue>> fetchAll(String fetchXml, Collection<String> columns) {
+        FetchQuery query = FetchQuery.parse(fetchXml, columns);
+        List<Map<String, JsonValue>> rows = new ArrayList<>();
+        String cookie = null;
+        for (int page = 1; ; page++) {
+            String xml = query.page(page, 5000, cookie);
+            JsonObject answer =
+                    read(
+                            send(
+                                    "GET " + entitySet(query.entity()) + "?fetchXml",
+                                    bearer -> client.fetch(entitySet(query.entity()), xml, bearer),
+                                    false));
+            answer.getJsonArray("value").forEach(v -> rows.add(normalize(v.asJsonObject())));
+            if (!answer.getBoolean("@Microsoft.Dynamics.CRM.morerecords", false)) {
+                return rows;
+            }
+            cookie =
+                    FetchQuery.pagingCookie(
+                            answer.getString("@Microsoft.Dynamics.CRM.fetchxmlpagingcookie", null));
+        }
+    }
+
     /**
      * PATCH with If-Match: * — changes only the columns given.
      *

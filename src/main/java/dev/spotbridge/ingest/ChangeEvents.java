@@ -9,6 +9,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,8 +21,19 @@ import java.util.Set;
 public final class ChangeEvents {
 
     public static final Set<String> ENTITIES =
-            Set.of("contact", "lead", "account", "sb_permission");
+            Set.of("contact", "lead", "account", "sb_permission", "list", "sb_syncjob");
     private static final Set<String> PERMISSION_MESSAGES = Set.of("Create", "Update", "Delete");
+    private static final Set<String> LIST_MESSAGES =
+            Set.of(
+                    "Update",
+                    "Delete",
+                    "SetState",
+                    "SetStateDynamicEntity",
+                    "AddMember",
+                    "AddListMembers",
+                    "RemoveMember");
+    private static final Set<String> MEMBER_MESSAGES =
+            Set.of("AddMember", "AddListMembers", "RemoveMember");
     public static final Set<String> MESSAGES =
             Set.of("Create", "Update", "Delete", "SetState", "SetStateDynamicEntity");
 
@@ -33,7 +45,7 @@ public final class ChangeEvents {
             return Optional.of(
                     "entity '"
                             + context.primaryEntityName()
-                            + "' is not handled (handled: account, contact, lead, sb_permission)");
+                            + "' is not handled (handled: account, contact, lead, sb_permission, list, sb_syncjob)");
         }
         if (context.primaryEntityId().equals("00000000-0000-0000-0000-000000000000")) {
             return Optional.of(
@@ -41,6 +53,26 @@ public final class ChangeEvents {
                             + context.messageName()
                             + " before the record exists): "
                             + "register the step at PostOperation (stage 40)");
+        }
+        if ("list".equals(context.primaryEntityName())
+                && !LIST_MESSAGES.contains(context.messageName())) {
+            return Optional.of(
+                    "message '"
+                            + context.messageName()
+                            + "' on list is not handled (handled: "
+                            + LIST_MESSAGES
+                            + ")");
+        }
+        if ("sb_syncjob".equals(context.primaryEntityName())) {
+            return "Create".equals(context.messageName())
+                    ? Optional.empty()
+                    : Optional.of(
+                            "message '"
+                                    + context.messageName()
+                                    + "' on sb_syncjob is not handled (handled: Create)");
+        }
+        if ("list".equals(context.primaryEntityName())) {
+            return Optional.empty();
         }
         boolean permission = "sb_permission".equals(context.primaryEntityName());
         if (permission && !PERMISSION_MESSAGES.contains(context.messageName())) {
@@ -99,6 +131,21 @@ public final class ChangeEvents {
         }
         if ("sb_permission".equals(context.primaryEntityName())) {
             operation = Operation.PERMISSION;
+        } else if ("sb_syncjob".equals(context.primaryEntityName())) {
+            operation = Operation.JOB;
+        } else if ("list".equals(context.primaryEntityName())) {
+            operation =
+                    MEMBER_MESSAGES.contains(message)
+                            ? Operation.LIST_MEMBERS
+                            : Operation.LIST_CHANGE;
+            if (operation == Operation.LIST_MEMBERS) {
+                for (String key : List.of("ListId", "EntityId", "MemberIds")) {
+                    JsonValue value = context.inputParameters().get(key);
+                    if (value != null) {
+                        attributes.put(key, value);
+                    }
+                }
+            }
         }
         Instant version =
                 Optional.ofNullable(attributes.get("modifiedon"))

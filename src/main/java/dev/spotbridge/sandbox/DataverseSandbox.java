@@ -173,10 +173,14 @@ public class DataverseSandbox {
             @PathParam("set") String set,
             @QueryParam("$select") String select,
             @QueryParam("$filter") String filter,
+            @QueryParam("fetchXml") String fetchXml,
             @QueryParam("$skiptoken") String skipToken,
             @HeaderParam("Prefer") String prefer,
             @HeaderParam("Authorization") String authorization) {
         DataverseTables.Table table = admit(set, authorization);
+        if (fetchXml != null) {
+            return fetch(table, fetchXml, prefer);
+        }
         java.util.function.Predicate<JsonObject> condition;
         try {
             condition = ODataFilter.parse(filter);
@@ -184,10 +188,75 @@ public class DataverseSandbox {
             return error(400, "0x80060888", e.getMessage());
         }
         List<JsonObject> matching = store.all(kind(table)).stream().filter(condition).toList();
+        String next =
+                mode.dataverseApiUrl()
+                        + "/"
+                        + set
+                        + "?"
+                        + (select == null ? "" : "$select=" + encode(select) + "&")
+                        + (filter == null ? "" : "$filter=" + encode(filter) + "&");
+        return page(set, table, matching, select, prefer, skipToken, next);
+    }
+
+    /**
+     * Static list members: GET lists({id})/listcontact_association (or listlead_, listaccount_).
+     */
+    @GET
+    @Path("api/data/v9.2/lists({id})/{navigation}")
+    public Response members(
+            @PathParam("id") String id,
+            @PathParam("navigation") String navigation,
+            @QueryParam("$select") String select,
+            @QueryParam("$skiptoken") String skipToken,
+            @HeaderParam("Prefer") String prefer,
+            @HeaderParam("Authorization") String authorization) {
+        admit("lists", authorization);
+        String guid = guid(id);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("^list(contact|lead|account)_association$")
+                        .matcher(navigation);
+        if (!m.matches()) {
+            return error(
+                    400,
+                    "0x80060888",
+                    "Could not find a property named '"
+                            + navigation
+                            + "' on type 'Microsoft.Dynamics.CRM.list'.");
+        }
+        if (store.get("dataverse.list", guid).isEmpty()) {
+            return notFound("list", guid);
+        }
+        DataverseTables.Table members = DataverseTables.byEntity(m.group(1)).orElseThrow();
+        List<JsonObject> rows =
+                store.all("dataverse.listmember").stream()
+                        .filter(r -> guid.equals(r.getString("_listid_value", "")))
+                        .map(r -> store.get(kind(members), r.getString("_entityid_value", "")))
+                        .flatMap(Optional::stream)
+                        .toList();
+        String next =
+                mode.dataverseApiUrl()
+                        + "/lists("
+                        + guid
+                        + ")/"
+                        + navigation
+                        + "?"
+                        + (select == null ? "" : "$select=" + encode(select) + "&");
+        return page(members.set(), members, rows, select, prefer, skipToken, next);
+    }
+
+    /** One page of rows ($skiptoken = offset), with @odata.nextLink while more remain. */
+    private Response page(
+            String set,
+            DataverseTables.Table table,
+            List<JsonObject> rows,
+            String select,
+            String prefer,
+            String skipToken,
+            String nextBase) {
         int pageSize = pageSize(prefer);
         int from = skipToken == null ? 0 : Integer.parseInt(skipToken);
         JsonArrayBuilder value = Json.createArrayBuilder();
-        matching.stream()
+        rows.stream()
                 .skip(from)
                 .limit(pageSize)
                 .forEach(
@@ -199,17 +268,49 @@ public class DataverseSandbox {
                 Json.createObjectBuilder()
                         .add("@odata.context", mode.dataverseApiUrl() + "/$metadata#" + set)
                         .add("value", value);
-        if (from + pageSize < matching.size()) {
-            StringBuilder next = new StringBuilder(mode.dataverseApiUrl() + "/" + set + "?");
-            if (select != null) {
-                next.append("$select=").append(encode(select)).append('&');
-            }
-            if (filter != null) {
-                next.append("$filter=").append(encode(filter)).append('&');
-            }
+        if (from + pageSize < rows.size()) {
+            out.add("@odata.nextLink", nextBase + "$skiptoken=" + (from + pageSize));
+        }
+        return Response.ok(out.build()).build();
+    }
+
+    /** GET {set}?fetchXml=…: the FetchXML's conditions, paged by its count/page attributes. */
+    private Response fetch(DataverseTables.Table table, String fetchXml, String prefer) {
+        FetchXml fetch;
+        try {
+            fetch = FetchXml.parse(fetchXml);
+        } catch (IllegalArgumentException e) {
+            return error(400, "0x80041103", e.getMessage());
+        }
+        if (!table.entity().equals(fetch.entity)) {
+            return error(
+                    400,
+                    "0x80041103",
+                    "The entity name in the FetchXML ("
+                            + fetch.entity
+                            + ") does not match the entity set "
+                            + table.set()
+                            + ".");
+        }
+        List<JsonObject> matching = store.all(kind(table)).stream().filter(fetch.filter).toList();
+        int from = (fetch.page - 1) * fetch.count;
+        JsonArrayBuilder value = Json.createArrayBuilder();
+        matching.stream()
+                .skip(from)
+                .limit(fetch.count)
+                .forEach(r -> value.add(Json.createObjectBuilder(project(r, table, null, prefer))));
+        boolean more = from + fetch.count < matching.size();
+        JsonObjectBuilder out =
+                Json.createObjectBuilder()
+                        .add("@odata.context", mode.dataverseApiUrl() + "/$metadata#" + table.set())
+                        .add("@Microsoft.Dynamics.CRM.morerecords", more)
+                        .add("value", value);
+        if (more) {
             out.add(
-                    "@odata.nextLink",
-                    next.append("$skiptoken=").append(from + pageSize).toString());
+                    "@Microsoft.Dynamics.CRM.fetchxmlpagingcookie",
+                    "<cookie pagenumber=\""
+                            + fetch.page
+                            + "\" pagingcookie=\"sandbox\" istracking=\"False\" />");
         }
         return Response.ok(out.build()).build();
     }

@@ -21,7 +21,31 @@ final class DataverseTables {
                                     "tasks",
                                     "task",
                                     "activityid",
-                                    Map.of("statecode", 0, "statuscode", 2)));
+                                    Map.of("statecode", 0, "statuscode", 2)),
+                    "lists",
+                            new Table(
+                                    "lists",
+                                    "list",
+                                    "listid",
+                                    Map.of(
+                                            "statecode",
+                                            0,
+                                            "statuscode",
+                                            0,
+                                            "type",
+                                            false,
+                                            "createdfromcode",
+                                            2)),
+                    "listmembers", new Table("listmembers", "listmember", "listmemberid", Map.of()),
+                    "sb_syncjobs",
+                            new Table(
+                                    "sb_syncjobs",
+                                    "sb_syncjob",
+                                    "sb_syncjobid",
+                                    Map.of("sb_status", 100000000)));
+
+    /** list.createdfromcode → the member table. */
+    static final Map<Integer, String> MEMBER_TYPES = Map.of(1, "account", 2, "contact", 4, "lead");
 
     private DataverseTables() {}
 
@@ -44,6 +68,10 @@ final class DataverseTables {
 
     static Optional<Table> bySet(String set) {
         return Optional.ofNullable(BY_SET.get(set));
+    }
+
+    static Optional<Table> byEntity(String entity) {
+        return BY_SET.values().stream().filter(t -> t.entity().equals(entity)).findFirst();
     }
 
     /**

@@ -96,6 +96,36 @@ public class SandboxControl {
         return Response.noContent().build();
     }
 
+    @POST
+    @Path("campaigns")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response campaign(JsonObject spec) {
+        spotlerOnly();
+        spotler.campaign(spec);
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("audiences/{id}")
+    public JsonObject audience(@PathParam("id") String id) {
+        spotlerOnly();
+        return spotler.raw(SpotlerSandbox.AUDIENCE, id)
+                .orElseThrow(
+                        () -> new NotFoundException("the Spotler sandbox has no audience " + id));
+    }
+
+    @GET
+    @Path("campaigns/{id}")
+    public JsonObject campaignState(@PathParam("id") String id) {
+        spotlerOnly();
+        return spotler.raw(SpotlerSandbox.CAMPAIGN, id)
+                .or(() -> spotler.raw(SpotlerSandbox.AUTOMATION, id))
+                .orElseThrow(
+                        () ->
+                                new NotFoundException(
+                                        "the Spotler sandbox has no campaign or automation " + id));
+    }
+
     private void spotlerOnly() {
         if (!"spotler".equals(service)) {
             throw new NotFoundException("only the Spotler sandbox has this control");

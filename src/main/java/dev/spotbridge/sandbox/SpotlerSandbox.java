@@ -12,6 +12,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -57,6 +58,9 @@ public class SpotlerSandbox {
     static final String KIND = "spotler.contact";
     static final String BOUNCE = "spotler.bounce";
     static final String MAILING = "spotler.mailing";
+    static final String AUDIENCE = "spotler.audience";
+    static final String CAMPAIGN = "spotler.campaign";
+    static final String AUTOMATION = "spotler.automation";
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final long CLOCK_SKEW_SECONDS = 300;
 
@@ -451,6 +455,439 @@ public class SpotlerSandbox {
             paging.add("after", from + pageSize);
         }
         return Json.createObjectBuilder().add("paging", paging).add(field, page).build();
+    }
+
+    @POST
+    @Path("integrationservice/audience")
+    public Response createAudience(
+            String body,
+            @Context Request request,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers) {
+        admit(request, uri, headers, true);
+        JsonObject audience = object(body);
+        String id = audience.getString("externalId", "");
+        String name = audience.getString("name", "");
+        if (id.isBlank() || name.isBlank() || id.length() > 255 || name.length() > 255) {
+            throw expectation(
+                    "INVALID_PARAMS",
+                    "Audience externalId and name are required and at most 255 characters");
+        }
+        if (store.get(AUDIENCE, id).isPresent() || audienceNamed(name, null)) {
+            throw expectation("NAME_ALREADY_IN_USE", "Audience externalId or name is not unique");
+        }
+        long now = System.currentTimeMillis();
+        JsonObject stored =
+                store.update(
+                        AUDIENCE,
+                        id,
+                        a ->
+                                Json.createObjectBuilder()
+                                        .add("externalId", id)
+                                        .add("name", name)
+                                        .add("description", audience.getString("description", ""))
+                                        .add("createDate", now)
+                                        .add("changeDate", now)
+                                        .add("members", Json.createArrayBuilder())
+                                        .build());
+        return Response.ok(audienceView(stored)).build();
+    }
+
+    @GET
+    @Path("integrationservice/audience/{externalId}")
+    public Response audience(
+            @PathParam("externalId") String id,
+            @Context Request request,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers) {
+        admit(request, uri, headers, false);
+        return store.get(AUDIENCE, id)
+                .map(a -> Response.ok(audienceView(a)).build())
+                .orElseGet(SpotlerSandbox::audienceNotFound);
+    }
+
+    @PUT
+    @Path("integrationservice/audience/{externalId}")
+    public Response updateAudience(
+            @PathParam("externalId") String id,
+            String body,
+            @Context Request request,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers) {
+        admit(request, uri, headers, true);
+        JsonObject audience = object(body);
+        if (!id.equals(audience.getString("externalId", id))) {
+            throw bad("INVALID_PARAMS", "Path id doesn't match audience id");
+        }
+        if (store.get(AUDIENCE, id).isEmpty()) {
+            return audienceNotFound();
+        }
+        String name = audience.getString("name", "");
+        if (name.isBlank() || name.length() > 255 || audienceNamed(name, id)) {
+            throw expectation(
+                    "NAME_ALREADY_IN_USE", "Audience name is empty, too long or not unique");
+        }
+        JsonObject stored =
+                store.update(
+                        AUDIENCE,
+                        id,
+                        a ->
+                                Json.createObjectBuilder(a)
+                                        .add("name", name)
+                                        .add(
+                                                "description",
+                                                audience.getString(
+                                                        "description",
+                                                        a.getString("description", "")))
+                                        .add("changeDate", System.currentTimeMillis())
+                                        .build());
+        return Response.ok(audienceView(stored)).build();
+    }
+
+    @DELETE
+    @Path("integrationservice/audience/{externalId}")
+    public Response deleteAudience(
+            @PathParam("externalId") String id,
+            @Context Request request,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers) {
+        admit(request, uri, headers, true);
+        return store.delete(AUDIENCE, id) ? Response.noContent().build() : audienceNotFound();
+    }
+
+    @POST
+    @Path("integrationservice/audience/{externalId}/contact")
+    public Response addToAudience(
+            @PathParam("externalId") String id,
+            String body,
+            @Context Request request,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers) {
+        admit(request, uri, headers, true);
+        List<String> contacts = contactIds(body);
+        if (store.get(AUDIENCE, id).isEmpty()) {
+            return audienceNotFound();
+        }
+        if (contacts.size() > 2500) {
+            return Response.status(413).build();
+        }
+        List<String> unknown = contacts.stream().filter(c -> store.get(KIND, c).isEmpty()).toList();
+        if (!unknown.isEmpty()) {
+            JsonArrayBuilder ids = Json.createArrayBuilder();
+            unknown.forEach(ids::add);
+            return Response.status(404)
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(
+                            Json.createObjectBuilder()
+                                    .add("errorType", "CONTACT_NOT_FOUND")
+                                    .add("message", "Contacts not found")
+                                    .add("externalContactIds", ids)
+                                    .build())
+                    .build();
+        }
+        store.update(
+                AUDIENCE,
+                id,
+                a -> {
+                    java.util.LinkedHashSet<String> members = members(a);
+                    members.addAll(contacts);
+                    return withMembers(a, members, "lastContactAddedAt");
+                });
+        return Response.noContent().build();
+    }
+
+    @DELETE
+    @Path("integrationservice/audience/{externalId}/contact")
+    public Response removeFromAudience(
+            @PathParam("externalId") String id,
+            String body,
+            @Context Request request,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers) {
+        admit(request, uri, headers, true);
+        if (store.get(AUDIENCE, id).isEmpty()) {
+            return audienceNotFound();
+        }
+        boolean all = body == null || body.isBlank() || "null".equals(body.trim());
+        List<String> contacts = all ? List.of() : contactIds(body);
+        if (contacts.size() > 2500) {
+            return Response.status(413).build();
+        }
+        store.update(
+                AUDIENCE,
+                id,
+                a -> {
+                    java.util.LinkedHashSet<String> members = members(a);
+                    if (all) {
+                        members.clear();
+                    } else {
+                        contacts.forEach(members::remove);
+                    }
+                    return withMembers(a, members, "lastContactRemovedAt");
+                });
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("integrationservice/campaign/list")
+    public Response campaigns(
+            @Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
+        admit(request, uri, headers, false);
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        store.all(CAMPAIGN)
+                .forEach(
+                        c ->
+                                list.add(
+                                        Json.createObjectBuilder()
+                                                .add("encryptedId", c.getString("encryptedId"))
+                                                .add("name", c.getString("name"))
+                                                .add("active", c.getBoolean("active", true))
+                                                .add("triggers", c.getJsonArray("triggers"))));
+        return Response.ok(list.build()).build();
+    }
+
+    @POST
+    @Path("integrationservice/campaign/trigger/{encryptedTriggerId}")
+    public Response trigger(
+            @PathParam("encryptedTriggerId") String triggerId,
+            String body,
+            @Context Request request,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers) {
+        admit(request, uri, headers, true);
+        String contact = object(body).getString("externalContactId", "");
+        Optional<JsonObject> campaign =
+                store.all(CAMPAIGN).stream()
+                        .filter(
+                                c ->
+                                        c.getJsonArray("triggers").stream()
+                                                .anyMatch(
+                                                        t ->
+                                                                triggerId.equals(
+                                                                        t.asJsonObject()
+                                                                                .getString(
+                                                                                        "encryptedId"))))
+                        .findFirst();
+        if (campaign.isEmpty()) {
+            return Response.status(404)
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(SpotlerAccount.error("TRIGGER_NOTFOUND", "Trigger not found"))
+                    .build();
+        }
+        if (store.get(KIND, contact).isEmpty()) {
+            throw bad("CONTACT_NOT_FOUND", "Contact not found");
+        }
+        if (!campaign.get().getBoolean("active", true)) {
+            throw bad("INVALID_STATE", "Campaign inactive");
+        }
+        String campaignId = campaign.get().getString("encryptedId");
+        boolean[] already = {false};
+        store.update(
+                CAMPAIGN,
+                campaignId,
+                c -> {
+                    java.util.LinkedHashSet<String> participants = participants(c);
+                    already[0] = !participants.add(contact);
+                    return withParticipants(c, participants);
+                });
+        if (already[0]) {
+            throw bad("INVALID_STATE", "Contact already in campaign");
+        }
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("integrationservice/campaign/{encryptedCampaignId}/stop")
+    public Response stop(
+            @PathParam("encryptedCampaignId") String campaignId,
+            String body,
+            @Context Request request,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers) {
+        admit(request, uri, headers, true);
+        String contact = object(body).getString("externalContactId", "");
+        Optional<JsonObject> campaign = store.get(CAMPAIGN, campaignId);
+        if (campaign.isEmpty()) {
+            return Response.status(404)
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(SpotlerAccount.error("CAMPAIGN_NOTFOUND", "Campaign not found"))
+                    .build();
+        }
+        if (store.get(KIND, contact).isEmpty()) {
+            throw bad("CONTACT_NOT_FOUND", "Contact not found");
+        }
+        if (!participants(campaign.get()).contains(contact)) {
+            throw bad("INVALID_STATE", "Campaign not triggered");
+        }
+        store.update(
+                CAMPAIGN,
+                campaignId,
+                c -> {
+                    java.util.LinkedHashSet<String> participants = participants(c);
+                    participants.remove(contact);
+                    return withParticipants(c, participants);
+                });
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("integrationservice/automation/trigger/{triggerCode}")
+    public Response automation(
+            @PathParam("triggerCode") String code,
+            String body,
+            @Context Request request,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers) {
+        admit(request, uri, headers, true);
+        String contact = object(body).getString("externalContactId", "");
+        Optional<JsonObject> automation = store.get(AUTOMATION, code);
+        if (automation.isEmpty()) {
+            return automationAnswer(404, "TRIGGER_NOTFOUND", null, null);
+        }
+        if (store.get(KIND, contact).isEmpty()) {
+            return automationAnswer(404, "CONTACT_NOTFOUND", null, null);
+        }
+        String automationId = automation.get().getString("automationId");
+        boolean[] already = {false};
+        store.update(
+                AUTOMATION,
+                code,
+                a -> {
+                    java.util.LinkedHashSet<String> participants = participants(a);
+                    already[0] = !participants.add(contact);
+                    return withParticipants(a, participants);
+                });
+        return already[0]
+                ? automationAnswer(
+                        417, "NOT_TRIGGERED", automationId, "PARTICIPATION_LIMIT_REACHED")
+                : automationAnswer(200, "OK", automationId, "OK");
+    }
+
+    /** Sandbox control: a campaign with external triggers, or an automation trigger code. */
+    void campaign(JsonObject spec) {
+        if (spec.containsKey("automationCode")) {
+            String code = spec.getString("automationCode");
+            store.update(
+                    AUTOMATION,
+                    code,
+                    a ->
+                            Json.createObjectBuilder()
+                                    .add("code", code)
+                                    .add("automationId", UUID.randomUUID().toString())
+                                    .add("participants", Json.createArrayBuilder())
+                                    .build());
+            return;
+        }
+        String id = spec.getString("encryptedId");
+        store.update(
+                CAMPAIGN,
+                id,
+                c ->
+                        Json.createObjectBuilder()
+                                .add("encryptedId", id)
+                                .add("name", spec.getString("name", id))
+                                .add("active", spec.getBoolean("active", true))
+                                .add(
+                                        "triggers",
+                                        spec.containsKey("triggers")
+                                                ? spec.getJsonArray("triggers")
+                                                : Json.createArrayBuilder().build())
+                                .add("participants", Json.createArrayBuilder())
+                                .build());
+    }
+
+    /**
+     * Sandbox control: an audience with its members, or a campaign/automation with its
+     * participants.
+     */
+    Optional<JsonObject> raw(String kind, String id) {
+        return store.get(kind, id);
+    }
+
+    private boolean audienceNamed(String name, String except) {
+        return store.all(AUDIENCE).stream()
+                .anyMatch(
+                        a ->
+                                name.equals(a.getString("name"))
+                                        && !a.getString("externalId").equals(except));
+    }
+
+    private static JsonObject audienceView(JsonObject a) {
+        JsonObjectBuilder view = Json.createObjectBuilder(a);
+        view.remove("members");
+        return view.build();
+    }
+
+    private static java.util.LinkedHashSet<String> members(JsonObject a) {
+        java.util.LinkedHashSet<String> set = new java.util.LinkedHashSet<>();
+        a.getJsonArray("members").forEach(m -> set.add(((JsonString) m).getString()));
+        return set;
+    }
+
+    private static JsonObject withMembers(
+            JsonObject a, java.util.Set<String> members, String stamp) {
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        members.forEach(list::add);
+        long now = System.currentTimeMillis();
+        return Json.createObjectBuilder(a)
+                .add("members", list)
+                .add(stamp, now)
+                .add("lastSyncDate", now)
+                .build();
+    }
+
+    private static java.util.LinkedHashSet<String> participants(JsonObject c) {
+        java.util.LinkedHashSet<String> set = new java.util.LinkedHashSet<>();
+        c.getJsonArray("participants").forEach(m -> set.add(((JsonString) m).getString()));
+        return set;
+    }
+
+    private static JsonObject withParticipants(JsonObject c, java.util.Set<String> participants) {
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        participants.forEach(list::add);
+        return Json.createObjectBuilder(c).add("participants", list).build();
+    }
+
+    private static List<String> contactIds(String body) {
+        JsonObject request = object(body);
+        if (!(request.get("contacts") instanceof jakarta.json.JsonArray contacts)) {
+            throw bad("INVALID_PARAMS", "contacts is required");
+        }
+        return contacts.stream().map(c -> ((JsonString) c).getString()).toList();
+    }
+
+    private static Response audienceNotFound() {
+        return Response.status(404)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(SpotlerAccount.error("RESOURCE_NOT_FOUND", "Audience not found"))
+                .build();
+    }
+
+    private static WebApplicationException expectation(String type, String message) {
+        return new WebApplicationException(
+                Response.status(417)
+                        .type(MediaType.APPLICATION_JSON_TYPE)
+                        .entity(SpotlerAccount.error(type, message))
+                        .build());
+    }
+
+    private static Response automationAnswer(
+            int status, String result, String automationId, String automationResult) {
+        JsonArrayBuilder results = Json.createArrayBuilder();
+        if (automationId != null) {
+            results.add(
+                    Json.createObjectBuilder()
+                            .add("automationId", automationId)
+                            .add("result", automationResult));
+        }
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(
+                        Json.createObjectBuilder()
+                                .add("result", result)
+                                .add("automationResults", results)
+                                .build())
+                .build();
     }
 
     /**

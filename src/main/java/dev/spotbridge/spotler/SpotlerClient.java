@@ -2,6 +2,7 @@ package dev.spotbridge.spotler;
 
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -59,4 +60,46 @@ public interface SpotlerClient {
     @GET
     @Path("mailing/{encryptedMailingId}")
     Response mailing(@PathParam("encryptedMailingId") String encryptedMailingId);
+
+    @POST
+    @Path("audience")
+    Response createAudience(JsonObject audience);
+
+    @GET
+    @Path("audience/{externalId}")
+    Response audience(@PathParam("externalId") String externalId);
+
+    @PUT
+    @Path("audience/{externalId}")
+    Response updateAudience(@PathParam("externalId") String externalId, JsonObject audience);
+
+    @DELETE
+    @Path("audience/{externalId}")
+    Response deleteAudience(@PathParam("externalId") String externalId);
+
+    @POST
+    @Path("audience/{externalId}/contact")
+    Response addAudienceContacts(@PathParam("externalId") String externalId, JsonObject contacts);
+
+    /** A null body removes every member. */
+    @DELETE
+    @Path("audience/{externalId}/contact")
+    Response removeAudienceContacts(
+            @PathParam("externalId") String externalId, JsonObject contacts);
+
+    @GET
+    @Path("campaign/list")
+    Response campaigns();
+
+    @POST
+    @Path("campaign/trigger/{encryptedTriggerId}")
+    Response triggerCampaign(@PathParam("encryptedTriggerId") String triggerId, JsonObject request);
+
+    @POST
+    @Path("campaign/{encryptedCampaignId}/stop")
+    Response stopCampaign(@PathParam("encryptedCampaignId") String campaignId, JsonObject request);
+
+    @POST
+    @Path("automation/trigger/{triggerCode}")
+    Response triggerAutomation(@PathParam("triggerCode") String code, JsonObject request);
 }

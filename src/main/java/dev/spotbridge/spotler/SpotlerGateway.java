@@ -253,6 +253,249 @@ public class SpotlerGateway {
         return Optional.ofNullable(mailing.getString("name", null));
     }
 
+    /** One contact of a batch upsert. */
+    public record ContactWrite(
+            String externalId, Map<String, JsonValue> properties, boolean created) {}
+
+    /**
+     * Spotler's per-item answer of POST /contact/list: code OK, CONTACT_OPTOUT, PROPERTY_INVALID, …
+     */
+    public record ContactResult(String externalId, String code, String message) {}
+
+    /**
+     * Creates or updates up to 100 contacts in one POST /contact/list (update:true, purge:false).
+     *
+     * @return Spotler's per-item codes, in request order
+     */
+    public List<ContactResult> upsertAll(List<ContactWrite> writes) {
+        if (writes.size() > 100) {
+            throw new IllegalArgumentException("POST /contact/list takes at most 100 contacts");
+        }
+        JsonArrayBuilder contacts = Json.createArrayBuilder();
+        for (ContactWrite write : writes) {
+            JsonObjectBuilder contact = contact(write.externalId(), write.properties(), Map.of());
+            if (write.created()
+                    && write.properties().get("email") instanceof jakarta.json.JsonString) {
+                contact.add(
+                        "channels",
+                        Json.createArrayBuilder()
+                                .add(
+                                        Json.createObjectBuilder()
+                                                .add("name", "EMAIL")
+                                                .add("value", true)));
+            }
+            contacts.add(contact);
+        }
+        JsonObject request =
+                Json.createObjectBuilder()
+                        .add("update", true)
+                        .add("purge", false)
+                        .add("contacts", contacts)
+                        .build();
+        JsonValue answer = read(call("POST contact/list", () -> client.upsertAll(request)));
+        List<ContactResult> results = new ArrayList<>();
+        if (answer.getValueType() == JsonValue.ValueType.ARRAY) {
+            answer.asJsonArray()
+                    .forEach(
+                            item -> {
+                                JsonObject o = item.asJsonObject();
+                                results.add(
+                                        new ContactResult(
+                                                o.getString("externalId", ""),
+                                                o.getString("code", "OK"),
+                                                o.getString("message", "")));
+                            });
+        }
+        return results;
+    }
+
+    /** The audience's name, or empty when Spotler has no audience with that externalId. */
+    public Optional<String> audienceName(String externalId) {
+        Response response = send("GET audience/{id}", () -> client.audience(externalId), true);
+        return response == null
+                ? Optional.empty()
+                : Optional.of(read(response).asJsonObject().getString("name", ""));
+    }
+
+    public void createAudience(String externalId, String name) {
+        JsonObject audience =
+                Json.createObjectBuilder()
+                        .add("externalId", externalId)
+                        .add("name", name)
+                        .add("description", "Dynamics 365 marketing list, synced by Spotbridge")
+                        .build();
+        call("POST audience", () -> client.createAudience(audience)).close();
+    }
+
+    public void renameAudience(String externalId, String name) {
+        JsonObject audience =
+                Json.createObjectBuilder().add("externalId", externalId).add("name", name).build();
+        call("PUT audience/{id}", () -> client.updateAudience(externalId, audience)).close();
+    }
+
+    /**
+     * @return false when there was no such audience
+     */
+    public boolean deleteAudience(String externalId) {
+        return answered(
+                send("DELETE audience/{id}", () -> client.deleteAudience(externalId), true));
+    }
+
+    /** Adds members, 2500 per call (the API's limit). */
+    public int addToAudience(String externalId, List<String> contacts) {
+        return inChunks(
+                contacts,
+                2500,
+                chunk ->
+                        call(
+                                        "POST audience/{id}/contact",
+                                        () ->
+                                                client.addAudienceContacts(
+                                                        externalId, contactList(chunk)))
+                                .close());
+    }
+
+    /** Removes members, 2500 per call; null removes every member. */
+    public int removeFromAudience(String externalId, List<String> contacts) {
+        if (contacts == null) {
+            call(
+                            "DELETE audience/{id}/contact",
+                            () -> client.removeAudienceContacts(externalId, null))
+                    .close();
+            return 1;
+        }
+        return inChunks(
+                contacts,
+                2500,
+                chunk ->
+                        call(
+                                        "DELETE audience/{id}/contact",
+                                        () ->
+                                                client.removeAudienceContacts(
+                                                        externalId, contactList(chunk)))
+                                .close());
+    }
+
+    /** A campaign with external triggers (GET /campaign/list). */
+    public record Campaign(
+            String encryptedId, String name, boolean active, List<String> triggers) {}
+
+    public List<Campaign> campaigns() {
+        List<Campaign> campaigns = new ArrayList<>();
+        read(call("GET campaign/list", client::campaigns))
+                .asJsonArray()
+                .forEach(
+                        item -> {
+                            JsonObject c = item.asJsonObject();
+                            List<String> triggers = new ArrayList<>();
+                            if (c.getJsonArray("triggers") != null) {
+                                c.getJsonArray("triggers")
+                                        .forEach(
+                                                t ->
+                                                        triggers.add(
+                                                                t.asJsonObject()
+                                                                        .getString(
+                                                                                "encryptedId",
+                                                                                "")));
+                            }
+                            campaigns.add(
+                                    new Campaign(
+                                            c.getString("encryptedId", ""),
+                                            c.getString("name", ""),
+                                            c.getBoolean("active", true),
+                                            triggers));
+                        });
+        return campaigns;
+    }
+
+    /** What became of one contact in a campaign call: done, or Spotler's reason why not. */
+    public record Outcome(boolean done, String reason) {}
+
+    /**
+     * POST /campaign/trigger/{trigger}: 204 done; 400/404 are the contact's outcome, not a failure
+     * of the call.
+     */
+    public Outcome triggerCampaign(String triggerId, String externalId) {
+        return outcome(
+                "POST campaign/trigger/{id}",
+                () -> client.triggerCampaign(triggerId, contactRequest(externalId)));
+    }
+
+    /** POST /campaign/{campaign}/stop. */
+    public Outcome stopCampaign(String campaignId, String externalId) {
+        return outcome(
+                "POST campaign/{id}/stop",
+                () -> client.stopCampaign(campaignId, contactRequest(externalId)));
+    }
+
+    /**
+     * POST /automation/trigger/{code}: 200 done; 404/417 carry the result (TRIGGER_NOTFOUND,
+     * NOT_TRIGGERED …).
+     */
+    public Outcome triggerAutomation(String code, String externalId) {
+        Response response;
+        try {
+            response = client.triggerAutomation(code, contactRequest(externalId));
+        } catch (ProcessingException e) {
+            throw new SpotlerUnavailableException(
+                    "POST automation/trigger/{code}: " + e.getMessage(), e);
+        }
+        int status = response.getStatus();
+        if (status == 200 || status == 404 || status == 417) {
+            String body = response.hasEntity() ? response.readEntity(String.class) : "";
+            JsonObject result = errorObject(body);
+            String reason = result.getString("result", status == 200 ? "OK" : "NOT_TRIGGERED");
+            if (result.getJsonArray("automationResults") != null) {
+                for (JsonValue r : result.getJsonArray("automationResults")) {
+                    String each = r.asJsonObject().getString("result", "");
+                    if (!"OK".equals(each)) {
+                        reason = reason + " (" + each + ")";
+                    }
+                }
+            }
+            return new Outcome(status == 200, reason);
+        }
+        check("POST automation/trigger/{code}", response, false);
+        return new Outcome(true, "OK");
+    }
+
+    private Outcome outcome(String what, java.util.function.Supplier<Response> request) {
+        Response response;
+        try {
+            response = request.get();
+        } catch (ProcessingException e) {
+            throw new SpotlerUnavailableException(what + ": " + e.getMessage(), e);
+        }
+        int status = response.getStatus();
+        if (status == 400 || status == 404) {
+            String body = response.hasEntity() ? response.readEntity(String.class) : "";
+            JsonObject error = errorObject(body);
+            return new Outcome(false, error.getString("message", "HTTP " + status));
+        }
+        check(what, response, false).close();
+        return new Outcome(true, "OK");
+    }
+
+    private static JsonObject contactRequest(String externalId) {
+        return Json.createObjectBuilder().add("externalContactId", externalId).build();
+    }
+
+    private static JsonObject contactList(List<String> contacts) {
+        JsonArrayBuilder list = Json.createArrayBuilder();
+        contacts.forEach(list::add);
+        return Json.createObjectBuilder().add("contacts", list).build();
+    }
+
+    private static int inChunks(
+            List<String> items, int size, java.util.function.Consumer<List<String>> call) {
+        int calls = 0;
+        for (int i = 0; i < items.size(); i += size) {
+            call.accept(items.subList(i, Math.min(items.size(), i + size)));
+            calls++;
+        }
+        return calls;
+    }
+
     /**
      * Reads a paged list: both the documented envelope {paging, <field>[]} and the bare array some
      * versions answer with; follows paging.after until a page is short or has no next.
@@ -359,6 +602,14 @@ public class SpotlerGateway {
         } catch (ProcessingException e) {
             throw new SpotlerUnavailableException(what + ": " + e.getMessage(), e);
         }
+        return check(what, response, notFoundIsAnswer);
+    }
+
+    /**
+     * 2xx → the response; 404 → null when that is an answer; 429/5xx → unavailable; other →
+     * rejected.
+     */
+    private Response check(String what, Response response, boolean notFoundIsAnswer) {
         int status = response.getStatus();
         if (status >= 200 && status < 300) {
             return response;

@@ -48,7 +48,15 @@ public record ChangeEvent(
         /** an sb_permission row changed: one permission bit of its record on or off */
         PERMISSION,
         /** an admin asked for a full sync (after re-activation in Spotler) */
-        RESYNC
+        RESYNC,
+        /** push a marketing list to its Spotler audience ("Sync to Spotler") */
+        LIST_SYNC,
+        /** a marketing list changed, was deactivated or deleted */
+        LIST_CHANGE,
+        /** members added to or removed from a marketing list */
+        LIST_MEMBERS,
+        /** an sb_syncjob was created: sync a list or contacts, start or stop a campaign */
+        JOB
     }
 
     /**

@@ -187,8 +187,9 @@ public class ContactSync {
                             ? sync(record, event.attributes(), event.version(), false)
                             : fromDataverse(event, record);
             case RESYNC -> resync(event, record);
-            case PERMISSION ->
-                    throw new IllegalStateException("permission events are not record events");
+            case PERMISSION, LIST_SYNC, LIST_CHANGE, LIST_MEMBERS, JOB ->
+                    throw new IllegalStateException(
+                            event.operation() + " events are not record events");
         };
     }
 

@@ -33,6 +33,8 @@ public class SyncConsumer implements MessageListener {
 
     @Inject ContactSync sync;
 
+    @Inject jakarta.enterprise.inject.Instance<EventHandler> handlers;
+
     @Inject SyncFailures failures;
 
     @Inject JMSContext context;
@@ -52,13 +54,23 @@ public class SyncConsumer implements MessageListener {
                     "unreadable sync message " + describe(message) + ": " + e, e);
         }
         try {
-            if (sync.apply(event) == ContactSync.Result.REJECTED) {
+            if (handle(event) == ContactSync.Result.REJECTED) {
                 deadLetter(message, event);
             }
         } catch (RuntimeException e) {
             failures.attemptFailed(event, delivery, e);
             throw e;
         }
+    }
+
+    /** Record changes go to ContactSync; lists and jobs to the handler that takes them. */
+    private ContactSync.Result handle(ChangeEvent event) {
+        for (EventHandler handler : handlers) {
+            if (handler.handles(event)) {
+                return handler.apply(event);
+            }
+        }
+        return sync.apply(event);
     }
 
     private void deadLetter(Message original, ChangeEvent event) {

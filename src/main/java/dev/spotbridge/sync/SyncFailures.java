@@ -48,6 +48,27 @@ public class SyncFailures {
                                     + reason);
             return;
         }
+        if (!key.startsWith("contact:")
+                && !key.startsWith("lead:")
+                && !key.startsWith("account:")) {
+            // list and job work: a history line for the list or job, no record state
+            em.persist(
+                    new SyncHistoryEntry(
+                            key,
+                            event.message(),
+                            last ? "Failed" : "Retrying",
+                            "attempt "
+                                    + delivery
+                                    + " of "
+                                    + maxDeliveryAttempts
+                                    + " failed: "
+                                    + reason
+                                    + (last
+                                            ? "; moved to the dead-letter queue"
+                                            : "; redelivered after back-off"),
+                            event.key()));
+            return;
+        }
         SyncRecord record = em.find(SyncRecord.class, key);
         if (record == null) {
             String[] parts = key.split(":", 2);

@@ -50,6 +50,15 @@ public class SyncRecords {
         em.persist(new SyncHistoryEntry(recordKey, operation, outcome, detail, null));
     }
 
+    /** The history of any subject: "list:<id>", "sb_syncjob:<id>" or a record key. */
+    public List<SyncHistoryEntry> historyOf(String subject) {
+        return em.createQuery(
+                        "select h from SyncHistoryEntry h where h.recordKey = :key order by h.id",
+                        SyncHistoryEntry.class)
+                .setParameter("key", subject)
+                .getResultList();
+    }
+
     public List<SyncHistoryEntry> history(SyncRecord record) {
         return em.createQuery(
                         "select h from SyncHistoryEntry h where h.recordKey = :key order by h.id",

@@ -100,12 +100,35 @@ class ChangeEventsTest {
 
     @Test
     void unhandledSaysWhich() {
-        assertEquals(
-                "entity 'list' is not handled (handled: account, contact, lead, sb_permission)",
-                ChangeEvents.unhandled(sample("09-list-addmember.json", false)).orElseThrow());
+        try (JsonReader reader =
+                Json.createReader(
+                        ChangeEventsTest.class.getResourceAsStream(
+                                "/dataverse-samples/01-contact-create-async-postop.json"))) {
+            JsonObject body =
+                    Json.createObjectBuilder(reader.readObject())
+                            .add("PrimaryEntityName", "opportunity")
+                            .build();
+            assertEquals(
+                    "entity 'opportunity' is not handled (handled: account, contact, lead, sb_permission, list, sb_syncjob)",
+                    ChangeEvents.unhandled(RemoteExecutionContext.parse(body, false))
+                            .orElseThrow());
+        }
         assertTrue(
                 ChangeEvents.unhandled(sample("01-contact-create-async-postop.json", false))
                         .isEmpty());
+    }
+
+    @Test
+    void addMemberIsAListMemberEvent() {
+        ChangeEvent e = ChangeEvents.from(sample("09-list-addmember.json", false));
+        assertEquals(Operation.LIST_MEMBERS, e.operation());
+        assertEquals("e1f2a3b4-8c93-f011-b4cc-000d3a4f8c21", e.recordId());
+        assertEquals(
+                "5f1e2d3c-7a93-f011-b4cc-000d3a4f8c21",
+                ((JsonString) e.attributes().get("EntityId")).getString());
+        assertEquals("list:e1f2a3b4-8c93-f011-b4cc-000d3a4f8c21", e.group());
+        ChangeEvent update = ChangeEvents.from(sample("08-list-update-dynamic.json", false));
+        assertEquals(Operation.LIST_CHANGE, update.operation());
     }
 
     @Test

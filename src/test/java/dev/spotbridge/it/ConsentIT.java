@@ -155,10 +155,14 @@ class ConsentIT {
                                         UUID.randomUUID().toString()))
                         .status());
         await(() -> on(id, 2), b -> !b, "bit 2 off");
-        String history = history(id);
+        // the Spotler write happens inside the consumer's transaction: wait for its commit
+        await(
+                () -> history(id),
+                h -> h.contains("permission 2 (Offers): on → off (source D365)"),
+                "consent ledger: off");
         assertTrue(
-                history.contains("permission 2 (Offers): (unknown) → on (source D365)"), history);
-        assertTrue(history.contains("permission 2 (Offers): on → off (source D365)"), history);
+                history(id).contains("permission 2 (Offers): (unknown) → on (source D365)"),
+                history(id));
 
         // a deleted row switches its bit off too
         String events = permission(id, 4, "Events", true);
@@ -205,10 +209,10 @@ class ConsentIT {
                 b -> b,
                 "bits 1 and 4 restored from the sb_permission rows");
         assertFalse(on(id, 2));
-        assertTrue(
-                history(id)
-                        .contains(
-                                "bulk email (donotbulkemail): allow → do not allow (source D365)"));
+        await(
+                () -> history(id),
+                h -> h.contains("bulk email (donotbulkemail): allow → do not allow (source D365)"),
+                "consent ledger: bulk email");
     }
 
     @Test

@@ -123,6 +123,18 @@ final class Contexts {
                         .build());
     }
 
+    /** AddMember / RemoveMember of a marketing list: ListId and EntityId as plain GUID strings. */
+    static String listMember(String message, String listId, String memberId) {
+        return wire(
+                context(message, "list", listId, UUID.randomUUID().toString(), Instant.now())
+                        .add(
+                                "InputParameters",
+                                Json.createArrayBuilder()
+                                        .add(pair("ListId", Json.createValue(listId)))
+                                        .add(pair("EntityId", Json.createValue(memberId))))
+                        .build());
+    }
+
     static JsonObject option(int value) {
         return Json.createObjectBuilder()
                 .add("__type", "OptionSetValue:" + CONTRACTS)

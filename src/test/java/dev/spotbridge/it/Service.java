@@ -219,6 +219,25 @@ final class Service {
         return a.json().getJsonArray("value");
     }
 
+    static void dataverseDelete(String set, String id) {
+        Answer a =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                BASE
+                                                        + "/sandbox/dataverse/api/data/v9.2/"
+                                                        + set
+                                                        + "("
+                                                        + id
+                                                        + ")"))
+                                .header("Authorization", "Bearer " + dataverseToken())
+                                .DELETE()
+                                .build());
+        if (a.status() != 204) {
+            throw new IllegalStateException("Dataverse sandbox answered " + a);
+        }
+    }
+
     static long dataversePatches() {
         return get(BASE + "/sandbox/dataverse/_control/stats", null)
                 .json()
@@ -260,6 +279,20 @@ final class Service {
         if (a.status() != 204) {
             throw new IllegalStateException(path + " answered " + a);
         }
+    }
+
+    /** The audience (with its members) or campaign the Spotler sandbox holds, or empty. */
+    static Optional<JsonObject> spotlerAudience(String id) {
+        Answer a = get(BASE + "/sandbox/spotler/_control/audiences/" + id, null);
+        return a.status() == 200 ? Optional.of(a.json()) : Optional.empty();
+    }
+
+    static JsonObject spotlerCampaign(String id) {
+        return get(BASE + "/sandbox/spotler/_control/campaigns/" + id, null).json();
+    }
+
+    static void spotlerCampaignSetup(String spec) {
+        control("/sandbox/spotler/_control/campaigns", spec);
     }
 
     /** An admin POST (resync, back-sync run). */

@@ -1,0 +1,304 @@
+package dev.spotbridge.jobs;
+
+import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.dataverse.DataverseValues;
+import dev.spotbridge.lists.ListSync;
+import dev.spotbridge.spotler.SpotlerGateway;
+import dev.spotbridge.spotler.SpotlerGateway.Campaign;
+import dev.spotbridge.spotler.SpotlerGateway.Outcome;
+import dev.spotbridge.sync.BulkUpsert;
+import dev.spotbridge.sync.ChangeEvent;
+import dev.spotbridge.sync.ChangeEvent.Operation;
+import dev.spotbridge.sync.ContactSync;
+import dev.spotbridge.sync.ContactSync.Result;
+import dev.spotbridge.sync.EventHandler;
+import dev.spotbridge.sync.ProcessedEvents;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Runs an sb_syncjob. The job is marked Running, the work done, and its sb_status (Succeeded,
+ * PartlySucceeded, Failed) and a readable sb_result (counts, then every failure with its reason)
+ * written back. A job that cannot start (no list, no customer, no campaign code) fails with the
+ * reason; an outage of Spotler or Dataverse rolls back and is retried like any queued work.
+ */
+@ApplicationScoped
+@Transactional
+public class SyncJobs implements EventHandler {
+
+    /** sb_operation option values. */
+    static final int SYNC_LIST = 100000000;
+
+    static final int SYNC_CONTACTS = 100000001;
+    static final int START_CAMPAIGN = 100000002;
+    static final int STOP_CAMPAIGN = 100000003;
+
+    /** sb_status option values. */
+    static final int RUNNING = 100000001;
+
+    static final int SUCCEEDED = 100000002;
+    static final int PARTLY_SUCCEEDED = 100000003;
+    static final int FAILED = 100000004;
+
+    private static final List<String> CUSTOMERS =
+            List.of("sb_contactid", "sb_leadid", "sb_accountid");
+
+    @Inject DataverseGateway dataverse;
+
+    @Inject SpotlerGateway spotler;
+
+    @Inject ListSync lists;
+
+    @Inject BulkUpsert bulk;
+
+    @Inject ContactSync contactSync;
+
+    @Inject ProcessedEvents ledger;
+
+    /** The end of a job: its status and the text for sb_result. */
+    record Done(int status, String result) {}
+
+    @Override
+    public boolean handles(ChangeEvent event) {
+        return event.operation() == Operation.JOB;
+    }
+
+    @Override
+    public Result apply(ChangeEvent event) {
+        if (ledger.seen(event.key())) {
+            return Result.SKIPPED;
+        }
+        String jobId = event.recordId();
+        Map<String, JsonValue> job = new LinkedHashMap<>(event.attributes());
+        if (!event.complete()) {
+            dataverse
+                    .record(
+                            "sb_syncjob",
+                            jobId,
+                            List.of(
+                                    "sb_operation",
+                                    "sb_campaigncode",
+                                    "_sb_listid_value",
+                                    "_sb_contactid_value",
+                                    "_sb_leadid_value",
+                                    "_sb_accountid_value"))
+                    .ifPresent(job::putAll);
+        }
+        dataverse.update(
+                "sb_syncjob", jobId, Json.createObjectBuilder().add("sb_status", RUNNING).build());
+        Done done = run(job);
+        dataverse.update(
+                "sb_syncjob",
+                jobId,
+                Json.createObjectBuilder()
+                        .add("sb_status", done.status())
+                        .add(
+                                "sb_result",
+                                done.result().length() > 4000
+                                        ? done.result().substring(0, 3990) + " …"
+                                        : done.result())
+                        .build());
+        ledger.history(
+                "sb_syncjob:" + jobId,
+                "Job",
+                done.status() == FAILED
+                        ? "Failed"
+                        : done.status() == PARTLY_SUCCEEDED ? "PartlySucceeded" : "Succeeded",
+                done.result(),
+                event.key());
+        ledger.remember(event.key());
+        return Result.WRITTEN;
+    }
+
+    private Done run(Map<String, JsonValue> job) {
+        int operation = job.get("sb_operation") instanceof JsonNumber n ? n.intValue() : -1;
+        Optional<String> listId = reference(job, "sb_listid");
+        Optional<String[]> customer = customer(job);
+        String code =
+                job.get("sb_campaigncode") instanceof JsonString s ? s.getString().trim() : "";
+        switch (operation) {
+            case SYNC_LIST -> {
+                if (listId.isEmpty()) {
+                    return new Done(FAILED, "SyncList needs a marketing list (sb_listid)");
+                }
+                try {
+                    ListSync.Result result = lists.sync(listId.get(), false);
+                    return new Done(SUCCEEDED, result.summary() + failures(result.excluded()));
+                } catch (ListSync.NotSyncable e) {
+                    return new Done(FAILED, e.getMessage());
+                }
+            }
+            case SYNC_CONTACTS -> {
+                if (customer.isEmpty()) {
+                    return new Done(
+                            FAILED,
+                            "SyncContacts needs a customer (sb_contactid, sb_leadid or sb_accountid)");
+                }
+                ChangeEvent resync =
+                        new ChangeEvent(
+                                "job-resync|" + UUID.randomUUID(),
+                                customer.get()[0],
+                                customer.get()[1],
+                                "Resync",
+                                Operation.RESYNC,
+                                Instant.now(),
+                                null,
+                                Map.of(),
+                                false,
+                                null,
+                                null);
+                Result result = contactSync.apply(resync);
+                return result == Result.SKIPPED || result == Result.REJECTED
+                        ? new Done(
+                                FAILED,
+                                "full sync of "
+                                        + customer.get()[0]
+                                        + " "
+                                        + customer.get()[1]
+                                        + " did not write: see the record's history")
+                        : new Done(
+                                SUCCEEDED,
+                                "full sync of "
+                                        + customer.get()[0]
+                                        + " "
+                                        + customer.get()[1]
+                                        + " done");
+            }
+            case START_CAMPAIGN, STOP_CAMPAIGN -> {
+                if (code.isEmpty()) {
+                    return new Done(
+                            FAILED,
+                            "a campaign job needs the campaign or trigger code (sb_campaigncode)");
+                }
+                return campaign(operation == START_CAMPAIGN, code, listId, customer);
+            }
+            default -> {
+                return new Done(FAILED, "unknown sb_operation " + operation);
+            }
+        }
+    }
+
+    private Done campaign(
+            boolean start, String code, Optional<String> listId, Optional<String[]> customer) {
+        String entity;
+        List<Map<String, JsonValue>> rows = new ArrayList<>();
+        if (customer.isPresent()) {
+            entity = customer.get()[0];
+            List<String> columns = new ArrayList<>(bulk.columns(entity));
+            columns.add(entity + "id");
+            dataverse.record(entity, customer.get()[1], columns).ifPresent(rows::add);
+        } else if (listId.isPresent()) {
+            try {
+                ListSync.Members members = lists.members(listId.get());
+                entity = members.entity();
+                rows.addAll(members.rows());
+            } catch (ListSync.NotSyncable e) {
+                return new Done(FAILED, e.getMessage());
+            }
+        } else {
+            return new Done(FAILED, "a campaign job needs a customer or a marketing list");
+        }
+        BulkUpsert.Report report = bulk.upsert(entity, rows, false);
+        Map<String, String> failures = new LinkedHashMap<>(report.excluded());
+        boolean automation = DataverseValues.guid(code) != null;
+        String target = automation ? code : start ? triggerOf(code) : campaignOf(code);
+        int done = 0;
+        for (String id : report.eligible()) {
+            Outcome outcome;
+            if (automation) {
+                outcome =
+                        start
+                                ? spotler.triggerAutomation(target, id)
+                                : new Outcome(
+                                        false,
+                                        "stopping an automation is not in the Spotler REST API (2022)");
+            } else {
+                outcome =
+                        start
+                                ? spotler.triggerCampaign(target, id)
+                                : spotler.stopCampaign(target, id);
+            }
+            if (outcome.done()) {
+                done++;
+            } else {
+                failures.put(id, outcome.reason());
+            }
+        }
+        int total = report.eligible().size() + report.excluded().size();
+        String verb = start ? "started" : "stopped";
+        String text =
+                (start ? "StartCampaign " : "StopCampaign ")
+                        + code
+                        + ": "
+                        + total
+                        + " contact(s), "
+                        + done
+                        + " "
+                        + verb
+                        + ", "
+                        + failures.size()
+                        + " failed"
+                        + failures(failures);
+        int status = failures.isEmpty() ? SUCCEEDED : done == 0 ? FAILED : PARTLY_SUCCEEDED;
+        return new Done(status, text);
+    }
+
+    /**
+     * A campaign's code (its encryptedId) → its first external trigger; a trigger id stays as it
+     * is.
+     */
+    private String triggerOf(String code) {
+        return spotler.campaigns().stream()
+                .filter(c -> c.encryptedId().equals(code) && !c.triggers().isEmpty())
+                .map(c -> c.triggers().get(0))
+                .findFirst()
+                .orElse(code);
+    }
+
+    /** A trigger id → the campaign it belongs to; a campaign id stays as it is. */
+    private String campaignOf(String code) {
+        return spotler.campaigns().stream()
+                .filter(c -> c.triggers().contains(code))
+                .map(Campaign::encryptedId)
+                .findFirst()
+                .orElse(code);
+    }
+
+    private static String failures(Map<String, String> failures) {
+        StringBuilder text = new StringBuilder();
+        failures.forEach(
+                (id, reason) -> text.append("\n- ").append(id).append(": ").append(reason));
+        return text.toString();
+    }
+
+    private static Optional<String> reference(Map<String, JsonValue> job, String lookup) {
+        if (job.get(lookup) instanceof JsonObject ref && ref.get("id") instanceof JsonString id) {
+            return Optional.ofNullable(DataverseValues.guid(id.getString()));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String[]> customer(Map<String, JsonValue> job) {
+        for (String lookup : CUSTOMERS) {
+            Optional<String> id = reference(job, lookup);
+            if (id.isPresent()) {
+                return Optional.of(
+                        new String[] {lookup.substring(3, lookup.length() - 2), id.get()});
+            }
+        }
+        return Optional.empty();
+    }
+}

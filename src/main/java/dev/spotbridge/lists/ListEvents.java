@@ -1,0 +1,168 @@
+package dev.spotbridge.lists;
+
+import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.dataverse.DataverseValues;
+import dev.spotbridge.spotler.SpotlerGateway;
+import dev.spotbridge.sync.BulkUpsert;
+import dev.spotbridge.sync.ChangeEvent;
+import dev.spotbridge.sync.ChangeEvent.Operation;
+import dev.spotbridge.sync.ContactSync.Result;
+import dev.spotbridge.sync.EventHandler;
+import dev.spotbridge.sync.ProcessedEvents;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The list events of the sync queue: "Sync to Spotler" (admin or sb_syncjob), list
+ * Update/Delete/SetState (delete or deactivation removes the audience; a rename waits for the next
+ * sync), and AddMember / AddListMembers / RemoveMember, applied to the audience at once when the
+ * list is synced and recorded as ignored otherwise.
+ */
+@ApplicationScoped
+@Transactional
+public class ListEvents implements EventHandler {
+
+    @Inject ListSync lists;
+
+    @Inject BulkUpsert bulk;
+
+    @Inject SpotlerGateway spotler;
+
+    @Inject DataverseGateway dataverse;
+
+    @Inject ProcessedEvents ledger;
+
+    @Override
+    public boolean handles(ChangeEvent event) {
+        return event.operation() == Operation.LIST_SYNC
+                || event.operation() == Operation.LIST_CHANGE
+                || event.operation() == Operation.LIST_MEMBERS;
+    }
+
+    @Override
+    public Result apply(ChangeEvent event) {
+        String listId = event.recordId();
+        String subject = "list:" + listId;
+        if (ledger.seen(event.key())) {
+            return Result.SKIPPED;
+        }
+        String[] outcome =
+                switch (event.operation()) {
+                    case LIST_SYNC -> sync(listId);
+                    case LIST_CHANGE -> change(event, listId);
+                    default -> members(event, listId);
+                };
+        if (event.operation() != Operation.LIST_SYNC || !"Succeeded".equals(outcome[0])) {
+            // a successful sync has written its own line (it also runs for jobs)
+            ledger.history(subject, event.message(), outcome[0], outcome[1], event.key());
+        }
+        ledger.remember(event.key());
+        return "Failed".equals(outcome[0]) ? Result.REJECTED : Result.WRITTEN;
+    }
+
+    private String[] sync(String listId) {
+        try {
+            return new String[] {"Succeeded", lists.sync(listId, false).summary()};
+        } catch (ListSync.NotSyncable e) {
+            return new String[] {"Failed", e.getMessage()};
+        }
+    }
+
+    private String[] change(ChangeEvent event, String listId) {
+        Integer state = event.state();
+        if (state == null && event.attributes().get("statecode") instanceof JsonNumber n) {
+            state = n.intValue();
+        }
+        if ("Delete".equals(event.message())) {
+            return new String[] {"Succeeded", lists.remove(listId, "list deleted in D365")};
+        }
+        if (state != null && state != 0) {
+            return new String[] {"Succeeded", lists.remove(listId, "list deactivated in D365")};
+        }
+        if (state != null) {
+            return new String[] {
+                "Skipped",
+                "list active again in D365: its audience returns with the next 'Sync to Spotler'"
+            };
+        }
+        return new String[] {
+            "Skipped",
+            "list changed in D365 ("
+                    + String.join(", ", event.attributes().keySet())
+                    + "); a new name is applied at the next 'Sync to Spotler'"
+        };
+    }
+
+    private String[] members(ChangeEvent event, String listId) {
+        Optional<SyncedList> synced = lists.active(listId);
+        List<String> ids = memberIds(event);
+        if (synced.isEmpty()) {
+            return new String[] {
+                "Skipped",
+                event.message()
+                        + " of "
+                        + ids.size()
+                        + " member(s) ignored: the list has no Spotler audience (never synced, or removed)"
+            };
+        }
+        String entity = synced.get().memberEntity();
+        if ("RemoveMember".equals(event.message())) {
+            List<String> present =
+                    ids.stream().filter(lists.currentMembers(listId, entity)::contains).toList();
+            if (!present.isEmpty()) {
+                spotler.removeFromAudience(listId, present);
+            }
+            present.forEach(id -> lists.memberRemoved(listId, entity, id));
+            return new String[] {
+                "Succeeded", present.size() + " member(s) removed from the Spotler audience"
+            };
+        }
+        List<String> columns = new ArrayList<>(bulk.columns(entity));
+        columns.add(entity + "id");
+        List<Map<String, JsonValue>> rows = new ArrayList<>();
+        for (String id : ids) {
+            dataverse.record(entity, id, columns).ifPresent(rows::add);
+        }
+        BulkUpsert.Report report = bulk.upsert(entity, rows, false);
+        List<String> add =
+                report.eligible().stream()
+                        .filter(id -> !lists.currentMembers(listId, entity).contains(id))
+                        .toList();
+        spotler.addToAudience(listId, add);
+        add.forEach(id -> lists.memberAdded(listId, entity, id));
+        return new String[] {
+            "Succeeded",
+            add.size()
+                    + " member(s) added to the Spotler audience"
+                    + (report.excluded().isEmpty() ? "" : "; left out: " + report.excluded())
+        };
+    }
+
+    /** EntityId (AddMember, RemoveMember) or MemberIds (AddListMembers) of the event. */
+    private static List<String> memberIds(ChangeEvent event) {
+        List<String> ids = new ArrayList<>();
+        JsonValue single = event.attributes().get("EntityId");
+        if (single instanceof JsonString s && DataverseValues.guid(s.getString()) != null) {
+            ids.add(DataverseValues.guid(s.getString()));
+        }
+        if (event.attributes().get("MemberIds") instanceof JsonArray many) {
+            many.forEach(
+                    v -> {
+                        if (v instanceof JsonString s
+                                && DataverseValues.guid(s.getString()) != null) {
+                            ids.add(DataverseValues.guid(s.getString()));
+                        }
+                    });
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,355 @@
+package dev.spotbridge.lists;
+
+import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.spotler.SpotlerGateway;
+import dev.spotbridge.sync.BulkUpsert;
+import dev.spotbridge.sync.ProcessedEvents;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * "Sync to Spotler" of one marketing list: members read from Dataverse (static through the list's
+ * N:N association, dynamic by running its FetchXML), brought into Spotler in batches of 100
+ * (consent first: opted-out, disabled, inactive and bulk-email opt-out members stay out), then the
+ * audience created, renamed and brought to exactly those members. A dry run reads everything and
+ * writes nothing.
+ */
+@ApplicationScoped
+@Transactional
+public class ListSync {
+
+    /** list.createdfromcode → the member table. */
+    static final Map<Integer, String> MEMBER_TYPES = Map.of(1, "account", 2, "contact", 4, "lead");
+
+    /**
+     * The list cannot be synced (gone, inactive, unknown member type): the reason is for the
+     * caller.
+     */
+    public static class NotSyncable extends RuntimeException {
+        public NotSyncable(String message) {
+            super(message);
+        }
+    }
+
+    /** What a sync did or would do. */
+    public record Result(
+            String listId,
+            String name,
+            String memberEntity,
+            boolean dynamic,
+            int members,
+            Set<String> eligible,
+            Map<String, String> excluded,
+            List<String> created,
+            List<String> changed,
+            List<String> added,
+            List<String> removed,
+            int contactBatches,
+            boolean dryRun) {
+
+        public JsonObject json() {
+            JsonObjectBuilder excludedJson = Json.createObjectBuilder();
+            excluded.forEach(excludedJson::add);
+            return Json.createObjectBuilder()
+                    .add("listId", listId)
+                    .add("name", name)
+                    .add("memberEntity", memberEntity)
+                    .add("dynamic", dynamic)
+                    .add("dryRun", dryRun)
+                    .add("members", members)
+                    .add("inSpotler", eligible.size())
+                    .add("excluded", excludedJson)
+                    .add("created", array(created))
+                    .add("changed", array(changed))
+                    .add("added", array(added))
+                    .add("removed", array(removed))
+                    .add("contactBatches", contactBatches)
+                    .build();
+        }
+
+        public String summary() {
+            return "list '"
+                    + name
+                    + "': "
+                    + eligible.size()
+                    + " of "
+                    + members
+                    + " members in the Spotler audience ("
+                    + added.size()
+                    + " added, "
+                    + removed.size()
+                    + " removed, "
+                    + excluded.size()
+                    + " left out; "
+                    + created.size()
+                    + " contacts created, "
+                    + changed.size()
+                    + " updated in "
+                    + contactBatches
+                    + " batch call(s))";
+        }
+
+        private static JsonArrayBuilder array(Collection<String> items) {
+            JsonArrayBuilder a = Json.createArrayBuilder();
+            items.forEach(a::add);
+            return a;
+        }
+    }
+
+    @PersistenceContext(unitName = "spotbridge")
+    EntityManager em;
+
+    @Inject DataverseGateway dataverse;
+
+    @Inject SpotlerGateway spotler;
+
+    @Inject BulkUpsert bulk;
+
+    @Inject ProcessedEvents ledger;
+
+    public Result sync(String listId, boolean dryRun) {
+        Map<String, JsonValue> list =
+                dataverse
+                        .record(
+                                "list",
+                                listId,
+                                List.of(
+                                        "listname",
+                                        "type",
+                                        "createdfromcode",
+                                        "query",
+                                        "statecode"))
+                        .orElseThrow(
+                                () ->
+                                        new NotSyncable(
+                                                "marketing list "
+                                                        + listId
+                                                        + " is not in Dataverse"));
+        if (list.get("statecode") instanceof JsonNumber state && state.intValue() != 0) {
+            throw new NotSyncable(
+                    "marketing list " + listId + " is inactive; activate it, then sync again");
+        }
+        String name = list.get("listname") instanceof JsonString s ? s.getString() : listId;
+        boolean dynamic =
+                list.get("type") != null
+                        && list.get("type").getValueType() == JsonValue.ValueType.TRUE;
+        int code = list.get("createdfromcode") instanceof JsonNumber n ? n.intValue() : 2;
+        String entity =
+                Optional.ofNullable(MEMBER_TYPES.get(code))
+                        .orElseThrow(
+                                () ->
+                                        new NotSyncable(
+                                                "marketing list "
+                                                        + listId
+                                                        + " has members of unknown type "
+                                                        + code));
+        List<Map<String, JsonValue>> rows = members(listId, list, dynamic, entity);
+
+        BulkUpsert.Report report = bulk.upsert(entity, rows, dryRun);
+        SyncedList synced = em.find(SyncedList.class, listId);
+        boolean known = synced != null && synced.active();
+        Set<String> current = known ? currentMembers(listId, entity) : new LinkedHashSet<>();
+        if (!dryRun) {
+            Optional<String> audience = spotler.audienceName(listId);
+            if (audience.isEmpty()) {
+                spotler.createAudience(listId, name);
+                current.clear();
+            } else {
+                if (!known) {
+                    // Spotler cannot list an audience's members: start from exactly none
+                    spotler.removeFromAudience(listId, null);
+                    current.clear();
+                }
+                if (!name.equals(audience.get())) {
+                    spotler.renameAudience(listId, name);
+                }
+            }
+        }
+        List<String> added =
+                report.eligible().stream().filter(id -> !current.contains(id)).toList();
+        List<String> removed =
+                current.stream().filter(id -> !report.eligible().contains(id)).toList();
+        Result result =
+                new Result(
+                        listId,
+                        name,
+                        entity,
+                        dynamic,
+                        rows.size(),
+                        report.eligible(),
+                        report.excluded(),
+                        report.created(),
+                        report.changed(),
+                        added,
+                        removed,
+                        report.batches(),
+                        dryRun);
+        if (dryRun) {
+            return result;
+        }
+        spotler.addToAudience(listId, added);
+        if (!removed.isEmpty()) {
+            spotler.removeFromAudience(listId, removed);
+        }
+        Set<String> stored = currentMembers(listId, entity);
+        stored.stream()
+                .filter(id -> !report.eligible().contains(id))
+                .forEach(id -> memberRemoved(listId, entity, id));
+        report.eligible().stream()
+                .filter(id -> !stored.contains(id))
+                .forEach(id -> memberAdded(listId, entity, id));
+        if (synced == null) {
+            synced = new SyncedList(listId);
+            em.persist(synced);
+        }
+        synced.synced(name, entity);
+        ledger.history("list:" + listId, "SyncList", "Succeeded", result.summary(), null);
+        return result;
+    }
+
+    /** A list's members and their table. */
+    public record Members(String entity, List<Map<String, JsonValue>> rows) {}
+
+    /** The members of a list as Dataverse holds them now (campaign jobs for a list). */
+    public Members members(String listId) {
+        Map<String, JsonValue> list =
+                dataverse
+                        .record(
+                                "list",
+                                listId,
+                                List.of(
+                                        "listname",
+                                        "type",
+                                        "createdfromcode",
+                                        "query",
+                                        "statecode"))
+                        .orElseThrow(
+                                () ->
+                                        new NotSyncable(
+                                                "marketing list "
+                                                        + listId
+                                                        + " is not in Dataverse"));
+        boolean dynamic =
+                list.get("type") != null
+                        && list.get("type").getValueType() == JsonValue.ValueType.TRUE;
+        int code = list.get("createdfromcode") instanceof JsonNumber n ? n.intValue() : 2;
+        String entity =
+                Optional.ofNullable(MEMBER_TYPES.get(code))
+                        .orElseThrow(
+                                () ->
+                                        new NotSyncable(
+                                                "marketing list "
+                                                        + listId
+                                                        + " has members of unknown type "
+                                                        + code));
+        return new Members(entity, members(listId, list, dynamic, entity));
+    }
+
+    /**
+     * Members as Dataverse holds them now, with the columns a Spotler write and the consent checks
+     * need.
+     */
+    List<Map<String, JsonValue>> members(
+            String listId, Map<String, JsonValue> list, boolean dynamic, String entity) {
+        List<String> columns = new ArrayList<>(bulk.columns(entity));
+        columns.add(entity + "id");
+        if (!dynamic) {
+            return dataverse.staticMembers(listId, entity, columns);
+        }
+        if (!(list.get("query") instanceof JsonString query) || query.getString().isBlank()) {
+            throw new NotSyncable("dynamic marketing list " + listId + " has no FetchXML query");
+        }
+        return dataverse.fetchAll(query.getString(), columns);
+    }
+
+    /** Removes the list's audience from Spotler (list deleted or deactivated in D365). */
+    public String remove(String listId, String why) {
+        SyncedList synced = em.find(SyncedList.class, listId);
+        if (synced == null || !synced.active()) {
+            return why + "; the list has no Spotler audience, nothing to remove";
+        }
+        boolean existed = spotler.deleteAudience(listId);
+        em.createQuery("delete from ListMember m where m.listId = :id")
+                .setParameter("id", listId)
+                .executeUpdate();
+        synced.removed();
+        return why
+                + "; "
+                + (existed ? "Spotler audience removed" : "the Spotler audience was already gone")
+                + "; a reactivated list returns with its next sync";
+    }
+
+    /**
+     * The list's state for the admin API: name, audience, member count; empty when never synced.
+     */
+    public Optional<JsonObject> state(String listId) {
+        SyncedList synced = em.find(SyncedList.class, listId);
+        if (synced == null) {
+            return Optional.empty();
+        }
+        long members =
+                em.createQuery("select count(m) from ListMember m where m.listId = :id", Long.class)
+                        .setParameter("id", listId)
+                        .getSingleResult();
+        return Optional.of(
+                Json.createObjectBuilder()
+                        .add("listId", listId)
+                        .add("name", synced.name() == null ? "" : synced.name())
+                        .add(
+                                "memberEntity",
+                                synced.memberEntity() == null ? "" : synced.memberEntity())
+                        .add("audience", synced.active())
+                        .add("members", members)
+                        .add(
+                                "lastSyncedAt",
+                                synced.lastSyncedAt() == null
+                                        ? JsonValue.NULL
+                                        : Json.createValue(synced.lastSyncedAt().toString()))
+                        .build());
+    }
+
+    /** The synced list, when it has an active audience. */
+    Optional<SyncedList> active(String listId) {
+        return Optional.ofNullable(em.find(SyncedList.class, listId)).filter(SyncedList::active);
+    }
+
+    Set<String> currentMembers(String listId, String entity) {
+        Set<String> ids = new LinkedHashSet<>();
+        em.createQuery("select m from ListMember m where m.listId = :id", ListMember.class)
+                .setParameter("id", listId)
+                .getResultStream()
+                .forEach(m -> ids.add(m.recordKey().substring(m.recordKey().indexOf(':') + 1)));
+        return ids;
+    }
+
+    void memberAdded(String listId, String entity, String id) {
+        if (em.find(ListMember.class, new ListMember.Key(listId, entity + ":" + id)) == null) {
+            em.persist(new ListMember(listId, entity + ":" + id));
+        }
+    }
+
+    void memberRemoved(String listId, String entity, String id) {
+        ListMember member =
+                em.find(ListMember.class, new ListMember.Key(listId, entity + ":" + id));
+        if (member != null) {
+            em.remove(member);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.spotbridge.sync;
+
+import dev.spotbridge.mapping.ActiveMapping;
+import dev.spotbridge.spotler.SpotlerGateway;
+import dev.spotbridge.spotler.SpotlerGateway.ContactResult;
+import dev.spotbridge.spotler.SpotlerGateway.ContactWrite;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Brings many records into Spotler at once (list members, campaign targets): consent first — a
+ * record that is opted out, disabled, inactive or does not allow bulk email is left out — then the
+ * mapped values of those that are new or changed, in batches of at most 100 per POST /contact/list.
+ * A dry run decides the same and writes nothing.
+ */
+@ApplicationScoped
+@Transactional(Transactional.TxType.MANDATORY)
+public class BulkUpsert {
+
+    /** Columns a member row needs besides the mapped ones. */
+    public static final List<String> CONSENT_COLUMNS =
+            List.of("statecode", "donotbulkemail", "sb_syncenabled", "modifiedon");
+
+    /**
+     * Who can be in Spotler lists and campaigns, who was left out and why, what was (or would be)
+     * written.
+     */
+    public record Report(
+            Set<String> eligible,
+            Map<String, String> excluded,
+            List<String> created,
+            List<String> changed,
+            int batches) {}
+
+    @PersistenceContext(unitName = "spotbridge")
+    EntityManager em;
+
+    @Inject SpotlerGateway spotler;
+
+    @Inject ActiveMapping mapping;
+
+    @Inject ContactSync contactSync;
+
+    @Inject WritebackQueue writeback;
+
+    /** The columns to read for an entity's members. */
+    public List<String> columns(String entity) {
+        List<String> columns = new ArrayList<>(mapping.get().columns(entity));
+        columns.addAll(CONSENT_COLUMNS);
+        return columns;
+    }
+
+    public Report upsert(String entity, List<Map<String, JsonValue>> rows, boolean dryRun) {
+        Set<String> eligible = new LinkedHashSet<>();
+        Map<String, String> excluded = new LinkedHashMap<>();
+        List<String> created = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        List<ContactWrite> writes = new ArrayList<>();
+        Map<String, Map<String, JsonValue>> snapshots = new LinkedHashMap<>();
+        for (Map<String, JsonValue> row : rows) {
+            String id = row.get(entity + "id") instanceof JsonString s ? s.getString() : null;
+            if (id == null) {
+                continue;
+            }
+            SyncRecord record = em.find(SyncRecord.class, SyncRecord.key(entity, id));
+            String reason = leftOut(record, row);
+            if (reason != null) {
+                excluded.put(id, reason);
+                continue;
+            }
+            Map<String, JsonValue> mapped = mapping.get().apply(entity, row);
+            Map<String, JsonValue> after =
+                    new LinkedHashMap<>(record == null ? Map.of() : record.writtenProperties());
+            Map<String, JsonValue> request = new LinkedHashMap<>();
+            boolean differs = false;
+            for (Map.Entry<String, JsonValue> e : mapped.entrySet()) {
+                JsonValue previous = after.get(e.getKey());
+                if (e.getValue().getValueType() == JsonValue.ValueType.NULL) {
+                    if (previous != null) {
+                        request.put(e.getKey(), JsonValue.NULL);
+                        after.remove(e.getKey());
+                        differs = true;
+                    }
+                } else {
+                    request.put(e.getKey(), e.getValue());
+                    differs |= !e.getValue().equals(previous);
+                    after.put(e.getKey(), e.getValue());
+                }
+            }
+            boolean isNew = record == null || !record.inSpotler();
+            eligible.add(id);
+            if (isNew || differs) {
+                (isNew ? created : changed).add(id);
+                writes.add(new ContactWrite(id, request, isNew));
+                snapshots.put(id, after);
+            }
+        }
+        int batches = 0;
+        if (!dryRun) {
+            for (int i = 0; i < writes.size(); i += 100) {
+                List<ContactWrite> batch = writes.subList(i, Math.min(writes.size(), i + 100));
+                List<ContactResult> results = spotler.upsertAll(batch);
+                batches++;
+                for (int k = 0; k < batch.size(); k++) {
+                    ContactWrite write = batch.get(k);
+                    ContactResult result =
+                            k < results.size()
+                                    ? results.get(k)
+                                    : new ContactResult(write.externalId(), "OK", "");
+                    applied(
+                            entity,
+                            write.externalId(),
+                            result,
+                            snapshots.get(write.externalId()),
+                            eligible,
+                            excluded);
+                }
+            }
+        }
+        return new Report(eligible, excluded, created, changed, batches);
+    }
+
+    private void applied(
+            String entity,
+            String id,
+            ContactResult result,
+            Map<String, JsonValue> after,
+            Set<String> eligible,
+            Map<String, String> excluded) {
+        SyncRecord record = contactSync.record(entity, id);
+        switch (result.code()) {
+            case "OK" -> {
+                record.written(after);
+                record.settled(true);
+                em.persist(
+                        new SyncHistoryEntry(
+                                record.key(),
+                                "BulkUpsert",
+                                "Succeeded",
+                                "written to Spotler in a batch (POST /contact/list)",
+                                null));
+            }
+            case "CONTACT_OPTOUT" -> {
+                eligible.remove(id);
+                excluded.put(id, "opted out in Spotler");
+                ContactSync.Step step =
+                        contactSync.optedOutInSpotler(
+                                record, "found by a batch write (CONTACT_OPTOUT)", null);
+                em.persist(
+                        new SyncHistoryEntry(
+                                record.key(), "BulkUpsert", "Succeeded", step.detail(), null));
+            }
+            default -> {
+                eligible.remove(id);
+                excluded.put(
+                        id,
+                        "Spotler refused the contact: " + result.code() + " " + result.message());
+                record.failed(
+                        "Spotler refused the contact: " + result.code() + " " + result.message(),
+                        true);
+                em.persist(
+                        new SyncHistoryEntry(
+                                record.key(),
+                                "BulkUpsert",
+                                "Failed",
+                                "Spotler refused the contact: "
+                                        + result.code()
+                                        + " "
+                                        + result.message(),
+                                null));
+            }
+        }
+        writeback.request(record);
+    }
+
+    /** Why a record stays out of Spotler lists and campaigns; null when it may be in. */
+    static String leftOut(SyncRecord record, Map<String, JsonValue> row) {
+        if (record != null && record.deleted()) {
+            return "deleted in D365";
+        }
+        if (record != null && record.optedOut()) {
+            return "opted out in Spotler";
+        }
+        if ((record != null && !record.syncEnabled())
+                || row.get("sb_syncenabled") == JsonValue.FALSE
+                || (row.get("sb_syncenabled") != null
+                        && row.get("sb_syncenabled").getValueType() == JsonValue.ValueType.FALSE)) {
+            return "sync disabled";
+        }
+        if (row.get("donotbulkemail") != null
+                && row.get("donotbulkemail").getValueType() == JsonValue.ValueType.TRUE) {
+            return "does not allow bulk email";
+        }
+        if (row.get("statecode") instanceof JsonNumber n && n.intValue() != 0) {
+            return "inactive in D365";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.spotbridge.sync;
+
+/**
+ * Work of the sync queue that is not a record change (marketing lists, jobs): the consumer hands
+ * each event to the handler that takes it, inside its transaction. Throwing rolls the message back
+ * for redelivery.
+ */
+public interface EventHandler {
+
+    boolean handles(ChangeEvent event);
+
+    /**
+     * @return {@link ContactSync.Result#REJECTED} to dead-letter the message at once
+     */
+    ContactSync.Result apply(ChangeEvent event);
+}

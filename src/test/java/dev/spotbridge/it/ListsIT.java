@@ -1,0 +1,338 @@
+package dev.spotbridge.it;
+
+import static dev.spotbridge.it.Service.await;
+import static dev.spotbridge.it.Service.spotlerAudience;
+import static dev.spotbridge.it.Service.spotlerWrites;
+import static dev.spotbridge.it.Service.webhook;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Marketing lists and campaign jobs against both sandboxes. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ListsIT {
+
+    static final int SUCCEEDED = 100000002;
+    static final int PARTLY = 100000003;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.application();
+    }
+
+    /** n contacts in the Dataverse sandbox (not yet in Spotler); extra columns for each. */
+    private static List<String> contacts(int n, String city, Map<String, Object> extra) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = UUID.randomUUID().toString();
+            var row =
+                    Json.createObjectBuilder()
+                            .add("firstname", "Member" + i)
+                            .add("lastname", "List")
+                            .add(
+                                    "emailaddress1",
+                                    "m" + i + "." + id.substring(0, 8) + "@example.com")
+                            .add("address1_city", city);
+            extra.forEach(
+                    (k, v) -> {
+                        if (v instanceof Boolean b) {
+                            row.add(k, b);
+                        } else {
+                            row.add(k, v.toString());
+                        }
+                    });
+            Service.dataverseUpsert("contacts", id, row.build());
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    private static String staticList(String name, List<String> members) {
+        String listId = UUID.randomUUID().toString();
+        Service.dataverseUpsert(
+                "lists",
+                listId,
+                Json.createObjectBuilder()
+                        .add("listname", name)
+                        .add("type", false)
+                        .add("createdfromcode", 2)
+                        .build());
+        members.forEach(
+                id ->
+                        Service.dataverseUpsert(
+                                "listmembers",
+                                UUID.randomUUID().toString(),
+                                Json.createObjectBuilder()
+                                        .add("listid@odata.bind", "/lists(" + listId + ")")
+                                        .add("entityid@odata.bind", "/contacts(" + id + ")")
+                                        .build()));
+        return listId;
+    }
+
+    private static Set<String> members(String listId) {
+        Set<String> ids = new LinkedHashSet<>();
+        spotlerAudience(listId)
+                .orElseThrow()
+                .getJsonArray("members")
+                .forEach(m -> ids.add(((JsonString) m).getString()));
+        return ids;
+    }
+
+    private static JsonObject syncNow(String listId, int syncs) {
+        assertEquals(202, Service.adminPost("/api/lists/" + listId + "/sync").status());
+        return awaitList(listId, syncs);
+    }
+
+    private static JsonObject awaitList(String listId, int entries) {
+        return await(
+                () -> {
+                    Service.Answer a =
+                            Service.get(Service.BASE + "/api/lists/" + listId, Service.ADMIN);
+                    return a.status() == 200 ? a.json() : null;
+                },
+                l -> l.getJsonArray("history").size() >= entries,
+                "list " + listId + " with " + entries + " history lines");
+    }
+
+    private static String lastDetail(JsonObject list) {
+        var history = list.getJsonArray("history");
+        return history.getJsonObject(history.size() - 1).getString("detail");
+    }
+
+    @Test
+    void staticListOf250IsOneAudienceOfExactlyThoseInThreeBatches() {
+        List<String> ids = contacts(250, "Leiden", Map.of());
+        String listId = staticList("Newsletter Leiden " + UUID.randomUUID(), ids);
+        long writes = spotlerWrites();
+        JsonObject list = syncNow(listId, 1);
+        assertTrue(lastDetail(list).contains("in 3 batch call(s)"), lastDetail(list));
+        assertEquals(Set.copyOf(ids), members(listId));
+        assertEquals(
+                5,
+                spotlerWrites() - writes,
+                "3 contact batches + create audience + one add of 250");
+        assertEquals(250, list.getInt("members"));
+    }
+
+    @Test
+    void dynamicListRunsItsFetchXmlAndLeavesOutConsentlessMembers() {
+        String city = "Zwolle-" + UUID.randomUUID().toString().substring(0, 6);
+        List<String> in = contacts(3, city, Map.of());
+        List<String> optedOut = contacts(1, city, Map.of("donotbulkemail", true));
+        List<String> disabled = contacts(1, city, Map.of("sb_syncenabled", false));
+        contacts(2, "Elsewhere", Map.of());
+        String listId = UUID.randomUUID().toString();
+        String fetch =
+                "<fetch version=\"1.0\" mapping=\"logical\"><entity name=\"contact\"><attribute name=\"fullname\"/>"
+                        + "<filter type=\"and\"><condition attribute=\"address1_city\" operator=\"eq\" value=\""
+                        + city
+                        + "\"/>"
+                        + "<condition attribute=\"statecode\" operator=\"eq\" value=\"0\"/></filter></entity></fetch>";
+        Service.dataverseUpsert(
+                "lists",
+                listId,
+                Json.createObjectBuilder()
+                        .add("listname", "Dynamic " + city)
+                        .add("type", true)
+                        .add("createdfromcode", 2)
+                        .add("query", fetch)
+                        .build());
+        JsonObject list = syncNow(listId, 1);
+        assertEquals(Set.copyOf(in), members(listId), lastDetail(list));
+        assertTrue(lastDetail(list).contains("3 of 5 members"), lastDetail(list));
+        assertTrue(
+                Service.spotlerContact(optedOut.get(0)).isEmpty(),
+                "a bulk-email opt-out is not even created in Spotler");
+        assertTrue(Service.spotlerContact(disabled.get(0)).isEmpty());
+    }
+
+    @Test
+    void renameMembersAndDeleteFollowTheList() {
+        List<String> ids = contacts(3, "Delft", Map.of());
+        String name = "Events Delft " + UUID.randomUUID();
+        String listId = staticList(name, ids.subList(0, 2));
+        syncNow(listId, 1);
+        assertEquals(name, spotlerAudience(listId).orElseThrow().getString("name"));
+
+        // a member added later follows at once
+        String added = ids.get(2);
+        Service.dataverseUpsert(
+                "listmembers",
+                UUID.randomUUID().toString(),
+                Json.createObjectBuilder()
+                        .add("listid@odata.bind", "/lists(" + listId + ")")
+                        .add("entityid@odata.bind", "/contacts(" + added + ")")
+                        .build());
+        assertEquals(202, webhook(member("AddMember", listId, added)).status());
+        await(() -> members(listId), m -> m.contains(added), "added member in the audience");
+        // removed in D365: the listmember row goes, and Dataverse raises RemoveMember
+        Service.dataverseRows(
+                        "listmembers",
+                        "_listid_value eq " + listId + " and _entityid_value eq " + ids.get(0))
+                .forEach(
+                        r ->
+                                Service.dataverseDelete(
+                                        "listmembers", r.asJsonObject().getString("listmemberid")));
+        assertEquals(202, webhook(member("RemoveMember", listId, ids.get(0))).status());
+        await(
+                () -> members(listId),
+                m -> !m.contains(ids.get(0)),
+                "removed member out of the audience");
+
+        // a rename waits for the next sync
+        Service.dataverseUpsert(
+                "lists",
+                listId,
+                Json.createObjectBuilder().add("listname", name + " (renamed)").build());
+        JsonObject renamed = syncNow(listId, 4);
+        assertEquals(
+                name + " (renamed)",
+                spotlerAudience(listId).orElseThrow().getString("name"),
+                renamed.toString());
+        assertEquals(Set.of(ids.get(1), added), members(listId));
+
+        // delete → the audience is removed
+        assertEquals(202, webhook(Contexts.delete("list", listId)).status());
+        await(() -> spotlerAudience(listId).isPresent(), present -> !present, "audience removed");
+    }
+
+    @Test
+    void memberEventsOnANeverSyncedListAreIgnoredAndRecorded() {
+        String listId = staticList("Never synced", List.of());
+        String someone = contacts(1, "Gouda", Map.of()).get(0);
+        assertEquals(202, webhook(member("AddMember", listId, someone)).status());
+        JsonObject list = awaitList(listId, 1);
+        assertTrue(lastDetail(list).contains("ignored"), lastDetail(list));
+        assertTrue(spotlerAudience(listId).isEmpty());
+    }
+
+    @Test
+    void dryRunWritesNothing() {
+        List<String> ids = contacts(4, "Haarlem", Map.of());
+        String listId = staticList("Dry run " + UUID.randomUUID(), ids);
+        long writes = spotlerWrites();
+        Service.Answer a = Service.adminPost("/api/lists/" + listId + "/sync?dryRun=true");
+        assertEquals(200, a.status(), a.body());
+        JsonObject report = a.json();
+        assertTrue(report.getBoolean("dryRun"));
+        assertEquals(4, report.getJsonArray("added").size());
+        assertEquals(4, report.getJsonArray("created").size());
+        assertEquals(writes, spotlerWrites(), "a dry run makes no Spotler write");
+        assertTrue(spotlerAudience(listId).isEmpty());
+        ids.forEach(id -> assertTrue(Service.spotlerContact(id).isEmpty()));
+    }
+
+    @Test
+    void startCampaignForAListOfFiveWithOneAlreadyInIsPartlySucceeded() {
+        List<String> ids = contacts(5, "Breda", Map.of());
+        String listId = staticList("Campaign Breda " + UUID.randomUUID(), ids);
+        String campaign = "cmp-" + UUID.randomUUID().toString().substring(0, 8);
+        String trigger = "trg-" + UUID.randomUUID().toString().substring(0, 8);
+        Service.spotlerCampaignSetup(
+                "{\"encryptedId\":\""
+                        + campaign
+                        + "\",\"name\":\"Welcome\",\"triggers\":[{\"encryptedId\":\""
+                        + trigger
+                        + "\",\"name\":\"External\"}]}");
+        // one of them is already in the campaign
+        syncNow(listId, 1);
+        Service.Answer first =
+                Service.spotler(
+                        "POST",
+                        "/campaign/trigger/" + trigger,
+                        "{\"externalContactId\":\"" + ids.get(0) + "\"}");
+        assertEquals(204, first.status(), first.body());
+
+        String job =
+                job(
+                        Map.of(
+                                "sb_operation",
+                                Contexts.option(100000002),
+                                "sb_campaigncode",
+                                campaign,
+                                "sb_listid",
+                                Contexts.reference("list", listId)));
+        JsonObject row = awaitJob(job);
+        assertEquals(PARTLY, row.getInt("sb_status"), row.toString());
+        String result = row.getString("sb_result");
+        assertTrue(result.contains("5 contact(s), 4 started, 1 failed"), result);
+        assertTrue(result.contains(ids.get(0) + ": Contact already in campaign"), result);
+        assertEquals(5, Service.spotlerCampaign(campaign).getJsonArray("participants").size());
+
+        // StopCampaign for one customer
+        String stop =
+                job(
+                        Map.of(
+                                "sb_operation",
+                                Contexts.option(100000003),
+                                "sb_campaigncode",
+                                campaign,
+                                "sb_contactid",
+                                Contexts.reference("contact", ids.get(1))));
+        JsonObject stopped = awaitJob(stop);
+        assertEquals(SUCCEEDED, stopped.getInt("sb_status"), stopped.toString());
+        assertEquals(4, Service.spotlerCampaign(campaign).getJsonArray("participants").size());
+    }
+
+    @Test
+    void syncListJobIsTheSyncToSpotlerButton() {
+        List<String> ids = contacts(2, "Ede", Map.of());
+        String listId = staticList("Button " + UUID.randomUUID(), ids);
+        String job =
+                job(
+                        Map.of(
+                                "sb_operation",
+                                Contexts.option(100000000),
+                                "sb_listid",
+                                Contexts.reference("list", listId)));
+        JsonObject row = awaitJob(job);
+        assertEquals(SUCCEEDED, row.getInt("sb_status"), row.toString());
+        assertEquals(Set.copyOf(ids), members(listId));
+    }
+
+    /** An sb_syncjob row in Dataverse and its Create webhook. */
+    private static String job(Map<String, Object> columns) {
+        String jobId = UUID.randomUUID().toString();
+        Service.dataverseUpsert(
+                "sb_syncjobs", jobId, Json.createObjectBuilder().add("sb_name", "job").build());
+        assertEquals(
+                202,
+                webhook(
+                                Contexts.create(
+                                        "sb_syncjob",
+                                        jobId,
+                                        new LinkedHashMap<>(columns),
+                                        Instant.now()))
+                        .status());
+        return jobId;
+    }
+
+    private static JsonObject awaitJob(String jobId) {
+        return await(
+                () -> Service.dataverseRow("sb_syncjobs", jobId).orElseThrow(),
+                r -> r.getInt("sb_status", 0) >= SUCCEEDED,
+                "job " + jobId + " finished");
+    }
+
+    private static String member(String message, String listId, String memberId) {
+        return Contexts.listMember(message, listId, memberId);
+    }
+}
