@@ -308,6 +308,36 @@ class ListsIT {
         assertEquals(Set.copyOf(ids), members(listId));
     }
 
+    @Test
+    void memberWhoNoLongerAllowsBulkEmailIsRemovedAtTheNextSync() {
+        List<String> ids = contacts(2, "Venlo", Map.of());
+        String listId = staticList("Venlo " + UUID.randomUUID(), ids);
+        syncNow(listId, 1);
+        assertEquals(Set.copyOf(ids), members(listId));
+        Service.dataverseUpsert(
+                "contacts",
+                ids.get(0),
+                Json.createObjectBuilder().add("donotbulkemail", true).build());
+        JsonObject list = syncNow(listId, 2);
+        assertEquals(Set.of(ids.get(1)), members(listId), lastDetail(list));
+        assertTrue(lastDetail(list).contains("1 removed, 1 left out"), lastDetail(list));
+    }
+
+    @Test
+    void syncContactsJobSyncsTheCustomer() {
+        String id = contacts(1, "Assen", Map.of()).get(0);
+        String job =
+                job(
+                        Map.of(
+                                "sb_operation",
+                                Contexts.option(100000001),
+                                "sb_contactid",
+                                Contexts.reference("contact", id)));
+        JsonObject row = awaitJob(job);
+        assertEquals(SUCCEEDED, row.getInt("sb_status"), row.toString());
+        assertEquals("Assen", Service.spotlerProperties(id).getString("city"));
+    }
+
     /** An sb_syncjob row in Dataverse and its Create webhook. */
     private static String job(Map<String, Object> columns) {
         String jobId = UUID.randomUUID().toString();
