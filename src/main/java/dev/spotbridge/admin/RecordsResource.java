@@ -41,15 +41,7 @@ public class RecordsResource {
     @GET
     @Path("{entity}/{id}")
     public JsonObject record(@PathParam("entity") String entity, @PathParam("id") String id) {
-        String guid = DataverseValues.guid(id);
-        if (!ENTITIES.contains(entity) || guid == null) {
-            throw new NotFoundException(
-                    "no "
-                            + entity
-                            + " record "
-                            + id
-                            + " (entity must be contact, lead or account; id a GUID)");
-        }
+        String guid = guid(entity, id);
         SyncRecord record =
                 records.find(entity, guid)
                         .orElseThrow(
@@ -83,15 +75,7 @@ public class RecordsResource {
     @POST
     @Path("{entity}/{id}/resync")
     public Response resync(@PathParam("entity") String entity, @PathParam("id") String id) {
-        String guid = DataverseValues.guid(id);
-        if (!ENTITIES.contains(entity) || guid == null) {
-            throw new NotFoundException(
-                    "no "
-                            + entity
-                            + " record "
-                            + id
-                            + " (entity must be contact, lead or account; id a GUID)");
-        }
+        String guid = guid(entity, id);
         ChangeEvent event =
                 new ChangeEvent(
                         "resync|" + UUID.randomUUID(),
@@ -114,6 +98,23 @@ public class RecordsResource {
                                 .add("message", "Resync")
                                 .build())
                 .build();
+    }
+
+    /**
+     * The record's id in Spotbridge's form; 404 for an entity other than contact, lead or account,
+     * or no GUID.
+     */
+    private static String guid(String entity, String id) {
+        String guid = DataverseValues.guid(id);
+        if (!ENTITIES.contains(entity) || guid == null) {
+            throw new NotFoundException(
+                    "no "
+                            + entity
+                            + " record "
+                            + id
+                            + " (entity must be contact, lead or account; id a GUID)");
+        }
+        return guid;
     }
 
     private static JsonValue text(String value) {

@@ -10,6 +10,10 @@ public class Sandboxes extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(SpotlerSandbox.class, DataverseSandbox.class, SandboxControl.class);
+        return Set.of(
+                SpotlerSandbox.class,
+                SpotlerApiFilter.class,
+                DataverseSandbox.class,
+                SandboxControl.class);
     }
 }

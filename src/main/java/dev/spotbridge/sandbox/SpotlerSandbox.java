@@ -24,7 +24,6 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.StringReader;
@@ -51,6 +50,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * account's property list.
  */
 @ApplicationScoped
+@SpotlerApiFilter.SpotlerApi
 @Path("spotler")
 @Produces(MediaType.APPLICATION_JSON)
 public class SpotlerSandbox {
@@ -111,20 +111,13 @@ public class SpotlerSandbox {
 
     @GET
     @Path("integrationservice/contact/properties/list")
-    public Response properties(
-            @Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
-        admit(request, uri, headers, false);
+    public Response properties() {
         return Response.ok(SpotlerAccount.properties()).build();
     }
 
     @GET
     @Path("integrationservice/contact/{externalId}")
-    public Response contact(
-            @PathParam("externalId") String externalId,
-            @Context Request request,
-            @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        admit(request, uri, headers, false);
+    public Response contact(@PathParam("externalId") String externalId) {
         return store.get(KIND, externalId)
                 .map(c -> Response.ok(view(c)).build())
                 .orElseGet(() -> notFound());
@@ -132,12 +125,7 @@ public class SpotlerSandbox {
 
     @POST
     @Path("integrationservice/contact")
-    public Response create(
-            String body,
-            @Context Request request,
-            @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        admit(request, uri, headers, true);
+    public Response create(String body) {
         JsonObject contactRequest = object(body);
         JsonObject contact = contactOf(contactRequest);
         String id = contact.getString("externalId", "");
@@ -161,13 +149,7 @@ public class SpotlerSandbox {
 
     @PUT
     @Path("integrationservice/contact/{externalId}")
-    public Response update(
-            @PathParam("externalId") String externalId,
-            String body,
-            @Context Request request,
-            @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        admit(request, uri, headers, true);
+    public Response update(@PathParam("externalId") String externalId, String body) {
         JsonObject contactRequest = object(body);
         JsonObject contact = contactOf(contactRequest);
         String problem = invalid(contact);
@@ -186,12 +168,7 @@ public class SpotlerSandbox {
 
     @POST
     @Path("integrationservice/contact/list")
-    public Response createAll(
-            String body,
-            @Context Request request,
-            @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        admit(request, uri, headers, true);
+    public Response createAll(String body) {
         JsonObject addRequest = object(body);
         JsonArray contacts = addRequest.getJsonArray("contacts");
         if (contacts == null) {
@@ -240,12 +217,7 @@ public class SpotlerSandbox {
 
     @PUT
     @Path("integrationservice/contact/anonymize/{externalId}")
-    public Response anonymize(
-            @PathParam("externalId") String externalId,
-            @Context Request request,
-            @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        admit(request, uri, headers, true);
+    public Response anonymize(@PathParam("externalId") String externalId) {
         if (store.get(KIND, externalId).isEmpty()) {
             return notFound();
         }
@@ -271,10 +243,7 @@ public class SpotlerSandbox {
             @QueryParam("toDate") String toDate,
             @QueryParam("pageSize") Integer pageSize,
             @QueryParam("after") Integer after,
-            @Context Request request,
-            @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        admit(request, uri, headers, false);
+            @Context UriInfo uri) {
         long[] window = window(fromDate, toDate, pageSize);
         List<JsonObject> changed =
                 store.all(KIND).stream()
@@ -295,10 +264,7 @@ public class SpotlerSandbox {
             @QueryParam("toDate") String toDate,
             @QueryParam("pageSize") Integer pageSize,
             @QueryParam("after") Integer after,
-            @Context Request request,
-            @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        admit(request, uri, headers, false);
+            @Context UriInfo uri) {
         long[] window = window(fromDate, toDate, pageSize);
         List<JsonObject> bounces =
                 store.all(BOUNCE).stream()
@@ -314,12 +280,7 @@ public class SpotlerSandbox {
 
     @GET
     @Path("integrationservice/mailing/{encryptedMailingId}")
-    public Response mailing(
-            @PathParam("encryptedMailingId") String id,
-            @Context Request request,
-            @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        admit(request, uri, headers, false);
+    public Response mailing(@PathParam("encryptedMailingId") String id) {
         return store.get(MAILING, id)
                 .map(m -> Response.ok(m).build())
                 .orElseGet(
@@ -459,12 +420,7 @@ public class SpotlerSandbox {
 
     @POST
     @Path("integrationservice/audience")
-    public Response createAudience(
-            String body,
-            @Context Request request,
-            @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        admit(request, uri, headers, true);
+    public Response createAudience(String body) {
         JsonObject audience = object(body);
         String id = audience.getString("externalId", "");
         String name = audience.getString("name", "");
@@ -495,12 +451,7 @@ public class SpotlerSandbox {
 
     @GET
     @Path("integrationservice/audience/{externalId}")
-    public Response audience(
-            @PathParam("externalId") String id,
-            @Context Request request,
-            @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        admit(request, uri, headers, false);
+    public Response audience(@PathParam("externalId") String id) {
         return store.get(AUDIENCE, id)
                 .map(a -> Response.ok(audienceView(a)).build())
                 .orElseGet(SpotlerSandbox::audienceNotFound);
@@ -508,13 +459,7 @@ public class SpotlerSandbox {
 
     @PUT
     @Path("integrationservice/audience/{externalId}")
-    public Response updateAudience(
-            @PathParam("externalId") String id,
-            String body,
-            @Context Request request,
-            @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        admit(request, uri, headers, true);
+    public Response updateAudience(@PathParam("externalId") String id, String body) {
         JsonObject audience = object(body);
         if (!id.equals(audience.getString("externalId", id))) {
             throw bad("INVALID_PARAMS", "Path id doesn't match audience id");
@@ -546,24 +491,13 @@ public class SpotlerSandbox {
 
     @DELETE
     @Path("integrationservice/audience/{externalId}")
-    public Response deleteAudience(
-            @PathParam("externalId") String id,
-            @Context Request request,
-            @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        admit(request, uri, headers, true);
+    public Response deleteAudience(@PathParam("externalId") String id) {
         return store.delete(AUDIENCE, id) ? Response.noContent().build() : audienceNotFound();
     }
 
     @POST
     @Path("integrationservice/audience/{externalId}/contact")
-    public Response addToAudience(
-            @PathParam("externalId") String id,
-            String body,
-            @Context Request request,
-            @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        admit(request, uri, headers, true);
+    public Response addToAudience(@PathParam("externalId") String id, String body) {
         List<String> contacts = contactIds(body);
         if (store.get(AUDIENCE, id).isEmpty()) {
             return audienceNotFound();
@@ -598,13 +532,7 @@ public class SpotlerSandbox {
 
     @DELETE
     @Path("integrationservice/audience/{externalId}/contact")
-    public Response removeFromAudience(
-            @PathParam("externalId") String id,
-            String body,
-            @Context Request request,
-            @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        admit(request, uri, headers, true);
+    public Response removeFromAudience(@PathParam("externalId") String id, String body) {
         if (store.get(AUDIENCE, id).isEmpty()) {
             return audienceNotFound();
         }
@@ -630,9 +558,7 @@ public class SpotlerSandbox {
 
     @GET
     @Path("integrationservice/campaign/list")
-    public Response campaigns(
-            @Context Request request, @Context UriInfo uri, @Context HttpHeaders headers) {
-        admit(request, uri, headers, false);
+    public Response campaigns() {
         JsonArrayBuilder list = Json.createArrayBuilder();
         store.all(CAMPAIGN)
                 .forEach(
@@ -648,13 +574,7 @@ public class SpotlerSandbox {
 
     @POST
     @Path("integrationservice/campaign/trigger/{encryptedTriggerId}")
-    public Response trigger(
-            @PathParam("encryptedTriggerId") String triggerId,
-            String body,
-            @Context Request request,
-            @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        admit(request, uri, headers, true);
+    public Response trigger(@PathParam("encryptedTriggerId") String triggerId, String body) {
         String contact = object(body).getString("externalContactId", "");
         Optional<JsonObject> campaign =
                 store.all(CAMPAIGN).stream()
@@ -698,13 +618,7 @@ public class SpotlerSandbox {
 
     @POST
     @Path("integrationservice/campaign/{encryptedCampaignId}/stop")
-    public Response stop(
-            @PathParam("encryptedCampaignId") String campaignId,
-            String body,
-            @Context Request request,
-            @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        admit(request, uri, headers, true);
+    public Response stop(@PathParam("encryptedCampaignId") String campaignId, String body) {
         String contact = object(body).getString("externalContactId", "");
         Optional<JsonObject> campaign = store.get(CAMPAIGN, campaignId);
         if (campaign.isEmpty()) {
@@ -732,13 +646,7 @@ public class SpotlerSandbox {
 
     @POST
     @Path("integrationservice/automation/trigger/{triggerCode}")
-    public Response automation(
-            @PathParam("triggerCode") String code,
-            String body,
-            @Context Request request,
-            @Context UriInfo uri,
-            @Context HttpHeaders headers) {
-        admit(request, uri, headers, true);
+    public Response automation(@PathParam("triggerCode") String code, String body) {
         String contact = object(body).getString("externalContactId", "");
         Optional<JsonObject> automation = store.get(AUTOMATION, code);
         if (automation.isEmpty()) {
@@ -891,10 +799,13 @@ public class SpotlerSandbox {
     }
 
     /**
-     * Counts, meets injected faults, checks the OAuth signature: in that order, as a real server
-     * would see them.
+     * Called by {@link SpotlerApiFilter} before every API call: counts it, meets an injected fault,
+     * checks the OAuth signature — in that order, as a real server would see them. Throws the
+     * refusal as the answer.
      */
-    private void admit(Request request, UriInfo uri, HttpHeaders headers, boolean write) {
+    void admit(jakarta.ws.rs.container.ContainerRequestContext request) {
+        UriInfo uri = request.getUriInfo();
+        boolean write = !"GET".equals(request.getMethod());
         if (!mode.spotler()) {
             throw new WebApplicationException(Response.status(404).build());
         }
@@ -913,7 +824,7 @@ public class SpotlerSandbox {
             }
             throw new WebApplicationException(response.build());
         }
-        verify(request.getMethod(), uri, headers.getHeaderString(HttpHeaders.AUTHORIZATION));
+        verify(request.getMethod(), uri, request.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (write) {
             writes.incrementAndGet();
         }

@@ -48,25 +48,27 @@ public class SyncFailures {
                                     + reason);
             return;
         }
+        String operation =
+                event.operation() == ChangeEvent.Operation.PERMISSION
+                        ? "sb_permission " + event.message()
+                        : event.message();
+        String detail =
+                "attempt "
+                        + delivery
+                        + " of "
+                        + maxDeliveryAttempts
+                        + " failed: "
+                        + reason
+                        + (last
+                                ? "; moved to the dead-letter queue"
+                                : "; redelivered after back-off");
+        em.persist(
+                new SyncHistoryEntry(
+                        key, operation, last ? "Failed" : "Retrying", detail, event.key()));
         if (!key.startsWith("contact:")
                 && !key.startsWith("lead:")
                 && !key.startsWith("account:")) {
-            // list and job work: a history line for the list or job, no record state
-            em.persist(
-                    new SyncHistoryEntry(
-                            key,
-                            event.message(),
-                            last ? "Failed" : "Retrying",
-                            "attempt "
-                                    + delivery
-                                    + " of "
-                                    + maxDeliveryAttempts
-                                    + " failed: "
-                                    + reason
-                                    + (last
-                                            ? "; moved to the dead-letter queue"
-                                            : "; redelivered after back-off"),
-                            event.key()));
+            // list and job work: the history line is all; there is no record state
             return;
         }
         SyncRecord record = em.find(SyncRecord.class, key);
@@ -76,23 +78,6 @@ public class SyncFailures {
             em.persist(record);
         }
         record.failed(reason, last);
-        em.persist(
-                new SyncHistoryEntry(
-                        record.key(),
-                        event.operation() == ChangeEvent.Operation.PERMISSION
-                                ? "sb_permission " + event.message()
-                                : event.message(),
-                        last ? "Failed" : "Retrying",
-                        "attempt "
-                                + delivery
-                                + " of "
-                                + maxDeliveryAttempts
-                                + " failed: "
-                                + reason
-                                + (last
-                                        ? "; moved to the dead-letter queue"
-                                        : "; redelivered after back-off"),
-                        event.key()));
         writeback.request(record);
     }
 

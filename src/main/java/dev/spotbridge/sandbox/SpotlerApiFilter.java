@@ -1,0 +1,38 @@
+package dev.spotbridge.sandbox;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.NameBinding;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.ext.Provider;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Admits a call to the Spotler sandbox's API: request counters, fault switch, OAuth 1.0a
+ * verification.
+ */
+@ApplicationScoped
+@Provider
+@SpotlerApiFilter.SpotlerApi
+@Priority(Priorities.AUTHENTICATION)
+public class SpotlerApiFilter implements ContainerRequestFilter {
+
+    /** Marks the Spotler sandbox's API resource. */
+    @NameBinding
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    public @interface SpotlerApi {}
+
+    @Inject SpotlerSandbox spotler;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        spotler.admit(request);
+    }
+}
