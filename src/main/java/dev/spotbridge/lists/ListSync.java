@@ -125,42 +125,11 @@ public class ListSync {
     @Inject ProcessedEvents ledger;
 
     public Result sync(String listId, boolean dryRun) {
-        Map<String, JsonValue> list =
-                dataverse
-                        .record(
-                                "list",
-                                listId,
-                                List.of(
-                                        "listname",
-                                        "type",
-                                        "createdfromcode",
-                                        "query",
-                                        "statecode"))
-                        .orElseThrow(
-                                () ->
-                                        new NotSyncable(
-                                                "marketing list "
-                                                        + listId
-                                                        + " is not in Dataverse"));
-        if (list.get("statecode") instanceof JsonNumber state && state.intValue() != 0) {
-            throw new NotSyncable(
-                    "marketing list " + listId + " is inactive; activate it, then sync again");
-        }
-        String name = list.get("listname") instanceof JsonString s ? s.getString() : listId;
-        boolean dynamic =
-                list.get("type") != null
-                        && list.get("type").getValueType() == JsonValue.ValueType.TRUE;
-        int code = list.get("createdfromcode") instanceof JsonNumber n ? n.intValue() : 2;
-        String entity =
-                Optional.ofNullable(MEMBER_TYPES.get(code))
-                        .orElseThrow(
-                                () ->
-                                        new NotSyncable(
-                                                "marketing list "
-                                                        + listId
-                                                        + " has members of unknown type "
-                                                        + code));
-        List<Map<String, JsonValue>> rows = members(listId, list, dynamic, entity);
+        Members members = members(listId);
+        String name = members.name();
+        String entity = members.entity();
+        boolean dynamic = members.dynamic();
+        List<Map<String, JsonValue>> rows = members.rows();
 
         BulkUpsert.Report report = bulk.upsert(entity, rows, dryRun);
         SyncedList synced = em.find(SyncedList.class, listId);
@@ -224,10 +193,16 @@ public class ListSync {
         return result;
     }
 
-    /** A list's members and their table. */
-    public record Members(String entity, List<Map<String, JsonValue>> rows) {}
+    /** A list as Dataverse holds it now: its name, kind, member table and members. */
+    public record Members(
+            String name, boolean dynamic, String entity, List<Map<String, JsonValue>> rows) {}
 
-    /** The members of a list as Dataverse holds them now (campaign jobs for a list). */
+    /**
+     * The members of an active list as Dataverse holds them now (a sync, a campaign job for a
+     * list).
+     *
+     * @throws NotSyncable when the list is gone, inactive or of an unknown member type
+     */
     public Members members(String listId) {
         Map<String, JsonValue> list =
                 dataverse
@@ -246,6 +221,11 @@ public class ListSync {
                                                 "marketing list "
                                                         + listId
                                                         + " is not in Dataverse"));
+        if (list.get("statecode") instanceof JsonNumber state && state.intValue() != 0) {
+            throw new NotSyncable(
+                    "marketing list " + listId + " is inactive; activate it, then sync again");
+        }
+        String name = list.get("listname") instanceof JsonString s ? s.getString() : listId;
         boolean dynamic =
                 list.get("type") != null
                         && list.get("type").getValueType() == JsonValue.ValueType.TRUE;
@@ -259,7 +239,7 @@ public class ListSync {
                                                         + listId
                                                         + " has members of unknown type "
                                                         + code));
-        return new Members(entity, members(listId, list, dynamic, entity));
+        return new Members(name, dynamic, entity, members(listId, list, dynamic, entity));
     }
 
     /**
