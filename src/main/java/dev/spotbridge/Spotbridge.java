@@ -4,6 +4,7 @@ import dev.spotbridge.admin.AdminAuthFilter;
 import dev.spotbridge.admin.BacksyncResource;
 import dev.spotbridge.admin.DeadLettersResource;
 import dev.spotbridge.admin.ListsResource;
+import dev.spotbridge.admin.ReconcileResource;
 import dev.spotbridge.admin.RecordsResource;
 import dev.spotbridge.ingest.BrokerUnavailable;
 import dev.spotbridge.ingest.WebApplicationExceptions;
@@ -24,6 +25,7 @@ public class Spotbridge extends Application {
                 DeadLettersResource.class,
                 BacksyncResource.class,
                 ListsResource.class,
+                ReconcileResource.class,
                 AdminAuthFilter.class,
                 WebApplicationExceptions.class,
                 BrokerUnavailable.class);

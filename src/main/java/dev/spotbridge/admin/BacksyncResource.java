@@ -8,8 +8,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
-/** POST /api/backsync/run: the hourly back-sync, now; answers what it did. */
+/**
+ * POST /api/backsync/run: the hourly back-sync, now; answers what it did, or 409 when another run
+ * holds the lock.
+ */
 @RequestScoped
 @Path("backsync/run")
 @AdminOnly
@@ -19,7 +23,8 @@ public class BacksyncResource {
     @Inject HourlyPulls pulls;
 
     @POST
-    public JsonObject run() {
-        return pulls.run();
+    public Response run() {
+        JsonObject result = pulls.run();
+        return Response.status(result.getBoolean("ran") ? 200 : 409).entity(result).build();
     }
 }

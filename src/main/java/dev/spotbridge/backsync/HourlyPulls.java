@@ -6,15 +6,13 @@ import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.sync.ContactSync;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
-import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.Optional;
 
 /**
  * The hourly back-sync: opt-outs from Spotler's contact changes, and bounces as owner tasks. One
@@ -26,7 +24,6 @@ import java.util.logging.Logger;
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class HourlyPulls {
 
-    private static final Logger LOG = Logger.getLogger(HourlyPulls.class.getName());
     static final String OPT_OUTS = "spotler-contact-updates";
     static final String BOUNCES = "spotler-bounces";
 
@@ -38,19 +35,33 @@ public class HourlyPulls {
 
     @Inject Watermarks watermarks;
 
-    @Schedule(hour = "*", minute = "5", persistent = false)
-    void hourly() {
+    @Inject RunLocks locks;
+
+    static final String LOCK = "backsync";
+
+    /**
+     * One run of every feed, unless another run (on any node) holds the lock: then the answer says
+     * so and nothing runs.
+     */
+    @Lock(LockType.READ)
+    public JsonObject run() {
+        Optional<String> holder = locks.take(LOCK);
+        if (holder.isEmpty()) {
+            return Json.createObjectBuilder()
+                    .add("ran", false)
+                    .add(
+                            "reason",
+                            "another back-sync run holds the lock until " + locks.heldUntil(LOCK))
+                    .build();
+        }
         try {
-            run();
-        } catch (RuntimeException e) {
-            // the watermarks did not move: the next run reads the same windows again
-            LOG.log(Level.WARNING, "hourly back-sync failed; the next run repeats it: " + e, e);
+            return pull();
+        } finally {
+            locks.release(LOCK, holder.get());
         }
     }
 
-    /** One run of every feed; the summary says what it did. */
-    @Lock(LockType.WRITE)
-    public JsonObject run() {
+    private JsonObject pull() {
         Watermarks.Window changes = watermarks.window(OPT_OUTS);
         int optOuts = 0;
         for (SpotlerContact contact : spotler.changedContacts(changes.from(), changes.to())) {
@@ -71,6 +82,7 @@ public class HourlyPulls {
         }
         watermarks.completed(BOUNCES, bounceWindow);
         return Json.createObjectBuilder()
+                .add("ran", true)
                 .add("optOuts", optOuts)
                 .add("bounces", bounces)
                 .add("tasksCreated", tasks)

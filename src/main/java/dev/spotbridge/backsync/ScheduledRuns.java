@@ -1,0 +1,90 @@
+package dev.spotbridge.backsync;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ScheduleExpression;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The timers of the scheduled work: the hourly back-sync (spotbridge.backsync.schedule, default
+ * minute 5 of every hour) and the nightly drift reconciliation (spotbridge.reconcile.schedule,
+ * default 02:30). Schedules are cron-like "minute hour day-of-month month day-of-week", or "off".
+ * Every node has these timers; the run lock lets one node run. A failed run leaves its watermarks,
+ * so the next one repeats it; timers only delegate.
+ */
+@Singleton
+@Startup
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class ScheduledRuns {
+
+    private static final Logger LOG = Logger.getLogger(ScheduledRuns.class.getName());
+
+    @Resource TimerService timers;
+
+    @Inject HourlyPulls backsync;
+
+    @Inject ReconcileRun reconcile;
+
+    @Inject
+    @ConfigProperty(name = "spotbridge.backsync.schedule", defaultValue = "5 * * * *")
+    String backsyncSchedule;
+
+    @Inject
+    @ConfigProperty(name = "spotbridge.reconcile.schedule", defaultValue = "30 2 * * *")
+    String reconcileSchedule;
+
+    @PostConstruct
+    void schedule() {
+        create("backsync", backsyncSchedule);
+        create("reconcile", reconcileSchedule);
+    }
+
+    private void create(String name, String cron) {
+        if ("off".equalsIgnoreCase(cron.trim())) {
+            LOG.info(() -> name + " timer is off");
+            return;
+        }
+        timers.createCalendarTimer(expression(cron), new TimerConfig(name, false));
+    }
+
+    /** "m h dom mon dow" → an EJB schedule (each field: a value, *, a list, a range or a step). */
+    static ScheduleExpression expression(String cron) {
+        String[] f = cron.trim().split("\\s+");
+        if (f.length != 5) {
+            throw new IllegalArgumentException(
+                    "schedule '"
+                            + cron
+                            + "' must have 5 fields: minute hour day-of-month month day-of-week");
+        }
+        return new ScheduleExpression()
+                .second("0")
+                .minute(f[0])
+                .hour(f[1])
+                .dayOfMonth(f[2])
+                .month(f[3])
+                .dayOfWeek(f[4]);
+    }
+
+    @Timeout
+    void fire(Timer timer) {
+        String name = String.valueOf(timer.getInfo());
+        try {
+            JsonObject result = "reconcile".equals(name) ? reconcile.run() : backsync.run();
+            LOG.info(() -> name + " run: " + result);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, name + " run failed; the next run repeats it: " + e, e);
+        }
+    }
+}

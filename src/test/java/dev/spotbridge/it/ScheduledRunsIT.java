@@ -1,0 +1,113 @@
+package dev.spotbridge.it;
+
+import static dev.spotbridge.it.Service.await;
+import static dev.spotbridge.it.Service.spotlerContact;
+import static dev.spotbridge.it.Service.spotlerProperties;
+import static dev.spotbridge.it.Service.webhook;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The scheduled work: one run at a time across nodes (run lock), and drift reconciliation. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ScheduledRunsIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.application();
+    }
+
+    @AfterEach
+    void clear() {
+        Service.clearSpotlerFault();
+    }
+
+    @Test
+    void twoConcurrentTriggersMakeOneRun() {
+        // the first Spotler call of a run takes a while, so the two triggers overlap
+        Service.spotlerFault("{\"status\":0,\"delayMs\":1500,\"count\":1,\"path\":\"updates\"}");
+        CompletableFuture<Service.Answer> a =
+                CompletableFuture.supplyAsync(() -> Service.adminPost("/api/backsync/run"));
+        CompletableFuture<Service.Answer> b =
+                CompletableFuture.supplyAsync(() -> Service.adminPost("/api/backsync/run"));
+        List<Integer> statuses = new ArrayList<>(List.of(a.join().status(), b.join().status()));
+        statuses.sort(Integer::compare);
+        assertEquals(List.of(200, 409), statuses, a.join().body() + " / " + b.join().body());
+        String refused = a.join().status() == 409 ? a.join().body() : b.join().body();
+        assertTrue(refused.contains("holds the lock"), refused);
+        // and the lock is free again afterwards
+        assertEquals(200, Service.adminPost("/api/backsync/run").status());
+    }
+
+    @Test
+    void driftedSpotlerContactIsFoundReportedAndRepaired() {
+        String id = UUID.randomUUID().toString();
+        Service.dataverseUpsert(
+                "contacts",
+                id,
+                Json.createObjectBuilder()
+                        .add("firstname", "Drift")
+                        .add("lastname", "Check")
+                        .add("emailaddress1", "drift." + id.substring(0, 8) + "@example.com")
+                        .add("address1_city", "Arnhem")
+                        .build());
+        Map<String, Object> columns = new LinkedHashMap<>();
+        columns.put("firstname", "Drift");
+        columns.put("lastname", "Check");
+        columns.put("emailaddress1", "drift." + id.substring(0, 8) + "@example.com");
+        columns.put("address1_city", "Arnhem");
+        assertEquals(202, webhook(Contexts.create("contact", id, columns, Instant.now())).status());
+        await(() -> spotlerContact(id).orElse(null), c -> true, "contact in Spotler");
+        Service.awaitHistory("contact", id, 1);
+
+        // someone edits the contact in Spotler
+        Service.Answer edit =
+                Service.spotler(
+                        "PUT",
+                        "/contact/" + id,
+                        "{\"purge\":false,\"contact\":{\"externalId\":\""
+                                + id
+                                + "\",\"properties\":{\"city\":\"Nijmegen\",\"lastName\":\"Changed\"}}}");
+        assertEquals(204, edit.status(), edit.body());
+
+        Service.Answer run = Service.adminPost("/api/reconcile/run");
+        assertEquals(200, run.status(), run.body());
+        JsonObject summary = run.json();
+        assertTrue(
+                summary.getInt("drifted") >= 1 && summary.getInt("repaired") >= 1,
+                summary.toString());
+        assertEquals("Arnhem", spotlerProperties(id).getString("city"));
+        assertEquals("Check", spotlerProperties(id).getString("lastName"));
+        String history =
+                Service.record("contact", id).orElseThrow().getJsonArray("history").toString();
+        assertTrue(history.contains("city: Spotler 'Nijmegen', D365 'Arnhem'"), history);
+        assertTrue(history.contains("Repaired"), history);
+
+        // a second run finds it in sync
+        Service.Answer again = Service.adminPost("/api/reconcile/run");
+        assertEquals(200, again.status(), again.body());
+        String after =
+                Service.record("contact", id).orElseThrow().getJsonArray("history").toString();
+        assertEquals(
+                history.split("Repaired", -1).length,
+                after.split("Repaired", -1).length,
+                "nothing repaired twice");
+    }
+}
