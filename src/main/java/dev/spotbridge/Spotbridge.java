@@ -6,6 +6,7 @@ import dev.spotbridge.admin.DeadLettersResource;
 import dev.spotbridge.admin.ListsResource;
 import dev.spotbridge.admin.ReconcileResource;
 import dev.spotbridge.admin.RecordsResource;
+import dev.spotbridge.admin.RunFailures;
 import dev.spotbridge.ingest.BrokerUnavailable;
 import dev.spotbridge.ingest.WebApplicationExceptions;
 import dev.spotbridge.ingest.WebhooksResource;
@@ -26,6 +27,7 @@ public class Spotbridge extends Application {
                 BacksyncResource.class,
                 ListsResource.class,
                 ReconcileResource.class,
+                RunFailures.class,
                 AdminAuthFilter.class,
                 WebApplicationExceptions.class,
                 BrokerUnavailable.class);

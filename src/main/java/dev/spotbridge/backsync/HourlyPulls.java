@@ -37,6 +37,8 @@ public class HourlyPulls {
 
     @Inject RunLocks locks;
 
+    @Inject InteractionPull interactions;
+
     static final String LOCK = "backsync";
 
     /**
@@ -81,8 +83,12 @@ public class HourlyPulls {
             }
         }
         watermarks.completed(BOUNCES, bounceWindow);
+        InteractionPull.Counts timeline = interactions.pull();
         return Json.createObjectBuilder()
                 .add("ran", true)
+                .add("activitiesCreated", timeline.activities())
+                .add("activitiesUpdated", timeline.updated())
+                .add("batchCalls", timeline.batches())
                 .add("optOuts", optOuts)
                 .add("bounces", bounces)
                 .add("tasksCreated", tasks)

@@ -80,4 +80,13 @@ public interface DataverseClient {
             @PathParam("set") String entitySet,
             @QueryParam("fetchXml") String fetchXml,
             @HeaderParam("Authorization") String bearer);
+
+    /** An OData $batch (multipart/mixed, one boundary per request body). */
+    @POST
+    @Path("$batch")
+    @Consumes("multipart/mixed;boundary=" + BATCH_BOUNDARY)
+    @Produces("multipart/mixed")
+    Response batch(String body, @HeaderParam("Authorization") String bearer);
+
+    String BATCH_BOUNDARY = "batch_spotbridge";
 }

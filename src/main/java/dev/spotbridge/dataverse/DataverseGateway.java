@@ -63,14 +63,17 @@ public class DataverseGateway {
     @ConfigProperty(name = "dataverse.max-retry-after-seconds", defaultValue = "10")
     long maxRetryAfterSeconds;
 
+    @Inject ServiceProtection limits;
+
     private DataverseClient client;
+    private String base;
 
     @PostConstruct
     void connect() {
-        String base = sandbox.dataverse() ? sandbox.dataverseApiUrl() : url.get();
+        base = base0(sandbox.dataverse() ? sandbox.dataverseApiUrl() : url.get());
         client =
                 RestClientBuilder.newBuilder()
-                        .baseUri(URI.create(base.endsWith("/") ? base : base + "/"))
+                        .baseUri(URI.create(base))
                         .connectTimeout(5, TimeUnit.SECONDS)
                         .readTimeout(10, TimeUnit.SECONDS)
                         .property("microprofile.rest.client.disable.default.mapper", true)
@@ -86,6 +89,10 @@ public class DataverseGateway {
                 // closing an idle HTTP client cannot lose work
             }
         }
+    }
+
+    private static String base0(String url) {
+        return url.endsWith("/") ? url : url + "/";
     }
 
     /** The entity set of a table: contact → contacts. */
@@ -195,6 +202,56 @@ public class DataverseGateway {
     }
 
     /**
+     * Sends up to 1000 operations in one $batch (each its own part, so one failure does not undo
+     * the others) and answers each one's HTTP status, in order. A create that meets "duplicate key"
+     * (412) answers 412: the row is there already. 429 and 5xx of the batch itself fail the call
+     * like any other request.
+     */
+    public List<Integer> batch(List<BatchOperation> operations) {
+        if (operations.size() > 1000) {
+            throw new IllegalArgumentException("a Dataverse $batch takes at most 1000 requests");
+        }
+        limits.acquire(operations.size());
+        String boundary = DataverseClient.BATCH_BOUNDARY;
+        StringBuilder body = new StringBuilder();
+        for (BatchOperation op : operations) {
+            body.append("--")
+                    .append(boundary)
+                    .append("\r\n")
+                    .append(
+                            "Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n")
+                    .append(op.method())
+                    .append(' ')
+                    .append(base)
+                    .append(op.target())
+                    .append(" HTTP/1.1\r\n")
+                    .append("Content-Type: application/json; charset=utf-8\r\n");
+            if ("PATCH".equals(op.method())) {
+                body.append("If-Match: *\r\n");
+            }
+            body.append("\r\n").append(op.body()).append("\r\n");
+        }
+        body.append("--").append(boundary).append("--\r\n");
+        String payload = body.toString();
+        Response response =
+                send(
+                        "POST $batch (" + operations.size() + " requests)",
+                        bearer -> client.batch(payload, bearer),
+                        false);
+        List<Integer> statuses =
+                BatchResponses.statuses(response.getHeaderString("Content-Type"), body(response));
+        if (statuses.size() != operations.size()) {
+            throw new DataverseUnavailableException(
+                    "$batch answered "
+                            + statuses.size()
+                            + " responses for "
+                            + operations.size()
+                            + " requests");
+        }
+        return statuses;
+    }
+
+    /**
      * PATCH with If-Match: * — changes only the columns given.
      *
      * @return false when the row does not exist (nothing is created)
@@ -237,6 +294,7 @@ public class DataverseGateway {
             String what,
             java.util.function.Function<String, Response> request,
             boolean notFoundIsAnswer) {
+        limits.acquire(1);
         Response response;
         try {
             response = request.apply(tokens.bearer());

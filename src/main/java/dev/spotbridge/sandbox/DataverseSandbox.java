@@ -56,6 +56,8 @@ public class DataverseSandbox {
 
     @Inject SandboxStore store;
 
+    @Inject SandboxTransactions transactions;
+
     @Inject SandboxMode mode;
 
     @Inject
@@ -74,6 +76,7 @@ public class DataverseSandbox {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong tokensIssued = new AtomicLong();
     private final AtomicLong patches = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
 
     /** The fault switch (called through the CDI proxy: fields of a proxy are not the bean's). */
     Faults faults() {
@@ -85,6 +88,7 @@ public class DataverseSandbox {
                 .add("requests", requests.get())
                 .add("tokensIssued", tokensIssued.get())
                 .add("patches", patches.get())
+                .add("batches", batches.get())
                 .build();
     }
 
@@ -325,7 +329,16 @@ public class DataverseSandbox {
             @HeaderParam("If-Match") String ifMatch,
             @HeaderParam("If-None-Match") String ifNoneMatch,
             @HeaderParam("Authorization") String authorization) {
-        DataverseTables.Table table = admit(set, authorization);
+        return doUpsert(admit(set, authorization), set, id, body, ifMatch, ifNoneMatch);
+    }
+
+    private Response doUpsert(
+            DataverseTables.Table table,
+            String set,
+            String id,
+            String body,
+            String ifMatch,
+            String ifNoneMatch) {
         String guid = guid(id);
         boolean exists = store.get(kind(table), guid).isPresent();
         if ("*".equals(ifMatch) && !exists) {
@@ -346,7 +359,10 @@ public class DataverseSandbox {
             @PathParam("set") String set,
             String body,
             @HeaderParam("Authorization") String authorization) {
-        DataverseTables.Table table = admit(set, authorization);
+        return doCreate(admit(set, authorization), set, body);
+    }
+
+    private Response doCreate(DataverseTables.Table table, String set, String body) {
         JsonObject columns = object(body);
         String guid =
                 columns.containsKey(table.idColumn())
@@ -370,6 +386,145 @@ public class DataverseSandbox {
         return store.delete(kind(table), guid)
                 ? Response.noContent().build()
                 : notFound(table.entity(), guid);
+    }
+
+    /**
+     * POST $batch: multipart/mixed of application/http parts, each a POST or PATCH of a modelled
+     * table, and change sets (nested multipart/mixed) that succeed or fail as one. At most 1000
+     * requests. Answers multipart/mixed with one response per request, in order.
+     */
+    @POST
+    @Path("api/data/v9.2/$batch")
+    @Consumes("multipart/mixed")
+    @Produces("multipart/mixed")
+    public Response batch(
+            String body,
+            @HeaderParam("Content-Type") String contentType,
+            @HeaderParam("Authorization") String authorization) {
+        authorize("$batch", authorization);
+        batches.incrementAndGet();
+        String boundary = ODataBatch.boundary(contentType);
+        if (boundary == null) {
+            return error(400, "0x80048d19", "The $batch request needs a multipart/mixed boundary.");
+        }
+        List<ODataBatch.Part> parts = ODataBatch.parse(body, boundary);
+        long requests =
+                parts.stream()
+                        .mapToLong(p -> p.changeset() == null ? 1 : p.changeset().size())
+                        .sum();
+        if (requests > 1000) {
+            return error(400, "0x80060891", "The maximum number of requests in a batch is 1000.");
+        }
+        StringBuilder out = new StringBuilder();
+        String responseBoundary = "batchresponse_" + UUID.randomUUID();
+        for (ODataBatch.Part part : parts) {
+            out.append("--").append(responseBoundary).append("\r\n");
+            if (part.changeset() == null) {
+                out.append(ODataBatch.httpPart(execute(part.request(), Map.of())));
+            } else {
+                out.append(changeset(part.changeset()));
+            }
+        }
+        out.append("--").append(responseBoundary).append("--\r\n");
+        return Response.ok(out.toString())
+                .type("multipart/mixed; boundary=" + responseBoundary)
+                .build();
+    }
+
+    /** A change set: every request, or none (the first failure undoes the others). */
+    private String changeset(List<ODataBatch.Request> requests) {
+        String boundary = "changesetresponse_" + UUID.randomUUID();
+        List<Response> responses = new java.util.ArrayList<>();
+        try {
+            transactions.run(
+                    () -> {
+                        Map<String, String> ids = new java.util.HashMap<>();
+                        for (ODataBatch.Request request : requests) {
+                            Response response = execute(request, ids);
+                            if (response.getStatus() >= 400) {
+                                responses.clear();
+                                responses.add(response);
+                                throw new ChangesetFailed();
+                            }
+                            if (request.contentId() != null
+                                    && response.getHeaderString("OData-EntityId") != null) {
+                                ids.put(
+                                        request.contentId(),
+                                        response.getHeaderString("OData-EntityId"));
+                            }
+                            responses.add(response);
+                        }
+                    });
+        } catch (ChangesetFailed e) {
+            return ODataBatch.httpPart(responses.get(0));
+        }
+        StringBuilder out =
+                new StringBuilder(
+                        "Content-Type: multipart/mixed; boundary=" + boundary + "\r\n\r\n");
+        for (int i = 0; i < responses.size(); i++) {
+            out.append("--").append(boundary).append("\r\n");
+            if (requests.get(i).contentId() != null) {
+                out.append("Content-ID: ").append(requests.get(i).contentId()).append("\r\n");
+            }
+            out.append(ODataBatch.httpPart(responses.get(i)));
+        }
+        return out.append("--").append(boundary).append("--\r\n").toString();
+    }
+
+    /** Rolls a change set back. */
+    static final class ChangesetFailed extends RuntimeException {
+        ChangesetFailed() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** One request of a batch: POST {set}, PATCH {set}({id}) or PATCH $n. */
+    private Response execute(ODataBatch.Request request, Map<String, String> contentIds) {
+        String url = request.url();
+        if (url.startsWith("$") && contentIds.containsKey(url.substring(1))) {
+            url = contentIds.get(url.substring(1));
+        }
+        String path = url.replaceFirst("^.*?/api/data/v9\\.2/", "").replaceFirst("^/", "");
+        java.util.regex.Matcher row =
+                java.util.regex.Pattern.compile("^([a-z_]+)\\(([0-9a-fA-F-]{36})\\)$")
+                        .matcher(path);
+        java.util.regex.Matcher set = java.util.regex.Pattern.compile("^([a-z_]+)$").matcher(path);
+        try {
+            if ("POST".equals(request.method()) && set.matches()) {
+                return doCreate(table(set.group(1)), set.group(1), request.body());
+            }
+            if ("PATCH".equals(request.method()) && row.matches()) {
+                return doUpsert(
+                        table(row.group(1)),
+                        row.group(1),
+                        row.group(2),
+                        request.body(),
+                        request.headers().get("if-match"),
+                        request.headers().get("if-none-match"));
+            }
+        } catch (WebApplicationException e) {
+            return e.getResponse();
+        }
+        return error(
+                400,
+                "0x80060888",
+                "The sandbox's $batch takes POST {set} and PATCH {set}({id}); not "
+                        + request.method()
+                        + " "
+                        + request.url());
+    }
+
+    private static DataverseTables.Table table(String set) {
+        return DataverseTables.bySet(set)
+                .orElseThrow(
+                        () ->
+                                new WebApplicationException(
+                                        error(
+                                                404,
+                                                "0x8006088a",
+                                                "Resource not found for the segment '"
+                                                        + set
+                                                        + "'.")));
     }
 
     /**
@@ -512,7 +667,8 @@ public class DataverseSandbox {
                 .replace("+", "%20");
     }
 
-    private DataverseTables.Table admit(String set, String authorization) {
+    /** Counts the request, meets an injected fault, checks the bearer token. */
+    private void authorize(String set, String authorization) {
         guard();
         requests.incrementAndGet();
         Faults.Fault fault = faults.meet("*", set);
@@ -548,6 +704,10 @@ public class DataverseSandbox {
                                             + "\"")
                             .build());
         }
+    }
+
+    private DataverseTables.Table admit(String set, String authorization) {
+        authorize(set, authorization);
         return DataverseTables.bySet(set)
                 .orElseThrow(
                         () ->

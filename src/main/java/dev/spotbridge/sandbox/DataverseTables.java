@@ -37,6 +37,18 @@ final class DataverseTables {
                                             "createdfromcode",
                                             2)),
                     "listmembers", new Table("listmembers", "listmember", "listmemberid", Map.of()),
+                    "emails",
+                            new Table(
+                                    "emails",
+                                    "email",
+                                    "activityid",
+                                    Map.of("statecode", 0, "statuscode", 1)),
+                    "phonecalls",
+                            new Table(
+                                    "phonecalls",
+                                    "phonecall",
+                                    "activityid",
+                                    Map.of("statecode", 0, "statuscode", 1)),
                     "sb_syncjobs",
                             new Table(
                                     "sb_syncjobs",

@@ -4,9 +4,9 @@ import jakarta.json.JsonObject;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A fault switch of a sandbox: the next {@code count} matching requests answer {@code status} (with
- * Retry-After when set) after {@code delayMs}; status 0 with a delay only slows requests down (for
- * timeouts).
+ * A fault switch of a sandbox: after letting {@code after} matching requests through, the next
+ * {@code count} matching requests answer {@code status} (with Retry-After when set) after {@code
+ * delayMs}; status 0 with a delay only slows requests down (for timeouts).
  */
 final class Faults {
 
@@ -14,6 +14,7 @@ final class Faults {
 
     record Fault(
             int status,
+            AtomicInteger passing,
             AtomicInteger remaining,
             Integer retryAfter,
             long delayMs,
@@ -24,6 +25,7 @@ final class Faults {
         current =
                 new Fault(
                         spec.getInt("status", 503),
+                        new AtomicInteger(spec.getInt("after", 0)),
                         new AtomicInteger(spec.getInt("count", 1)),
                         spec.containsKey("retryAfter") ? spec.getInt("retryAfter") : null,
                         spec.getJsonNumber("delayMs") == null
@@ -43,6 +45,9 @@ final class Faults {
         if (fault == null
                 || (fault.method() != null && !fault.method().equalsIgnoreCase(method))
                 || (fault.pathContains() != null && !path.contains(fault.pathContains()))) {
+            return null;
+        }
+        if (fault.passing().getAndDecrement() > 0) {
             return null;
         }
         if (fault.remaining().getAndDecrement() <= 0) {

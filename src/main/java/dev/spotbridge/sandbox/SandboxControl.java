@@ -105,6 +105,16 @@ public class SandboxControl {
         return Response.noContent().build();
     }
 
+    @POST
+    @Path("interactions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public JsonObject interactions(JsonObject spec) {
+        spotlerOnly();
+        return jakarta.json.Json.createObjectBuilder()
+                .add("created", spotler.interactions(spec))
+                .build();
+    }
+
     @GET
     @Path("audiences/{id}")
     public JsonObject audience(@PathParam("id") String id) {

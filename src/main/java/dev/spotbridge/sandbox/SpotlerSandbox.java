@@ -61,6 +61,7 @@ public class SpotlerSandbox {
     static final String AUDIENCE = "spotler.audience";
     static final String CAMPAIGN = "spotler.campaign";
     static final String AUTOMATION = "spotler.automation";
+    static final String INTERACTION = "spotler.interaction";
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final long CLOCK_SKEW_SECONDS = 300;
 
@@ -796,6 +797,141 @@ public class SpotlerSandbox {
                                 .add("automationResults", results)
                                 .build())
                 .build();
+    }
+
+    @GET
+    @Path("integrationservice/mailing-interaction/{kind}")
+    public Response interactions(
+            @PathParam("kind") String kind,
+            @QueryParam("fromChangeDate") String fromChangeDate,
+            @QueryParam("toChangeDate") String toChangeDate,
+            @QueryParam("fromDate") String fromDate,
+            @QueryParam("toDate") String toDate,
+            @QueryParam("pageSize") Integer pageSize,
+            @QueryParam("after") Integer after,
+            @Context UriInfo uri) {
+        if (!List.of("sent", "opened", "clicked", "bounced").contains(kind)) {
+            return Response.status(404).build();
+        }
+        int size = pageSize == null ? 1000 : pageSize;
+        if (size < 1 || size > 10000) {
+            throw bad("INVALID_PARAMS", "Invalid pageSize");
+        }
+        long fromChange =
+                fromChangeDate == null ? Long.MIN_VALUE : instant(fromChangeDate, "fromChangeDate");
+        long toChange =
+                toChangeDate == null ? Long.MAX_VALUE : instant(toChangeDate, "toChangeDate");
+        long from = fromDate == null ? Long.MIN_VALUE : instant(fromDate, "fromDate");
+        long to = toDate == null ? Long.MAX_VALUE : instant(toDate, "toDate");
+        List<JsonObject> matching =
+                store.all(INTERACTION).stream()
+                        .filter(i -> kind.equals(i.getString("kind")))
+                        .filter(
+                                i -> {
+                                    long change = i.getJsonNumber("changeDate").longValue();
+                                    long date = i.getJsonNumber("date").longValue();
+                                    return change >= fromChange
+                                            && change <= toChange
+                                            && date >= from
+                                            && date <= to;
+                                })
+                        .sorted(
+                                java.util.Comparator.comparing(
+                                                (JsonObject i) ->
+                                                        i.getJsonNumber("changeDate").longValue())
+                                        .thenComparing(i -> i.getString("id")))
+                        .map(
+                                i -> {
+                                    JsonObjectBuilder view = Json.createObjectBuilder(i);
+                                    view.remove("kind");
+                                    return view.build();
+                                })
+                        .toList();
+        return Response.ok(page(uri, "interactions", matching, size, after)).build();
+    }
+
+    /**
+     * Sandbox control: mailing interactions.
+     * {"kind":"sent|opened|clicked|bounced","externalContactIds":[…],
+     * "encryptedMailingId","type":"EMAIL|SMS","bounceType":"HARD|SOFT","repeat":n}: one interaction
+     * per contact (n each with repeat); a sent one creates the mailing when unknown; a bounced one
+     * is also a contact bounce.
+     */
+    @jakarta.transaction.Transactional
+    int interactions(JsonObject spec) {
+        String kind = spec.getString("kind", "sent");
+        String mailing = spec.getString("encryptedMailingId", "sandbox-mailing-1");
+        String type = spec.getString("type", "EMAIL");
+        String subject =
+                spec.getString(
+                        "subject", "SMS".equals(type) ? "Text message" : "News from the sandbox");
+        String name =
+                spec.getString(
+                        "mailingName", "SMS".equals(type) ? "Sandbox SMS" : "Sandbox newsletter");
+        if (store.get(MAILING, mailing).isEmpty()) {
+            store.update(
+                    MAILING,
+                    mailing,
+                    m ->
+                            Json.createObjectBuilder()
+                                    .add("encryptedId", mailing)
+                                    .add("name", name)
+                                    .add("type", type)
+                                    .add("scheduledStartDate", System.currentTimeMillis())
+                                    .add(
+                                            "message",
+                                            Json.createObjectBuilder()
+                                                    .add("name", name)
+                                                    .add("subject", subject))
+                                    .add("links", Json.createArrayBuilder())
+                                    .build());
+        }
+        int repeat = spec.getInt("repeat", 1);
+        long now = System.currentTimeMillis();
+        int made = 0;
+        for (JsonValue contact : spec.getJsonArray("externalContactIds")) {
+            String externalId = ((JsonString) contact).getString();
+            for (int r = 0; r < repeat; r++) {
+                String id = UUID.randomUUID().toString();
+                long date = now - 1000L * r;
+                JsonObjectBuilder i =
+                        Json.createObjectBuilder()
+                                .add("id", id)
+                                .add("kind", kind)
+                                .add("externalContactId", externalId)
+                                .add("encryptedMailingId", mailing)
+                                .add("trendReportId", 1)
+                                .add("date", date)
+                                .add("changeDate", now);
+                if ("sent".equals(kind)) {
+                    i.add("name", name)
+                            .add("subject", subject)
+                            .add(
+                                    "onlineVersionLink",
+                                    "https://sandbox.spotler.example/online/"
+                                            + mailing
+                                            + "/"
+                                            + externalId);
+                }
+                if ("bounced".equals(kind)) {
+                    String bounceType = spec.getString("bounceType", "HARD");
+                    i.add("bounceType", bounceType);
+                    store.update(
+                            BOUNCE,
+                            id,
+                            b ->
+                                    Json.createObjectBuilder()
+                                            .add("externalId", externalId)
+                                            .add("type", bounceType + "BOUNCE")
+                                            .add("encryptedActId", mailing)
+                                            .add("date", date)
+                                            .build());
+                }
+                store.update(INTERACTION, id, x -> i.build());
+                made++;
+            }
+        }
+        return made;
     }
 
     /**

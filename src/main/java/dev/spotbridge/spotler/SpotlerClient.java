@@ -102,4 +102,13 @@ public interface SpotlerClient {
     @POST
     @Path("automation/trigger/{triggerCode}")
     Response triggerAutomation(@PathParam("triggerCode") String code, JsonObject request);
+
+    @GET
+    @Path("mailing-interaction/{kind}")
+    Response interactions(
+            @PathParam("kind") String kind,
+            @QueryParam("fromChangeDate") String fromChangeDate,
+            @QueryParam("toChangeDate") String toChangeDate,
+            @QueryParam("pageSize") int pageSize,
+            @QueryParam("after") int after);
 }

@@ -91,6 +91,9 @@ public class SpotlerGateway {
 
     private static final int PAGE_SIZE = 1000;
 
+    /** The interaction feeds are read in the largest pages the API allows (restdoc: 10000). */
+    private static final int FEED_PAGE_SIZE = 10000;
+
     private SpotlerClient client;
 
     @PostConstruct
@@ -240,6 +243,95 @@ public class SpotlerGateway {
                 after -> client.bounces(date(from), date(to), PAGE_SIZE, after),
                 item -> bounces.add(SpotlerBounce.from(item)));
         return bounces;
+    }
+
+    /** One mailing interaction of GET /mailing-interaction/{sent|opened|clicked|bounced}. */
+    public record Interaction(
+            String id,
+            String externalContactId,
+            String mailingId,
+            java.time.Instant date,
+            String name,
+            String subject,
+            String onlineVersionLink,
+            String bounceType) {}
+
+    /** One page of a feed: its interactions, and where the next page starts (null at the end). */
+    public record InteractionPage(List<Interaction> items, Integer next) {}
+
+    /**
+     * One page of a feed of mailing interactions whose change date lies in [from, to]. One page per
+     * call, so the timeout and retries of this gateway apply to each page, not to a whole feed.
+     */
+    public InteractionPage interactions(String kind, Instant from, Instant to, int after) {
+        JsonValue answer =
+                read(
+                        call(
+                                "GET mailing-interaction/" + kind,
+                                () ->
+                                        client.interactions(
+                                                kind,
+                                                date(from),
+                                                date(to),
+                                                FEED_PAGE_SIZE,
+                                                after)));
+        List<Interaction> items = new ArrayList<>();
+        jakarta.json.JsonArray list;
+        JsonObject paging = null;
+        if (answer.getValueType() == JsonValue.ValueType.ARRAY) {
+            list = answer.asJsonArray();
+        } else {
+            list =
+                    answer.asJsonObject().containsKey("interactions")
+                            ? answer.asJsonObject().getJsonArray("interactions")
+                            : Json.createArrayBuilder().build();
+            paging = answer.asJsonObject().getJsonObject("paging");
+        }
+        list.forEach(
+                v -> {
+                    JsonObject i = v.asJsonObject();
+                    items.add(
+                            new Interaction(
+                                    i.getString("id", ""),
+                                    i.getString("externalContactId", ""),
+                                    i.getString("encryptedMailingId", ""),
+                                    SpotlerBounce.date(i.get("date")),
+                                    i.getString("name", ""),
+                                    i.getString("subject", ""),
+                                    i.getString("onlineVersionLink", ""),
+                                    i.getString("bounceType", "")));
+                });
+        boolean more =
+                paging != null
+                        ? paging.containsKey("next") && !paging.isNull("next")
+                        : list.size() >= FEED_PAGE_SIZE;
+        Integer next =
+                !more || list.isEmpty()
+                        ? null
+                        : paging != null && paging.containsKey("after")
+                                ? paging.getInt("after")
+                                : after + list.size();
+        return new InteractionPage(items, next);
+    }
+
+    /** What a mailing is: EMAIL or SMS, its name and subject. */
+    public record Mailing(String id, String type, String name, String subject) {}
+
+    /** GET /mailing/{id}; empty when Spotler does not know it. */
+    public Optional<Mailing> mailing(String encryptedMailingId) {
+        Response response =
+                send("GET mailing/{id}", () -> client.mailing(encryptedMailingId), true);
+        if (response == null) {
+            return Optional.empty();
+        }
+        JsonObject m = read(response).asJsonObject();
+        JsonObject message = m.getJsonObject("message");
+        return Optional.of(
+                new Mailing(
+                        encryptedMailingId,
+                        m.getString("type", "EMAIL"),
+                        m.getString("name", ""),
+                        message == null ? "" : message.getString("subject", "")));
     }
 
     /** The name of a mailing (GET /mailing/{id}), or empty when Spotler does not know it. */

@@ -60,19 +60,10 @@ public record ChangeEvent(
     }
 
     /**
-     * The message group: every event of one record is consumed in order, one after another. A
-     * permission row's events join the group of the record the row belongs to, so they never race
-     * its record events.
+     * The message group: every event of one record (or one permission row: its Create, Updates and
+     * Delete) is consumed in order, one after another.
      */
     public String group() {
-        if (operation == Operation.PERMISSION) {
-            for (String lookup : java.util.List.of("sb_contactid", "sb_leadid", "sb_accountid")) {
-                if (attributes.get(lookup) instanceof jakarta.json.JsonObject ref
-                        && ref.get("id") instanceof jakarta.json.JsonString id) {
-                    return lookup.substring(3, lookup.length() - 2) + ":" + id.getString();
-                }
-            }
-        }
         return entity + ":" + recordId;
     }
 

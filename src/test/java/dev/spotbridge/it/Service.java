@@ -295,6 +295,28 @@ final class Service {
         control("/sandbox/spotler/_control/campaigns", spec);
     }
 
+    /** Mailing interactions in the Spotler sandbox (see SandboxControl). */
+    static int spotlerInteractions(String spec) {
+        Answer a =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(BASE + "/sandbox/spotler/_control/interactions"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(spec))
+                                .build());
+        if (a.status() != 200) {
+            throw new IllegalStateException("interactions control answered " + a);
+        }
+        return a.json().getInt("created");
+    }
+
+    static long dataverseBatches() {
+        return get(BASE + "/sandbox/dataverse/_control/stats", null)
+                .json()
+                .getJsonNumber("batches")
+                .longValue();
+    }
+
     /** An admin POST (resync, back-sync run). */
     static Answer adminPost(String path) {
         return send(

@@ -1,0 +1,219 @@
+package dev.spotbridge.it;
+
+import static dev.spotbridge.it.Service.await;
+import static dev.spotbridge.it.Service.spotlerContact;
+import static dev.spotbridge.it.Service.webhook;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Spotler's sent emails and SMS, opens, clicks and bounces on the D365 timeline. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class InteractionsIT {
+
+    static final String OWNER = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9";
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.application();
+    }
+
+    @AfterEach
+    void clear() {
+        Service.clearDataverseFault();
+    }
+
+    /** Synced contacts (in both sandboxes). */
+    private static List<String> contacts(int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = UUID.randomUUID().toString();
+            String email = "t" + i + "." + id.substring(0, 8) + "@example.com";
+            Service.dataverseUpsert(
+                    "contacts",
+                    id,
+                    Json.createObjectBuilder()
+                            .add("firstname", "Time")
+                            .add("lastname", "Line")
+                            .add("emailaddress1", email)
+                            .add("ownerid@odata.bind", "/systemusers(" + OWNER + ")")
+                            .build());
+            assertEquals(
+                    202,
+                    webhook(
+                                    Contexts.create(
+                                            "contact",
+                                            id,
+                                            Map.of(
+                                                    "firstname",
+                                                    "Time",
+                                                    "lastname",
+                                                    "Line",
+                                                    "emailaddress1",
+                                                    email),
+                                            Instant.now()))
+                            .status());
+            ids.add(id);
+        }
+        for (String id : ids) {
+            await(() -> spotlerContact(id).orElse(null), c -> true, "contact in Spotler");
+            Service.awaitHistory("contact", id, 1);
+        }
+        return ids;
+    }
+
+    private static String ids(List<String> ids) {
+        StringBuilder json = new StringBuilder("[");
+        for (String id : ids) {
+            json.append(json.length() > 1 ? "," : "").append('"').append(id).append('"');
+        }
+        return json.append(']').toString();
+    }
+
+    private static JsonArray activities(String set, String id) {
+        return Service.dataverseRows(set, "_regardingobjectid_value eq " + id);
+    }
+
+    private static JsonObject run() {
+        Service.Answer a = Service.adminPost("/api/backsync/run");
+        assertEquals(200, a.status(), a.body());
+        return a.json();
+    }
+
+    @Test
+    void emailsAndSmsBecomeActivitiesExactlyOnceWithEngagementAndBounce() {
+        List<String> c = contacts(2);
+        String a = c.get(0);
+        String b = c.get(1);
+        String m1 = "mail-" + UUID.randomUUID().toString().substring(0, 8);
+        String m2 = "mail-" + UUID.randomUUID().toString().substring(0, 8);
+        String sms = "sms-" + UUID.randomUUID().toString().substring(0, 8);
+        Service.spotlerInteractions(
+                "{\"kind\":\"sent\",\"externalContactIds\":"
+                        + ids(List.of(a, b))
+                        + ",\"encryptedMailingId\":\""
+                        + m1
+                        + "\",\"mailingName\":\"Spring newsletter\",\"subject\":\"Spring is here\"}");
+        Service.spotlerInteractions(
+                "{\"kind\":\"sent\",\"externalContactIds\":"
+                        + ids(List.of(a))
+                        + ",\"encryptedMailingId\":\""
+                        + m2
+                        + "\",\"mailingName\":\"Summer offer\"}");
+        Service.spotlerInteractions(
+                "{\"kind\":\"sent\",\"externalContactIds\":"
+                        + ids(List.of(a))
+                        + ",\"encryptedMailingId\":\""
+                        + sms
+                        + "\",\"type\":\"SMS\",\"mailingName\":\"Flash sale\"}");
+        run();
+        assertEquals(2, activities("emails", a).size());
+        assertEquals(1, activities("emails", b).size());
+        assertEquals(1, activities("phonecalls", a).size());
+        JsonObject email = activities("emails", b).getJsonObject(0);
+        assertEquals("Spring is here", email.getString("subject"));
+        assertEquals("Spotler", email.getString("sb_source"));
+        assertTrue(email.getBoolean("directioncode"));
+        assertEquals(1, email.getInt("statecode"), "completed");
+        assertTrue(
+                email.getString("description").contains("Online version: https://"),
+                email.toString());
+
+        // the run repeated: still 4
+        run();
+        assertEquals(2, activities("emails", a).size());
+        assertEquals(1, activities("emails", b).size());
+        assertEquals(1, activities("phonecalls", a).size());
+
+        // opens and clicks → counts on the email activity
+        Service.spotlerInteractions(
+                "{\"kind\":\"opened\",\"externalContactIds\":"
+                        + ids(List.of(b))
+                        + ",\"encryptedMailingId\":\""
+                        + m1
+                        + "\",\"repeat\":2}");
+        Service.spotlerInteractions(
+                "{\"kind\":\"clicked\",\"externalContactIds\":"
+                        + ids(List.of(b))
+                        + ",\"encryptedMailingId\":\""
+                        + m1
+                        + "\"}");
+        run();
+        run();
+        JsonObject engaged = activities("emails", b).getJsonObject(0);
+        assertEquals(2, engaged.getInt("sb_opencount"), engaged.toString());
+        assertEquals(1, engaged.getInt("sb_clickcount"), engaged.toString());
+        assertTrue(
+                engaged.containsKey("sb_firstopenedon") && engaged.containsKey("sb_lastopenedon"));
+
+        // a bounce → bounce type on the activity and one task for the owner
+        Service.spotlerInteractions(
+                "{\"kind\":\"bounced\",\"externalContactIds\":"
+                        + ids(List.of(b))
+                        + ",\"encryptedMailingId\":\""
+                        + m1
+                        + "\",\"bounceType\":\"HARD\"}");
+        run();
+        run();
+        assertEquals("Hard", activities("emails", b).getJsonObject(0).getString("sb_bouncetype"));
+        JsonArray tasks = Service.dataverseRows("tasks", "_regardingobjectid_value eq " + b);
+        assertEquals(1, tasks.size(), tasks.toString());
+        assertEquals(OWNER, tasks.getJsonObject(0).getString("_ownerid_value"));
+    }
+
+    @Test
+    void fiveThousandInteractionsTakeAtMostSixBatchCalls() {
+        List<String> c = contacts(50);
+        Service.spotlerInteractions(
+                "{\"kind\":\"sent\",\"externalContactIds\":"
+                        + ids(c)
+                        + ",\"encryptedMailingId\":\"bulk-"
+                        + UUID.randomUUID().toString().substring(0, 8)
+                        + "\",\"repeat\":100}");
+        long before = Service.dataverseBatches();
+        JsonObject result = run();
+        long calls = Service.dataverseBatches() - before;
+        assertEquals(5000, result.getInt("activitiesCreated"), result.toString());
+        assertTrue(calls <= 6, calls + " $batch calls");
+        int total = c.stream().mapToInt(id -> activities("emails", id).size()).sum();
+        assertEquals(5000, total);
+    }
+
+    @Test
+    void aRunThatFailsHalfwayIsRepeatedWithoutGapOrDuplicate() {
+        List<String> c = contacts(25);
+        Service.spotlerInteractions(
+                "{\"kind\":\"sent\",\"externalContactIds\":"
+                        + ids(c)
+                        + ",\"encryptedMailingId\":\"half-"
+                        + UUID.randomUUID().toString().substring(0, 8)
+                        + "\",\"repeat\":100}");
+        // the first $batch goes through, the second fails (with its retries)
+        Service.dataverseFault("{\"status\":503,\"after\":1,\"count\":3,\"path\":\"$batch\"}");
+        Service.Answer failed = Service.adminPost("/api/backsync/run");
+        assertEquals(503, failed.status(), failed.body());
+        int partial = c.stream().mapToInt(id -> activities("emails", id).size()).sum();
+        assertEquals(1000, partial, "the first batch landed");
+        Service.clearDataverseFault();
+        JsonObject rerun = run();
+        assertEquals(1500, rerun.getInt("activitiesCreated"), rerun.toString());
+        int total = c.stream().mapToInt(id -> activities("emails", id).size()).sum();
+        assertEquals(2500, total, "no gap, no duplicate");
+    }
+}
