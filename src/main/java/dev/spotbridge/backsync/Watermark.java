@@ -26,6 +26,10 @@ public class Watermark {
         this.updatedAt = Instant.now();
     }
 
+    String feed() {
+        return feed;
+    }
+
     Instant position() {
         return position;
     }

@@ -46,6 +46,15 @@ public class Watermarks {
         return new Window(from, now);
     }
 
+    /** Every feed's position (the end of its last complete window). */
+    public java.util.Map<String, Instant> positions() {
+        java.util.Map<String, Instant> positions = new java.util.TreeMap<>();
+        em.createQuery("select w from Watermark w", Watermark.class)
+                .getResultList()
+                .forEach(w -> positions.put(w.feed(), w.position()));
+        return positions;
+    }
+
     public void completed(String feed, Window window) {
         Watermark mark = em.find(Watermark.class, feed);
         if (mark == null) {

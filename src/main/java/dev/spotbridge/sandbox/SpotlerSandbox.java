@@ -62,6 +62,7 @@ public class SpotlerSandbox {
     static final String CAMPAIGN = "spotler.campaign";
     static final String AUTOMATION = "spotler.automation";
     static final String INTERACTION = "spotler.interaction";
+    static final String CAMPAIGN_MAILING = "spotler.campaign-mailing";
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final long CLOCK_SKEW_SECONDS = 300;
 
@@ -283,6 +284,22 @@ public class SpotlerSandbox {
     @Path("integrationservice/mailing/{encryptedMailingId}")
     public Response mailing(@PathParam("encryptedMailingId") String id) {
         return store.get(MAILING, id)
+                .map(m -> Response.ok(m).build())
+                .orElseGet(
+                        () ->
+                                Response.status(404)
+                                        .type(MediaType.APPLICATION_JSON_TYPE)
+                                        .entity(
+                                                SpotlerAccount.error(
+                                                        "MAILING_NOTFOUND",
+                                                        "Given mailing not found"))
+                                        .build());
+    }
+
+    @GET
+    @Path("integrationservice/campaign-mailing/{encryptedMailingId}")
+    public Response campaignMailing(@PathParam("encryptedMailingId") String id) {
+        return store.get(CAMPAIGN_MAILING, id)
                 .map(m -> Response.ok(m).build())
                 .orElseGet(
                         () ->
@@ -868,9 +885,11 @@ public class SpotlerSandbox {
         String name =
                 spec.getString(
                         "mailingName", "SMS".equals(type) ? "Sandbox SMS" : "Sandbox newsletter");
-        if (store.get(MAILING, mailing).isEmpty()) {
+        // a mailing of a triggered campaign is only known to GET /campaign-mailing/{id}
+        String mailingKind = spec.getBoolean("campaign", false) ? CAMPAIGN_MAILING : MAILING;
+        if (store.get(mailingKind, mailing).isEmpty()) {
             store.update(
-                    MAILING,
+                    mailingKind,
                     mailing,
                     m ->
                             Json.createObjectBuilder()

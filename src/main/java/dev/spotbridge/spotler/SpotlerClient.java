@@ -111,4 +111,8 @@ public interface SpotlerClient {
             @QueryParam("toChangeDate") String toChangeDate,
             @QueryParam("pageSize") int pageSize,
             @QueryParam("after") int after);
+
+    @GET
+    @Path("campaign-mailing/{encryptedMailingId}")
+    Response campaignMailing(@PathParam("encryptedMailingId") String encryptedMailingId);
 }

@@ -317,10 +317,20 @@ public class SpotlerGateway {
     /** What a mailing is: EMAIL or SMS, its name and subject. */
     public record Mailing(String id, String type, String name, String subject) {}
 
-    /** GET /mailing/{id}; empty when Spotler does not know it. */
+    /**
+     * GET /mailing/{id}, or GET /campaign-mailing/{id} for a mailing of a triggered campaign; empty
+     * when Spotler knows neither.
+     */
     public Optional<Mailing> mailing(String encryptedMailingId) {
         Response response =
                 send("GET mailing/{id}", () -> client.mailing(encryptedMailingId), true);
+        if (response == null) {
+            response =
+                    send(
+                            "GET campaign-mailing/{id}",
+                            () -> client.campaignMailing(encryptedMailingId),
+                            true);
+        }
         if (response == null) {
             return Optional.empty();
         }

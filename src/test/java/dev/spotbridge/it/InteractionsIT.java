@@ -178,6 +178,23 @@ class InteractionsIT {
     }
 
     @Test
+    void campaignMailingsAreIncluded() {
+        String id = contacts(1).get(0);
+        String mailing = "camp-" + UUID.randomUUID().toString().substring(0, 8);
+        Service.spotlerInteractions(
+                "{\"kind\":\"sent\",\"externalContactIds\":"
+                        + ids(List.of(id))
+                        + ",\"encryptedMailingId\":\""
+                        + mailing
+                        + "\",\"campaign\":true,\"mailingName\":\"Welcome flow\","
+                        + "\"subject\":\"Welcome aboard\"}");
+        run();
+        JsonArray emails = activities("emails", id);
+        assertEquals(1, emails.size());
+        assertEquals("Welcome aboard", emails.getJsonObject(0).getString("subject"));
+    }
+
+    @Test
     void fiveThousandInteractionsTakeAtMostSixBatchCalls() {
         List<String> c = contacts(50);
         Service.spotlerInteractions(
