@@ -296,6 +296,55 @@ public class SpotlerSandbox {
                                         .build());
     }
 
+    /** MailingStats of a mailing, counted from the sandbox's mailing interactions. */
+    @GET
+    @Path("integrationservice/mailing/{encryptedMailingId}/statistics")
+    public Response statistics(@PathParam("encryptedMailingId") String id) {
+        if (store.get(MAILING, id).isEmpty()) {
+            return Response.status(404)
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(SpotlerAccount.error("MAILING_NOTFOUND", "Given mailing not found"))
+                    .build();
+        }
+        Map<String, Long> counts = new LinkedHashMap<>();
+        java.util.Set<String> openers = new java.util.HashSet<>();
+        for (JsonObject i : store.all(INTERACTION)) {
+            if (!id.equals(i.getString("encryptedMailingId", ""))) {
+                continue;
+            }
+            String kind = i.getString("kind");
+            String key =
+                    "bounced".equals(kind)
+                            ? ("HARD".equals(i.getString("bounceType", "")) ? "hard" : "soft")
+                            : kind;
+            counts.merge(key, 1L, Long::sum);
+            if ("opened".equals(kind)) {
+                openers.add(i.getString("externalContactId"));
+            }
+        }
+        long sent = counts.getOrDefault("sent", 0L);
+        long hard = counts.getOrDefault("hard", 0L);
+        long soft = counts.getOrDefault("soft", 0L);
+        return Response.ok(
+                        Json.createObjectBuilder()
+                                .add("sentCount", sent)
+                                .add("acceptedCount", Math.max(0, sent - hard - soft))
+                                .add("openCount", openers.size())
+                                .add("openRenderedCount", openers.size())
+                                .add("clickCount", counts.getOrDefault("clicked", 0L))
+                                .add("hardbounceCount", hard)
+                                .add("softbounceCount", soft)
+                                .add("notRetainedAfterBounceCount", hard)
+                                .add("conversionClickCount", 0)
+                                .add("unsubscribeCount", 0)
+                                .add("toWebshopCount", 0)
+                                .add("shoppingcartCreatedCount", 0)
+                                .add("shoppingcartConvertedCount", 0)
+                                .add("conversionValue", 0)
+                                .build())
+                .build();
+    }
+
     @GET
     @Path("integrationservice/campaign-mailing/{encryptedMailingId}")
     public Response campaignMailing(@PathParam("encryptedMailingId") String id) {

@@ -175,6 +175,15 @@ class InteractionsIT {
         JsonArray tasks = Service.dataverseRows("tasks", "_regardingobjectid_value eq " + b);
         assertEquals(1, tasks.size(), tasks.toString());
         assertEquals(OWNER, tasks.getJsonObject(0).getString("_ownerid_value"));
+
+        // the sandbox's statistics of that mailing agree
+        Service.Answer stats = Service.spotler("GET", "/mailing/" + m1 + "/statistics", null);
+        assertEquals(200, stats.status(), stats.body());
+        JsonObject s = stats.json();
+        assertEquals(2, s.getInt("sentCount"));
+        assertEquals(1, s.getInt("openCount"), "unique opens");
+        assertEquals(1, s.getInt("clickCount"));
+        assertEquals(1, s.getInt("hardbounceCount"));
     }
 
     @Test
