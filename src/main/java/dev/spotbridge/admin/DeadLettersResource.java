@@ -3,6 +3,7 @@ package dev.spotbridge.admin;
 import dev.spotbridge.sync.SyncConsumer;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
@@ -12,13 +13,19 @@ import jakarta.jms.QueueBrowser;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.List;
 
 /** GET /api/dead-letters: what is in the dead-letter queue (browsed, not consumed), newest last. */
 @RequestScoped
@@ -32,6 +39,72 @@ public class DeadLettersResource {
 
     @Resource(lookup = SyncConsumer.DEAD_LETTER_QUEUE)
     Queue deadLetters;
+
+    @Inject DeadLetters deadLetterActions;
+
+    /**
+     * POST /api/dead-letters/replay {"ids":[…]} or {"all":true, "entity":…, "recordId":…}: back
+     * onto their queue.
+     */
+    @POST
+    @Path("replay")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public JsonObject replay(JsonObject request) throws JMSException {
+        int replayed = 0;
+        for (String id : selected(request)) {
+            if (deadLetterActions.replay(id)) {
+                replayed++;
+            }
+        }
+        return Json.createObjectBuilder().add("replayed", replayed).build();
+    }
+
+    /**
+     * POST /api/dead-letters/discard {"ids":[…] or "all":true + filter, "reason": "…"}: gone, with
+     * the reason in the history.
+     */
+    @POST
+    @Path("discard")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public JsonObject discard(JsonObject request) throws JMSException {
+        String reason = request.getString("reason", "").trim();
+        if (reason.isEmpty()) {
+            throw new BadRequestException("a discard needs a reason");
+        }
+        int discarded = 0;
+        for (String id : selected(request)) {
+            if (deadLetterActions.discard(id, reason)) {
+                discarded++;
+            }
+        }
+        return Json.createObjectBuilder().add("discarded", discarded).build();
+    }
+
+    /**
+     * The message ids a request names, or every dead letter matching its filter (entity, recordId).
+     */
+    private List<String> selected(JsonObject request) throws JMSException {
+        List<String> ids = new ArrayList<>();
+        if (request.containsKey("ids")) {
+            request.getJsonArray("ids")
+                    .forEach(v -> ids.add(((jakarta.json.JsonString) v).getString()));
+            return ids;
+        }
+        if (!request.getBoolean("all", false)) {
+            throw new BadRequestException(
+                    "name the messages (\"ids\") or ask for \"all\" (with \"entity\"/\"recordId\" filters)");
+        }
+        String entity = request.getString("entity", null);
+        String recordId = request.getString("recordId", null);
+        for (JsonValue v : list()) {
+            JsonObject m = v.asJsonObject();
+            if ((entity == null || entity.equals(m.getString("entity", null)))
+                    && (recordId == null || recordId.equals(m.getString("recordId", null)))) {
+                ids.add(m.getString("messageId"));
+            }
+        }
+        return ids;
+    }
 
     @GET
     public JsonArray list() throws JMSException {

@@ -80,7 +80,8 @@ public class SyncConsumer implements MessageListener {
             copy.setStringProperty("recordId", event.recordId());
             copy.setStringProperty("eventKey", event.key());
             copy.setStringProperty("JMSXGroupID", event.group());
-            copy.setStringProperty("spotbridgeReason", "rejected by Spotler");
+            copy.setStringProperty("spotbridgeReason", "refused for good (see the history)");
+            copy.setStringProperty("_AMQ_ORIG_ADDRESS", "jms.queue.spotbridge-sync");
             context.createProducer().send(deadLetters, copy);
         } catch (JMSException e) {
             throw new IllegalStateException(

@@ -121,4 +121,113 @@ class FailureHandlingIT {
                                         m -> id.equals(m.asJsonObject().getString("recordId", ""))),
                 "the refused change in the dead-letter queue");
     }
+
+    private static String deadLetterOf(String id) {
+        JsonObject letter =
+                await(
+                                Service::deadLetters,
+                                list ->
+                                        list.stream()
+                                                .anyMatch(
+                                                        m ->
+                                                                id.equals(
+                                                                        m.asJsonObject()
+                                                                                .getString(
+                                                                                        "recordId",
+                                                                                        ""))),
+                                "the change in the dead-letter queue")
+                        .stream()
+                        .map(v -> v.asJsonObject())
+                        .filter(m -> id.equals(m.getString("recordId", "")))
+                        .findFirst()
+                        .orElseThrow();
+        return letter.getString("messageId");
+    }
+
+    private static Service.Answer deadLetterAction(String action, String json) {
+        return Service.send(
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(Service.BASE + "/api/dead-letters/" + action))
+                        .header("Authorization", "Basic " + Service.ADMIN)
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                        .build());
+    }
+
+    @Test
+    void deadLetterIsReplayedAfterTheCauseIsGone() {
+        // Spotler refuses once (say, a property that the account did not have yet)
+        Service.spotlerFault(
+                "{\"status\":400,\"count\":1,\"method\":\"POST\",\"path\":\"contact\"}");
+        String id = UUID.randomUUID().toString();
+        webhook(
+                Contexts.create(
+                        "contact",
+                        id,
+                        Map.of("firstname", "Replay", "emailaddress1", "replay@example.com"),
+                        Instant.now()));
+        await(
+                () -> Service.record("contact", id).orElse(null),
+                r -> "Failed".equals(r.getString("status")),
+                "Failed");
+        String messageId = deadLetterOf(id);
+        Service.clearSpotlerFault();
+
+        Service.Answer replay = deadLetterAction("replay", "{\"ids\":[\"" + messageId + "\"]}");
+        assertEquals(200, replay.status(), replay.body());
+        assertEquals(1, replay.json().getInt("replayed"));
+        await(
+                () -> Service.record("contact", id).orElse(null),
+                r -> "Succeeded".equals(r.getString("status")),
+                "Succeeded after the replay");
+        assertEquals(
+                "Replay",
+                spotlerContact(id)
+                        .orElseThrow()
+                        .getJsonObject("properties")
+                        .getString("firstName"));
+        assertTrue(
+                Service.deadLetters().stream()
+                        .noneMatch(m -> messageId.equals(m.asJsonObject().getString("messageId"))));
+        assertTrue(
+                Service.record("contact", id)
+                        .orElseThrow()
+                        .getJsonArray("history")
+                        .toString()
+                        .contains("Replayed"));
+    }
+
+    @Test
+    void deadLetterIsDiscardedWithAReason() {
+        String id = UUID.randomUUID().toString();
+        webhook(
+                Contexts.create(
+                        "contact",
+                        id,
+                        Map.of("firstname", "Gone", "emailaddress1", "not-an-email"),
+                        Instant.now()));
+        String messageId = deadLetterOf(id);
+        assertEquals(
+                400,
+                deadLetterAction("discard", "{\"ids\":[\"" + messageId + "\"]}").status(),
+                "a reason is required");
+        Service.Answer discard =
+                deadLetterAction(
+                        "discard",
+                        "{\"all\":true,\"recordId\":\""
+                                + id
+                                + "\",\"reason\":\"test address, not a customer\"}");
+        assertEquals(200, discard.status(), discard.body());
+        assertEquals(1, discard.json().getInt("discarded"));
+        assertTrue(
+                Service.deadLetters().stream()
+                        .noneMatch(m -> id.equals(m.asJsonObject().getString("recordId", ""))));
+        assertTrue(
+                Service.record("contact", id)
+                        .orElseThrow()
+                        .getJsonArray("history")
+                        .toString()
+                        .contains(
+                                "discarded from the dead-letter queue: test address, not a customer"));
+    }
 }

@@ -1,0 +1,121 @@
+package dev.spotbridge.admin;
+
+import dev.spotbridge.sync.ProcessedEvents;
+import dev.spotbridge.sync.SyncConsumer;
+import dev.spotbridge.sync.SyncQueue;
+import dev.spotbridge.sync.WritebackQueue;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.Queue;
+import jakarta.jms.TextMessage;
+import jakarta.transaction.Transactional;
+import java.util.Enumeration;
+import java.util.Optional;
+
+/**
+ * Acts on the dead-letter queue: a message is replayed onto the queue it came from (the sync queue,
+ * or the write-back queue), or discarded with a reason that goes into the history of its record,
+ * list or job. Each action takes the message off the DLQ and does its effect in one transaction:
+ * nothing is lost or doubled if it fails.
+ */
+@ApplicationScoped
+@Transactional
+public class DeadLetters {
+
+    @Inject JMSContext context;
+
+    @Inject ProcessedEvents ledger;
+
+    @Resource(lookup = SyncConsumer.DEAD_LETTER_QUEUE)
+    Queue deadLetters;
+
+    @Resource(lookup = SyncQueue.QUEUE)
+    Queue sync;
+
+    @Resource(lookup = WritebackQueue.QUEUE)
+    Queue writeback;
+
+    /**
+     * @return false when no such message is in the dead-letter queue
+     */
+    public boolean replay(String messageId) {
+        Optional<Message> taken = take(messageId);
+        if (taken.isEmpty()) {
+            return false;
+        }
+        Message message = taken.get();
+        try {
+            TextMessage copy = context.createTextMessage(((TextMessage) message).getText());
+            Enumeration<?> names = message.getPropertyNames();
+            while (names.hasMoreElements()) {
+                String name = (String) names.nextElement();
+                if (!name.startsWith("JMSX")
+                        && !name.startsWith("_AMQ")
+                        && !"spotbridgeReason".equals(name)) {
+                    copy.setObjectProperty(name, message.getObjectProperty(name));
+                }
+            }
+            String group = message.getStringProperty("JMSXGroupID");
+            if (group != null) {
+                copy.setStringProperty("JMSXGroupID", group);
+            }
+            boolean toWriteback =
+                    String.valueOf(message.getStringProperty("_AMQ_ORIG_ADDRESS"))
+                            .contains("writeback");
+            context.createProducer().send(toWriteback ? writeback : sync, copy);
+            ledger.history(
+                    subject(message),
+                    "DeadLetter",
+                    "Replayed",
+                    "replayed from the dead-letter queue onto "
+                            + (toWriteback ? "the write-back" : "the sync")
+                            + " queue",
+                    null);
+            return true;
+        } catch (JMSException e) {
+            throw new IllegalStateException("could not replay dead letter " + messageId, e);
+        }
+    }
+
+    /**
+     * @return false when no such message is in the dead-letter queue
+     */
+    public boolean discard(String messageId, String reason) {
+        Optional<Message> taken = take(messageId);
+        taken.ifPresent(
+                m ->
+                        ledger.history(
+                                subject(m),
+                                "DeadLetter",
+                                "Discarded",
+                                "discarded from the dead-letter queue: " + reason,
+                                null));
+        return taken.isPresent();
+    }
+
+    private Optional<Message> take(String messageId) {
+        if (!messageId.matches("ID:[0-9A-Za-z:-]+")) {
+            return Optional.empty();
+        }
+        try (JMSConsumer consumer =
+                context.createConsumer(deadLetters, "JMSMessageID = '" + messageId + "'")) {
+            return Optional.ofNullable(consumer.receive(2000));
+        }
+    }
+
+    /** The history a dead letter belongs to: its record, list or job. */
+    private static String subject(Message message) {
+        try {
+            String entity = message.getStringProperty("entity");
+            String id = message.getStringProperty("recordId");
+            return entity == null || id == null ? "dead-letters" : entity + ":" + id;
+        } catch (JMSException e) {
+            return "dead-letters";
+        }
+    }
+}
