@@ -9,6 +9,7 @@ import static dev.spotbridge.it.Service.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Instant;
@@ -187,6 +188,18 @@ class WebhookIntakeIT {
                                 java.util.Base64.getEncoder()
                                         .encodeToString("it-admin:wrong".getBytes()))
                         .status());
+    }
+
+    @Test
+    void openApiDocumentDescribesTheApi() {
+        Service.Answer a = Service.get(BASE + "/openapi?format=JSON", null);
+        assertEquals(200, a.status(), a.body());
+        JsonObject paths = a.json().getJsonObject("paths");
+        assertTrue(paths.containsKey("/api/d365/webhook"), paths.keySet().toString());
+        assertTrue(paths.containsKey("/api/records/{entity}/{id}"), paths.keySet().toString());
+        assertTrue(
+                paths.keySet().stream().noneMatch(p -> p.startsWith("/sandbox")),
+                "the sandboxes are not in it");
     }
 
     @Test
