@@ -30,6 +30,9 @@ public class QueueReadiness implements HealthCheck {
     @Resource(lookup = "java:/ConnectionFactory")
     ConnectionFactory connectionFactory;
 
+    @Resource(lookup = "java:jboss/datasources/SpotbridgeDS")
+    javax.sql.DataSource dataSource;
+
     @Resource(lookup = SyncQueue.QUEUE)
     Queue queue;
 
@@ -49,6 +52,15 @@ public class QueueReadiness implements HealthCheck {
             response.withData("brokerError", e.getClass().getSimpleName());
         }
         response.withData("queueReachable", broker);
-        return response.status(broker && migrations.done() && keys.configured()).build();
+        boolean database;
+        try (java.sql.Connection connection = dataSource.getConnection()) {
+            database = connection.isValid(2);
+        } catch (java.sql.SQLException e) {
+            database = false;
+            response.withData("databaseError", e.getClass().getSimpleName());
+        }
+        response.withData("databaseReachable", database);
+        return response.status(broker && database && migrations.done() && keys.configured())
+                .build();
     }
 }

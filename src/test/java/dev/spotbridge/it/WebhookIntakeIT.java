@@ -207,5 +207,7 @@ class WebhookIntakeIT {
         Service.Answer a = Service.get("http://127.0.0.1:9990/health/ready", null);
         assertEquals(200, a.status(), a.body());
         assertTrue(a.body().contains("spotbridge-webhook-intake"), a.body());
+        assertTrue(a.body().contains("\"databaseReachable\":true"), a.body());
+        assertTrue(a.body().contains("\"queueReachable\":true"), a.body());
     }
 }
