@@ -203,6 +203,29 @@ class WebhookIntakeIT {
     }
 
     @Test
+    void metricsInPrometheusFormatShowTheGatewaysCircuitBreakers() {
+        String id = UUID.randomUUID().toString();
+        assertEquals(202, webhook(validCreate(id)).status());
+        awaitHistory("contact", id, 1);
+        Service.Answer a = Service.get("http://127.0.0.1:9990/metrics", null);
+        assertEquals(200, a.status());
+        assertTrue(
+                a.body().contains("# TYPE ft_circuitbreaker_state_current gauge"),
+                "Prometheus text format");
+        assertTrue(
+                a.body()
+                        .lines()
+                        .anyMatch(
+                                l ->
+                                        l.startsWith("ft_circuitbreaker_state_current")
+                                                && l.contains(
+                                                        "dev.spotbridge.spotler.SpotlerGateway")
+                                                && l.contains("state=\"closed\"")),
+                "the Spotler gateway's circuit state is visible");
+        assertTrue(a.body().contains("messaging_activemq"), "queue metrics of the broker");
+    }
+
+    @Test
     void readinessIsUp() {
         Service.Answer a = Service.get("http://127.0.0.1:9990/health/ready", null);
         assertEquals(200, a.status(), a.body());
