@@ -246,14 +246,8 @@ public class SpotlerSandbox {
             @QueryParam("pageSize") Integer pageSize,
             @QueryParam("after") Integer after,
             @Context UriInfo uri) {
-        long[] window = window(fromDate, toDate, pageSize);
         List<JsonObject> changed =
-                store.all(KIND).stream()
-                        .filter(
-                                c -> {
-                                    long at = c.getJsonNumber("lastChanged").longValue();
-                                    return at >= window[0] && at <= window[1];
-                                })
+                within(KIND, "lastChanged", fromDate, toDate, pageSize).stream()
                         .map(SpotlerSandbox::view)
                         .toList();
         return Response.ok(page(uri, "contacts", changed, pageSize, after)).build();
@@ -267,14 +261,8 @@ public class SpotlerSandbox {
             @QueryParam("pageSize") Integer pageSize,
             @QueryParam("after") Integer after,
             @Context UriInfo uri) {
-        long[] window = window(fromDate, toDate, pageSize);
         List<JsonObject> bounces =
-                store.all(BOUNCE).stream()
-                        .filter(
-                                b -> {
-                                    long at = b.getJsonNumber("date").longValue();
-                                    return at >= window[0] && at <= window[1];
-                                })
+                within(BOUNCE, "date", fromDate, toDate, pageSize).stream()
                         .map(this::bounceView)
                         .toList();
         return Response.ok(page(uri, "bounces", bounces, pageSize, after)).build();
@@ -435,6 +423,19 @@ public class SpotlerSandbox {
                                 .add("encryptedActId", mailing)
                                 .add("date", date)
                                 .build());
+    }
+
+    /** The stored objects of a kind whose time field lies in the fromDate/toDate window. */
+    private List<JsonObject> within(
+            String kind, String field, String fromDate, String toDate, Integer pageSize) {
+        long[] window = window(fromDate, toDate, pageSize);
+        return store.all(kind).stream()
+                .filter(
+                        o -> {
+                            long at = o.getJsonNumber(field).longValue();
+                            return at >= window[0] && at <= window[1];
+                        })
+                .toList();
     }
 
     /**
