@@ -47,7 +47,7 @@ public class StartupBanner {
         text.append("  webhook (Dataverse service endpoint): POST ")
                 .append(baseUrl)
                 .append("/api/d365/webhook\n");
-        if (sandbox.only()) {
+        if (keys.sandboxKey()) {
             text.append("    key (sandbox run): header x-spotbridge-key: ")
                     .append(SandboxMode.WEBHOOK_KEY)
                     .append("  (set SPOTBRIDGE_WEBHOOK_KEY to choose one)\n");
@@ -70,8 +70,12 @@ public class StartupBanner {
                                 : "DATAVERSE_API_URL")
                 .append('\n');
         text.append("  records API: GET ").append(baseUrl).append("/api/records/{entity}/{id}");
+        boolean adminConfigured =
+                config.getOptionalValue("spotbridge.admin.user", String.class)
+                        .filter(v -> !v.isBlank())
+                        .isPresent();
         text.append(
-                sandbox.only()
+                sandbox.only() && !adminConfigured
                         ? "  (sandbox login admin / admin; set SPOTBRIDGE_ADMIN_USER/PASSWORD)\n"
                         : "  (login from SPOTBRIDGE_ADMIN_USER/PASSWORD)\n");
         text.append("  readiness: http://127.0.0.1:9990/health/ready\n");

@@ -25,6 +25,13 @@ public class WebhookKeys {
 
     @Inject SandboxMode sandbox;
 
+    /**
+     * True when no key is configured and the well-known sandbox key is in use (a pure sandbox run).
+     */
+    public boolean sandboxKey() {
+        return configured.filter(v -> !v.isBlank()).isEmpty() && sandbox.only();
+    }
+
     public boolean configured() {
         return !keys().isEmpty();
     }

@@ -10,6 +10,8 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
+import java.util.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Consumes the sync queue. Delegates to {@link ContactSync}; on any exception it records the failed
@@ -28,6 +30,8 @@ import jakarta.jms.TextMessage;
             @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "8")
         })
 public class SyncConsumer implements MessageListener {
+
+    private static final Logger LOG = Logger.getLogger(SyncConsumer.class.getName());
 
     public static final String DEAD_LETTER_QUEUE = "java:/jms/queue/spotbridge-dlq";
 
@@ -53,13 +57,31 @@ public class SyncConsumer implements MessageListener {
             throw new IllegalStateException(
                     "unreadable sync message " + describe(message) + ": " + e, e);
         }
+        // the Dataverse ids of the change travel with it into every log line of its processing
+        MDC.put("correlationId", String.valueOf(event.correlationId()));
+        MDC.put("operationId", String.valueOf(event.operationId()));
+        MDC.put("record", event.group());
         try {
             if (handle(event) == ContactSync.Result.REJECTED) {
                 deadLetter(message, event);
             }
         } catch (RuntimeException e) {
             failures.attemptFailed(event, delivery, e);
+            LOG.warning(
+                    () ->
+                            "attempt "
+                                    + delivery
+                                    + " of "
+                                    + event.message()
+                                    + " "
+                                    + event.group()
+                                    + " failed, rolled back for redelivery: "
+                                    + SyncFailures.describe(e));
             throw e;
+        } finally {
+            MDC.remove("correlationId");
+            MDC.remove("operationId");
+            MDC.remove("record");
         }
     }
 

@@ -70,14 +70,23 @@ class LogScrubbingIT {
                         refused,
                         Map.of("lastname", name, "emailaddress1", bad),
                         Instant.now()));
+        // both processed before the fault, so that its three 503s all meet the next change (one
+        // failed delivery)
+        Service.awaitHistory("contact", ok, 1);
+        Service.awaitHistory("contact", refused, 1);
         Service.spotlerFault(
                 "{\"status\":503,\"count\":3,\"method\":\"POST\",\"path\":\"contact\"}");
-        webhook(
+        String retriedBody =
                 Contexts.create(
                         "contact",
                         retried,
                         Map.of("lastname", name, "emailaddress1", "r" + email),
-                        Instant.now()));
+                        Instant.now());
+        String correlationId;
+        try (JsonReader reader = Json.createReader(new StringReader(retriedBody))) {
+            correlationId = reader.readObject().getString("CorrelationId");
+        }
+        webhook(retriedBody);
         assertEquals(
                 401,
                 webhook(
@@ -93,6 +102,11 @@ class LogScrubbingIT {
                 () -> Service.record("contact", refused).orElse(null),
                 r -> "Failed".equals(r.getString("status")),
                 "refused");
+
+        String retriedHistory =
+                Service.record("contact", retried).orElseThrow().getJsonArray("history").toString();
+        assertTrue(
+                retriedHistory.contains("Retrying"), "the fault made a retry: " + retriedHistory);
 
         Path log = Path.of(System.getProperty("jboss.home"), "standalone", "log", "server.log");
         List<String> lines = new ArrayList<>();
@@ -111,6 +125,19 @@ class LogScrubbingIT {
         assertTrue(
                 lines.stream().anyMatch(l -> l.contains("Spotbridge is up")),
                 "the service logs at INFO");
+        // the failed attempt is logged with Dataverse's CorrelationId in the log context
+        assertTrue(
+                lines.stream()
+                        .anyMatch(
+                                l ->
+                                        l.contains("failed, rolled back for redelivery")
+                                                && l.contains(
+                                                        "\"correlationId\":\""
+                                                                + correlationId
+                                                                + "\"")
+                                                && l.contains(
+                                                        "\"record\":\"contact:" + retried + "\"")),
+                "a retry line carries the correlation id of its webhook");
         for (String secret :
                 List.of(
                         name,
