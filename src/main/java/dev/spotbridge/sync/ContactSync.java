@@ -372,8 +372,13 @@ public class ContactSync {
             record.writtenPermissions().keySet().forEach(bit -> off.put(bit, false));
             return off;
         }
-        if (!now && (now != was || full)) {
-            return permissions.fromDataverse(record);
+        if (!now && now != was) {
+            // back to "allow": the record's rows say which bits are on, every other bit stays off
+            return permissions.fromDataverse(record, true);
+        }
+        if (!now && full) {
+            // a first or full write: the bits the record's rows name, nothing else is touched
+            return permissions.fromDataverse(record, false);
         }
         return Map.of();
     }

@@ -1,6 +1,7 @@
 package dev.spotbridge.sync;
 
 import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.dataverse.DataverseRejectedException;
 import dev.spotbridge.dataverse.DataverseValues;
 import dev.spotbridge.spotler.PermissionBits;
 import dev.spotbridge.spotler.SpotlerGateway;
@@ -218,14 +219,25 @@ public class PermissionSync {
 
     /**
      * The permissions a record should have in Spotler, from its sb_permission rows as Dataverse
-     * holds them now (the mirror is refreshed from them): subscribed bits on, every other bit of
-     * the account off.
+     * holds them now (the mirror is refreshed from them): subscribed bits on, unsubscribed off, and
+     * with othersOff every other bit of the account off too. Without an sb_permission table (the
+     * solution is not installed) there are no rows.
      */
-    Map<Long, Boolean> fromDataverse(SyncRecord record) {
+    Map<Long, Boolean> fromDataverse(SyncRecord record, boolean othersOff) {
         Map<Long, Boolean> wanted = new LinkedHashMap<>();
-        bits.all().forEach(bit -> wanted.put(bit, false));
+        if (othersOff) {
+            bits.all().forEach(bit -> wanted.put(bit, false));
+        }
         String filter = "_sb_" + record.entity() + "id_value eq " + record.recordId();
-        for (Map<String, JsonValue> columns : dataverse.rows("sb_permissions", filter, COLUMNS)) {
+        List<Map<String, JsonValue>> rows;
+        try {
+            rows = dataverse.rows("sb_permissions", filter, COLUMNS);
+        } catch (DataverseRejectedException e) {
+            // the org has no sb_permission table (solution not installed): no rows, no permission
+            // is changed
+            return wanted;
+        }
+        for (Map<String, JsonValue> columns : rows) {
             String rowId =
                     columns.get("sb_permissionid") instanceof JsonString s ? s.getString() : null;
             String name = columns.get("sb_name") instanceof JsonString s ? s.getString() : null;
@@ -236,7 +248,7 @@ public class PermissionSync {
             boolean subscribed =
                     Boolean.TRUE.equals(ContactSync.bool(columns.get("sb_subscribed")));
             if (bit != null && bits.named().containsKey(bit)) {
-                wanted.put(bit, wanted.get(bit) || subscribed);
+                wanted.put(bit, Boolean.TRUE.equals(wanted.get(bit)) || subscribed);
             }
             if (rowId != null) {
                 PermissionRow row = em.find(PermissionRow.class, rowId);
