@@ -107,12 +107,17 @@ public class AdminAuthFilter implements ContainerRequestFilter {
                 });
     }
 
+    /**
+     * 401 with a Basic challenge, except for the admin page's own calls (X-Requested-With): a
+     * challenge there would make the browser raise its login dialog over the page's form.
+     */
     private static void deny(ContainerRequestContext request, String message) {
+        boolean page = request.getHeaderString("X-Requested-With") != null;
         request.abortWith(
                 Response.status(Response.Status.UNAUTHORIZED)
                         .header(
                                 HttpHeaders.WWW_AUTHENTICATE,
-                                "Basic realm=\"spotbridge\", charset=\"UTF-8\"")
+                                page ? null : "Basic realm=\"spotbridge\", charset=\"UTF-8\"")
                         .type(MediaType.APPLICATION_JSON_TYPE)
                         .entity(
                                 Json.createObjectBuilder()

@@ -6,18 +6,22 @@ import dev.spotbridge.sync.SyncHistoryEntry;
 import dev.spotbridge.sync.SyncQueue;
 import dev.spotbridge.sync.SyncRecord;
 import dev.spotbridge.sync.SyncRecords;
+import dev.spotbridge.sync.SyncStatus;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
@@ -37,6 +41,37 @@ public class RecordsResource {
     @Inject SyncRecords records;
 
     @Inject SyncQueue queue;
+
+    @Inject RecordSearch search;
+
+    /**
+     * GET /api/records?q=&status=: records by id, email (exact) or part of the name, at most 50;
+     * without q the most recently changed ones.
+     */
+    @GET
+    public JsonArray search(@QueryParam("q") String q, @QueryParam("status") String status) {
+        SyncStatus wanted = null;
+        if (status != null && !status.isBlank()) {
+            try {
+                wanted = SyncStatus.valueOf(status.trim());
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestException(
+                        "status must be one of " + java.util.Arrays.toString(SyncStatus.values()));
+            }
+        }
+        JsonArrayBuilder hits = Json.createArrayBuilder();
+        for (RecordSearch.Hit hit : search.search(q, wanted)) {
+            hits.add(
+                    Json.createObjectBuilder()
+                            .add("entity", hit.record().entity())
+                            .add("id", hit.record().recordId())
+                            .add("status", hit.record().status().name())
+                            .add("name", text(hit.name()))
+                            .add("email", text(hit.email()))
+                            .add("lastSyncedAt", time(hit.record().lastSyncedAt())));
+        }
+        return hits.build();
+    }
 
     @GET
     @Path("{entity}/{id}")

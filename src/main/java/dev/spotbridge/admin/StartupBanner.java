@@ -69,6 +69,7 @@ public class StartupBanner {
                                 ? "built-in sandbox at " + sandbox.dataverseApiUrl()
                                 : "DATAVERSE_API_URL")
                 .append('\n');
+        text.append("  admin page: ").append(baseUrl).append("/admin/\n");
         text.append("  records API: GET ").append(baseUrl).append("/api/records/{entity}/{id}");
         boolean adminConfigured =
                 config.getOptionalValue("spotbridge.admin.user", String.class)

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * The part of OData $filter the sandbox understands: comparisons {@code column eq|ne value} joined
- * by {@code and}, with GUID, 'string', number, true/false and null literals. Anything else is
+ * by {@code and}, with GUID, 'string', number, true/false and null literals, and {@code
+ * contains(column,'text')} (case-insensitive, as Dataverse's default collation). Anything else is
  * refused like Dataverse refuses a bad query (400).
  */
 final class ODataFilter {
@@ -22,6 +23,10 @@ final class ODataFilter {
     private static final Pattern CONDITION =
             Pattern.compile(
                     "^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s+(eq|ne)\\s+('(?:[^']|'')*'|[0-9a-fA-F-]{36}|-?[0-9.]+|true|false|null)\\s*$");
+
+    private static final Pattern CONTAINS =
+            Pattern.compile(
+                    "^\\s*contains\\(\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*,\\s*('(?:[^']|'')*')\\s*\\)\\s*$");
 
     private ODataFilter() {}
 
@@ -31,10 +36,25 @@ final class ODataFilter {
         }
         List<Predicate<JsonObject>> conditions = new ArrayList<>();
         for (String part : filter.split("(?i)\\s+and\\s+")) {
+            Matcher c = CONTAINS.matcher(part);
+            if (c.matches()) {
+                String column = c.group(1);
+                String needle =
+                        ((JsonString) literal(c.group(2)))
+                                .getString()
+                                .toLowerCase(java.util.Locale.ROOT);
+                conditions.add(
+                        row ->
+                                row.get(column) instanceof JsonString s
+                                        && s.getString()
+                                                .toLowerCase(java.util.Locale.ROOT)
+                                                .contains(needle));
+                continue;
+            }
             Matcher m = CONDITION.matcher(part);
             if (!m.matches()) {
                 throw new IllegalArgumentException(
-                        "the sandbox understands $filter conditions 'column eq value' joined by 'and'; not: "
+                        "the sandbox understands $filter conditions 'column eq value' and contains(column,'text') joined by 'and'; not: "
                                 + part);
             }
             String column = m.group(1);

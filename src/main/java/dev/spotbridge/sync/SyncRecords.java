@@ -66,4 +66,33 @@ public class SyncRecords {
                 .setParameter("key", record.key())
                 .getResultList();
     }
+
+    /** The records with one of these ids (any entity). */
+    public List<SyncRecord> withIds(java.util.Collection<String> recordIds) {
+        if (recordIds.isEmpty()) {
+            return List.of();
+        }
+        return em.createQuery(
+                        "select r from SyncRecord r where r.recordId in :ids order by r.entity, r.recordId",
+                        SyncRecord.class)
+                .setParameter("ids", recordIds)
+                .getResultList();
+    }
+
+    /** The most recently changed records, optionally only those of one status. */
+    public List<SyncRecord> recent(SyncStatus status, int max) {
+        if (status == null) {
+            return em.createQuery(
+                            "select r from SyncRecord r order by r.updatedAt desc",
+                            SyncRecord.class)
+                    .setMaxResults(max)
+                    .getResultList();
+        }
+        return em.createQuery(
+                        "select r from SyncRecord r where r.status = :status order by r.updatedAt desc",
+                        SyncRecord.class)
+                .setParameter("status", status)
+                .setMaxResults(max)
+                .getResultList();
+    }
 }

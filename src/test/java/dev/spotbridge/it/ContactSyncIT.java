@@ -101,6 +101,39 @@ class ContactSyncIT {
     }
 
     @Test
+    void recordsAreFoundByIdEmailOrNameAndAWrongStatusIs400() {
+        String id = created(Instant.now());
+        String email = "search." + id.substring(0, 8) + "@example.com";
+        Service.dataverseUpsert(
+                "contacts",
+                id,
+                jakarta.json.Json.createObjectBuilder()
+                        .add("fullname", "Anna Searchable" + id.substring(0, 8))
+                        .add("emailaddress1", email)
+                        .build());
+        String byId = search("q=" + id.toUpperCase(java.util.Locale.ROOT));
+        assertTrue(byId.contains("\"id\":\"" + id + "\""), byId);
+        String byEmail = search("q=" + email);
+        assertTrue(byEmail.contains("\"id\":\"" + id + "\""), byEmail);
+        assertTrue(byEmail.contains("\"email\":\"" + email + "\""), byEmail);
+        String byName = search("q=searchable" + id.substring(0, 8) + "&status=Succeeded");
+        assertTrue(byName.contains("\"name\":\"Anna Searchable" + id.substring(0, 8)), byName);
+        assertEquals("[]", search("q=searchable" + id.substring(0, 8) + "&status=Failed"));
+        assertEquals("[]", search("q=nobody." + id + "@example.com"));
+        Service.Answer wrong =
+                Service.get(Service.BASE + "/api/records?status=Done", Service.ADMIN);
+        assertEquals(400, wrong.status(), wrong.body());
+        assertTrue(wrong.body().contains("status must be one of"), wrong.body());
+        assertEquals(401, Service.get(Service.BASE + "/api/records?q=x", null).status());
+    }
+
+    private static String search(String query) {
+        Service.Answer answer = Service.get(Service.BASE + "/api/records?" + query, Service.ADMIN);
+        assertEquals(200, answer.status(), answer.body());
+        return answer.body();
+    }
+
+    @Test
     void leadAndAccountToo() {
         String lead = UUID.randomUUID().toString();
         Map<String, Object> l = with(anna(), "companyname", "Berg Logistik GmbH");

@@ -1,0 +1,101 @@
+package dev.spotbridge.admin;
+
+import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.dataverse.DataverseValues;
+import dev.spotbridge.sync.SyncRecord;
+import dev.spotbridge.sync.SyncRecords;
+import dev.spotbridge.sync.SyncStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds records Spotbridge has seen by id, email or name. Names and emails live in D365, not in
+ * Spotbridge's tables (they hold no personal data), so a text search asks Dataverse for matching
+ * contacts, leads and accounts and keeps those Spotbridge knows.
+ */
+@ApplicationScoped
+public class RecordSearch {
+
+    static final int MAX = 50;
+
+    /** One hit: the record's sync state and, when D365 gave them, its name and email. */
+    public record Hit(SyncRecord record, String name, String email) {}
+
+    private record Table(String entity, String set, String id, String name, String email) {}
+
+    private static final List<Table> TABLES =
+            List.of(
+                    new Table("contact", "contacts", "contactid", "fullname", "emailaddress1"),
+                    new Table("lead", "leads", "leadid", "fullname", "emailaddress1"),
+                    new Table("account", "accounts", "accountid", "name", "emailaddress1"));
+
+    @Inject SyncRecords records;
+
+    @Inject DataverseGateway dataverse;
+
+    /**
+     * Records matching the query: a GUID matches that record; text containing '@' an exact email;
+     * other text a part of the name. No query: the most recently changed records, optionally of one
+     * status.
+     */
+    public List<Hit> search(String query, SyncStatus status) {
+        String q = query == null ? "" : query.trim();
+        if (q.isEmpty()) {
+            return records.recent(status, MAX).stream().map(r -> new Hit(r, null, null)).toList();
+        }
+        String guid = DataverseValues.guid(q);
+        if (guid != null) {
+            return keep(records.withIds(List.of(guid)), Map.of(), status);
+        }
+        String literal = "'" + q.replace("'", "''") + "'";
+        Map<String, String[]> found = new LinkedHashMap<>();
+        for (Table table : TABLES) {
+            String filter =
+                    q.contains("@")
+                            ? table.email() + " eq " + literal
+                            : "contains(" + table.name() + "," + literal + ")";
+            for (Map<String, JsonValue> row :
+                    dataverse.rows(
+                            table.set(),
+                            filter,
+                            table.id() + "," + table.name() + "," + table.email())) {
+                String id = DataverseValues.guid(text(row.get(table.id())));
+                if (id != null && found.size() < 500) {
+                    found.put(
+                            table.entity() + ":" + id,
+                            new String[] {
+                                text(row.get(table.name())), text(row.get(table.email()))
+                            });
+                }
+            }
+        }
+        List<String> ids =
+                found.keySet().stream().map(k -> k.substring(k.indexOf(':') + 1)).toList();
+        return keep(records.withIds(ids), found, status);
+    }
+
+    private static List<Hit> keep(
+            List<SyncRecord> candidates, Map<String, String[]> details, SyncStatus status) {
+        List<Hit> hits = new ArrayList<>();
+        for (SyncRecord r : candidates) {
+            String[] d = details.get(r.key());
+            if (!details.isEmpty() && d == null) {
+                continue;
+            }
+            if ((status == null || r.status() == status) && hits.size() < MAX) {
+                hits.add(new Hit(r, d == null ? null : d[0], d == null ? null : d[1]));
+            }
+        }
+        return hits;
+    }
+
+    private static String text(JsonValue value) {
+        return value instanceof JsonString s ? s.getString() : null;
+    }
+}

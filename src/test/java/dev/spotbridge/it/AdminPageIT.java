@@ -1,0 +1,204 @@
+package dev.spotbridge.it;
+
+import static dev.spotbridge.it.Service.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import java.io.File;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The admin page in headless Chromium (Debian's chromium + chromedriver; .ci/run installs them):
+ * log in, find a record, read its timeline, see it among the dead letters, replay it once the
+ * sandbox recovers, and watch it become Succeeded.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class AdminPageIT {
+
+    private static final File CHROMIUM = new File("/usr/bin/chromium");
+    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.application();
+    }
+
+    private WebDriver browser;
+    private WebDriverWait wait;
+
+    @BeforeEach
+    void browser() {
+        boolean present = CHROMIUM.canExecute() && CHROMEDRIVER.canExecute();
+        if (!present && Boolean.getBoolean("spotbridge.browser.required")) {
+            throw new IllegalStateException(
+                    "the browser test needs /usr/bin/chromium and /usr/bin/chromedriver"
+                            + " (Debian: apt-get install chromium chromium-driver)");
+        }
+        Assumptions.assumeTrue(
+                present, "chromium/chromedriver not installed: browser test skipped");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,900");
+        ChromeDriverService service =
+                new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+
+    @AfterEach
+    void close() {
+        Service.clearSpotlerFault();
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void findRecordSeeItsDeadLetterReplayItAndSeeSucceeded() {
+        String id = UUID.randomUUID().toString();
+        String surname = "Browser" + id.substring(0, 8);
+        Service.dataverseUpsert(
+                "contacts",
+                id,
+                Json.createObjectBuilder()
+                        .add("firstname", "Ada")
+                        .add("lastname", surname)
+                        .add("fullname", "Ada " + surname)
+                        .add("emailaddress1", "ada." + id.substring(0, 8) + "@example.com")
+                        .build());
+        // Spotler refuses the first write for good: Failed and dead-lettered at once
+        Service.spotlerFault(
+                "{\"status\":400,\"count\":1,\"method\":\"POST\",\"path\":\"contact\"}");
+        assertEquals(
+                202,
+                Service.webhook(
+                                Contexts.create(
+                                        "contact",
+                                        id,
+                                        Map.of(
+                                                "firstname",
+                                                "Ada",
+                                                "lastname",
+                                                surname,
+                                                "emailaddress1",
+                                                "ada." + id.substring(0, 8) + "@example.com"),
+                                        Instant.now()))
+                        .status());
+        await(
+                Service::deadLetters,
+                list ->
+                        list.stream()
+                                .anyMatch(
+                                        m -> id.equals(m.asJsonObject().getString("recordId", ""))),
+                "the refused change in the dead-letter queue");
+
+        browser.get(Service.BASE + "/admin/");
+        // a wrong password is refused on the form (no browser dialog)
+        type("user", "it-admin");
+        type("password", "wrong");
+        click(By.id("login-button"));
+        wait.until(ExpectedConditions.textToBe(By.id("message"), "credentials not accepted"));
+        // the IT server's admin login (arquillian.xml)
+        type("password", "it-admin-secret");
+        click(By.id("login-button"));
+
+        // find the record by part of its name (D365 holds the names)
+        try {
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("search-form")));
+        } catch (RuntimeException e) {
+            throw new AssertionError(
+                    "after log-in: " + browser.findElement(By.tagName("body")).getText(), e);
+        }
+        type("q", surname);
+        click(By.id("search-button"));
+        // the first page lists recent records; the search's answer carries the name from D365
+        By hit = By.cssSelector("#records-table a[href='#record/contact/" + id + "']");
+        wait.until(
+                d ->
+                        d.findElements(hit).stream()
+                                .anyMatch(
+                                        a ->
+                                                a.findElement(By.xpath("./ancestor::tr"))
+                                                        .getText()
+                                                        .contains("Ada " + surname)));
+        WebElement link = browser.findElement(hit);
+        String row = link.findElement(By.xpath("./ancestor::tr")).getText();
+        assertTrue(row.contains("Failed"), row);
+        link.click();
+
+        // its timeline shows the refused attempt
+        wait.until(ExpectedConditions.textToBe(By.id("record-status"), "Failed"));
+        String timeline = browser.findElement(By.id("timeline")).getText();
+        assertTrue(timeline.contains("Create"), timeline);
+        assertTrue(browser.findElement(By.id("record-error")).getText().length() > 1);
+
+        // the dead letter is listed; the sandbox recovers; replay it
+        Service.clearSpotlerFault();
+        click(By.linkText("Dead letters"));
+        WebElement box =
+                wait.until(
+                        ExpectedConditions.presenceOfElementLocated(
+                                By.cssSelector(
+                                        "#dead-letters-table input[aria-label='select contact "
+                                                + id
+                                                + "']")));
+        String letter = box.findElement(By.xpath("./ancestor::tr")).getText();
+        assertTrue(letter.contains("contact " + id), letter);
+        box.click();
+        click(By.id("replay-selected"));
+        wait.until(ExpectedConditions.textToBe(By.id("message"), "Replayed 1."));
+
+        // the record page shows Succeeded once the replay went through
+        await(
+                () -> Service.record("contact", id).orElse(null),
+                r -> "Succeeded".equals(r.getString("status")),
+                "Succeeded after the replay");
+        browser.get(Service.BASE + "/admin/#record/contact/" + id);
+        wait.until(ExpectedConditions.textToBe(By.id("record-status"), "Succeeded"));
+        assertTrue(
+                browser.findElement(By.id("timeline")).getText().contains("Replayed"),
+                browser.findElement(By.id("timeline")).getText());
+        assertEquals(
+                surname,
+                Service.spotlerContact(id)
+                        .orElseThrow()
+                        .getJsonObject("properties")
+                        .getString("lastName"));
+    }
+
+    private void type(String id, String text) {
+        WebElement field = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    private void click(By by) {
+        wait.until(ExpectedConditions.elementToBeClickable(by)).click();
+    }
+}
