@@ -1,7 +1,7 @@
 'use strict';
 // Spotbridge admin page: a thin client of the admin REST API (/api/...), HTTP Basic per request.
 (function () {
-  const views = ['login', 'records', 'record', 'dead-letters'];
+  const views = ['login', 'overview', 'records', 'record', 'dead-letters'];
   const $ = (id) => document.getElementById(id);
   let auth = sessionStorage.getItem('spotbridge.auth');
 
@@ -45,6 +45,25 @@
     if (s < 7200) return Math.round(s / 60) + ' min';
     if (s < 172800) return Math.round(s / 3600) + ' h';
     return Math.round(s / 86400) + ' d';
+  }
+
+  function pairs(table, object, label) {
+    const body = $(table).tBodies[0];
+    body.replaceChildren();
+    Object.entries(object).forEach(([k, v]) => {
+      const row = body.insertRow();
+      const th = document.createElement('th');
+      th.scope = 'row'; th.textContent = k; row.appendChild(th);
+      cell(row, label ? label(v) : v).id = table + '-' + k;
+    });
+  }
+
+  async function overview() {
+    show('overview');
+    const o = await api('GET', 'overview');
+    pairs('status-table', o.statuses);
+    pairs('queue-table', o.queues, (q) => q.messages + (q.capped ? '+' : '') + ' waiting');
+    pairs('feed-table', o.backsyncWatermarks);
   }
 
   async function records() {
@@ -126,6 +145,7 @@
     const [view, a, b] = location.hash.replace(/^#/, '').split('/');
     if (view === 'record') return record(a, b);
     if (view === 'dead-letters') return deadLetters();
+    if (view === 'overview') return overview();
     return records();
   }
 

@@ -4,6 +4,7 @@ import dev.spotbridge.admin.AdminAuthFilter;
 import dev.spotbridge.admin.BacksyncResource;
 import dev.spotbridge.admin.DeadLettersResource;
 import dev.spotbridge.admin.ListsResource;
+import dev.spotbridge.admin.OverviewResource;
 import dev.spotbridge.admin.ReconcileResource;
 import dev.spotbridge.admin.RecordsResource;
 import dev.spotbridge.admin.RunFailures;
@@ -27,6 +28,7 @@ public class Spotbridge extends Application {
                 BacksyncResource.class,
                 ListsResource.class,
                 ReconcileResource.class,
+                OverviewResource.class,
                 RunFailures.class,
                 AdminAuthFilter.class,
                 WebApplicationExceptions.class,

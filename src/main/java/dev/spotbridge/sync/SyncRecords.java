@@ -95,4 +95,20 @@ public class SyncRecords {
                 .setMaxResults(max)
                 .getResultList();
     }
+
+    /** How many records have each status (every status listed, zero included). */
+    public java.util.Map<SyncStatus, Long> countsByStatus() {
+        java.util.Map<SyncStatus, Long> counts = new java.util.EnumMap<>(SyncStatus.class);
+        for (SyncStatus status : SyncStatus.values()) {
+            counts.put(status, 0L);
+        }
+        for (Object[] row :
+                em.createQuery(
+                                "select r.status, count(r) from SyncRecord r group by r.status",
+                                Object[].class)
+                        .getResultList()) {
+            counts.put((SyncStatus) row[0], (Long) row[1]);
+        }
+        return counts;
+    }
 }

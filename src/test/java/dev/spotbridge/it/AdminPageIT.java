@@ -158,6 +158,16 @@ class AdminPageIT {
         assertTrue(timeline.contains("Create"), timeline);
         assertTrue(browser.findElement(By.id("record-error")).getText().length() > 1);
 
+        // the overview counts it among the failed records and the dead letters
+        click(By.linkText("Overview"));
+        wait.until(
+                d -> Integer.parseInt(d.findElement(By.id("status-table-Failed")).getText()) >= 1);
+        assertTrue(
+                browser.findElement(By.id("queue-table-deadLetters"))
+                        .getText()
+                        .matches("[1-9][0-9]*\\+? waiting"),
+                browser.findElement(By.id("queue-table-deadLetters")).getText());
+
         // the dead letter is listed; the sandbox recovers; replay it
         Service.clearSpotlerFault();
         click(By.linkText("Dead letters"));
