@@ -13,6 +13,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
+import java.util.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * POST /api/d365/webhook: the Dataverse service endpoint. 202 only after the event is durably on
@@ -23,6 +25,8 @@ import java.io.InputStream;
 public class WebhooksResource {
 
     @Inject WebhookIntake intake;
+
+    private static final Logger LOG = Logger.getLogger(WebhooksResource.class.getName());
 
     @Inject SyncQueue queue;
 
@@ -38,7 +42,17 @@ public class WebhooksResource {
         String key = headerKey != null && !headerKey.isEmpty() ? headerKey : code;
         ChangeEvent event =
                 intake.read(key, contentType, contentLength, sizeExceeded != null, body);
-        queue.send(event);
+        MDC.put("correlationId", String.valueOf(event.correlationId()));
+        MDC.put("operationId", String.valueOf(event.operationId()));
+        MDC.put("record", event.group());
+        try {
+            queue.send(event);
+            LOG.info(() -> "webhook enqueued: " + event.message() + " " + event.group());
+        } finally {
+            MDC.remove("correlationId");
+            MDC.remove("operationId");
+            MDC.remove("record");
+        }
         JsonObject accepted =
                 Json.createObjectBuilder()
                         .add("status", 202)

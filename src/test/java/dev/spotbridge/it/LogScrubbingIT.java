@@ -125,6 +125,17 @@ class LogScrubbingIT {
         assertTrue(
                 lines.stream().anyMatch(l -> l.contains("Spotbridge is up")),
                 "the service logs at INFO");
+        // intake logs the enqueued webhook with Dataverse's CorrelationId in the log context
+        assertTrue(
+                lines.stream()
+                        .anyMatch(
+                                l ->
+                                        l.contains("webhook enqueued")
+                                                && l.contains(
+                                                        "\"correlationId\":\""
+                                                                + correlationId
+                                                                + "\"")),
+                "the intake line carries the correlation id of its webhook");
         // the failed attempt is logged with Dataverse's CorrelationId in the log context
         assertTrue(
                 lines.stream()
