@@ -110,13 +110,7 @@ class AdminPageIT {
                                                 "ada." + id.substring(0, 8) + "@example.com"),
                                         Instant.now()))
                         .status());
-        await(
-                Service::deadLetters,
-                list ->
-                        list.stream()
-                                .anyMatch(
-                                        m -> id.equals(m.asJsonObject().getString("recordId", ""))),
-                "the refused change in the dead-letter queue");
+        Service.deadLetterOf(id);
 
         browser.get(Service.BASE + "/admin/");
         // a wrong password is refused on the form (no browser dialog)

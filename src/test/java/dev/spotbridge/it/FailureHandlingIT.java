@@ -113,35 +113,7 @@ class FailureHandlingIT {
         assertTrue(record.getString("lastError").contains("Email is invalid"), record.toString());
         assertEquals(1, Service.events(record).size(), "no retry storm: one attempt");
         assertTrue(spotlerContact(id).isEmpty());
-        await(
-                Service::deadLetters,
-                list ->
-                        list.stream()
-                                .anyMatch(
-                                        m -> id.equals(m.asJsonObject().getString("recordId", ""))),
-                "the refused change in the dead-letter queue");
-    }
-
-    private static String deadLetterOf(String id) {
-        JsonObject letter =
-                await(
-                                Service::deadLetters,
-                                list ->
-                                        list.stream()
-                                                .anyMatch(
-                                                        m ->
-                                                                id.equals(
-                                                                        m.asJsonObject()
-                                                                                .getString(
-                                                                                        "recordId",
-                                                                                        ""))),
-                                "the change in the dead-letter queue")
-                        .stream()
-                        .map(v -> v.asJsonObject())
-                        .filter(m -> id.equals(m.getString("recordId", "")))
-                        .findFirst()
-                        .orElseThrow();
-        return letter.getString("messageId");
+        Service.deadLetterOf(id);
     }
 
     private static Service.Answer deadLetterAction(String action, String json) {
@@ -170,7 +142,7 @@ class FailureHandlingIT {
                 () -> Service.record("contact", id).orElse(null),
                 r -> "Failed".equals(r.getString("status")),
                 "Failed");
-        String messageId = deadLetterOf(id);
+        String messageId = Service.deadLetterOf(id);
         Service.clearSpotlerFault();
 
         Service.Answer replay = deadLetterAction("replay", "{\"ids\":[\"" + messageId + "\"]}");
@@ -206,7 +178,7 @@ class FailureHandlingIT {
                         id,
                         Map.of("firstname", "Gone", "emailaddress1", "not-an-email"),
                         Instant.now()));
-        String messageId = deadLetterOf(id);
+        String messageId = Service.deadLetterOf(id);
         assertEquals(
                 400,
                 deadLetterAction("discard", "{\"ids\":[\"" + messageId + "\"]}").status(),

@@ -342,6 +342,29 @@ final class Service {
         return a.json().getString("access_token");
     }
 
+    /** Waits for the record's change in the dead-letter queue; its message id. */
+    static String deadLetterOf(String id) {
+        JsonObject letter =
+                await(
+                                Service::deadLetters,
+                                list ->
+                                        list.stream()
+                                                .anyMatch(
+                                                        m ->
+                                                                id.equals(
+                                                                        m.asJsonObject()
+                                                                                .getString(
+                                                                                        "recordId",
+                                                                                        ""))),
+                                "the change in the dead-letter queue")
+                        .stream()
+                        .map(v -> v.asJsonObject())
+                        .filter(m -> id.equals(m.getString("recordId", "")))
+                        .findFirst()
+                        .orElseThrow();
+        return letter.getString("messageId");
+    }
+
     static JsonArray deadLetters() {
         return parse(get(BASE + "/api/dead-letters", ADMIN).body()).asJsonArray();
     }
