@@ -66,12 +66,16 @@
     pairs('feed-table', o.backsyncWatermarks);
   }
 
+  let searches = 0;
+
   async function records() {
     show('records');
+    const mine = ++searches;
     const params = new URLSearchParams();
     if ($('q').value) params.set('q', $('q').value);
     if ($('status').value) params.set('status', $('status').value);
     const hits = await api('GET', 'records?' + params);
+    if (mine !== searches) return; // a later search has been asked for: its answer counts
     const body = $('records-table').tBodies[0];
     body.replaceChildren();
     hits.forEach((h) => {

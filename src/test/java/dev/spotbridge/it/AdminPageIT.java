@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -69,6 +70,8 @@ class AdminPageIT {
                 new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        // the page re-renders its tables: an element read between two renders is stale, not absent
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterEach
