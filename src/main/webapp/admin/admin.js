@@ -62,7 +62,12 @@
     show('overview');
     const o = await api('GET', 'overview');
     pairs('status-table', o.statuses);
-    pairs('queue-table', o.queues, (q) => q.messages + (q.capped ? '+' : '') + ' waiting');
+    pairs('queue-table', o.queues, (q) => q.messages + (q.capped ? '+' : '') + ' waiting'
+      + (q.consumers === undefined ? '' : ', ' + q.consumers + ' consumers'));
+    pairs('circuit-table', o.circuits, (c) => c.state + Object.entries(c.calls)
+      .filter(([, state]) => state !== 'closed').map(([call, state]) => ' (' + call + ': ' + state + ')').join(''));
+    pairs('run-table', o.lastRuns, (r) => r.outcome + ', ' + age(r.finishedAt) + ' ago on ' + r.node
+      + (r.outcome === 'Failed' && r.detail ? ': ' + r.detail : ''));
     pairs('feed-table', o.backsyncWatermarks);
   }
 

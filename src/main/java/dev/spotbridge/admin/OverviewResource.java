@@ -1,6 +1,10 @@
 package dev.spotbridge.admin;
 
+import dev.spotbridge.backsync.RunLocks;
 import dev.spotbridge.backsync.Watermarks;
+import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.metrics.SyncMetrics;
+import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.sync.SyncConsumer;
 import dev.spotbridge.sync.SyncQueue;
 import dev.spotbridge.sync.SyncRecords;
@@ -20,10 +24,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Enumeration;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * GET /api/overview: records per sync status, messages waiting on the sync, write-back and
- * dead-letter queues (counted by browsing, capped), and how far each back-sync feed has been read.
+ * GET /api/overview: records per sync status; messages waiting and consumers on the sync,
+ * write-back and dead-letter queues (from the broker's management; counted by browsing, capped,
+ * when that is not in this JVM); the circuit-breaker state of the Spotler and Dataverse gateways;
+ * the last back-sync and reconcile runs with their outcome; and how far each back-sync feed has
+ * been read.
  */
 @RequestScoped
 @Path("overview")
@@ -37,6 +46,12 @@ public class OverviewResource {
     @Inject SyncRecords records;
 
     @Inject Watermarks watermarks;
+
+    @Inject RunLocks locks;
+
+    @Inject SyncMetrics metrics;
+
+    @Inject BrokerQueues broker;
 
     @Resource(lookup = "java:/ConnectionFactory")
     ConnectionFactory connectionFactory;
@@ -56,6 +71,19 @@ public class OverviewResource {
         records.countsByStatus().forEach((status, n) -> statuses.add(status.name(), n));
         JsonObjectBuilder feeds = Json.createObjectBuilder();
         watermarks.positions().forEach((feed, at) -> feeds.add(feed, at.toString()));
+        JsonObjectBuilder runs = Json.createObjectBuilder();
+        for (RunLocks.LastRun run : locks.lastRuns()) {
+            JsonObjectBuilder last =
+                    Json.createObjectBuilder()
+                            .add("outcome", run.outcome())
+                            .add("node", String.valueOf(run.node()))
+                            .add("startedAt", String.valueOf(run.startedAt()))
+                            .add("finishedAt", String.valueOf(run.finishedAt()));
+            if (run.detail() != null) {
+                last.add("detail", run.detail());
+            }
+            runs.add(run.job(), last);
+        }
         return Json.createObjectBuilder()
                 .add("statuses", statuses)
                 .add(
@@ -64,11 +92,46 @@ public class OverviewResource {
                                 .add("sync", depth(sync))
                                 .add("writeback", depth(writeback))
                                 .add("deadLetters", depth(deadLetters)))
+                .add(
+                        "circuits",
+                        Json.createObjectBuilder()
+                                .add("spotler", circuit(SpotlerGateway.class))
+                                .add("dataverse", circuit(DataverseGateway.class)))
+                .add("lastRuns", runs)
                 .add("backsyncWatermarks", feeds)
                 .build();
     }
 
+    /**
+     * A gateway's breakers: open when any guarded call's breaker is open, else halfOpen when any
+     * is, else closed (also before the first call).
+     */
+    private JsonObject circuit(Class<?> gateway) {
+        Map<String, String> states = metrics.circuitStates(gateway);
+        JsonObjectBuilder methods = Json.createObjectBuilder();
+        states.forEach(methods::add);
+        String state =
+                states.containsValue("open")
+                        ? "open"
+                        : states.containsValue("halfOpen") ? "halfOpen" : "closed";
+        return Json.createObjectBuilder().add("state", state).add("calls", methods).build();
+    }
+
+    /** From the broker's management when it answers in this JVM, else by browsing (capped). */
     private JsonObject depth(Queue queue) {
+        try {
+            Optional<BrokerQueues.QueueStats> stats = broker.stats(queue.getQueueName());
+            if (stats.isPresent()) {
+                return Json.createObjectBuilder()
+                        .add("messages", stats.get().messages())
+                        .add("consumers", stats.get().consumers())
+                        .add("capped", false)
+                        .add("source", "broker")
+                        .build();
+            }
+        } catch (jakarta.jms.JMSException e) {
+            throw new jakarta.jms.JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
+        }
         int n = 0;
         try (JMSContext context = connectionFactory.createContext();
                 QueueBrowser browser = context.createBrowser(queue)) {
@@ -80,6 +143,10 @@ public class OverviewResource {
         } catch (jakarta.jms.JMSException e) {
             throw new jakarta.jms.JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
         }
-        return Json.createObjectBuilder().add("messages", n).add("capped", n >= COUNT_CAP).build();
+        return Json.createObjectBuilder()
+                .add("messages", n)
+                .add("capped", n >= COUNT_CAP)
+                .add("source", "browse")
+                .build();
     }
 }

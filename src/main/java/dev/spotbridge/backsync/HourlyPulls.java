@@ -12,6 +12,7 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -39,6 +40,8 @@ public class HourlyPulls {
 
     @Inject InteractionPull interactions;
 
+    @Inject BacksyncLag lag;
+
     static final String LOCK = "backsync";
 
     /**
@@ -56,10 +59,20 @@ public class HourlyPulls {
                             "another back-sync run holds the lock until " + locks.heldUntil(LOCK))
                     .build();
         }
+        Instant started = Instant.now();
+        String outcome = "Failed";
+        String detail = null;
         try {
-            return pull();
+            JsonObject result = pull();
+            lag.refresh();
+            outcome = "Succeeded";
+            detail = result.toString();
+            return result;
+        } catch (RuntimeException e) {
+            detail = e.toString();
+            throw e;
         } finally {
-            locks.release(LOCK, holder.get());
+            locks.release(LOCK, holder.get(), started, outcome, detail);
         }
     }
 

@@ -52,6 +52,9 @@ public class ReconcileRun {
                             "another reconciliation holds the lock until " + locks.heldUntil(LOCK))
                     .build();
         }
+        Instant started = Instant.now();
+        String outcome = "Failed";
+        String detail = null;
         try {
             String run =
                     Instant.now().toString().substring(0, 19)
@@ -66,19 +69,28 @@ public class ReconcileRun {
                 counts.merge(reconciler.check(key, repair, run), 1, Integer::sum);
             }
             int checked = counts.values().stream().mapToInt(Integer::intValue).sum();
-            return Json.createObjectBuilder()
-                    .add("ran", true)
-                    .add("run", run)
-                    .add("checked", checked)
-                    .add("inSync", counts.get(Finding.IN_SYNC))
-                    .add("drifted", counts.get(Finding.DRIFTED) + counts.get(Finding.REPAIRED))
-                    .add("repaired", counts.get(Finding.REPAIRED))
-                    .add("notRepaired", counts.get(Finding.DRIFTED))
-                    .add("skipped", counts.get(Finding.SKIPPED))
-                    .add("maxRepairs", maxRepairs)
-                    .build();
+            JsonObject result =
+                    Json.createObjectBuilder()
+                            .add("ran", true)
+                            .add("run", run)
+                            .add("checked", checked)
+                            .add("inSync", counts.get(Finding.IN_SYNC))
+                            .add(
+                                    "drifted",
+                                    counts.get(Finding.DRIFTED) + counts.get(Finding.REPAIRED))
+                            .add("repaired", counts.get(Finding.REPAIRED))
+                            .add("notRepaired", counts.get(Finding.DRIFTED))
+                            .add("skipped", counts.get(Finding.SKIPPED))
+                            .add("maxRepairs", maxRepairs)
+                            .build();
+            outcome = "Succeeded";
+            detail = result.toString();
+            return result;
+        } catch (RuntimeException e) {
+            detail = e.toString();
+            throw e;
         } finally {
-            locks.release(LOCK, holder.get());
+            locks.release(LOCK, holder.get(), started, outcome, detail);
         }
     }
 }

@@ -50,11 +50,35 @@ public class RunLocks {
         return Optional.of(holder);
     }
 
-    public void release(String job, String holder) {
+    /** The end of one run of a job: Succeeded or Failed, with its result or failure. */
+    public record LastRun(
+            String job,
+            String node,
+            Instant startedAt,
+            Instant finishedAt,
+            String outcome,
+            String detail) {}
+
+    /**
+     * Releases the lock and records how the run ended, so every node's overview shows the last run.
+     */
+    public void release(String job, String holder, Instant started, String outcome, String detail) {
         RunLock lock = em.find(RunLock.class, job, LockModeType.PESSIMISTIC_WRITE);
         if (lock != null && holder.equals(lock.holder())) {
             lock.take(null, Instant.EPOCH);
+            lock.finished(node, started, outcome, detail);
         }
+    }
+
+    /** The last finished run of each job that has run at least once. */
+    public java.util.List<LastRun> lastRuns() {
+        return em
+                .createQuery("select l from RunLock l order by l.name", RunLock.class)
+                .getResultList()
+                .stream()
+                .map(RunLock::lastRun)
+                .filter(java.util.Objects::nonNull)
+                .toList();
     }
 
     /** Until when another run holds the lock (for the answer to a refused trigger). */

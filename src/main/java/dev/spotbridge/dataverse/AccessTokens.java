@@ -1,5 +1,7 @@
 package dev.spotbridge.dataverse;
 
+import dev.spotbridge.metrics.CallMeter;
+import dev.spotbridge.metrics.SyncMetrics;
 import dev.spotbridge.sandbox.SandboxMode;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,12 +45,16 @@ public class AccessTokens {
     @ConfigProperty(name = "dataverse.scope")
     Optional<String> scope;
 
+    @Inject SyncMetrics metrics;
+
+    private CallMeter calls;
     private TokenClient client;
     private volatile String token;
     private volatile Instant expires = Instant.EPOCH;
 
     @PostConstruct
     void connect() {
+        calls = new CallMeter(metrics, "dataverse-token");
         String url =
                 sandbox.dataverse()
                         ? sandbox.dataverseTokenUrl()
@@ -59,6 +65,7 @@ public class AccessTokens {
                         .connectTimeout(5, TimeUnit.SECONDS)
                         .readTimeout(10, TimeUnit.SECONDS)
                         .property("microprofile.rest.client.disable.default.mapper", true)
+                        .register(calls)
                         .build(TokenClient.class);
     }
 
@@ -116,6 +123,7 @@ public class AccessTokens {
         try {
             response = client.token(form);
         } catch (ProcessingException e) {
+            calls.unreachable();
             throw new DataverseUnavailableException("token request: " + e.getMessage(), e);
         }
         String body = response.hasEntity() ? response.readEntity(String.class) : "";

@@ -1,5 +1,7 @@
 package dev.spotbridge.dataverse;
 
+import dev.spotbridge.metrics.CallMeter;
+import dev.spotbridge.metrics.SyncMetrics;
 import dev.spotbridge.sandbox.SandboxMode;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,11 +67,15 @@ public class DataverseGateway {
 
     @Inject ServiceProtection limits;
 
+    @Inject SyncMetrics metrics;
+
+    private CallMeter calls;
     private DataverseClient client;
     private String base;
 
     @PostConstruct
     void connect() {
+        calls = new CallMeter(metrics, "dataverse");
         base = base0(sandbox.dataverse() ? sandbox.dataverseApiUrl() : url.get());
         client =
                 RestClientBuilder.newBuilder()
@@ -77,6 +83,7 @@ public class DataverseGateway {
                         .connectTimeout(5, TimeUnit.SECONDS)
                         .readTimeout(10, TimeUnit.SECONDS)
                         .property("microprofile.rest.client.disable.default.mapper", true)
+                        .register(calls)
                         .build(DataverseClient.class);
     }
 
@@ -280,6 +287,7 @@ public class DataverseGateway {
         try {
             response = client.create(entitySet, columns, tokens.bearer());
         } catch (ProcessingException e) {
+            calls.unreachable();
             throw new DataverseUnavailableException("POST " + entitySet + ": " + e.getMessage(), e);
         }
         if (response.getStatus() == 412
@@ -304,6 +312,7 @@ public class DataverseGateway {
                 response = request.apply(tokens.bearer());
             }
         } catch (ProcessingException e) {
+            calls.unreachable();
             throw new DataverseUnavailableException(what + ": " + e.getMessage(), e);
         }
         return check(what, response, notFoundIsAnswer);

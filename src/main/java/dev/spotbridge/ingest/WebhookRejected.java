@@ -10,6 +10,8 @@ import jakarta.ws.rs.core.Response;
  */
 public class WebhookRejected extends WebApplicationException {
 
+    private final String error;
+
     public WebhookRejected(int status, String error, String message) {
         super(
                 message,
@@ -22,5 +24,15 @@ public class WebhookRejected extends WebApplicationException {
                                         .add("message", message)
                                         .build())
                         .build());
+        this.error = error;
+    }
+
+    /** The error code of the answer (unauthorized, too_large, malformed_json, ...). */
+    public String error() {
+        return error;
+    }
+
+    public int status() {
+        return getResponse().getStatus();
     }
 }

@@ -1,8 +1,10 @@
 package dev.spotbridge.ingest;
 
+import dev.spotbridge.metrics.SyncMetrics;
 import dev.spotbridge.sync.ChangeEvent;
 import dev.spotbridge.sync.SyncQueue;
 import jakarta.inject.Inject;
+import jakarta.jms.JMSRuntimeException;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.HeaderParam;
@@ -30,6 +32,8 @@ public class WebhooksResource {
 
     @Inject SyncQueue queue;
 
+    @Inject SyncMetrics metrics;
+
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public Response receive(
@@ -39,15 +43,25 @@ public class WebhooksResource {
             @HeaderParam("Content-Length") String contentLength,
             @HeaderParam("x-ms-dynamics-msg-size-exceeded") String sizeExceeded,
             InputStream body) {
+        metrics.webhookReceived();
         String key = headerKey != null && !headerKey.isEmpty() ? headerKey : code;
-        ChangeEvent event =
-                intake.read(key, contentType, contentLength, sizeExceeded != null, body);
+        ChangeEvent event;
+        try {
+            event = intake.read(key, contentType, contentLength, sizeExceeded != null, body);
+        } catch (WebhookRejected rejected) {
+            metrics.webhookRejected(rejected.status(), rejected.error());
+            throw rejected;
+        }
         MDC.put("correlationId", String.valueOf(event.correlationId()));
         MDC.put("operationId", String.valueOf(event.operationId()));
         MDC.put("record", event.group());
         try {
             queue.send(event);
+            metrics.webhookEnqueued(event.entity());
             LOG.info(() -> "webhook enqueued: " + event.message() + " " + event.group());
+        } catch (JMSRuntimeException brokerRefused) {
+            metrics.webhookRejected(503, "queue_unavailable");
+            throw brokerRefused;
         } finally {
             MDC.remove("correlationId");
             MDC.remove("operationId");

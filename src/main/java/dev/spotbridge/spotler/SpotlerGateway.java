@@ -1,6 +1,8 @@
 package dev.spotbridge.spotler;
 
 import dev.spotbridge.http.RetryAfter;
+import dev.spotbridge.metrics.CallMeter;
+import dev.spotbridge.metrics.SyncMetrics;
 import dev.spotbridge.sandbox.SandboxMode;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -94,10 +96,14 @@ public class SpotlerGateway {
     /** The interaction feeds are read in the largest pages the API allows (restdoc: 10000). */
     private static final int FEED_PAGE_SIZE = 10000;
 
+    @Inject SyncMetrics metrics;
+
+    private CallMeter calls;
     private SpotlerClient client;
 
     @PostConstruct
     void connect() {
+        calls = new CallMeter(metrics, "spotler");
         String base = sandbox.spotler() ? sandbox.spotlerUrl() : url.get();
         String key =
                 consumerKey
@@ -114,6 +120,7 @@ public class SpotlerGateway {
                         .readTimeout(readTimeoutMs, TimeUnit.MILLISECONDS)
                         .property("microprofile.rest.client.disable.default.mapper", true)
                         .register(new SigningFilter(new OAuth1Signer(key, secret)))
+                        .register(calls)
                         .build(SpotlerClient.class);
     }
 
@@ -539,6 +546,7 @@ public class SpotlerGateway {
         try {
             response = client.triggerAutomation(code, contactRequest(externalId));
         } catch (ProcessingException e) {
+            calls.unreachable();
             throw new SpotlerUnavailableException(
                     "POST automation/trigger/{code}: " + e.getMessage(), e);
         }
@@ -566,6 +574,7 @@ public class SpotlerGateway {
         try {
             response = request.get();
         } catch (ProcessingException e) {
+            calls.unreachable();
             throw new SpotlerUnavailableException(what + ": " + e.getMessage(), e);
         }
         int status = response.getStatus();
@@ -702,6 +711,7 @@ public class SpotlerGateway {
         try {
             response = request.get();
         } catch (ProcessingException e) {
+            calls.unreachable();
             throw new SpotlerUnavailableException(what + ": " + e.getMessage(), e);
         }
         return check(what, response, notFoundIsAnswer);

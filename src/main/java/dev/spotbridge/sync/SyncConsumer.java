@@ -1,5 +1,6 @@
 package dev.spotbridge.sync;
 
+import dev.spotbridge.metrics.SyncMetrics;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
@@ -41,6 +42,8 @@ public class SyncConsumer implements MessageListener {
 
     @Inject SyncFailures failures;
 
+    @Inject SyncMetrics metrics;
+
     @Inject JMSContext context;
 
     @Resource(lookup = DEAD_LETTER_QUEUE)
@@ -50,9 +53,11 @@ public class SyncConsumer implements MessageListener {
     public void onMessage(Message message) {
         ChangeEvent event;
         int delivery;
+        long enqueuedAt;
         try {
             event = ChangeEvent.fromJson(((TextMessage) message).getText());
             delivery = message.getIntProperty("JMSXDeliveryCount");
+            enqueuedAt = message.getJMSTimestamp();
         } catch (JMSException | RuntimeException e) {
             throw new IllegalStateException(
                     "unreadable sync message " + describe(message) + ": " + e, e);
@@ -62,10 +67,16 @@ public class SyncConsumer implements MessageListener {
         MDC.put("operationId", String.valueOf(event.operationId()));
         MDC.put("record", event.group());
         try {
-            if (handle(event) == ContactSync.Result.REJECTED) {
+            ContactSync.Result result = handle(event);
+            metrics.processed(result.name().toLowerCase(java.util.Locale.ROOT));
+            if (result == ContactSync.Result.WRITTEN) {
+                metrics.endToEnd(enqueuedAt);
+            } else if (result == ContactSync.Result.REJECTED) {
                 deadLetter(message, event);
+                metrics.deadLettered("refused");
             }
         } catch (RuntimeException e) {
+            metrics.processed("failed");
             failures.attemptFailed(event, delivery, e);
             LOG.warning(
                     () ->

@@ -1,5 +1,6 @@
 package dev.spotbridge.sync;
 
+import dev.spotbridge.metrics.SyncMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -28,6 +29,8 @@ public class SyncFailures {
 
     @Inject WritebackQueue writeback;
 
+    @Inject SyncMetrics metrics;
+
     @Inject
     @ConfigProperty(name = "spotbridge.sync.max-delivery-attempts", defaultValue = "8")
     int maxDeliveryAttempts;
@@ -35,6 +38,9 @@ public class SyncFailures {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void attemptFailed(ChangeEvent event, int delivery, Throwable failure) {
         boolean last = delivery >= maxDeliveryAttempts;
+        if (last) {
+            metrics.deadLettered("attempts_exhausted");
+        }
         String reason = describe(failure);
         String key = recordKey(event);
         if (key == null) {

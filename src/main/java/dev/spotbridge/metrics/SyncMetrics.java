@@ -1,0 +1,128 @@
+package dev.spotbridge.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/**
+ * The meters the features record into. Names follow Prometheus conventions once exported
+ * (spotbridge_webhooks_received_total, ...); docs/runbook.md lists them. Labels are small closed
+ * sets (reasons, outcomes, status codes): never a record id, an email address or anything else
+ * personal.
+ *
+ * <p>Only the registry's name-and-tags methods are used: WildFly's deployment registry forwards
+ * those to the server's Prometheus registry, while meters built with Counter.builder(..).register
+ * stay in the deployment and are never exported. The latency histogram is therefore kept as
+ * cumulative counters with an le label (spotbridge_end_to_end_buckets_total, le in seconds;
+ * Prometheus reserves the _bucket suffix), which histogram_quantile() reads like any Prometheus
+ * histogram, next to a timer for count, sum and max.
+ */
+@ApplicationScoped
+public class SyncMetrics {
+
+    /** Upper bounds of the end-to-end latency buckets, in seconds. */
+    static final double[] LATENCY_BUCKETS = {
+        0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600
+    };
+
+    @Inject MeterRegistry registry;
+
+    private final List<Supplier<Number>> gauges = new CopyOnWriteArrayList<>();
+
+    public void webhookReceived() {
+        registry.counter("spotbridge.webhooks.received", Tags.empty()).increment();
+    }
+
+    /** A refused webhook: reason is the error code of the answer (unauthorized, too_large, ...). */
+    public void webhookRejected(int status, String reason) {
+        registry.counter(
+                        "spotbridge.webhooks.rejected",
+                        Tags.of("status", Integer.toString(status), "reason", reason))
+                .increment();
+    }
+
+    public void webhookEnqueued(String entity) {
+        registry.counter("spotbridge.webhooks.enqueued", Tags.of("entity", entity)).increment();
+    }
+
+    /** One processing attempt of a queued change: written, no_change, skipped, rejected, failed. */
+    public void processed(String outcome) {
+        registry.counter("spotbridge.changes.processed", Tags.of("outcome", outcome)).increment();
+    }
+
+    /** A change moved to the dead-letter queue: refused, or attempts_exhausted. */
+    public void deadLettered(String why) {
+        registry.counter("spotbridge.dead.lettered", Tags.of("why", why)).increment();
+    }
+
+    /** An outbound HTTP call; status is the HTTP status, or "unreachable" when none came back. */
+    public void outboundCall(String api, String status) {
+        registry.counter("spotbridge.outbound.calls", Tags.of("api", api, "status", status))
+                .increment();
+    }
+
+    /** Time from the event's enqueueing (its JMS timestamp) to the end of its Spotler write. */
+    public void endToEnd(long enqueuedAtMillis) {
+        if (enqueuedAtMillis <= 0) {
+            return;
+        }
+        long elapsedMillis = Math.max(0, System.currentTimeMillis() - enqueuedAtMillis);
+        double seconds = elapsedMillis / 1000.0;
+        for (double bound : LATENCY_BUCKETS) {
+            if (seconds <= bound) {
+                bucket(label(bound));
+            }
+        }
+        bucket("+Inf");
+        // the count last: a scrape that sees it counted sees the buckets too
+        Timer timer = registry.timer("spotbridge.end.to.end", Tags.empty());
+        timer.record(Duration.ofMillis(elapsedMillis));
+    }
+
+    private void bucket(String le) {
+        registry.counter("spotbridge.end.to.end.buckets", Tags.of("le", le)).increment();
+    }
+
+    private static String label(double bound) {
+        return bound == Math.rint(bound)
+                ? Long.toString((long) bound) + ".0"
+                : Double.toString(bound);
+    }
+
+    /** A value read when scraped; the supplier must be cheap and must not throw. */
+    public void gauge(String name, String tag, String tagValue, Supplier<Number> value) {
+        // Micrometer holds a gauge's object weakly: keep it here for the deployment's life
+        gauges.add(value);
+        registry.gauge(name, Tags.of(tag, tagValue), value, v -> v.get().doubleValue());
+    }
+
+    /**
+     * The circuit-breaker state of each guarded method of a gateway class, from the fault-tolerance
+     * meters (ft.circuitbreaker.state.current is 1 for the current state): method → closed, open or
+     * halfOpen. Methods whose breaker has not been used yet are absent.
+     */
+    public Map<String, String> circuitStates(Class<?> gateway) {
+        Map<String, String> states = new TreeMap<>();
+        String prefix = gateway.getName() + ".";
+        for (Gauge gauge : registry.find("ft.circuitbreaker.state.current").gauges()) {
+            String method = gauge.getId().getTag("method");
+            String state = gauge.getId().getTag("state");
+            if (method != null
+                    && method.startsWith(prefix)
+                    && state != null
+                    && gauge.value() >= 1) {
+                states.put(method.substring(prefix.length()), state);
+            }
+        }
+        return states;
+    }
+}
