@@ -102,19 +102,15 @@ public class OverviewResource {
                 .build();
     }
 
-    /**
-     * A gateway's breakers: open when any guarded call's breaker is open, else halfOpen when any
-     * is, else closed (also before the first call).
-     */
+    /** A gateway's breakers: the overall state and each guarded call's. */
     private JsonObject circuit(Class<?> gateway) {
         Map<String, String> states = metrics.circuitStates(gateway);
         JsonObjectBuilder methods = Json.createObjectBuilder();
         states.forEach(methods::add);
-        String state =
-                states.containsValue("open")
-                        ? "open"
-                        : states.containsValue("halfOpen") ? "halfOpen" : "closed";
-        return Json.createObjectBuilder().add("state", state).add("calls", methods).build();
+        return Json.createObjectBuilder()
+                .add("state", SyncMetrics.overall(states))
+                .add("calls", methods)
+                .build();
     }
 
     /** From the broker's management when it answers in this JVM, else by browsing (capped). */

@@ -1,7 +1,10 @@
 package dev.spotbridge.admin;
 
+import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.ingest.WebhookKeys;
+import dev.spotbridge.metrics.SyncMetrics;
 import dev.spotbridge.schema.Migrations;
+import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.sync.SyncQueue;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,8 +18,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready when webhooks can be taken: the schema is migrated, a webhook key is configured, and the
- * sync queue answers on the broker. Served at http://127.0.0.1:9990/health/ready with WildFly's own
+ * Ready when webhooks can be taken: the schema is migrated, a webhook key is configured, the
+ * database answers and the sync queue answers on the broker. The Spotler and Dataverse circuit
+ * states are reported with it but do not make it DOWN: webhooks are still taken and wait on the
+ * queue until the circuit closes. Served at http://127.0.0.1:9990/health/ready with WildFly's own
  * checks.
  */
 @Readiness
@@ -26,6 +31,8 @@ public class QueueReadiness implements HealthCheck {
     @Inject Migrations migrations;
 
     @Inject WebhookKeys keys;
+
+    @Inject SyncMetrics metrics;
 
     @Resource(lookup = "java:/ConnectionFactory")
     ConnectionFactory connectionFactory;
@@ -60,6 +67,13 @@ public class QueueReadiness implements HealthCheck {
             response.withData("databaseError", e.getClass().getSimpleName());
         }
         response.withData("databaseReachable", database);
+        // reported, not a reason to stop taking webhooks: queued work waits for the circuit to
+        // close
+        response.withData(
+                "spotlerCircuit", SyncMetrics.overall(metrics.circuitStates(SpotlerGateway.class)));
+        response.withData(
+                "dataverseCircuit",
+                SyncMetrics.overall(metrics.circuitStates(DataverseGateway.class)));
         return response.status(broker && database && migrations.done() && keys.configured())
                 .build();
     }

@@ -125,4 +125,14 @@ public class SyncMetrics {
         }
         return states;
     }
+
+    /**
+     * A gateway's breakers together: open when any guarded call's breaker is open, else halfOpen
+     * when any is, else closed (also before the first call).
+     */
+    public static String overall(Map<String, String> states) {
+        return states.containsValue("open")
+                ? "open"
+                : states.containsValue("halfOpen") ? "halfOpen" : "closed";
+    }
 }

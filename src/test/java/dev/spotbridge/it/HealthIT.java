@@ -1,0 +1,106 @@
+package dev.spotbridge.it;
+
+import static dev.spotbridge.it.Service.awaitHistory;
+import static dev.spotbridge.it.Service.record;
+import static dev.spotbridge.it.Service.webhook;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Readiness follows the broker: with the broker unreachable (its in-VM acceptor stopped through the
+ * management CLI, as an operator could) readiness is DOWN, webhooks get 503 and nothing is
+ * accepted, liveness stays UP (a restart would not help); once the broker is back, all is UP and
+ * webhooks flow again.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class HealthIT {
+
+    private static final String ACCEPTOR =
+            "/subsystem=messaging-activemq/server=default/in-vm-acceptor=in-vm";
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.application();
+    }
+
+    private static String create(String id) {
+        return Contexts.create(
+                "contact",
+                id,
+                Map.of("firstname", "Health", "emailaddress1", "health@example.com"),
+                Instant.now());
+    }
+
+    @Test
+    void readinessIsDownWhileTheBrokerIsUnreachable() throws Exception {
+        cli(ACCEPTOR + ":stop");
+        String refused = UUID.randomUUID().toString();
+        try {
+            Service.Answer ready = Service.get("http://127.0.0.1:9990/health/ready", null);
+            assertEquals(503, ready.status(), ready.body());
+            JsonObject check = intakeCheck(ready);
+            assertEquals("DOWN", check.getString("status"), check.toString());
+            assertEquals(false, check.getJsonObject("data").getBoolean("queueReachable"));
+            assertEquals(true, check.getJsonObject("data").getBoolean("databaseReachable"));
+
+            Service.Answer live = Service.get("http://127.0.0.1:9990/health/live", null);
+            assertEquals(200, live.status(), live.body());
+
+            Service.Answer webhook = webhook(create(refused));
+            assertEquals(503, webhook.status(), webhook.body());
+            assertEquals("queue_unavailable", webhook.json().getString("error"));
+        } finally {
+            cli(ACCEPTOR + ":start");
+        }
+        Service.Answer ready = Service.get("http://127.0.0.1:9990/health/ready", null);
+        assertEquals(200, ready.status(), ready.body());
+        assertEquals("UP", intakeCheck(ready).getString("status"));
+        assertEquals(
+                "closed", intakeCheck(ready).getJsonObject("data").getString("spotlerCircuit"));
+
+        String accepted = UUID.randomUUID().toString();
+        assertEquals(202, webhook(create(accepted)).status());
+        awaitHistory("contact", accepted, 1);
+        assertTrue(record("contact", refused).isEmpty(), "the refused webhook left nothing");
+    }
+
+    private static JsonObject intakeCheck(Service.Answer ready) {
+        return ready.json().getJsonArray("checks").stream()
+                .map(c -> c.asJsonObject())
+                .filter(c -> "spotbridge-webhook-intake".equals(c.getString("name")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no intake check: " + ready.body()));
+    }
+
+    /** One management operation through the provisioned server's jboss-cli. */
+    private static void cli(String operation) throws IOException, InterruptedException {
+        Process cli =
+                new ProcessBuilder(
+                                System.getProperty("jboss.home", "target/server")
+                                        + "/bin/jboss-cli.sh",
+                                "--connect",
+                                "--controller=127.0.0.1:9990",
+                                "--command=" + operation)
+                        .redirectErrorStream(true)
+                        .start();
+        String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(cli.waitFor(60, TimeUnit.SECONDS), "jboss-cli finished");
+        assertEquals(0, cli.exitValue(), out);
+        assertTrue(out.contains("\"outcome\" => \"success\""), operation + ": " + out);
+    }
+}
