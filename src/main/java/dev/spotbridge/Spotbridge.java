@@ -4,6 +4,7 @@ import dev.spotbridge.admin.AdminAuthFilter;
 import dev.spotbridge.admin.BacksyncResource;
 import dev.spotbridge.admin.DeadLettersResource;
 import dev.spotbridge.admin.ListsResource;
+import dev.spotbridge.admin.MappingResource;
 import dev.spotbridge.admin.OverviewResource;
 import dev.spotbridge.admin.ReconcileResource;
 import dev.spotbridge.admin.RecordsResource;
@@ -29,6 +30,7 @@ public class Spotbridge extends Application {
                 ListsResource.class,
                 ReconcileResource.class,
                 OverviewResource.class,
+                MappingResource.class,
                 RunFailures.class,
                 AdminAuthFilter.class,
                 WebApplicationExceptions.class,

@@ -85,12 +85,22 @@ public class RecordsResource {
                                                 "Spotbridge has not seen " + entity + " " + guid));
         JsonArrayBuilder history = Json.createArrayBuilder();
         for (SyncHistoryEntry entry : records.history(record)) {
-            history.add(
+            JsonObjectBuilder item =
                     Json.createObjectBuilder()
                             .add("at", entry.at().toString())
                             .add("operation", entry.operation())
                             .add("outcome", entry.outcome())
-                            .add("detail", text(entry.detail())));
+                            .add("detail", text(entry.detail()));
+            if (entry.mappingVersion() != null) {
+                item.add("mappingVersion", entry.mappingVersion());
+            }
+            if (entry.changes() != null) {
+                try (jakarta.json.JsonReader reader =
+                        Json.createReader(new java.io.StringReader(entry.changes()))) {
+                    item.add("changes", reader.readObject());
+                }
+            }
+            history.add(item);
         }
         JsonObjectBuilder json =
                 Json.createObjectBuilder()

@@ -157,6 +157,19 @@ public class SpotlerGateway {
         return bits;
     }
 
+    /** The names of the account's contact properties (GET /contact/properties/list). */
+    public java.util.Set<String> propertyNames() {
+        JsonArray properties =
+                read(call("GET contact/properties/list", client::properties)).asJsonArray();
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        properties.stream()
+                .map(JsonValue::asJsonObject)
+                .map(p -> p.getString("name", ""))
+                .filter(name -> !name.isBlank())
+                .forEach(names::add);
+        return names;
+    }
+
     /** The contact, or empty when Spotler does not know the externalId. */
     public Optional<SpotlerContact> find(String externalId) {
         Response response = send("GET contact/{id}", () -> client.contact(externalId), true);

@@ -69,6 +69,7 @@ public class BulkUpsert {
         List<String> changed = new ArrayList<>();
         List<ContactWrite> writes = new ArrayList<>();
         Map<String, Map<String, JsonValue>> snapshots = new LinkedHashMap<>();
+        ActiveMapping.Versioned inForce = mapping.current();
         for (Map<String, JsonValue> row : rows) {
             String id = row.get(entity + "id") instanceof JsonString s ? s.getString() : null;
             if (id == null) {
@@ -80,7 +81,7 @@ public class BulkUpsert {
                 excluded.put(id, reason);
                 continue;
             }
-            Map<String, JsonValue> mapped = mapping.get().apply(entity, row);
+            Map<String, JsonValue> mapped = inForce.mapping().apply(entity, row);
             Map<String, JsonValue> after =
                     new LinkedHashMap<>(record == null ? Map.of() : record.writtenProperties());
             Map<String, JsonValue> request = new LinkedHashMap<>();
@@ -122,6 +123,7 @@ public class BulkUpsert {
                     applied(
                             entity,
                             write.externalId(),
+                            inForce.version(),
                             result,
                             snapshots.get(write.externalId()),
                             eligible,
@@ -135,6 +137,7 @@ public class BulkUpsert {
     private void applied(
             String entity,
             String id,
+            int mappingVersion,
             ContactResult result,
             Map<String, JsonValue> after,
             Set<String> eligible,
@@ -142,15 +145,22 @@ public class BulkUpsert {
         SyncRecord record = contactSync.record(entity, id);
         switch (result.code()) {
             case "OK" -> {
+                Map<String, JsonValue> before = record.writtenProperties();
+                Set<String> changed = new LinkedHashSet<>(after.keySet());
+                changed.addAll(before.keySet());
+                changed.removeIf(p -> java.util.Objects.equals(before.get(p), after.get(p)));
                 record.written(after);
                 record.settled(true);
                 em.persist(
                         new SyncHistoryEntry(
-                                record.key(),
-                                "BulkUpsert",
-                                "Succeeded",
-                                "written to Spotler in a batch (POST /contact/list)",
-                                null));
+                                        record.key(),
+                                        "BulkUpsert",
+                                        "Succeeded",
+                                        "written to Spotler in a batch (POST /contact/list)",
+                                        null)
+                                .mapped(
+                                        mappingVersion,
+                                        ContactSync.changes(before, after, changed).toString()));
             }
             case "CONTACT_OPTOUT" -> {
                 eligible.remove(id);

@@ -11,7 +11,10 @@ import dev.spotbridge.sync.ChangeEvent.Operation;
 import dev.spotbridge.sync.ConsentChange.Source;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
 import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
@@ -64,7 +67,12 @@ public class ContactSync {
     @Inject PermissionSync permissions;
 
     /** The outcome and the history line of one attempt. */
-    record Step(Result result, String detail) {}
+    /** What a decision did; changes is {property: {before, after}} of a Spotler write, or null. */
+    record Step(Result result, String detail, JsonObject changes, int mappingVersion) {
+        Step(Result result, String detail) {
+            this(result, detail, null, 0);
+        }
+    }
 
     public Result apply(ChangeEvent event) {
         if (event.operation() == Operation.PERMISSION) {
@@ -98,15 +106,19 @@ public class ContactSync {
         if (step.result() == Result.WRITTEN || step.result() == Result.NO_CHANGE) {
             record.settled(step.result() == Result.WRITTEN);
         }
-        history(
-                record,
-                event,
-                switch (step.result()) {
-                    case WRITTEN -> "Succeeded";
-                    case NO_CHANGE -> "NoChange";
-                    default -> "Skipped";
-                },
-                step.detail());
+        SyncHistoryEntry entry =
+                history(
+                        record,
+                        event,
+                        switch (step.result()) {
+                            case WRITTEN -> "Succeeded";
+                            case NO_CHANGE -> "NoChange";
+                            default -> "Skipped";
+                        },
+                        step.detail());
+        if (step.changes() != null) {
+            entry.mapped(step.mappingVersion(), step.changes().toString());
+        }
         if (before.differs(record)) {
             writeback.request(record);
         }
@@ -299,7 +311,8 @@ public class ContactSync {
 
     private Step upsert(
             SyncRecord record, Map<String, JsonValue> columns, boolean full, String why) {
-        Map<String, JsonValue> mapped = mapping.get().apply(record.entity(), columns);
+        ActiveMapping.Versioned inForce = mapping.current();
+        Map<String, JsonValue> mapped = inForce.mapping().apply(record.entity(), columns);
         Map<String, JsonValue> before = full ? Map.of() : record.writtenProperties();
         Map<String, JsonValue> after = new LinkedHashMap<>(before);
         Map<String, JsonValue> request = new LinkedHashMap<>();
@@ -328,7 +341,11 @@ public class ContactSync {
                 bits.entrySet().stream()
                         .anyMatch(e -> !e.getValue().equals(written.get(e.getKey())));
         if (changed.isEmpty() && !bitsChange && !created && !full) {
-            return new Step(Result.NO_CHANGE, "mapped values unchanged; no Spotler write");
+            return new Step(
+                    Result.NO_CHANGE,
+                    "mapped values unchanged; no Spotler write",
+                    JsonValue.EMPTY_JSON_OBJECT,
+                    inForce.version());
         }
         boolean subscribed = spotler.upsert(record.recordId(), request, bits, created);
         record.written(after);
@@ -342,7 +359,7 @@ public class ContactSync {
         if (!subscribed) {
             return optedOutInSpotler(record, detail + "; Spotler answered CONTACT_OPTOUT", null);
         }
-        return new Step(Result.WRITTEN, detail);
+        return new Step(Result.WRITTEN, detail, changes(before, after, changed), inForce.version());
     }
 
     /**
@@ -388,7 +405,8 @@ public class ContactSync {
      * were.
      */
     private Step restore(SyncRecord record, Map<String, JsonValue> columns) {
-        Map<String, JsonValue> mapped = mapping.get().apply(record.entity(), columns);
+        ActiveMapping.Versioned inForce = mapping.current();
+        Map<String, JsonValue> mapped = inForce.mapping().apply(record.entity(), columns);
         Map<String, JsonValue> request = new LinkedHashMap<>();
         mapped.forEach(
                 (property, value) -> {
@@ -411,7 +429,11 @@ public class ContactSync {
                         + saved.values().stream().filter(b -> b).count()
                         + " permission(s) restored";
         return subscribed
-                ? new Step(Result.WRITTEN, detail)
+                ? new Step(
+                        Result.WRITTEN,
+                        detail,
+                        changes(Map.of(), request, request.keySet()),
+                        inForce.version())
                 : optedOutInSpotler(record, detail + "; Spotler answered CONTACT_OPTOUT", null);
     }
 
@@ -429,6 +451,10 @@ public class ContactSync {
         bits.addAll(current.get().permissions().keySet());
         spotler.blank(record.recordId(), List.copyOf(bits));
         record.blanked(current.get().permissions());
+        // the personal data is gone from Spotler: its values go from the record's history too
+        em.createQuery("update SyncHistoryEntry h set h.changes = null where h.recordKey = :key")
+                .setParameter("key", record.key())
+                .executeUpdate();
         return new Step(
                 Result.WRITTEN,
                 why
@@ -551,8 +577,25 @@ public class ContactSync {
         return step;
     }
 
-    private void history(SyncRecord record, ChangeEvent event, String outcome, String detail) {
-        em.persist(
-                new SyncHistoryEntry(record.key(), event.message(), outcome, detail, event.key()));
+    private SyncHistoryEntry history(
+            SyncRecord record, ChangeEvent event, String outcome, String detail) {
+        SyncHistoryEntry entry =
+                new SyncHistoryEntry(record.key(), event.message(), outcome, detail, event.key());
+        em.persist(entry);
+        return entry;
+    }
+
+    /** {property: {before, after}} for the changed properties; null stands for "not set". */
+    static JsonObject changes(
+            Map<String, JsonValue> before, Map<String, JsonValue> after, Set<String> changed) {
+        JsonObjectBuilder changes = Json.createObjectBuilder();
+        for (String property : changed) {
+            changes.add(
+                    property,
+                    Json.createObjectBuilder()
+                            .add("before", before.getOrDefault(property, JsonValue.NULL))
+                            .add("after", after.getOrDefault(property, JsonValue.NULL)));
+        }
+        return changes.build();
     }
 }

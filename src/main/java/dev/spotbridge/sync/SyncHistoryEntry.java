@@ -32,6 +32,14 @@ public class SyncHistoryEntry {
     @Column(name = "event_key")
     private String eventKey;
 
+    @Column(name = "mapping_version")
+    private Integer mappingVersion;
+
+    /**
+     * {property: {before, after}} of a Spotler write, as JSON; erased when the record is blanked.
+     */
+    private String changes;
+
     protected SyncHistoryEntry() {}
 
     public SyncHistoryEntry(
@@ -59,5 +67,21 @@ public class SyncHistoryEntry {
 
     public String detail() {
         return detail;
+    }
+
+    /** The mapping version that produced this change, or null when no mapping was involved. */
+    public Integer mappingVersion() {
+        return mappingVersion;
+    }
+
+    public String changes() {
+        return changes;
+    }
+
+    /** Says which mapping produced the change and what it changed (changes may be null). */
+    SyncHistoryEntry mapped(int version, String changes) {
+        this.mappingVersion = version;
+        this.changes = changes == null || changes.length() > 65535 ? null : changes;
+        return this;
     }
 }
