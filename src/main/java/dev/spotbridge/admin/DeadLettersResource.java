@@ -43,8 +43,9 @@ public class DeadLettersResource {
     @Inject DeadLetters deadLetterActions;
 
     /**
-     * POST /api/dead-letters/replay {"ids":[…]} or {"all":true, "entity":…, "recordId":…}: back
-     * onto their queue.
+     * POST /api/dead-letters/replay {"ids":[…]} or {"all":true, "entity":…, "recordId":…, "from":…,
+     * "to":…} (the time range [from, to) of the original change, ISO instants): back onto their
+     * queue.
      */
     @POST
     @Path("replay")
@@ -92,14 +93,20 @@ public class DeadLettersResource {
         }
         if (!request.getBoolean("all", false)) {
             throw new BadRequestException(
-                    "name the messages (\"ids\") or ask for \"all\" (with \"entity\"/\"recordId\" filters)");
+                    "name the messages (\"ids\") or ask for \"all\" (with \"entity\","
+                            + " \"recordId\", \"from\", \"to\" filters)");
         }
         String entity = request.getString("entity", null);
         String recordId = request.getString("recordId", null);
+        Instant from = instant(request, "from", Instant.MIN);
+        Instant to = instant(request, "to", Instant.MAX);
         for (JsonValue v : list()) {
             JsonObject m = v.asJsonObject();
+            Instant at = Instant.parse(m.getString("enqueuedAt"));
             if ((entity == null || entity.equals(m.getString("entity", null)))
-                    && (recordId == null || recordId.equals(m.getString("recordId", null)))) {
+                    && (recordId == null || recordId.equals(m.getString("recordId", null)))
+                    && !at.isBefore(from)
+                    && at.isBefore(to)) {
                 ids.add(m.getString("messageId"));
             }
         }
@@ -132,6 +139,18 @@ public class DeadLettersResource {
             }
         }
         return list.build();
+    }
+
+    private static Instant instant(JsonObject request, String name, Instant absent) {
+        if (!request.containsKey(name) || request.isNull(name)) {
+            return absent;
+        }
+        try {
+            return Instant.parse(request.getString(name));
+        } catch (ClassCastException | java.time.DateTimeException e) {
+            throw new BadRequestException(
+                    "\"" + name + "\" must be an ISO-8601 instant such as 2026-11-27T10:00:00Z");
+        }
     }
 
     private static JsonValue text(String value) {

@@ -25,6 +25,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -143,6 +144,61 @@ public class RecordsResource {
                                 .add("message", "Resync")
                                 .build())
                 .build();
+    }
+
+    /** A replay from the history is capped; the answer says when more matched. */
+    static final int MAX_REPLAY = 10_000;
+
+    /**
+     * POST /api/records/resync {"from": ISO instant, "to": ISO instant, "outcome": "Failed"
+     * (default), "entity": optional}: a resync, queued, of every record whose history has an entry
+     * with that outcome in [from, to) — the replay of a time range. Each resync reads the record's
+     * current D365 state, so replaying is safe however old the failure.
+     */
+    @POST
+    @Path("resync")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
+    public Response resyncRange(jakarta.json.JsonObject request) {
+        if (request == null) {
+            throw new BadRequestException("a JSON body with \"from\" and \"to\" is required");
+        }
+        Instant from = instant(request, "from");
+        Instant to = instant(request, "to");
+        if (!from.isBefore(to)) {
+            throw new BadRequestException("\"from\" must be before \"to\"");
+        }
+        String entity = request.getString("entity", null);
+        if (entity != null && !ENTITIES.contains(entity)) {
+            throw new BadRequestException("entity must be contact, lead or account");
+        }
+        String outcome = request.getString("outcome", "Failed");
+        List<String> keys = records.withOutcomeBetween(outcome, from, to, entity, MAX_REPLAY + 1);
+        boolean truncated = keys.size() > MAX_REPLAY;
+        JsonArrayBuilder queued = Json.createArrayBuilder();
+        int n = 0;
+        for (String key : keys.subList(0, Math.min(keys.size(), MAX_REPLAY))) {
+            String[] parts = key.split(":", 2);
+            resync(parts[0], parts[1]);
+            if (n++ < 100) {
+                queued.add(key);
+            }
+        }
+        return Response.accepted(
+                        Json.createObjectBuilder()
+                                .add("queued", n)
+                                .add("truncated", truncated)
+                                .add("records", queued)
+                                .build())
+                .build();
+    }
+
+    private static Instant instant(jakarta.json.JsonObject request, String name) {
+        try {
+            return Instant.parse(request.getString(name));
+        } catch (NullPointerException | ClassCastException | java.time.DateTimeException e) {
+            throw new BadRequestException(
+                    "\"" + name + "\" must be an ISO-8601 instant such as 2026-11-27T10:00:00Z");
+        }
     }
 
     /**

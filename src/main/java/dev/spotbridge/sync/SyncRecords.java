@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -76,6 +77,34 @@ public class SyncRecords {
                         "select r from SyncRecord r where r.recordId in :ids order by r.entity, r.recordId",
                         SyncRecord.class)
                 .setParameter("ids", recordIds)
+                .getResultList();
+    }
+
+    /**
+     * The records (contact, lead, account) whose history has an entry with this outcome in [from,
+     * to), optionally of one entity; at most max, oldest first.
+     */
+    public List<String> withOutcomeBetween(
+            String outcome, Instant from, Instant to, String entity, int max) {
+        String prefixes =
+                entity == null
+                        ? "(h.recordKey like 'contact:%' or h.recordKey like 'lead:%'"
+                                + " or h.recordKey like 'account:%')"
+                        : "h.recordKey like :prefix";
+        var query =
+                em.createQuery(
+                        "select h.recordKey from SyncHistoryEntry h where h.outcome = :outcome"
+                                + " and h.at >= :from and h.at < :to and "
+                                + prefixes
+                                + " group by h.recordKey order by min(h.at)",
+                        String.class);
+        if (entity != null) {
+            query.setParameter("prefix", entity + ":%");
+        }
+        return query.setParameter("outcome", outcome)
+                .setParameter("from", from)
+                .setParameter("to", to)
+                .setMaxResults(max)
                 .getResultList();
     }
 

@@ -169,6 +169,101 @@ class FailureHandlingIT {
                         .contains("Replayed"));
     }
 
+    private static String refusedCreate(String name) {
+        return refusedCreate(UUID.randomUUID().toString(), name);
+    }
+
+    private static String refusedCreate(String id, String name) {
+        Service.spotlerFault(
+                "{\"status\":400,\"count\":1,\"method\":\"POST\",\"path\":\"contact\"}");
+        webhook(
+                Contexts.create(
+                        "contact",
+                        id,
+                        Map.of("firstname", name, "emailaddress1", "range@example.com"),
+                        Instant.now()));
+        Service.deadLetterOf(id);
+        Service.clearSpotlerFault();
+        return id;
+    }
+
+    @Test
+    void deadLettersAreReplayedByTimeRange() throws InterruptedException {
+        String older = refusedCreate("Older");
+        Thread.sleep(50);
+        Instant mid = Instant.now();
+        Thread.sleep(50);
+        String newer = refusedCreate("Newer");
+
+        assertEquals(
+                400, deadLetterAction("replay", "{\"all\":true,\"from\":\"yesterday\"}").status());
+        Service.Answer replay =
+                deadLetterAction(
+                        "replay",
+                        "{\"all\":true,\"from\":\""
+                                + mid
+                                + "\",\"to\":\""
+                                + Instant.now().plusSeconds(1)
+                                + "\"}");
+        assertEquals(200, replay.status(), replay.body());
+        assertEquals(1, replay.json().getInt("replayed"), "only the change after mid");
+        await(
+                () -> Service.record("contact", newer).orElse(null),
+                r -> "Succeeded".equals(r.getString("status")),
+                "the newer one replayed");
+        assertTrue(
+                Service.deadLetters().stream()
+                        .anyMatch(m -> older.equals(m.asJsonObject().getString("recordId", ""))),
+                "the older one is still a dead letter");
+        assertEquals(
+                1,
+                deadLetterAction(
+                                "discard",
+                                "{\"all\":true,\"recordId\":\""
+                                        + older
+                                        + "\",\"reason\":\"test done\"}")
+                        .json()
+                        .getInt("discarded"));
+    }
+
+    @Test
+    void failedRecordsOfATimeRangeAreResyncedFromTheHistory() {
+        Instant start = Instant.now();
+        String id = UUID.randomUUID().toString();
+        // the resync reads the record's current state from Dataverse
+        Service.dataverseUpsert(
+                "contacts",
+                id,
+                jakarta.json.Json.createObjectBuilder()
+                        .add("firstname", "History")
+                        .add("emailaddress1", "range@example.com")
+                        .build());
+        refusedCreate(id, "History");
+        assertEquals("Failed", Service.record("contact", id).orElseThrow().getString("status"));
+        String body =
+                "{\"from\":\"" + start + "\",\"to\":\"" + Instant.now().plusSeconds(1) + "\"}";
+        Service.Answer bad = adminJson("/api/records/resync", "{\"from\":\"" + start + "\"}");
+        assertEquals(400, bad.status(), bad.body());
+        Service.Answer resync = adminJson("/api/records/resync", body);
+        assertEquals(202, resync.status(), resync.body());
+        assertTrue(resync.json().getInt("queued") >= 1, resync.body());
+        assertTrue(resync.body().contains("contact:" + id), resync.body());
+        await(
+                () -> Service.record("contact", id).orElse(null),
+                r -> "Succeeded".equals(r.getString("status")),
+                "Succeeded after the resync");
+        assertEquals("History", Service.spotlerProperties(id).getString("firstName"));
+    }
+
+    private static Service.Answer adminJson(String path, String json) {
+        return Service.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(Service.BASE + path))
+                        .header("Authorization", "Basic " + Service.ADMIN)
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                        .build());
+    }
+
     @Test
     void deadLetterIsDiscardedWithAReason() {
         String id = UUID.randomUUID().toString();
