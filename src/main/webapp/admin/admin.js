@@ -1,7 +1,7 @@
 'use strict';
 // Spotbridge admin page: a thin client of the admin REST API (/api/...), HTTP Basic per request.
 (function () {
-  const views = ['login', 'overview', 'records', 'record', 'dead-letters'];
+  const views = ['login', 'overview', 'records', 'record', 'dead-letters', 'mapping'];
   const $ = (id) => document.getElementById(id);
   let auth = sessionStorage.getItem('spotbridge.auth');
 
@@ -18,9 +18,9 @@
       Accept: 'application/json', Authorization: 'Basic ' + auth, 'X-Requested-With': 'spotbridge-admin',
     };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const response = await fetch('/api/' + path, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    // a string is sent as it is (a mapping file), anything else as JSON
+    const payload = body === undefined || typeof body === 'string' ? body : JSON.stringify(body);
+    const response = await fetch('/api/' + path, { method, headers, body: payload });
     const json = await response.json().catch(() => ({}));
     if (response.status === 401) {
       sessionStorage.removeItem('spotbridge.auth');
@@ -117,8 +117,65 @@
       what.className = 'outcome-' + String(h.outcome).toLowerCase().replace(/[^a-z]+/g, '-');
       what.textContent = ' ' + h.operation + ' — ' + h.outcome + ' ';
       li.append(when, what, document.createTextNode(h.detail || ''));
+      if (h.mappingVersion !== undefined) {
+        li.append(document.createTextNode(' (mapping version ' + h.mappingVersion + ')'));
+      }
+      if (h.changes && Object.keys(h.changes).length) li.appendChild(changeList(h.changes));
       list.appendChild(li);
     });
+  }
+
+  const shown = (v) => (v === null || v === undefined ? '(empty)' : JSON.stringify(v));
+
+  /** {property: {before, after}} as a list: "city: "Utrecht" → "Delft"". */
+  function changeList(changes) {
+    const ul = document.createElement('ul');
+    ul.className = 'changes';
+    Object.entries(changes).forEach(([property, c]) => {
+      const li = document.createElement('li');
+      li.textContent = property + ': ' + shown(c.before) + ' → ' + shown(c.after);
+      ul.appendChild(li);
+    });
+    return ul;
+  }
+
+  async function mapping() {
+    show('mapping');
+    const [current, versions] = await Promise.all([api('GET', 'mapping'), api('GET', 'mapping/versions')]);
+    $('mapping-current').textContent = 'In force: version ' + current.version + ' (' + current.source
+      + '), applied ' + current.appliedAt + (current.appliedBy ? ' by ' + current.appliedBy : '') + '.';
+    if (!$('mapping-text').value) $('mapping-text').value = JSON.stringify(current.mapping, null, 2);
+    const body = $('versions-table').tBodies[0];
+    body.replaceChildren();
+    versions.versions.forEach((v) => {
+      const row = body.insertRow();
+      cell(row, v.version); cell(row, v.origin + ': ' + v.source); cell(row, v.appliedAt);
+      cell(row, v.appliedBy); cell(row, v.note);
+    });
+  }
+
+  async function dryRun() {
+    const params = new URLSearchParams();
+    $('dry-records').value.split(/[\s,]+/).filter((k) => k).forEach((k) => params.append('record', k));
+    const r = await api('POST', 'mapping/dry-run?' + params, $('mapping-text').value);
+    const body = $('dry-run-table').tBodies[0];
+    body.replaceChildren();
+    r.records.forEach((d) => {
+      const row = body.insertRow();
+      cell(row, d.record); cell(row, d.outcome + (d.reason ? ': ' + d.reason : ''));
+      const td = cell(row, '');
+      if (d.changes && Object.keys(d.changes).length) td.appendChild(changeList(d.changes));
+    });
+    $('dry-run-summary').textContent = 'Dry run against version ' + r.comparedWithVersion + ': '
+      + r.recordsWithChanges + ' of ' + r.records.length + ' record(s) would change; nothing was written.'
+      + (r.unknownSpotlerProperties.length
+        ? ' Unknown Spotler properties: ' + r.unknownSpotlerProperties.join(', ') + '.' : '');
+  }
+
+  function rangeOf() {
+    const from = $('range-from').value; const to = $('range-to').value;
+    if (!from || !to) throw new Error('choose both ends of the range');
+    return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
   }
 
   async function deadLetters() {
@@ -155,6 +212,7 @@
     if (view === 'record') return record(a, b);
     if (view === 'dead-letters') return deadLetters();
     if (view === 'overview') return overview();
+    if (view === 'mapping') return mapping();
     return records();
   }
 
@@ -187,6 +245,28 @@
     const r = await api('POST', 'dead-letters/discard',
       { ids: selected(), reason: $('discard-reason').value });
     await deadLetters(); say('Discarded ' + r.discarded + '.');
+  }));
+  $('replay-range').addEventListener('click', () => act(async () => {
+    const r = await api('POST', 'dead-letters/replay', Object.assign({ all: true }, rangeOf()));
+    await deadLetters(); say('Replayed ' + r.replayed + '.');
+  }));
+  $('resync-range').addEventListener('click', () => act(async () => {
+    const r = await api('POST', 'records/resync', rangeOf());
+    say('Resync queued for ' + r.queued + ' record(s)' + (r.truncated ? ' (more matched; run again)' : '') + '.');
+  }));
+  $('mapping-file').addEventListener('change', () => act(async () => {
+    const file = $('mapping-file').files[0];
+    if (file) $('mapping-text').value = await file.text();
+  }));
+  $('mapping-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    act(dryRun);
+  });
+  $('apply-mapping').addEventListener('click', () => act(async () => {
+    const note = $('apply-note').value;
+    const v = await api('POST', 'mapping' + (note ? '?note=' + encodeURIComponent(note) : ''),
+      $('mapping-text').value);
+    await mapping(); say('Version ' + v.version + ' is in force.');
   }));
   window.addEventListener('hashchange', () => act(route));
   act(route);

@@ -197,6 +197,8 @@ class WebhookIntakeIT {
         JsonObject paths = a.json().getJsonObject("paths");
         assertTrue(paths.containsKey("/api/d365/webhook"), paths.keySet().toString());
         assertTrue(paths.containsKey("/api/records/{entity}/{id}"), paths.keySet().toString());
+        assertTrue(paths.containsKey("/api/mapping/dry-run"), paths.keySet().toString());
+        assertTrue(paths.containsKey("/api/overview"), paths.keySet().toString());
         assertTrue(
                 paths.keySet().stream().noneMatch(p -> p.startsWith("/sandbox")),
                 "the sandboxes are not in it");
