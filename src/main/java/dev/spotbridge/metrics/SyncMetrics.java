@@ -1,5 +1,6 @@
 package dev.spotbridge.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
@@ -38,36 +40,53 @@ public class SyncMetrics {
 
     private final List<Supplier<Number>> gauges = new CopyOnWriteArrayList<>();
 
+    /**
+     * Meters once looked up: WildFly's deployment registry finds a meter by scanning every meter of
+     * the server, too slow for each of thousands of changes a second.
+     */
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+
+    private volatile Timer endToEndTimer;
+
+    private Counter counter(String name, String... tags) {
+        List<String> key = new java.util.ArrayList<>(tags.length + 1);
+        key.add(name);
+        key.addAll(List.of(tags));
+        return counters.computeIfAbsent(key, k -> registry.counter(name, Tags.of(tags)));
+    }
+
     public void webhookReceived() {
-        registry.counter("spotbridge.webhooks.received", Tags.empty()).increment();
+        counter("spotbridge.webhooks.received").increment();
     }
 
     /** A refused webhook: reason is the error code of the answer (unauthorized, too_large, ...). */
     public void webhookRejected(int status, String reason) {
-        registry.counter(
+        counter(
                         "spotbridge.webhooks.rejected",
-                        Tags.of("status", Integer.toString(status), "reason", reason))
+                        "status",
+                        Integer.toString(status),
+                        "reason",
+                        reason)
                 .increment();
     }
 
     public void webhookEnqueued(String entity) {
-        registry.counter("spotbridge.webhooks.enqueued", Tags.of("entity", entity)).increment();
+        counter("spotbridge.webhooks.enqueued", "entity", entity).increment();
     }
 
     /** One processing attempt of a queued change: written, no_change, skipped, rejected, failed. */
     public void processed(String outcome) {
-        registry.counter("spotbridge.changes.processed", Tags.of("outcome", outcome)).increment();
+        counter("spotbridge.changes.processed", "outcome", outcome).increment();
     }
 
     /** A change moved to the dead-letter queue: refused, or attempts_exhausted. */
     public void deadLettered(String why) {
-        registry.counter("spotbridge.dead.lettered", Tags.of("why", why)).increment();
+        counter("spotbridge.dead.lettered", "why", why).increment();
     }
 
     /** An outbound HTTP call; status is the HTTP status, or "unreachable" when none came back. */
     public void outboundCall(String api, String status) {
-        registry.counter("spotbridge.outbound.calls", Tags.of("api", api, "status", status))
-                .increment();
+        counter("spotbridge.outbound.calls", "api", api, "status", status).increment();
     }
 
     /** Time from the event's enqueueing (its JMS timestamp) to the end of its Spotler write. */
@@ -84,12 +103,16 @@ public class SyncMetrics {
         }
         bucket("+Inf");
         // the count last: a scrape that sees it counted sees the buckets too
-        Timer timer = registry.timer("spotbridge.end.to.end", Tags.empty());
+        Timer timer = endToEndTimer;
+        if (timer == null) {
+            timer = registry.timer("spotbridge.end.to.end", Tags.empty());
+            endToEndTimer = timer;
+        }
         timer.record(Duration.ofMillis(elapsedMillis));
     }
 
     private void bucket(String le) {
-        registry.counter("spotbridge.end.to.end.buckets", Tags.of("le", le)).increment();
+        counter("spotbridge.end.to.end.buckets", "le", le).increment();
     }
 
     private static String label(double bound) {

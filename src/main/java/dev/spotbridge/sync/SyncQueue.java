@@ -4,6 +4,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSConnectionFactory;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
@@ -19,7 +20,13 @@ public class SyncQueue {
 
     public static final String QUEUE = "java:/jms/queue/spotbridge-sync";
 
-    @Inject JMSContext context;
+    /**
+     * The intake's connection factory (server-config/messaging.cli): it does not wait on failover,
+     * so a send to an unreachable broker fails in seconds and the webhook is answered 503.
+     */
+    @Inject
+    @JMSConnectionFactory("java:/jms/spotbridge-intake")
+    JMSContext context;
 
     @Resource(lookup = QUEUE)
     Queue queue;
