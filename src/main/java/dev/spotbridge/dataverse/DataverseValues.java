@@ -179,6 +179,9 @@ public final class DataverseValues {
         var builder = Json.createObjectBuilder();
         if (attributes != null && attributes.getValueType() == JsonValue.ValueType.ARRAY) {
             keyValues(attributes.asJsonArray()).forEach(builder::add);
+        } else if (attributes != null && attributes.getValueType() != JsonValue.ValueType.NULL) {
+            throw new MalformedContextException(
+                    "an entity's \"Attributes\" must be an array of key/value pairs");
         }
         return builder.build();
     }

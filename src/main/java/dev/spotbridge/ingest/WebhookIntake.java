@@ -8,11 +8,10 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParsingException;
 import jakarta.ws.rs.core.MediaType;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -143,8 +142,31 @@ public class WebhookIntake {
         if (bytes.length == 0) {
             throw new WebhookRejected(400, "malformed_json", "the body is empty");
         }
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(bytes))) {
-            JsonValue value = reader.readValue();
+        String text;
+        try {
+            // strict: a byte sequence that is not UTF-8 is refused, not replaced
+            text =
+                    java.nio.charset.StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                            .decode(java.nio.ByteBuffer.wrap(bytes))
+                            .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new WebhookRejected(400, "malformed_json", "the body is not valid UTF-8");
+        }
+        try (JsonParser parser = Json.createParser(new java.io.StringReader(text))) {
+            if (!parser.hasNext()) {
+                throw new WebhookRejected(400, "malformed_json", "the body is empty");
+            }
+            parser.next();
+            JsonValue value = parser.getValue();
+            if (parser.hasNext()) {
+                throw new WebhookRejected(
+                        400,
+                        "malformed_json",
+                        "the body is not valid JSON: content after the end of the value");
+            }
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw new WebhookRejected(
                         400,
@@ -157,8 +179,15 @@ public class WebhookIntake {
         } catch (JsonParsingException e) {
             throw new WebhookRejected(
                     400, "malformed_json", "the body is not valid JSON: " + e.getMessage());
-        } catch (JsonException e) {
+        } catch (JsonException | IllegalStateException e) {
             throw new WebhookRejected(400, "malformed_json", "the body is not valid JSON");
+        } catch (RuntimeException e) {
+            if (e instanceof WebhookRejected) {
+                throw e;
+            }
+            // the parser's own limits (nesting depth, number size): the body is refused, not a 500
+            throw new WebhookRejected(
+                    400, "malformed_json", "the body is not acceptable JSON: " + e.getMessage());
         }
     }
 }
