@@ -67,6 +67,31 @@ public record ChangeEvent(
         return entity + ":" + recordId;
     }
 
+    /** JMS priority of the changes that overtake a backlog of profile updates. */
+    public static final int PRIORITY_CONSENT = 9;
+
+    /** JMS priority of everything else (the JMS default). */
+    public static final int PRIORITY_NORMAL = 4;
+
+    /**
+     * The priority lane: what takes consent away or blanks personal data — a delete, a state
+     * change, a permission row, an update that deactivates the record or whose record opts out of
+     * bulk email — overtakes profile updates waiting on the queue. Order within a record still
+     * holds where it matters: an older update that arrives after its record's delete or opt-out is
+     * skipped or written without consent, by version and state.
+     */
+    public int priority() {
+        return switch (operation) {
+            case DELETE, SET_STATE, PERMISSION -> PRIORITY_CONSENT;
+            case UPSERT ->
+                    (state != null && state != 0)
+                                    || JsonValue.TRUE.equals(attributes.get("donotbulkemail"))
+                            ? PRIORITY_CONSENT
+                            : PRIORITY_NORMAL;
+            default -> PRIORITY_NORMAL;
+        };
+    }
+
     public String toJson() {
         JsonObjectBuilder attrs = Json.createObjectBuilder();
         attributes.forEach(attrs::add);

@@ -13,7 +13,9 @@ import jakarta.jms.TextMessage;
 
 /**
  * Puts change events on the sync queue: persistent (send returns once the broker has it on disk),
- * grouped by record so one record's events are consumed one after another, in order.
+ * grouped by record so one record's events are consumed one after another, in order; consent and
+ * blanking changes with a higher JMS priority, so they overtake a backlog of profile updates
+ * ({@link ChangeEvent#priority()}).
  */
 @ApplicationScoped
 public class SyncQueue {
@@ -38,7 +40,10 @@ public class SyncQueue {
             message.setStringProperty("entity", event.entity());
             message.setStringProperty("recordId", event.recordId());
             message.setStringProperty("eventKey", event.key());
-            context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).send(queue, message);
+            context.createProducer()
+                    .setDeliveryMode(DeliveryMode.PERSISTENT)
+                    .setPriority(event.priority())
+                    .send(queue, message);
         } catch (JMSException e) {
             throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
         }

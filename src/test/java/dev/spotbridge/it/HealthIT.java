@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -55,7 +52,7 @@ class HealthIT {
         String before = UUID.randomUUID().toString();
         assertEquals(202, webhook(create(before)).status());
         awaitHistory("contact", before, 1);
-        cli(ACCEPTOR + ":stop");
+        Service.cli(ACCEPTOR + ":stop");
         String refused = UUID.randomUUID().toString();
         try {
             Service.Answer ready = Service.get("http://127.0.0.1:9990/health/ready", null);
@@ -81,7 +78,7 @@ class HealthIT {
             assertEquals(503, webhook.status(), webhook.body());
             assertEquals("queue_unavailable", webhook.json().getString("error"));
         } finally {
-            cli(ACCEPTOR + ":start");
+            Service.cli(ACCEPTOR + ":start");
         }
         Service.Answer ready = Service.get("http://127.0.0.1:9990/health/ready", null);
         assertEquals(200, ready.status(), ready.body());
@@ -101,22 +98,5 @@ class HealthIT {
                 .filter(c -> "spotbridge-webhook-intake".equals(c.getString("name")))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no intake check: " + ready.body()));
-    }
-
-    /** One management operation through the provisioned server's jboss-cli. */
-    private static void cli(String operation) throws IOException, InterruptedException {
-        Process cli =
-                new ProcessBuilder(
-                                System.getProperty("jboss.home", "target/server")
-                                        + "/bin/jboss-cli.sh",
-                                "--connect",
-                                "--controller=127.0.0.1:9990",
-                                "--command=" + operation)
-                        .redirectErrorStream(true)
-                        .start();
-        String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(cli.waitFor(60, TimeUnit.SECONDS), "jboss-cli finished");
-        assertEquals(0, cli.exitValue(), out);
-        assertTrue(out.contains("\"outcome\" => \"success\""), operation + ": " + out);
     }
 }

@@ -425,4 +425,26 @@ final class Service {
             return reader.readValue();
         }
     }
+
+    /** One management operation through the provisioned server's jboss-cli. */
+    static void cli(String operation) throws java.io.IOException, InterruptedException {
+        Process cli =
+                new ProcessBuilder(
+                                System.getProperty("jboss.home", "target/server")
+                                        + "/bin/jboss-cli.sh",
+                                "--connect",
+                                "--controller=127.0.0.1:9990",
+                                "--command=" + operation)
+                        .redirectErrorStream(true)
+                        .start();
+        String out =
+                new String(
+                        cli.getInputStream().readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assertions.assertTrue(
+                cli.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "jboss-cli finished");
+        org.junit.jupiter.api.Assertions.assertEquals(0, cli.exitValue(), out);
+        org.junit.jupiter.api.Assertions.assertTrue(
+                out.contains("\"outcome\" => \"success\""), operation + ": " + out);
+    }
 }
