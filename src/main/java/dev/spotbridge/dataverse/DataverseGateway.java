@@ -38,7 +38,11 @@ import org.eclipse.microprofile.rest.client.RestClientBuilder;
         maxRetries = 2,
         delay = 300,
         jitter = 200,
-        abortOn = {DataverseRejectedException.class, CircuitBreakerOpenException.class})
+        abortOn = {
+            DataverseRejectedException.class,
+            DataverseThrottledException.class,
+            CircuitBreakerOpenException.class
+        })
 @Timeout(value = 15, unit = java.time.temporal.ChronoUnit.SECONDS)
 @CircuitBreaker(
         requestVolumeThreshold = 20,
@@ -46,7 +50,7 @@ import org.eclipse.microprofile.rest.client.RestClientBuilder;
         delay = 15,
         delayUnit = java.time.temporal.ChronoUnit.SECONDS,
         successThreshold = 2,
-        skipOn = DataverseRejectedException.class)
+        skipOn = {DataverseRejectedException.class, DataverseThrottledException.class})
 public class DataverseGateway {
 
     @Inject SandboxMode sandbox;

@@ -33,7 +33,8 @@ public class SyncMetrics {
 
     /** Upper bounds of the end-to-end latency buckets, in seconds. */
     static final double[] LATENCY_BUCKETS = {
-        0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600
+        0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2.5, 5, 10, 30, 60, 300,
+        900, 3600
     };
 
     @Inject MeterRegistry registry;

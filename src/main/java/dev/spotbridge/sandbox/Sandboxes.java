@@ -14,6 +14,7 @@ public class Sandboxes extends Application {
                 SpotlerSandbox.class,
                 SpotlerApiFilter.class,
                 DataverseSandbox.class,
-                SandboxControl.class);
+                SandboxControl.class,
+                BrokerBenchmark.class);
     }
 }

@@ -1,0 +1,343 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark client (run by src/bench/benchmark.sh against a running sandbox-only server):
+ * raw broker limit, webhook ingest (rate, ratio to the raw limit, ack p50/p99), end to end at a
+ * steady rate, write economy. Prints one report. Java 17 single-file program, no dependencies.
+ */
+public class Benchmark {
+
+    static final String BASE = "http://127.0.0.1:8080";
+    static final String KEY = System.getenv().getOrDefault("SPOTBRIDGE_WEBHOOK_KEY", "sandbox-webhook-key");
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final String CLI = System.getProperty("cli", "target/server/bin/jboss-cli.sh");
+    static final String SYNC_QUEUE = "/subsystem=messaging-activemq/server=default/jms-queue=spotbridge-sync";
+
+    static final int THREADS = Integer.getInteger("threads", 16);
+    static final int INGEST = Integer.getInteger("ingest", 10_000);
+    static final int RATE = Integer.getInteger("rate", 200);
+    static final int STEADY_SECONDS = Integer.getInteger("seconds", 30);
+
+    public static void main(String[] args) throws Exception {
+        awaitReady();
+        System.out.printf(Locale.ROOT, "machine: %d cores; %d client threads%n",
+                Runtime.getRuntime().availableProcessors(), THREADS);
+
+        // 1. raw broker limit (the same Artemis, persistent send + receive)
+        post(BASE + "/sandbox/broker/benchmark?messages=2000&threads=" + THREADS, "");
+        String raw = post(BASE + "/sandbox/broker/benchmark?messages=20000&threads=" + THREADS, "");
+        double rawRate = number(raw, "perSecond");
+        System.out.printf(Locale.ROOT, "raw broker: %.0f persistent messages/s sent and received (20000, %d producers + %d consumers)%n",
+                rawRate, THREADS, THREADS);
+
+        // 2. ingest: webhooks accepted and durably enqueued, consumers paused
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < INGEST; i++) {
+            ids.add(UUID.randomUUID().toString());
+        }
+        Instant t0 = Instant.now().minusSeconds(3600);
+        cli(SYNC_QUEUE + ":pause");
+        long[] acks = new long[INGEST];
+        double ingestSeconds;
+        try {
+            ingestSeconds = parallel(INGEST, i -> {
+                long start = System.nanoTime();
+                int status = webhook(create(ids.get(i), "Bench" + i, t0));
+                acks[i] = System.nanoTime() - start;
+                if (status != 202) {
+                    throw new IllegalStateException("webhook answered " + status);
+                }
+            });
+        } finally {
+            cli(SYNC_QUEUE + ":resume");
+        }
+        double ingestRate = INGEST / ingestSeconds;
+        Arrays.sort(acks);
+        System.out.printf(Locale.ROOT, "ingest: %.0f webhooks/s accepted and enqueued (%d, %d threads) = %.0f %% of the raw broker rate; ack p50 %.1f ms, p99 %.1f ms%n",
+                ingestRate, INGEST, THREADS, 100 * ingestRate / rawRate, acks[INGEST / 2] / 1e6, acks[(int) (INGEST * 0.99)] / 1e6);
+
+        // draining the backlog: processing throughput
+        long drainStart = System.nanoTime();
+        double processedBefore = sum(metrics(), "spotbridge_changes_processed_total");
+        awaitProcessed(processedBefore, 0); // wait until nothing moves and queue is empty
+        double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+        System.out.printf(Locale.ROOT, "drain: the %d queued creates written to Spotler in %.1f s = %.0f changes/s%n",
+                INGEST, drainSeconds, INGEST / drainSeconds);
+
+        // 3. end to end at a steady rate
+        Map<Double, Double> bucketsBefore = buckets(metrics());
+        int steady = RATE * STEADY_SECONDS;
+        long writesBefore = writes();
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        long period = 1_000_000_000L / RATE;
+        long begin = System.nanoTime();
+        List<Future<Integer>> sent = new ArrayList<>();
+        for (int i = 0; i < steady; i++) {
+            long due = begin + i * period;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            String id = ids.get(i % ids.size());
+            int n = i;
+            sent.add(pool.submit(() -> webhook(update(id, "Steady" + n, t0.plusSeconds(10 + n)))));
+        }
+        for (Future<Integer> f : sent) {
+            if (f.get() != 202) {
+                throw new IllegalStateException("webhook answered " + f.get());
+            }
+        }
+        double sendSeconds = (System.nanoTime() - begin) / 1e9;
+        awaitWrites(writesBefore + steady);
+        Map<Double, Double> delta = minus(buckets(metrics()), bucketsBefore);
+        System.out.printf(Locale.ROOT, "end to end at %d changes/s for %d s (%d changes, sent in %.1f s): p50 %s, p99 %s (webhook 202 to Spotler write, from spotbridge_end_to_end_buckets_total)%n",
+                RATE, STEADY_SECONDS, steady, sendSeconds, quantile(delta, 0.5), quantile(delta, 0.99));
+
+        // 4. write economy
+        long w0 = writes();
+        int real = 200;
+        parallel(real, i -> webhook(update(ids.get(i), "Real" + i, t0.plusSeconds(100_000 + i))));
+        awaitWrites(w0 + real);
+        long w1 = settle();
+        parallel(real, i -> webhook(update(ids.get(i), "Real" + i, t0.plusSeconds(200_000 + i))));
+        long w2 = settle();
+        String burst = ids.get(ids.size() - 1);
+        for (int i = 0; i < 50; i++) {
+            webhook(update(burst, "Burst" + i, t0.plusSeconds(300_000 + i)));
+        }
+        long w3 = settle();
+        String last = get(BASE + "/sandbox/spotler/_control/contacts/" + burst);
+        System.out.printf(Locale.ROOT, "write economy: %.2f Spotler writes per real change (%d changes), %.2f per no-op update (%d), %d for a burst of 50 updates to one record (final firstName %s)%n",
+                (w1 - w0) / (double) real, real, (w2 - w1) / (double) real, real, w3 - w2,
+                last.contains("\"firstName\":\"Burst49\"") ? "Burst49, right" : "WRONG: " + last);
+        pool.shutdownNow();
+    }
+
+    // ---- webhook bodies (the RemoteExecutionContext as Dataverse posts it) ----
+
+    static String context(String message, String id, Instant modifiedOn, String target, String postImage) {
+        return "{\"BusinessUnitId\":\"41b2c9d0-2b6e-ef11-a670-000d3a4f8c21\",\"CorrelationId\":\"" + UUID.randomUUID()
+                + "\",\"Depth\":1,\"InitiatingUserId\":\"be5d0e77-3c6e-ef11-a670-6045bd1d2f10\",\"InputParameters\":[{\"key\":\"Target\",\"value\":"
+                + target + "}],\"IsExecutingOffline\":false,\"IsInTransaction\":false,\"IsOfflinePlayback\":false,\"IsolationMode\":1,\"MessageName\":\""
+                + message + "\",\"Mode\":1,\"OperationCreatedOn\":\"\\/Date(" + modifiedOn.toEpochMilli()
+                + "+0000)\\/\",\"OperationId\":\"" + UUID.randomUUID()
+                + "\",\"OrganizationId\":\"7a3c1f52-2b6e-ef11-a670-000d3a4f8c21\",\"OrganizationName\":\"bench\",\"OutputParameters\":[],\"OwningExtension\":{\"Id\":\"2c9f6e1a-8a95-f011-b4cc-000d3a4f8c21\",\"KeyAttributes\":[],\"LogicalName\":\"sdkmessageprocessingstep\",\"Name\":\"Spotbridge\",\"RowVersion\":null},\"ParentContext\":null,\"PostEntityImages\":["
+                + (postImage == null ? "" : "{\"key\":\"PostImage\",\"value\":" + postImage + "}")
+                + "],\"PreEntityImages\":[],\"PrimaryEntityId\":\"" + id
+                + "\",\"PrimaryEntityName\":\"contact\",\"RequestId\":null,\"SecondaryEntityName\":\"none\",\"SharedVariables\":[],\"Stage\":40,\"UserId\":\"be5d0e77-3c6e-ef11-a670-6045bd1d2f10\"}";
+    }
+
+    static String entity(String id, String firstName, Instant modifiedOn, boolean typed) {
+        return "{" + (typed ? "\"__type\":\"Entity:http:\\/\\/schemas.microsoft.com\\/xrm\\/2011\\/Contracts\"," : "")
+                + "\"Attributes\":[{\"key\":\"firstname\",\"value\":\"" + firstName + "\"},{\"key\":\"lastname\",\"value\":\"Load\"},"
+                + "{\"key\":\"emailaddress1\",\"value\":\"" + id.substring(0, 8) + "@example.com\"},{\"key\":\"modifiedon\",\"value\":\"\\/Date("
+                + modifiedOn.toEpochMilli() + ")\\/\"},{\"key\":\"contactid\",\"value\":\"" + id
+                + "\"}],\"EntityState\":null,\"FormattedValues\":[],\"Id\":\"" + id
+                + "\",\"KeyAttributes\":[],\"LogicalName\":\"contact\",\"RelatedEntities\":[],\"RowVersion\":null}";
+    }
+
+    static String create(String id, String firstName, Instant at) {
+        return context("Create", id, at, entity(id, firstName, at, true), null);
+    }
+
+    static String update(String id, String firstName, Instant at) {
+        return context("Update", id, at, entity(id, firstName, at, true), entity(id, firstName, at, false));
+    }
+
+    // ---- HTTP, metrics, helpers ----
+
+    static int webhook(String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(BASE + "/api/d365/webhook"))
+                .header("Content-Type", "application/json").header("x-spotbridge-key", KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    static String get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    static String post(String url, String body) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(url + " answered " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    static double number(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\":([0-9.Ee+-]+)").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException(field + " not in " + json);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    static long writes() throws Exception {
+        return (long) number(get(BASE + "/sandbox/spotler/_control/stats"), "writes");
+    }
+
+    static String metrics() throws Exception {
+        return get("http://127.0.0.1:9990/metrics");
+    }
+
+    static double sum(String metrics, String name) {
+        return metrics.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    static double queueDepth(String metrics) {
+        return metrics.lines().filter(l -> l.startsWith("messaging_activemq_message_count{") && l.contains("name=\"spotbridge-sync\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** Waits until the sync queue is empty and the processed counter stops moving. */
+    static void awaitProcessed(double before, int unused) throws Exception {
+        double last = -1;
+        while (true) {
+            String m = metrics();
+            double now = sum(m, "spotbridge_changes_processed_total");
+            if (queueDepth(m) == 0 && now == last && now > before) {
+                return;
+            }
+            last = now;
+            Thread.sleep(500);
+        }
+    }
+
+    static void awaitWrites(long target) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+        while (writes() < target) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Spotler writes stuck at " + writes() + " < " + target);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** The Spotler write count once the queue is empty and nothing moved for a second. */
+    static long settle() throws Exception {
+        long last = -1;
+        while (true) {
+            Thread.sleep(1000);
+            long now = writes();
+            if (now == last && queueDepth(metrics()) == 0) {
+                return now;
+            }
+            last = now;
+        }
+    }
+
+    static Map<Double, Double> buckets(String metrics) {
+        Map<Double, Double> b = new TreeMap<>();
+        Pattern p = Pattern.compile("^spotbridge_end_to_end_buckets_total\\{.*le=\"([^\"]+)\".*\\} ([0-9.Ee+-]+)$");
+        metrics.lines().forEach(l -> {
+            Matcher m = p.matcher(l);
+            if (m.matches()) {
+                double le = "+Inf".equals(m.group(1)) ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
+                b.merge(le, Double.parseDouble(m.group(2)), Double::sum);
+            }
+        });
+        return b;
+    }
+
+    static Map<Double, Double> minus(Map<Double, Double> a, Map<Double, Double> b) {
+        Map<Double, Double> d = new TreeMap<>();
+        a.forEach((k, v) -> d.put(k, v - b.getOrDefault(k, 0.0)));
+        return d;
+    }
+
+    /** The quantile by linear interpolation within the cumulative bucket that holds it. */
+    static String quantile(Map<Double, Double> cumulative, double q) {
+        double total = cumulative.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+        if (total == 0) {
+            return "n/a";
+        }
+        double rank = q * total;
+        double prevLe = 0;
+        double prevCount = 0;
+        for (Map.Entry<Double, Double> e : cumulative.entrySet()) {
+            if (e.getValue() >= rank) {
+                if (e.getKey().isInfinite()) {
+                    return "> " + prevLe + " s";
+                }
+                double fraction = e.getValue() == prevCount ? 1 : (rank - prevCount) / (e.getValue() - prevCount);
+                return String.format(Locale.ROOT, "%.0f ms", 1000 * (prevLe + fraction * (e.getKey() - prevLe)));
+            }
+            prevLe = e.getKey();
+            prevCount = e.getValue();
+        }
+        return "n/a";
+    }
+
+    interface Task {
+        void run(int i) throws Exception;
+    }
+
+    /** Runs n tasks on THREADS threads; the wall time in seconds. */
+    static double parallel(int n, Task task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            futures.add(pool.submit(() -> {
+                for (int i; (i = next.getAndIncrement()) < n; ) {
+                    task.run(i);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    static void cli(String operation) throws Exception {
+        Process p = new ProcessBuilder(CLI, "--connect", "--controller=127.0.0.1:9990", "--command=" + operation)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0 || !out.contains("success")) {
+            throw new IllegalStateException(operation + ": " + out);
+        }
+    }
+
+    static void awaitReady() throws Exception {
+        for (int i = 0; i < 300; i++) {
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:9990/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains("spotbridge-webhook-intake")) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // the server is starting
+            }
+            Thread.sleep(1000);
+        }
+        throw new IllegalStateException("the server did not become ready");
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The benchmark command: builds, starts the service on its embedded default (sandboxes, embedded Artemis, file
+# database) in a scratch copy of the server's base directory, runs src/bench/Benchmark.java against it, prints the
+# report and the server's peak RSS, and stops the server. Not part of `mvn verify`. Usage, from the repository root:
+#   src/bench/benchmark.sh            (-Dthreads=16 -Dingest=10000 -Drate=200 -Dseconds=30 via BENCH_OPTS)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if ss -ltn 2>/dev/null | grep -qE '127\.0\.0\.1:(8080|9990)\b'; then
+  echo "ports 8080/9990 are in use: stop the running server first" >&2; exit 1
+fi
+mvn -B -q -ntp package -DskipTests
+BASE_DIR=$(mktemp -d)/standalone
+cp -r target/server/standalone "$BASE_DIR"
+rm -rf "$BASE_DIR/data" "$BASE_DIR/log" "$BASE_DIR/tmp"
+cp target/ROOT.war "$BASE_DIR/deployments/ROOT.war"
+# SERVER_OPTS: the sandbox is not a real Dataverse, so by default Spotbridge's own budget of Dataverse requests is lifted
+# to measure Spotbridge itself; set SERVER_OPTS= to keep the real limit of 6000 per 5 minutes.
+# shellcheck disable=SC2086
+JAVA_OPTS="-Xms256m -Xmx768m ${SERVER_OPTS--Ddataverse.max-requests-per-5-minutes=1000000}" target/server/bin/standalone.sh -Djboss.server.base.dir="$BASE_DIR" \
+  --read-only-server-config=standalone.xml -b 127.0.0.1 -bmanagement 127.0.0.1 > "$BASE_DIR/console.log" 2>&1 &
+cleanup() {
+  target/server/bin/jboss-cli.sh --connect --controller=127.0.0.1:9990 --command=shutdown >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+# shellcheck disable=SC2086
+java ${BENCH_OPTS:-} src/bench/Benchmark.java
+PID=$(pgrep -f "jboss.server.base.dir=$BASE_DIR" | head -1 || true)
+if [ -n "$PID" ] && [ -r "/proc/$PID/status" ]; then
+  awk '/VmHWM/ {printf "peak RSS of the server: %.0f MiB (VmHWM)\n", $2/1024}' "/proc/$PID/status"
+fi
+echo "server log: $BASE_DIR/log/server.log"
