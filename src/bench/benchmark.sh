@@ -24,7 +24,10 @@ cleanup() {
 trap cleanup EXIT
 # shellcheck disable=SC2086
 java ${BENCH_OPTS:-} src/bench/Benchmark.java
-PID=$(pgrep -f "jboss.server.base.dir=$BASE_DIR" | head -1 || true)
+PID=""
+for p in $(pgrep -f "jboss.server.base.dir=$BASE_DIR" || true); do
+  [ "$(cat "/proc/$p/comm" 2>/dev/null)" = java ] && PID=$p
+done
 if [ -n "$PID" ] && [ -r "/proc/$PID/status" ]; then
   awk '/VmHWM/ {printf "peak RSS of the server: %.0f MiB (VmHWM)\n", $2/1024}' "/proc/$PID/status"
 fi
