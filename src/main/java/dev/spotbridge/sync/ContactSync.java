@@ -60,6 +60,8 @@ public class ContactSync {
 
     @Inject ActiveMapping mapping;
 
+    @Inject Supersession supersession;
+
     @Inject ConsentLedger ledger;
 
     @Inject WritebackQueue writeback;
@@ -106,6 +108,7 @@ public class ContactSync {
         if (step.result() == Result.WRITTEN || step.result() == Result.NO_CHANGE) {
             record.settled(step.result() == Result.WRITTEN);
         }
+        supersession.processed(event);
         SyncHistoryEntry entry =
                 history(
                         record,
@@ -171,6 +174,14 @@ public class ContactSync {
                             + ") than the change already applied ("
                             + record.appliedVersion()
                             + ")");
+        }
+        Optional<Instant> newer = supersession.newerThan(event);
+        if (newer.isPresent()) {
+            return new Step(
+                    Result.SKIPPED,
+                    "superseded by a newer complete change of this record already queued ("
+                            + newer.get()
+                            + "), which carries these values: one Spotler write for both");
         }
         return switch (event.operation()) {
             case DELETE -> {

@@ -33,6 +33,8 @@ public class SyncQueue {
     @Resource(lookup = QUEUE)
     Queue queue;
 
+    @Inject Supersession supersession;
+
     public void send(ChangeEvent event) {
         try {
             TextMessage message = context.createTextMessage(event.toJson());
@@ -44,6 +46,7 @@ public class SyncQueue {
                     .setDeliveryMode(DeliveryMode.PERSISTENT)
                     .setPriority(event.priority())
                     .send(queue, message);
+            supersession.queued(event);
         } catch (JMSException e) {
             throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
         }

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Priority lanes: behind a backlog of profile changes (the sync queue paused while they arrive), a
- * delete (blanking) and an opt-out sent last are processed among the first.
+ * Backlogs (the sync queue paused while changes arrive): a delete (blanking) and an opt-out sent
+ * last are processed among the first (priority lanes); a burst of updates to one record is written
+ * to Spotler once (coalescing).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -120,5 +121,41 @@ class PriorityLanesIT {
                         .toString()
                         .matches("null|\"\""),
                 "blanked");
+    }
+
+    @Test
+    void aBurstOfUpdatesToOneRecordIsWrittenOnce() throws Exception {
+        String id = UUID.randomUUID().toString();
+        Instant t0 = Instant.now().minusSeconds(60);
+        assertEquals(
+                202, webhook(Contexts.create("contact", id, person("burst", false), t0)).status());
+        awaitHistory("contact", id, 1);
+        long writes = Service.spotlerWrites();
+        Service.cli(SYNC_QUEUE + ":pause");
+        try {
+            for (int i = 0; i < 50; i++) {
+                Map<String, Object> image = person("burst" + i, false);
+                assertEquals(
+                        202,
+                        webhook(
+                                        Contexts.update(
+                                                "contact",
+                                                id,
+                                                Map.of("firstname", "burst" + i),
+                                                image,
+                                                t0.plusSeconds(1 + i),
+                                                UUID.randomUUID().toString()))
+                                .status());
+            }
+        } finally {
+            Service.cli(SYNC_QUEUE + ":resume");
+        }
+        JsonObject record = awaitHistory("contact", id, 51);
+        assertEquals(1, Service.spotlerWrites() - writes, "one Spotler write for 50 updates");
+        assertEquals("burst49", Service.spotlerProperties(id).getString("firstName"));
+        assertEquals("Succeeded", record.getString("status"));
+        assertTrue(
+                record.getJsonArray("history").toString().contains("superseded by a newer"),
+                "the skipped ones say why");
     }
 }
