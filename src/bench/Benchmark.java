@@ -98,9 +98,10 @@ public class Benchmark {
             if (wait > 0) {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
-            String id = ids.get(i % ids.size());
+            // a new record each time: one real change each, nothing for coalescing to merge
+            String id = UUID.randomUUID().toString();
             int n = i;
-            sent.add(pool.submit(() -> webhook(update(id, "Steady" + n, t0.plusSeconds(10 + n)))));
+            sent.add(pool.submit(() -> webhook(create(id, "Steady" + n, t0.plusSeconds(10 + n)))));
         }
         for (Future<Integer> f : sent) {
             if (f.get() != 202) {
@@ -109,6 +110,7 @@ public class Benchmark {
         }
         double sendSeconds = (System.nanoTime() - begin) / 1e9;
         awaitWrites(writesBefore + steady);
+        settle();
         Map<Double, Double> delta = minus(buckets(metrics()), bucketsBefore);
         System.out.printf(Locale.ROOT, "end to end at %d changes/s for %d s (%d changes, sent in %.1f s): p50 %s, p99 %s (webhook 202 to Spotler write, from spotbridge_end_to_end_buckets_total)%n",
                 RATE, STEADY_SECONDS, steady, sendSeconds, quantile(delta, 0.5), quantile(delta, 0.99));

@@ -1,5 +1,7 @@
 package dev.spotbridge.spotler;
 
+import dev.spotbridge.http.RateLimit;
+import dev.spotbridge.http.RateLimitFilter;
 import dev.spotbridge.http.RetryAfter;
 import dev.spotbridge.metrics.CallMeter;
 import dev.spotbridge.metrics.SyncMetrics;
@@ -45,7 +47,11 @@ import org.eclipse.microprofile.rest.client.RestClientBuilder;
         maxRetries = 2,
         delay = 300,
         jitter = 200,
-        abortOn = {SpotlerRejectedException.class, CircuitBreakerOpenException.class})
+        abortOn = {
+            SpotlerRejectedException.class,
+            SpotlerThrottledException.class,
+            CircuitBreakerOpenException.class
+        })
 @Timeout(value = 15, unit = java.time.temporal.ChronoUnit.SECONDS)
 @CircuitBreaker(
         requestVolumeThreshold = 20,
@@ -53,7 +59,7 @@ import org.eclipse.microprofile.rest.client.RestClientBuilder;
         delay = 15,
         delayUnit = java.time.temporal.ChronoUnit.SECONDS,
         successThreshold = 2,
-        skipOn = SpotlerRejectedException.class)
+        skipOn = {SpotlerRejectedException.class, SpotlerThrottledException.class})
 public class SpotlerGateway {
 
     @Inject SandboxMode sandbox;
@@ -73,6 +79,15 @@ public class SpotlerGateway {
     @Inject
     @ConfigProperty(name = "spotler.connect-timeout-ms", defaultValue = "5000")
     long connectTimeoutMs;
+
+    /** Client-side request rate to Spotler; 0: none (Spotler publishes no figure). */
+    @Inject
+    @ConfigProperty(name = "spotler.max-requests-per-second", defaultValue = "0")
+    double maxRequestsPerSecond;
+
+    @Inject
+    @ConfigProperty(name = "spotler.throttle-max-wait-ms", defaultValue = "2000")
+    long throttleMaxWaitMs;
 
     @Inject
     @ConfigProperty(name = "spotler.read-timeout-ms", defaultValue = "10000")
@@ -121,6 +136,12 @@ public class SpotlerGateway {
                         .property("microprofile.rest.client.disable.default.mapper", true)
                         .register(new SigningFilter(new OAuth1Signer(key, secret)))
                         .register(calls)
+                        .register(
+                                new RateLimitFilter(
+                                        new RateLimit(
+                                                maxRequestsPerSecond,
+                                                java.time.Duration.ofMillis(throttleMaxWaitMs)),
+                                        "Spotler"))
                         .build(SpotlerClient.class);
     }
 
@@ -558,10 +579,8 @@ public class SpotlerGateway {
         Response response;
         try {
             response = client.triggerAutomation(code, contactRequest(externalId));
-        } catch (ProcessingException e) {
-            calls.unreachable();
-            throw new SpotlerUnavailableException(
-                    "POST automation/trigger/{code}: " + e.getMessage(), e);
+        } catch (ProcessingException | RateLimitFilter.Throttled e) {
+            throw unavailable("POST automation/trigger/{code}", e);
         }
         int status = response.getStatus();
         if (status == 200 || status == 404 || status == 417) {
@@ -586,9 +605,8 @@ public class SpotlerGateway {
         Response response;
         try {
             response = request.get();
-        } catch (ProcessingException e) {
-            calls.unreachable();
-            throw new SpotlerUnavailableException(what + ": " + e.getMessage(), e);
+        } catch (ProcessingException | RateLimitFilter.Throttled e) {
+            throw unavailable(what, e);
         }
         int status = response.getStatus();
         if (status == 400 || status == 404) {
@@ -710,6 +728,16 @@ public class SpotlerGateway {
         return true;
     }
 
+    /** A call that got no answer: throttled on our side, or Spotler unreachable. */
+    private SpotlerUnavailableException unavailable(String what, RuntimeException e) {
+        RateLimitFilter.Throttled throttled = RateLimitFilter.Throttled.in(e);
+        if (throttled != null) {
+            return new SpotlerThrottledException(what + ": " + throttled.getMessage());
+        }
+        calls.unreachable();
+        return new SpotlerUnavailableException(what + ": " + e.getMessage(), e);
+    }
+
     private Response call(String what, java.util.function.Supplier<Response> request) {
         return send(what, request, false);
     }
@@ -723,9 +751,8 @@ public class SpotlerGateway {
         Response response;
         try {
             response = request.get();
-        } catch (ProcessingException e) {
-            calls.unreachable();
-            throw new SpotlerUnavailableException(what + ": " + e.getMessage(), e);
+        } catch (ProcessingException | RateLimitFilter.Throttled e) {
+            throw unavailable(what, e);
         }
         return check(what, response, notFoundIsAnswer);
     }
