@@ -39,6 +39,14 @@ public class Benchmark {
     static final int STEADY_SECONDS = Integer.getInteger("seconds", 30);
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && "crash-send".equals(args[0])) {
+            crashSend(java.nio.file.Path.of(args[1]));
+            return;
+        }
+        if (args.length == 2 && "crash-verify".equals(args[0])) {
+            crashVerify(java.nio.file.Path.of(args[1]));
+            return;
+        }
         awaitReady();
         System.out.printf(Locale.ROOT, "machine: %d cores; %d client threads%n",
                 Runtime.getRuntime().availableProcessors(), THREADS);
@@ -133,6 +141,83 @@ public class Benchmark {
                 (w1 - w0) / (double) real, real, (w2 - w1) / (double) real, real, w3 - w2,
                 last.contains("\"firstName\":\"Burst49\"") ? "Burst49, right" : "WRONG: " + last);
         pool.shutdownNow();
+    }
+
+    // ---- crash test (src/bench/crash-test.sh): changes sent while the server is killed, checked after restart ----
+
+    /** Sends CRASH_CHANGES creates; appends the id of every one answered 202 to the file, as it is acked. */
+    static void crashSend(java.nio.file.Path acked) throws Exception {
+        awaitReady();
+        int n = Integer.getInteger("changes", 10_000);
+        Instant at = Instant.now().minusSeconds(60);
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        try (var out = java.nio.file.Files.newBufferedWriter(acked)) {
+            parallel(n, i -> {
+                String id = UUID.randomUUID().toString();
+                int status;
+                try {
+                    status = webhook(create(id, "Crash" + i, at));
+                } catch (java.io.IOException serverGone) {
+                    status = 0;
+                }
+                if (status == 202) {
+                    synchronized (out) {
+                        out.write(id + " Crash" + i + "\n");
+                        out.flush();
+                    }
+                    ok.incrementAndGet();
+                } else {
+                    refused.incrementAndGet();
+                }
+            });
+        }
+        System.out.printf(Locale.ROOT, "crash test: %d changes acknowledged (202), %d not (the server was gone; Dataverse would retry them)%n",
+                ok.get(), refused.get());
+    }
+
+    /** After the restart: every acknowledged change reached Spotler exactly once, with its values. */
+    static void crashVerify(java.nio.file.Path acked) throws Exception {
+        awaitReady();
+        List<String> lines = java.nio.file.Files.readAllLines(acked);
+        // drained: the sync queue empty and the Spotler write count still
+        long last = -1;
+        while (true) {
+            Thread.sleep(2000);
+            String m = metrics();
+            long now = writes();
+            if (queueDepth(m) == 0 && now == last) {
+                break;
+            }
+            last = now;
+        }
+        int missing = 0;
+        int wrong = 0;
+        int duplicated = 0;
+        for (String line : lines) {
+            String[] parts = line.split(" ");
+            String contact = get(BASE + "/sandbox/spotler/_control/contacts/" + parts[0]);
+            if (!contact.contains("\"externalId\"") && !contact.contains("\"properties\"")) {
+                missing++;
+                continue;
+            }
+            if (!contact.contains("\"firstName\":\"" + parts[1] + "\"")) {
+                wrong++;
+            }
+            String record = HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/api/records/contact/" + parts[0]))
+                            .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                                    (System.getProperty("admin", "admin:admin")).getBytes(StandardCharsets.UTF_8)))
+                            .build(), HttpResponse.BodyHandlers.ofString()).body();
+            int written = record.split("created in Spotler", -1).length - 1;
+            if (written > 1) {
+                duplicated++;
+            }
+        }
+        System.out.printf(Locale.ROOT, "crash test: of %d acknowledged changes after kill -9 and restart: %d missing in Spotler, %d with wrong values, %d written more than once%n",
+                lines.size(), missing, wrong, duplicated);
+        if (missing + wrong + duplicated > 0) {
+            System.exit(1);
+        }
     }
 
     // ---- webhook bodies (the RemoteExecutionContext as Dataverse posts it) ----

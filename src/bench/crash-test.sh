@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Crash test: starts the service on its embedded default (as src/bench/benchmark.sh does), sends 10 000 changes
+# (CHANGES=…) with 16 client threads, kills the server with kill -9 while they arrive (after KILL_AFTER seconds,
+# default 15), restarts it on the same data, and checks that every change it acknowledged (202) reached the Spotler
+# sandbox with its values, exactly once. Exit status 0 only if nothing is missing, wrong or duplicated.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if ss -ltn 2>/dev/null | grep -qE '127\.0\.0\.1:(8080|9990)\b'; then
+  echo "ports 8080/9990 are in use: stop the running server first" >&2; exit 1
+fi
+mvn -B -q -ntp package -DskipTests
+WORK=$(mktemp -d)
+BASE_DIR=$WORK/standalone
+cp -r target/server/standalone "$BASE_DIR"
+rm -rf "$BASE_DIR/data" "$BASE_DIR/log" "$BASE_DIR/tmp"
+cp target/ROOT.war "$BASE_DIR/deployments/ROOT.war"
+start() {
+  # shellcheck disable=SC2086
+  JAVA_OPTS="-Xms256m -Xmx768m ${SERVER_OPTS--Ddataverse.max-requests-per-5-minutes=1000000}" \
+    target/server/bin/standalone.sh -Djboss.server.base.dir="$BASE_DIR" --read-only-server-config=standalone.xml \
+    -b 127.0.0.1 -bmanagement 127.0.0.1 >> "$WORK/console.log" 2>&1 &
+}
+server_pid() {
+  for p in $(pgrep -f "jboss.server.base.dir=$BASE_DIR" || true); do
+    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = java ] && echo "$p"
+  done
+}
+cleanup() {
+  target/server/bin/jboss-cli.sh --connect --controller=127.0.0.1:9990 --command=shutdown >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+start
+java -Dchanges="${CHANGES:-10000}" src/bench/Benchmark.java crash-send "$WORK/acked.txt" &
+SENDER=$!
+# let the load run, then kill the server without warning
+until [ -s "$WORK/acked.txt" ]; do sleep 1; done
+sleep "${KILL_AFTER:-15}"
+PID=$(server_pid)
+echo "kill -9 $PID after $(wc -l < "$WORK/acked.txt") acknowledged changes"
+kill -9 "$PID"
+wait "$SENDER" || true
+start
+java src/bench/Benchmark.java crash-verify "$WORK/acked.txt"
+echo "server log: $BASE_DIR/log/server.log"
