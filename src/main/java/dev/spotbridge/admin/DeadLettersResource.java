@@ -98,8 +98,8 @@ public class DeadLettersResource {
         }
         String entity = request.getString("entity", null);
         String recordId = request.getString("recordId", null);
-        Instant from = instant(request, "from", Instant.MIN);
-        Instant to = instant(request, "to", Instant.MAX);
+        Instant from = RequestTimes.instant(request, "from", Instant.MIN);
+        Instant to = RequestTimes.instant(request, "to", Instant.MAX);
         for (JsonValue v : list()) {
             JsonObject m = v.asJsonObject();
             Instant at = Instant.parse(m.getString("enqueuedAt"));
@@ -139,18 +139,6 @@ public class DeadLettersResource {
             }
         }
         return list.build();
-    }
-
-    private static Instant instant(JsonObject request, String name, Instant absent) {
-        if (!request.containsKey(name) || request.isNull(name)) {
-            return absent;
-        }
-        try {
-            return Instant.parse(request.getString(name));
-        } catch (ClassCastException | java.time.DateTimeException e) {
-            throw new BadRequestException(
-                    "\"" + name + "\" must be an ISO-8601 instant such as 2026-11-27T10:00:00Z");
-        }
     }
 
     private static JsonValue text(String value) {

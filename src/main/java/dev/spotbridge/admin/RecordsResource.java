@@ -162,8 +162,8 @@ public class RecordsResource {
         if (request == null) {
             throw new BadRequestException("a JSON body with \"from\" and \"to\" is required");
         }
-        Instant from = instant(request, "from");
-        Instant to = instant(request, "to");
+        Instant from = RequestTimes.instant(request, "from", null);
+        Instant to = RequestTimes.instant(request, "to", null);
         if (!from.isBefore(to)) {
             throw new BadRequestException("\"from\" must be before \"to\"");
         }
@@ -190,15 +190,6 @@ public class RecordsResource {
                                 .add("records", queued)
                                 .build())
                 .build();
-    }
-
-    private static Instant instant(jakarta.json.JsonObject request, String name) {
-        try {
-            return Instant.parse(request.getString(name));
-        } catch (NullPointerException | ClassCastException | java.time.DateTimeException e) {
-            throw new BadRequestException(
-                    "\"" + name + "\" must be an ISO-8601 instant such as 2026-11-27T10:00:00Z");
-        }
     }
 
     /**
