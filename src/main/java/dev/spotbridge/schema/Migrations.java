@@ -39,6 +39,10 @@ import javax.sql.DataSource;
 public class Migrations {
 
     private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
+
+    /** The advisory lock key of Spotbridge's migrations on PostgreSQL ("spotbrdg" as a number). */
+    private static final long LOCK_KEY = 0x73706f7462726467L;
+
     private static final Pattern NAME = Pattern.compile("V(\\d+)__(.+)\\.sql");
 
     @Resource(lookup = "java:jboss/datasources/SpotbridgeDS")
@@ -49,25 +53,58 @@ public class Migrations {
     @PostConstruct
     void migrate() {
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            ensureVersionTable(connection);
-            Set<Integer> applied = applied(connection);
-            for (String file : index()) {
-                Matcher m = NAME.matcher(file);
-                if (!m.matches()) {
-                    throw new IllegalStateException(
-                            "migration file name " + file + " is not V<n>__<description>.sql");
+            boolean shared = lock(connection);
+            try {
+                migrate(connection);
+            } finally {
+                if (shared) {
+                    unlock(connection);
                 }
-                int version = Integer.parseInt(m.group(1));
-                if (applied.contains(version)) {
-                    continue;
-                }
-                apply(connection, version, m.group(2), file);
             }
-            done = true;
         } catch (SQLException e) {
             throw new IllegalStateException("database migration failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * On PostgreSQL, several nodes may start at once against one database: a session-level advisory
+     * lock lets one of them migrate while the others wait, then find nothing left to do. The
+     * embedded database has one node by construction.
+     */
+    private static boolean lock(Connection connection) throws SQLException {
+        if (!"PostgreSQL".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName())) {
+            return false;
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
+        }
+        return true;
+    }
+
+    private static void unlock(Connection connection) throws SQLException {
+        connection.setAutoCommit(true);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
+        }
+    }
+
+    private void migrate(Connection connection) throws SQLException {
+        connection.setAutoCommit(false);
+        ensureVersionTable(connection);
+        Set<Integer> applied = applied(connection);
+        for (String file : index()) {
+            Matcher m = NAME.matcher(file);
+            if (!m.matches()) {
+                throw new IllegalStateException(
+                        "migration file name " + file + " is not V<n>__<description>.sql");
+            }
+            int version = Integer.parseInt(m.group(1));
+            if (applied.contains(version)) {
+                continue;
+            }
+            apply(connection, version, m.group(2), file);
+        }
+        done = true;
     }
 
     /** True once every migration is in place. */
