@@ -43,13 +43,25 @@ public class ReconcileRun {
 
     @Lock(LockType.READ)
     public JsonObject run() {
-        Optional<String> holder = locks.take(LOCK);
+        return run(null);
+    }
+
+    /**
+     * @param slot the minute a schedule fired for (claimed once over all nodes), or null for a run
+     *     started by hand
+     */
+    @Lock(LockType.READ)
+    public JsonObject run(Instant slot) {
+        Optional<String> holder = locks.take(LOCK, slot);
         if (holder.isEmpty()) {
             return Json.createObjectBuilder()
                     .add("ran", false)
                     .add(
                             "reason",
-                            "another reconciliation holds the lock until " + locks.heldUntil(LOCK))
+                            slot != null
+                                    ? "another node ran or runs the slot " + slot
+                                    : "another reconciliation holds the lock until "
+                                            + locks.heldUntil(LOCK))
                     .build();
         }
         Instant started = Instant.now();

@@ -36,6 +36,19 @@ public class RunLocks {
      * @return the holder token when this call took the lock; empty when another run holds it
      */
     public Optional<String> take(String job) {
+        return take(job, null);
+    }
+
+    /**
+     * Takes the lock for the scheduled firing of a job at {@code slot} (the minute its timer fired
+     * for): every node has its own timer, so the slot is claimed at most once in total, and a node
+     * whose timer fires after another node's run has ended does not run it again.
+     *
+     * @param slot null for a run that an admin started (no slot to claim)
+     * @return the holder token when this call took the lock; empty when another run holds it or
+     *     another node already ran this slot
+     */
+    public Optional<String> take(String job, Instant slot) {
         RunLock lock = em.find(RunLock.class, job, LockModeType.PESSIMISTIC_WRITE);
         if (lock == null) {
             throw new IllegalStateException(
@@ -44,6 +57,14 @@ public class RunLocks {
         Instant now = Instant.now();
         if (lock.holder() != null && lock.lockedUntil().isAfter(now)) {
             return Optional.empty();
+        }
+        if (slot != null) {
+            // under the row lock above: no other node claims the same slot between this check and
+            // the insert (and the key of scheduled_run refuses it if one did)
+            if (em.find(ScheduledRun.class, new ScheduledRun.Key(job, slot)) != null) {
+                return Optional.empty();
+            }
+            em.persist(new ScheduledRun(job, slot, node));
         }
         String holder = node + "/" + UUID.randomUUID();
         lock.take(holder, now.plus(Duration.ofMinutes(lockMinutes)));

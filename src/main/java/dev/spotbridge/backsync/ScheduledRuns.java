@@ -81,7 +81,10 @@ public class ScheduledRuns {
     void fire(Timer timer) {
         String name = String.valueOf(timer.getInfo());
         try {
-            JsonObject result = "reconcile".equals(name) ? reconcile.run() : backsync.run();
+            // the minute this firing is for: the same on every node, so only one of them runs it
+            java.time.Instant slot =
+                    java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+            JsonObject result = "reconcile".equals(name) ? reconcile.run(slot) : backsync.run(slot);
             LOG.info(() -> name + " run: " + result);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, name + " run failed; the next run repeats it: " + e, e);
