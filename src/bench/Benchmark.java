@@ -47,6 +47,18 @@ public class Benchmark {
             crashVerify(java.nio.file.Path.of(args[1]));
             return;
         }
+        if (args.length == 1 && "cluster-load".equals(args[0])) {
+            clusterLoad();
+            return;
+        }
+        if (args.length == 1 && "cluster-order".equals(args[0])) {
+            clusterOrder();
+            return;
+        }
+        if (args.length >= 2 && "cluster-backsync".equals(args[0])) {
+            clusterBacksync(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         awaitReady();
         System.out.printf(Locale.ROOT, "machine: %d cores; %d client threads%n",
                 Runtime.getRuntime().availableProcessors(), THREADS);
@@ -141,6 +153,76 @@ public class Benchmark {
                 (w1 - w0) / (double) real, real, (w2 - w1) / (double) real, real, w3 - w2,
                 last.contains("\"firstName\":\"Burst49\"") ? "Burst49, right" : "WRONG: " + last);
         pool.shutdownNow();
+
+        backfillAndBacksync();
+    }
+
+    /**
+     * 5. Backfill of N contacts seeded in the Dataverse sandbox (POST /api/backfills): Spotler calls
+     * against ceil(N/100), wall time. 6. Back-sync of M interactions of 1000 of them: $batch calls
+     * against ceil(M/1000), wall time. -Dbackfill=0 / -Dbacksync=0 leave them out.
+     */
+    static void backfillAndBacksync() throws Exception {
+        int n = Integer.getInteger("backfill", 100_000);
+        int m = Integer.getInteger("backsync", 100_000);
+        if (n <= 0) {
+            return;
+        }
+        String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        long seedStart = System.nanoTime();
+        admin("POST", BASE + "/sandbox/dataverse/_control/seed",
+                "{\"set\":\"contacts\",\"count\":" + n + ",\"prefix\":\"" + prefix + "\"}", 200);
+        System.out.printf(Locale.ROOT, "backfill: %d active contacts seeded in the Dataverse sandbox in %.1f s%n",
+                n, (System.nanoTime() - seedStart) / 1e9);
+        long requests = (long) number(get(BASE + "/sandbox/spotler/_control/stats"), "requests");
+        long start = System.nanoTime();
+        String started = admin("POST", BASE + "/api/backfills", "{\"entities\":[\"contact\"]}", 202);
+        long id = (long) number(started, "id");
+        String done;
+        do {
+            Thread.sleep(1000);
+            done = admin("GET", BASE + "/api/backfills/" + id, null, 200);
+        } while (done.contains("\"state\":\"Running\""));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long calls = (long) number(get(BASE + "/sandbox/spotler/_control/stats"), "requests") - requests;
+        System.out.printf(Locale.ROOT, "backfill: %s; %.0f read, %.0f written; %d Spotler calls (ceil(N/100) = %d) in %.1f s = %.0f records/s%n",
+                done.replaceAll(".*\"state\":\"([A-Za-z]+)\".*", "$1"), number(done, "recordsRead"), number(done, "written"),
+                calls, (n + 99) / 100, seconds, n / seconds);
+        if (m <= 0) {
+            return;
+        }
+        int people = Math.min(1000, n);
+        StringBuilder ids = new StringBuilder();
+        for (int i = 0; i < people; i++) {
+            ids.append(i == 0 ? "" : ",").append('"')
+                    .append(UUID.nameUUIDFromBytes((prefix + "/" + i).getBytes(StandardCharsets.UTF_8))).append('"');
+        }
+        admin("POST", BASE + "/sandbox/spotler/_control/interactions",
+                "{\"kind\":\"sent\",\"externalContactIds\":[" + ids + "],\"encryptedMailingId\":\"" + prefix
+                        + "\",\"repeat\":" + (m / people) + "}", 200);
+        long batches = (long) number(get(BASE + "/sandbox/dataverse/_control/stats"), "batches");
+        long pull = System.nanoTime();
+        String result = admin("POST", BASE + "/api/backsync/run", null, 200);
+        double pullSeconds = (System.nanoTime() - pull) / 1e9;
+        long batchCalls = (long) number(get(BASE + "/sandbox/dataverse/_control/stats"), "batches") - batches;
+        System.out.printf(Locale.ROOT, "back-sync: %d interactions of %d contacts → %.0f activities created in %d $batch calls (ceil(N/1000) = %d) in %.1f s%n",
+                people * (m / people), people, number(result, "activitiesCreated"), batchCalls, (m + 999) / 1000, pullSeconds);
+    }
+
+    /** An admin (or sandbox control) call with the sandbox login; the body, or fails on another status. */
+    static String admin(String method, String url, String body, int expected) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(30))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        System.getProperty("admin", "admin:admin").getBytes(StandardCharsets.UTF_8)))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != expected) {
+            throw new IllegalStateException(method + " " + url + " answered " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
     }
 
     // ---- crash test (src/bench/crash-test.sh): changes sent while the server is killed, checked after restart ----
@@ -216,6 +298,190 @@ public class Benchmark {
         System.out.printf(Locale.ROOT, "crash test: of %d acknowledged changes after kill -9 and restart: %d missing in Spotler, %d with wrong values, %d written more than once%n",
                 lines.size(), missing, wrong, duplicated);
         if (missing + wrong + duplicated > 0) {
+            System.exit(1);
+        }
+    }
+
+    // ---- two nodes (src/ops/cluster-test.sh): PostgreSQL + external Artemis, webhooks spread over the nodes ----
+
+    /** The nodes' base URLs (-Dnodes=http://127.0.0.1:8080,http://127.0.0.1:8180). */
+    static final String[] NODES = System.getProperty("nodes", BASE).split(",");
+
+    /**
+     * Sends a webhook to node {@code first}, and like a load balancer to the next node when that one
+     * does not answer 202 (it is down or not ready), for up to two minutes.
+     */
+    static void deliver(int first, String body) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        for (int attempt = 0; ; attempt++) {
+            String base = NODES[(first + attempt) % NODES.length];
+            try {
+                HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/d365/webhook"))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json").header("x-spotbridge-key", KEY)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 202) {
+                    return;
+                }
+            } catch (java.io.IOException nodeDown) {
+                // next node
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no node accepted a webhook for two minutes");
+            }
+            if (attempt % NODES.length == NODES.length - 1) {
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    /** A number from the shared database (psql with the PG* environment of the script). */
+    static long sql(String query) throws Exception {
+        Process p = new ProcessBuilder("psql", "-X", "-tA", "-c", query).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("psql: " + out);
+        }
+        return Long.parseLong(out);
+    }
+
+    /** Waits until the query's number reaches target; the seconds it took from start (nanoTime). */
+    static double awaitCount(String query, long target, long start) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(Integer.getInteger("drainMinutes", 20)).toNanos();
+        while (sql(query) < target) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + sql(query) + " of " + target + " after the deadline: " + query);
+            }
+            Thread.sleep(250);
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** N new contacts spread round-robin over the nodes; accepted rate and end-to-end throughput. */
+    static void clusterLoad() throws Exception {
+        int n = Integer.getInteger("changes", 3000);
+        String done = "select count(*) from sync_record where status = 'Succeeded'";
+        long before = sql(done);
+        Instant at = Instant.now().minusSeconds(60);
+        long start = System.nanoTime();
+        double sent = parallel(n, i -> deliver(i, create(UUID.randomUUID().toString(), "Node" + i, at)));
+        double all = awaitCount(done, before + n, start);
+        System.out.printf(Locale.ROOT, "%d node(s): %d new contacts accepted in %.1f s (%.0f webhooks/s); all in Spotler after %.1f s: %.1f changes/s end to end%n",
+                NODES.length, n, sent, n / sent, all, n / all);
+    }
+
+    /**
+     * Per-record order under load while a node is killed: each record gets a create and then
+     * updates Seq1..SeqN-1, sent one after the other (each after the previous was accepted),
+     * alternating between the nodes; -Dkill=<shell command> runs once half of them are sent, and
+     * -Drestart=<shell command> 10 s later. Then: every record's Spotler contact holds its last
+     * update, Spotler never received an older change after a newer one, nothing was written twice.
+     * Changes that reached a consumer after a newer one of their record (redelivered after the kill)
+     * are counted: the version check skips them.
+     */
+    static void clusterOrder() throws Exception {
+        int records = Integer.getInteger("records", 200);
+        int updates = Integer.getInteger("updates", 10);
+        String kill = System.getProperty("kill");
+        String restart = System.getProperty("restart");
+        List<String> ids = new ArrayList<>();
+        for (int r = 0; r < records; r++) {
+            ids.add(UUID.randomUUID().toString());
+        }
+        AtomicInteger sent = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean killed = new java.util.concurrent.atomic.AtomicBoolean();
+        Instant t0 = Instant.now().minusSeconds(3600);
+        long start = System.nanoTime();
+        parallel(records, r -> {
+            String id = ids.get(r);
+            for (int u = 0; u < updates; u++) {
+                Instant at = t0.plusSeconds(u);
+                String body = u == 0 ? create(id, "Seq0", at) : update(id, "Seq" + u, at);
+                deliver(r + u, body);
+                if (sent.incrementAndGet() == records * updates / 2 && kill != null && killed.compareAndSet(false, true)) {
+                    System.out.println("cluster: " + sent.get() + " changes sent; " + shell(kill));
+                    if (restart != null) {
+                        new Thread(() -> {
+                            try {
+                                Thread.sleep(10_000);
+                                System.out.println("cluster: " + shell(restart));
+                            } catch (Exception e) {
+                                System.out.println("cluster: restart failed: " + e);
+                            }
+                        }).start();
+                    }
+                }
+            }
+        });
+        double sendSeconds = (System.nanoTime() - start) / 1e9;
+        String inList = "('contact:" + String.join("','contact:", ids) + "')";
+        // drained: every record's last update applied
+        awaitCount("select count(*) from sync_history where outcome = 'Succeeded' and record_key in " + inList
+                + " and changes like '%\"after\":\"Seq" + (updates - 1) + "\"%'", records, start);
+        int wrong = 0;
+        for (String id : ids) {
+            String contact = get(NODES[0] + "/sandbox/spotler/_control/contacts/" + id);
+            if (!contact.contains("\"firstName\":\"Seq" + (updates - 1) + "\"")) {
+                wrong++;
+            }
+        }
+        // the order Spotler saw: per record, the Seq number of each write; a write of a lower number after a
+        // higher one would be a regression (an older change overwriting a newer one)
+        long regressions = sql("select count(*) from (select seq, lag(seq) over (partition by record_key order by id) prev from ("
+                + "select record_key, id, (regexp_match(changes, '\"firstName\":\\{\"before\":(null|\"[^\"]*\"),\"after\":\"Seq([0-9]+)\"'))[2]::int seq "
+                + "from sync_history where record_key in " + inList + " and outcome = 'Succeeded') w where seq is not null) t "
+                + "where prev is not null and seq < prev");
+        long older = sql("select count(*) from sync_history where record_key in " + inList + " and detail like 'older (%'");
+        long overwritten = sql("select count(*) from (select record_key, count(*) c from sync_history where record_key in " + inList
+                + " and outcome = 'Succeeded' group by record_key having count(*) > " + updates + ") t");
+        long dead = sql("select count(*) from sync_record where record_key in " + inList + " and status <> 'Succeeded'");
+        System.out.printf(Locale.ROOT, "cluster: %d records x %d changes sent over %d nodes in %.1f s; %d records not at their last change in Spotler, "
+                        + "%d writes of an older change after a newer one, %d records written more than %d times, %d records not Succeeded; "
+                        + "%d changes reached a consumer after a newer one of their record and were skipped as older%n",
+                records, updates, NODES.length, sendSeconds, wrong, regressions, overwritten, updates, dead, older);
+        if (wrong + regressions + overwritten + dead > 0) {
+            System.exit(1);
+        }
+    }
+
+    static String shell(String command) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        p.waitFor();
+        return out;
+    }
+
+    /**
+     * The scheduled back-sync over the nodes' server.log files (JSON lines) and the shared
+     * scheduled_run table: every firing of every node either ran the slot (one per slot, whether it
+     * succeeded or failed) or stepped aside because another node had it. Fails unless the runs equal
+     * the claimed slots and some firing stepped aside.
+     */
+    static void clusterBacksync(String[] logs) throws Exception {
+        // a run claimed in the last seconds may still be going: check from second 10 of a minute
+        while (Instant.now().atZone(java.time.ZoneOffset.UTC).getSecond() < 10) {
+            Thread.sleep(1000);
+        }
+        int runs = 0;
+        int asides = 0;
+        for (String log : logs) {
+            for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of(log))) {
+                if (l.contains("\"message\":\"backsync run failed")) {
+                    runs++;
+                } else if (l.contains("\"message\":\"backsync run: ")) {
+                    if (l.contains("another node ran or runs the slot")) {
+                        asides++;
+                    } else {
+                        runs++;
+                    }
+                }
+            }
+        }
+        long slots = sql("select count(*) from scheduled_run where job = 'backsync'");
+        long nodes = sql("select count(distinct node) from scheduled_run where job = 'backsync'");
+        System.out.printf(Locale.ROOT, "cluster: scheduled back-sync (every minute in this test): %d slots claimed (by %d node(s)), %d runs, "
+                        + "%d firings that stepped aside for another node%n", slots, nodes, runs, asides);
+        if (runs != slots || asides == 0) {
             System.exit(1);
         }
     }
