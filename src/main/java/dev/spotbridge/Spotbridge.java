@@ -1,6 +1,7 @@
 package dev.spotbridge;
 
 import dev.spotbridge.admin.AdminAuthFilter;
+import dev.spotbridge.admin.BackfillsResource;
 import dev.spotbridge.admin.BacksyncResource;
 import dev.spotbridge.admin.DeadLettersResource;
 import dev.spotbridge.admin.ListsResource;
@@ -28,6 +29,7 @@ public class Spotbridge extends Application {
                 DeadLettersResource.class,
                 BacksyncResource.class,
                 ListsResource.class,
+                BackfillsResource.class,
                 ReconcileResource.class,
                 OverviewResource.class,
                 MappingResource.class,

@@ -133,27 +133,46 @@ public class DataverseGateway {
     /** The rows of a table that match an OData $filter, every page (following @odata.nextLink). */
     public List<Map<String, JsonValue>> rows(String entitySet, String filter, String select) {
         List<Map<String, JsonValue>> rows = new ArrayList<>();
-        String skipToken = null;
+        Page page = null;
         do {
-            String token = skipToken;
-            JsonObject page =
-                    read(
-                            send(
-                                    "GET " + entitySet + "?$filter=" + filter,
-                                    bearer ->
-                                            client.rows(
-                                                    entitySet,
-                                                    select,
-                                                    filter,
-                                                    token,
-                                                    "odata.maxpagesize=5000,"
-                                                            + DataverseClient.ANNOTATIONS,
-                                                    bearer),
-                                    false));
-            page.getJsonArray("value").forEach(v -> rows.add(normalize(v.asJsonObject())));
-            skipToken = skipToken(page.getString("@odata.nextLink", null));
-        } while (skipToken != null);
+            page = page(entitySet, filter, select, page == null ? null : page.next(), 5000);
+            rows.addAll(page.rows());
+        } while (page.next() != null);
         return rows;
+    }
+
+    /**
+     * One page of a table's rows.
+     *
+     * @param next where the page starts: null for the first page, else {@link Page#next()} of the
+     *     page before
+     */
+    public record Page(List<Map<String, JsonValue>> rows, String next) {}
+
+    /**
+     * One page (at most {@code size} rows, odata.maxpagesize) of the rows of a table that match an
+     * OData $filter.
+     */
+    public Page page(String entitySet, String filter, String select, String next, int size) {
+        JsonObject answer =
+                read(
+                        send(
+                                "GET " + entitySet + "?$filter=" + filter,
+                                bearer ->
+                                        client.rows(
+                                                entitySet,
+                                                select,
+                                                filter,
+                                                next,
+                                                "odata.maxpagesize="
+                                                        + size
+                                                        + ","
+                                                        + DataverseClient.ANNOTATIONS,
+                                                bearer),
+                                false));
+        List<Map<String, JsonValue>> rows = new ArrayList<>();
+        answer.getJsonArray("value").forEach(v -> rows.add(normalize(v.asJsonObject())));
+        return new Page(rows, skipToken(answer.getString("@odata.nextLink", null)));
     }
 
     /** The members of a static list (type false), with the given columns, every page. */

@@ -68,6 +68,10 @@ public class SyncJobs implements EventHandler {
 
     @Inject ProcessedEvents ledger;
 
+    @Inject Backfills backfills;
+
+    @Inject BackfillRunner runner;
+
     /** The end of a job: its status and the text for sb_result. */
     record Done(int status, String result) {}
 
@@ -99,7 +103,7 @@ public class SyncJobs implements EventHandler {
         }
         dataverse.update(
                 "sb_syncjob", jobId, Json.createObjectBuilder().add("sb_status", RUNNING).build());
-        Done done = run(job);
+        Done done = run(jobId, job);
         dataverse.update(
                 "sb_syncjob",
                 jobId,
@@ -116,14 +120,16 @@ public class SyncJobs implements EventHandler {
                 "Job",
                 done.status() == FAILED
                         ? "Failed"
-                        : done.status() == PARTLY_SUCCEEDED ? "PartlySucceeded" : "Succeeded",
+                        : done.status() == PARTLY_SUCCEEDED
+                                ? "PartlySucceeded"
+                                : done.status() == RUNNING ? "Started" : "Succeeded",
                 done.result(),
                 event.key());
         ledger.remember(event.key());
         return Result.WRITTEN;
     }
 
-    private Done run(Map<String, JsonValue> job) {
+    private Done run(String jobId, Map<String, JsonValue> job) {
         int operation = job.get("sb_operation") instanceof JsonNumber n ? n.intValue() : -1;
         Optional<String> listId = reference(job, "sb_listid");
         Optional<String[]> customer = customer(job);
@@ -142,10 +148,14 @@ public class SyncJobs implements EventHandler {
                 }
             }
             case SYNC_CONTACTS -> {
-                if (customer.isEmpty()) {
+                if (customer.isEmpty() && listId.isPresent()) {
                     return new Done(
                             FAILED,
-                            "SyncContacts needs a customer (sb_contactid, sb_leadid or sb_accountid)");
+                            "SyncContacts takes a customer (sb_contactid, sb_leadid or sb_accountid), "
+                                    + "or nothing for every record; for a list use SyncList");
+                }
+                if (customer.isEmpty()) {
+                    return backfill(jobId);
                 }
                 ChangeEvent resync =
                         new ChangeEvent(
@@ -188,6 +198,30 @@ public class SyncJobs implements EventHandler {
             default -> {
                 return new Done(FAILED, "unknown sb_operation " + operation);
             }
+        }
+    }
+
+    /**
+     * SyncContacts without a customer: a backfill of every active contact, lead and account. The
+     * job stays Running; the backfill sets its status and result when it ends.
+     */
+    private Done backfill(String jobId) {
+        try {
+            Backfills.Start start = backfills.create(Backfills.ALL, "job:" + jobId);
+            long id = start.backfill().id();
+            if (start.created()) {
+                runner.run(id);
+            }
+            return new Done(
+                    RUNNING,
+                    "backfill "
+                            + id
+                            + " of every active contact, lead and account started; this job is"
+                            + " updated when it ends (GET /api/backfills/"
+                            + id
+                            + ")");
+        } catch (Backfills.Busy e) {
+            return new Done(FAILED, "no backfill started: " + e.getMessage());
         }
     }
 

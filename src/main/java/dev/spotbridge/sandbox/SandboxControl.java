@@ -115,6 +115,31 @@ public class SandboxControl {
                 .build();
     }
 
+    /**
+     * Dataverse sandbox only: {"set":"contacts","count":100000,"prefix":"bench"} makes that many
+     * active rows (benchmarks, demos); answers how many and the first and last id.
+     */
+    @POST
+    @Path("seed")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public JsonObject seed(JsonObject spec) {
+        if (!"dataverse".equals(service)) {
+            throw new NotFoundException("only the Dataverse sandbox seeds rows");
+        }
+        int count = spec.getInt("count", 0);
+        if (count < 1 || count > 1_000_000) {
+            throw new jakarta.ws.rs.BadRequestException("count must be 1 … 1000000");
+        }
+        java.util.List<String> ids =
+                dataverse.seed(
+                        spec.getString("set", "contacts"), count, spec.getString("prefix", "seed"));
+        return jakarta.json.Json.createObjectBuilder()
+                .add("seeded", ids.size())
+                .add("first", ids.get(0))
+                .add("last", ids.get(ids.size() - 1))
+                .build();
+    }
+
     @GET
     @Path("audiences/{id}")
     public JsonObject audience(@PathParam("id") String id) {

@@ -338,6 +338,79 @@ class ListsIT {
         assertEquals("Assen", Service.spotlerProperties(id).getString("city"));
     }
 
+    /**
+     * A backfill (POST /api/backfills): every active contact into Spotler in batches of 100, page
+     * by page; a second one writes nothing that is already there.
+     */
+    @Test
+    void backfillBringsEveryActiveContactInBatchesAndRepeatsWithoutWrites() {
+        String prefix = "bf-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> ids = Service.dataverseSeed("contacts", 250, prefix);
+        long requests = Service.spotlerRequests();
+        Service.Answer started =
+                Service.adminPost("/api/backfills", "{\"entities\":[\"contact\"]}");
+        assertEquals(202, started.status(), started.body());
+        JsonObject done = awaitBackfill(started.json().getInt("id"));
+        assertEquals("Succeeded", done.getString("state"), done.toString());
+        for (String id : ids) {
+            assertEquals(
+                    prefix + " " + ids.indexOf(id),
+                    Service.spotlerProperties(id).getString("lastName"));
+        }
+        int written = done.getInt("written");
+        int calls = done.getInt("spotlerCalls");
+        assertTrue(written >= 250, done.toString());
+        // one POST /contact/list per 100 written, at most one partial batch per page
+        assertTrue(calls <= (written + 99) / 100 + done.getInt("pages") - 1, done.toString());
+        // besides the batches only the account's properties list (cached) may have been read
+        assertTrue(Service.spotlerRequests() - requests <= calls + 1, done.toString());
+        assertTrue(
+                Service.record("contact", ids.get(0))
+                        .orElseThrow()
+                        .getJsonArray("history")
+                        .toString()
+                        .contains("BulkUpsert"));
+
+        // again: nothing changed, nothing written
+        Service.Answer again = Service.adminPost("/api/backfills", "{\"entities\":[\"contact\"]}");
+        assertEquals(202, again.status(), again.body());
+        JsonObject second = awaitBackfill(again.json().getInt("id"));
+        assertEquals("Succeeded", second.getString("state"), second.toString());
+        assertEquals(0, second.getInt("written"), second.toString());
+
+        Service.Answer bad = Service.adminPost("/api/backfills", "{\"entities\":[\"invoice\"]}");
+        assertEquals(400, bad.status(), bad.body());
+    }
+
+    /** SyncContacts without a customer backfills everything and finishes the job when done. */
+    @Test
+    void syncContactsJobWithoutCustomerRunsABackfill() {
+        String prefix = "bfjob-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> ids = Service.dataverseSeed("contacts", 30, prefix);
+        String job = job(Map.of("sb_operation", Contexts.option(100000001)));
+        JsonObject row =
+                await(
+                        () -> Service.dataverseRow("sb_syncjobs", job).orElseThrow(),
+                        r -> r.getInt("sb_status", 0) >= SUCCEEDED,
+                        "job " + job + " finished",
+                        java.time.Duration.ofSeconds(180));
+        assertTrue(
+                row.getInt("sb_status") == SUCCEEDED || row.getInt("sb_status") == SUCCEEDED + 1,
+                row.toString());
+        assertTrue(row.getString("sb_result").contains("backfill"), row.toString());
+        for (String id : ids) {
+            assertTrue(Service.spotlerContact(id).isPresent(), id);
+        }
+    }
+
+    private static JsonObject awaitBackfill(int id) {
+        return await(
+                () -> Service.get(Service.BASE + "/api/backfills/" + id, Service.ADMIN).json(),
+                b -> !"Running".equals(b.getString("state")),
+                "backfill " + id + " finished",
+                java.time.Duration.ofSeconds(120));
+    }
+
     /** An sb_syncjob row in Dataverse and its Create webhook. */
     private static String job(Map<String, Object> columns) {
         String jobId = UUID.randomUUID().toString();

@@ -319,11 +319,60 @@ final class Service {
 
     /** An admin POST (resync, back-sync run). */
     static Answer adminPost(String path) {
-        return send(
+        return adminPost(path, null);
+    }
+
+    /** An admin POST with a JSON body (none when null). */
+    static Answer adminPost(String path, String json) {
+        HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(BASE + path))
-                        .header("Authorization", "Basic " + ADMIN)
-                        .POST(HttpRequest.BodyPublishers.noBody())
-                        .build());
+                        .header("Authorization", "Basic " + ADMIN);
+        if (json == null) {
+            request.POST(HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json));
+        }
+        return send(request.build());
+    }
+
+    /** Requests the Spotler sandbox has answered (every call Spotbridge made). */
+    static long spotlerRequests() {
+        return get(BASE + "/sandbox/spotler/_control/stats", null)
+                .json()
+                .getJsonNumber("requests")
+                .longValue();
+    }
+
+    /** count active rows made by the Dataverse sandbox; their ids. */
+    static java.util.List<String> dataverseSeed(String set, int count, String prefix) {
+        Answer a =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(BASE + "/sandbox/dataverse/_control/seed"))
+                                .header("Content-Type", "application/json")
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "{\"set\":\""
+                                                        + set
+                                                        + "\",\"count\":"
+                                                        + count
+                                                        + ",\"prefix\":\""
+                                                        + prefix
+                                                        + "\"}"))
+                                .build());
+        if (a.status() != 200) {
+            throw new IllegalStateException("seed control answered " + a);
+        }
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(
+                    java.util
+                            .UUID
+                            .nameUUIDFromBytes((prefix + "/" + i).getBytes(StandardCharsets.UTF_8))
+                            .toString());
+        }
+        return ids;
     }
 
     static String dataverseToken() {

@@ -1,0 +1,218 @@
+package dev.spotbridge.jobs;
+
+import dev.spotbridge.backsync.RunLock;
+import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.sync.BulkUpsert;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Backfills: every active contact, lead and account (or the tables asked for) brought into Spotler
+ * page by page — a page of Dataverse rows (spotbridge.backfill.page-size, at most 5000) in one
+ * transaction, written with {@link BulkUpsert} in batches of 100 per POST /contact/list, consent
+ * first, unchanged records not written again. Where a backfill is (table and next page) is kept
+ * with it, so a failed or interrupted one resumes from its last finished page. One backfill runs at
+ * a time over all nodes.
+ */
+@ApplicationScoped
+@Transactional(Transactional.TxType.REQUIRES_NEW)
+public class Backfills {
+
+    /** The tables a backfill of everything covers, in order. */
+    public static final List<String> ALL = List.of("contact", "lead", "account");
+
+    @PersistenceContext(unitName = "spotbridge")
+    EntityManager em;
+
+    @Inject DataverseGateway dataverse;
+
+    @Inject BulkUpsert bulk;
+
+    @Inject
+    @ConfigProperty(name = "spotbridge.backfill.page-size", defaultValue = "5000")
+    int pageSize;
+
+    @Inject
+    @ConfigProperty(name = "spotbridge.node-id", defaultValue = "spotbridge-1")
+    String node;
+
+    /** Another backfill runs; the answer names it. */
+    public static class Busy extends RuntimeException {
+        public Busy(String message) {
+            super(message);
+        }
+    }
+
+    /** The backfill of a request; {@code created} false when the origin had started it before. */
+    public record Start(Backfill backfill, boolean created) {}
+
+    /**
+     * A new backfill, Running; or the backfill this origin started before (a redelivered job does
+     * not start a second one).
+     *
+     * @throws Busy when another backfill is running
+     */
+    public Start create(List<String> entities, String origin) {
+        // the backfill row of run_lock serialises this check-and-insert over all nodes
+        em.find(RunLock.class, "backfill", LockModeType.PESSIMISTIC_WRITE);
+        Optional<Backfill> same =
+                em.createQuery(
+                                "select b from Backfill b where b.origin = :origin order by b.id desc",
+                                Backfill.class)
+                        .setParameter("origin", origin)
+                        .setMaxResults(1)
+                        .getResultStream()
+                        .findFirst();
+        if (same.isPresent() && !"admin".equals(origin)) {
+            return new Start(same.get(), false);
+        }
+        for (Backfill other : recent(50)) {
+            if (other.running()) {
+                throw new Busy(
+                        "backfill "
+                                + other.id()
+                                + " is running (GET /api/backfills/"
+                                + other.id()
+                                + ")");
+            }
+        }
+        Backfill backfill = new Backfill(entities, origin, node);
+        em.persist(backfill);
+        return new Start(backfill, true);
+    }
+
+    /**
+     * A Failed or Interrupted backfill, Running again from its last finished page.
+     *
+     * @throws Busy when it (or another) is running
+     */
+    public Optional<Backfill> resume(long id) {
+        em.find(RunLock.class, "backfill", LockModeType.PESSIMISTIC_WRITE);
+        Backfill backfill = em.find(Backfill.class, id);
+        if (backfill == null) {
+            return Optional.empty();
+        }
+        for (Backfill other : recent(50)) {
+            if (other.running()) {
+                throw new Busy(
+                        "backfill "
+                                + other.id()
+                                + " is running (GET /api/backfills/"
+                                + other.id()
+                                + ")");
+            }
+        }
+        if (Backfill.SUCCEEDED.equals(backfill.state())) {
+            throw new Busy("backfill " + id + " has finished");
+        }
+        backfill.resumed(node);
+        return Optional.of(backfill);
+    }
+
+    public List<Backfill> recent(int limit) {
+        return em.createQuery("select b from Backfill b order by b.id desc", Backfill.class)
+                .setMaxResults(limit)
+                .getResultList();
+    }
+
+    public Optional<Backfill> find(long id) {
+        return Optional.ofNullable(em.find(Backfill.class, id));
+    }
+
+    /**
+     * The next page of a Running backfill, in this transaction: read, written to Spotler, position
+     * and counts advanced. A failure rolls all of it back (the page is done again).
+     *
+     * @return true while pages remain
+     */
+    public boolean next(long id) {
+        Backfill backfill = em.find(Backfill.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (backfill == null || !Backfill.RUNNING.equals(backfill.state())) {
+            return false;
+        }
+        String entity = backfill.entity();
+        List<String> columns = new ArrayList<>(bulk.columns(entity));
+        columns.add(entity + "id");
+        DataverseGateway.Page page =
+                dataverse.page(
+                        DataverseGateway.entitySet(entity),
+                        "statecode eq 0",
+                        String.join(",", new java.util.LinkedHashSet<>(columns)),
+                        backfill.skipToken(),
+                        Math.min(5000, Math.max(1, pageSize)));
+        BulkUpsert.Report report = bulk.upsert(entity, page.rows(), false);
+        backfill.page(
+                page.rows().size(),
+                report.created().size() + report.changed().size(),
+                report.excluded().size(),
+                report.batches(),
+                page.next());
+        if (!Backfill.RUNNING.equals(backfill.state())) {
+            finished(backfill);
+            return false;
+        }
+        return true;
+    }
+
+    /** The backfill could not go on: Failed, with the reason (resumable). */
+    public void failed(long id, RuntimeException e) {
+        Backfill backfill = em.find(Backfill.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (backfill != null) {
+            backfill.failed(
+                    "stopped at "
+                            + backfill.entity()
+                            + " after "
+                            + backfill.written()
+                            + " written: "
+                            + e
+                            + "; POST /api/backfills/"
+                            + id
+                            + "/resume goes on from the last finished page",
+                    node);
+            finished(backfill);
+        }
+    }
+
+    /** A backfill a SyncContacts job started reports its end on the job. */
+    private void finished(Backfill backfill) {
+        if (!backfill.origin().startsWith("job:")) {
+            return;
+        }
+        String jobId = backfill.origin().substring("job:".length());
+        boolean ok = Backfill.SUCCEEDED.equals(backfill.state());
+        String result =
+                ok
+                        ? "backfill "
+                                + backfill.id()
+                                + " of every active contact, lead and account: "
+                                + backfill.summary()
+                        : "backfill "
+                                + backfill.id()
+                                + " failed: "
+                                + backfill.json().getString("detail");
+        dataverse.update(
+                "sb_syncjob",
+                jobId,
+                Json.createObjectBuilder()
+                        .add(
+                                "sb_status",
+                                !ok
+                                        ? SyncJobs.FAILED
+                                        : backfill.excluded() > 0
+                                                ? SyncJobs.PARTLY_SUCCEEDED
+                                                : SyncJobs.SUCCEEDED)
+                        .add(
+                                "sb_result",
+                                result.length() > 4000 ? result.substring(0, 3990) + " …" : result)
+                        .build());
+    }
+}
