@@ -191,16 +191,64 @@ public class DataverseSandbox {
         } catch (IllegalArgumentException e) {
             return error(400, "0x80060888", e.getMessage());
         }
-        List<JsonObject> matching = store.all(kind(table)).stream().filter(condition).toList();
-        String next =
-                mode.dataverseApiUrl()
-                        + "/"
-                        + set
-                        + "?"
-                        + (select == null ? "" : "$select=" + encode(select) + "&")
-                        + (filter == null ? "" : "$filter=" + encode(filter) + "&");
-        return page(set, table, matching, select, prefer, skipToken, next);
+        // keyset paging as Dataverse does it: the $skiptoken is a paging cookie holding the last
+        // primary key of the page before, so every page costs one page of reads
+        int pageSize = pageSize(prefer);
+        String after = null;
+        int pageNumber = 1;
+        if (skipToken != null) {
+            java.util.regex.Matcher cookie = PAGING_COOKIE.matcher(skipToken);
+            if (!cookie.find()) {
+                return error(
+                        400, "0x80060888", "The $skiptoken is not a paging cookie of this query.");
+            }
+            pageNumber = Integer.parseInt(cookie.group(1));
+            after = cookie.group(2).toLowerCase(Locale.ROOT);
+        }
+        List<JsonObject> rows = store.after(kind(table), after, condition, pageSize + 1);
+        JsonArrayBuilder value = Json.createArrayBuilder();
+        rows.stream()
+                .limit(pageSize)
+                .forEach(
+                        r ->
+                                value.add(
+                                        Json.createObjectBuilder(
+                                                project(r, table, select, prefer))));
+        JsonObjectBuilder out =
+                Json.createObjectBuilder()
+                        .add("@odata.context", mode.dataverseApiUrl() + "/$metadata#" + set)
+                        .add("value", value);
+        if (rows.size() > pageSize) {
+            String last = rows.get(pageSize - 1).getString(table.idColumn());
+            String cookie =
+                    "<cookie pagenumber=\""
+                            + (pageNumber + 1)
+                            + "\" pagingcookie=\"%3ccookie%20page%3d%22"
+                            + pageNumber
+                            + "%22%3e%3c"
+                            + table.idColumn()
+                            + "%20last%3d%22%7b"
+                            + last.toUpperCase(Locale.ROOT)
+                            + "%7d%22%20%2f%3e%3c%2fcookie%3e\" istracking=\"False\" />";
+            out.add(
+                    "@odata.nextLink",
+                    mode.dataverseApiUrl()
+                            + "/"
+                            + set
+                            + "?"
+                            + (select == null ? "" : "$select=" + encode(select) + "&")
+                            + (filter == null ? "" : "$filter=" + encode(filter) + "&")
+                            + "$skiptoken="
+                            + encode(cookie));
+        }
+        return Response.ok(out.build()).build();
     }
+
+    /** pagenumber and the last primary key of a paging cookie ($skiptoken of a table query). */
+    private static final java.util.regex.Pattern PAGING_COOKIE =
+            java.util.regex.Pattern.compile(
+                    "pagenumber=\"(\\d+)\".*last%3d%22%7b([0-9a-fA-F-]{36})%7d",
+                    java.util.regex.Pattern.DOTALL);
 
     /**
      * Static list members: GET lists({id})/listcontact_association (or listlead_, listaccount_).

@@ -52,6 +52,10 @@ public class SandboxRow {
         this.body = body;
     }
 
+    String id() {
+        return id;
+    }
+
     String body() {
         return body;
     }

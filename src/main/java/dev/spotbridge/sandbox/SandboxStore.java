@@ -57,6 +57,42 @@ public class SandboxStore {
                 .toList();
     }
 
+    /**
+     * Up to {@code limit} objects of a kind that match, in id order, after the id {@code after}
+     * (from the start when null); reads the table in chunks, never all of it at once.
+     */
+    public java.util.List<JsonObject> after(
+            String kind,
+            String after,
+            java.util.function.Predicate<JsonObject> condition,
+            int limit) {
+        java.util.List<JsonObject> out = new java.util.ArrayList<>();
+        String from = after == null ? "" : after;
+        while (out.size() < limit) {
+            java.util.List<SandboxRow> chunk =
+                    em.createQuery(
+                                    "select r from SandboxRow r where r.kind = :kind and r.id > :from"
+                                            + " order by r.id",
+                                    SandboxRow.class)
+                            .setParameter("kind", kind)
+                            .setParameter("from", from)
+                            .setMaxResults(1000)
+                            .getResultList();
+            for (SandboxRow row : chunk) {
+                JsonObject object = parse(row.body());
+                if (condition.test(object) && out.size() < limit) {
+                    out.add(object);
+                }
+            }
+            if (chunk.size() < 1000) {
+                break;
+            }
+            from = chunk.get(chunk.size() - 1).id();
+            chunk.forEach(em::detach);
+        }
+        return out;
+    }
+
     public boolean delete(String kind, String id) {
         SandboxRow row = em.find(SandboxRow.class, new SandboxRow.Key(kind, id));
         if (row == null) {
