@@ -197,9 +197,13 @@ public class Benchmark {
             ids.append(i == 0 ? "" : ",").append('"')
                     .append(UUID.nameUUIDFromBytes((prefix + "/" + i).getBytes(StandardCharsets.UTF_8))).append('"');
         }
-        admin("POST", BASE + "/sandbox/spotler/_control/interactions",
-                "{\"kind\":\"sent\",\"externalContactIds\":[" + ids + "],\"encryptedMailingId\":\"" + prefix
-                        + "\",\"repeat\":" + (m / people) + "}", 200);
+        // seeded in calls of at most 10 per contact (one transaction each)
+        int repeat = m / people;
+        for (int seeded = 0; seeded < repeat; seeded += 10) {
+            admin("POST", BASE + "/sandbox/spotler/_control/interactions",
+                    "{\"kind\":\"sent\",\"externalContactIds\":[" + ids + "],\"encryptedMailingId\":\"" + prefix
+                            + "\",\"repeat\":" + Math.min(10, repeat - seeded) + "}", 200);
+        }
         long batches = (long) number(get(BASE + "/sandbox/dataverse/_control/stats"), "batches");
         long pull = System.nanoTime();
         String result = admin("POST", BASE + "/api/backsync/run", null, 200);

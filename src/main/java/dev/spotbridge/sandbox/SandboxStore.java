@@ -93,6 +93,52 @@ public class SandboxStore {
         return out;
     }
 
+    /**
+     * Visits every object of a kind in id order, reading the table in chunks of 1000 and keeping
+     * none of them (for scans of large sandboxes).
+     */
+    public void scan(String kind, java.util.function.BiConsumer<String, JsonObject> visit) {
+        String from = "";
+        while (true) {
+            java.util.List<SandboxRow> chunk =
+                    em.createQuery(
+                                    "select r from SandboxRow r where r.kind = :kind and r.id > :from"
+                                            + " order by r.id",
+                                    SandboxRow.class)
+                            .setParameter("kind", kind)
+                            .setParameter("from", from)
+                            .setMaxResults(1000)
+                            .getResultList();
+            for (SandboxRow row : chunk) {
+                visit.accept(row.id(), parse(row.body()));
+                em.detach(row);
+            }
+            if (chunk.size() < 1000) {
+                return;
+            }
+            from = chunk.get(chunk.size() - 1).id();
+        }
+    }
+
+    /** The objects of a kind with these ids, in the order of the ids (missing ones left out). */
+    public java.util.List<JsonObject> getAll(String kind, java.util.List<String> ids) {
+        java.util.Map<String, JsonObject> found = new java.util.HashMap<>();
+        for (int from = 0; from < ids.size(); from += 1000) {
+            for (SandboxRow row :
+                    em.createQuery(
+                                    "select r from SandboxRow r where r.kind = :kind and r.id in :ids",
+                                    SandboxRow.class)
+                            .setParameter("kind", kind)
+                            .setParameter(
+                                    "ids", ids.subList(from, Math.min(ids.size(), from + 1000)))
+                            .getResultList()) {
+                found.put(row.id(), parse(row.body()));
+                em.detach(row);
+            }
+        }
+        return ids.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
+    }
+
     public boolean delete(String kind, String id) {
         SandboxRow row = em.find(SandboxRow.class, new SandboxRow.Key(kind, id));
         if (row == null) {

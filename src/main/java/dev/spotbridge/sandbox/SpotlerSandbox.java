@@ -246,11 +246,19 @@ public class SpotlerSandbox {
             @QueryParam("pageSize") Integer pageSize,
             @QueryParam("after") Integer after,
             @Context UriInfo uri) {
-        List<JsonObject> changed =
-                within(KIND, "lastChanged", fromDate, toDate, pageSize).stream()
-                        .map(SpotlerSandbox::view)
-                        .toList();
-        return Response.ok(page(uri, "contacts", changed, pageSize, after)).build();
+        List<String> changed = within(uri, after, KIND, "lastChanged", fromDate, toDate, pageSize);
+        return Response.ok(
+                        page(
+                                uri,
+                                "contacts",
+                                changed,
+                                pageSize,
+                                after,
+                                slice ->
+                                        store.getAll(KIND, slice).stream()
+                                                .map(SpotlerSandbox::view)
+                                                .toList()))
+                .build();
     }
 
     @GET
@@ -261,11 +269,19 @@ public class SpotlerSandbox {
             @QueryParam("pageSize") Integer pageSize,
             @QueryParam("after") Integer after,
             @Context UriInfo uri) {
-        List<JsonObject> bounces =
-                within(BOUNCE, "date", fromDate, toDate, pageSize).stream()
-                        .map(this::bounceView)
-                        .toList();
-        return Response.ok(page(uri, "bounces", bounces, pageSize, after)).build();
+        List<String> bounces = within(uri, after, BOUNCE, "date", fromDate, toDate, pageSize);
+        return Response.ok(
+                        page(
+                                uri,
+                                "bounces",
+                                bounces,
+                                pageSize,
+                                after,
+                                slice ->
+                                        store.getAll(BOUNCE, slice).stream()
+                                                .map(this::bounceView)
+                                                .toList()))
+                .build();
     }
 
     @GET
@@ -425,17 +441,72 @@ public class SpotlerSandbox {
                                 .build());
     }
 
-    /** The stored objects of a kind whose time field lies in the fromDate/toDate window. */
-    private List<JsonObject> within(
-            String kind, String field, String fromDate, String toDate, Integer pageSize) {
+    /**
+     * The ids of the stored objects of a kind whose time field lies in the fromDate/toDate window,
+     * in id order: from one scan at the first page, kept for the following pages of the same query.
+     */
+    private List<String> within(
+            UriInfo uri,
+            Integer after,
+            String kind,
+            String field,
+            String fromDate,
+            String toDate,
+            Integer pageSize) {
         long[] window = window(fromDate, toDate, pageSize);
-        return store.all(kind).stream()
-                .filter(
-                        o -> {
-                            long at = o.getJsonNumber(field).longValue();
-                            return at >= window[0] && at <= window[1];
-                        })
-                .toList();
+        return snapshot(
+                uri,
+                after,
+                () -> {
+                    List<String> ids = new java.util.ArrayList<>();
+                    store.scan(
+                            kind,
+                            (id, o) -> {
+                                long at = o.getJsonNumber(field).longValue();
+                                if (at >= window[0] && at <= window[1]) {
+                                    ids.add(id);
+                                }
+                            });
+                    return ids;
+                });
+    }
+
+    /** The matching ids of paged queries, by query without its after (the last few queries). */
+    private final Map<String, List<String>> snapshots =
+            Collections.synchronizedMap(
+                    new LinkedHashMap<>(16, 0.75f, true) {
+                        @Override
+                        protected boolean removeEldestEntry(
+                                Map.Entry<String, List<String>> eldest) {
+                            return size() > 20;
+                        }
+                    });
+
+    /**
+     * The ids a paged query matches: computed at its first page (no after, or 0) and reused by the
+     * next pages of the same query, so paging through N items scans the store once, not once per
+     * page.
+     */
+    private List<String> snapshot(
+            UriInfo uri, Integer after, java.util.function.Supplier<List<String>> compute) {
+        String key = uri.getRequestUriBuilder().replaceQueryParam("after").build().toString();
+        List<String> ids = after == null || after == 0 ? null : snapshots.get(key);
+        if (ids == null) {
+            long t = System.nanoTime();
+            ids = compute.get();
+            snapshots.put(key, ids);
+            java.util.logging.Logger.getLogger("SNAPDEBUG")
+                    .info(
+                            "computed "
+                                    + ids.size()
+                                    + " in "
+                                    + (System.nanoTime() - t) / 1000000
+                                    + " ms for "
+                                    + key
+                                    + " after "
+                                    + after);
+        }
+        return ids;
     }
 
     /**
@@ -469,12 +540,19 @@ public class SpotlerSandbox {
     }
 
     private static JsonObject page(
-            UriInfo uri, String field, List<JsonObject> items, int pageSize, Integer after) {
+            UriInfo uri,
+            String field,
+            List<String> ids,
+            int pageSize,
+            Integer after,
+            java.util.function.Function<List<String>, List<JsonObject>> load) {
         int from = after == null ? 0 : after;
         JsonArrayBuilder page = Json.createArrayBuilder();
-        items.stream().skip(from).limit(pageSize).forEach(page::add);
+        if (from < ids.size()) {
+            load.apply(ids.subList(from, Math.min(ids.size(), from + pageSize))).forEach(page::add);
+        }
         JsonObjectBuilder paging = Json.createObjectBuilder();
-        if (from + pageSize < items.size()) {
+        if (from + pageSize < ids.size()) {
             paging.add(
                     "next",
                     uri.getRequestUriBuilder()
@@ -890,31 +968,51 @@ public class SpotlerSandbox {
                 toChangeDate == null ? Long.MAX_VALUE : instant(toChangeDate, "toChangeDate");
         long from = fromDate == null ? Long.MIN_VALUE : instant(fromDate, "fromDate");
         long to = toDate == null ? Long.MAX_VALUE : instant(toDate, "toDate");
-        List<JsonObject> matching =
-                store.all(INTERACTION).stream()
-                        .filter(i -> kind.equals(i.getString("kind")))
-                        .filter(
-                                i -> {
-                                    long change = i.getJsonNumber("changeDate").longValue();
-                                    long date = i.getJsonNumber("date").longValue();
-                                    return change >= fromChange
-                                            && change <= toChange
-                                            && date >= from
-                                            && date <= to;
-                                })
-                        .sorted(
-                                java.util.Comparator.comparing(
-                                                (JsonObject i) ->
-                                                        i.getJsonNumber("changeDate").longValue())
-                                        .thenComparing(i -> i.getString("id")))
-                        .map(
-                                i -> {
-                                    JsonObjectBuilder view = Json.createObjectBuilder(i);
-                                    view.remove("kind");
-                                    return view.build();
-                                })
-                        .toList();
-        return Response.ok(page(uri, "interactions", matching, size, after)).build();
+        List<String> matching =
+                snapshot(
+                        uri,
+                        after,
+                        () -> {
+                            // (changeDate, id) of the matches, in changeDate order
+                            List<Map.Entry<Long, String>> found = new java.util.ArrayList<>();
+                            store.scan(
+                                    INTERACTION,
+                                    (id, i) -> {
+                                        if (!kind.equals(i.getString("kind"))) {
+                                            return;
+                                        }
+                                        long change = i.getJsonNumber("changeDate").longValue();
+                                        long date = i.getJsonNumber("date").longValue();
+                                        if (change >= fromChange
+                                                && change <= toChange
+                                                && date >= from
+                                                && date <= to) {
+                                            found.add(Map.entry(change, i.getString("id")));
+                                        }
+                                    });
+                            found.sort(
+                                    Map.Entry.<Long, String>comparingByKey()
+                                            .thenComparing(Map.Entry.comparingByValue()));
+                            return found.stream().map(Map.Entry::getValue).toList();
+                        });
+        return Response.ok(
+                        page(
+                                uri,
+                                "interactions",
+                                matching,
+                                size,
+                                after,
+                                slice ->
+                                        store.getAll(INTERACTION, slice).stream()
+                                                .map(
+                                                        i -> {
+                                                            JsonObjectBuilder view =
+                                                                    Json.createObjectBuilder(i);
+                                                            view.remove("kind");
+                                                            return (JsonObject) view.build();
+                                                        })
+                                                .toList()))
+                .build();
     }
 
     /**
