@@ -29,7 +29,8 @@ public class Benchmark {
     static final String BASE = "http://127.0.0.1:8080";
     static final String KEY = System.getenv().getOrDefault("SPOTBRIDGE_WEBHOOK_KEY", "sandbox-webhook-key");
     static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            // HTTP/1.1: a long admin call (a back-sync of 100 000) must not meet HTTP/2 stream limits
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     static final String CLI = System.getProperty("cli", "target/server/bin/jboss-cli.sh");
     static final String SYNC_QUEUE = "/subsystem=messaging-activemq/server=default/jms-queue=spotbridge-sync";
 
@@ -188,6 +189,13 @@ public class Benchmark {
         System.out.printf(Locale.ROOT, "backfill: %s; %.0f read, %.0f written; %d Spotler calls (ceil(N/100) = %d) in %.1f s = %.0f records/s%n",
                 done.replaceAll(".*\"state\":\"([A-Za-z]+)\".*", "$1"), number(done, "recordsRead"), number(done, "written"),
                 calls, (n + 99) / 100, seconds, n / seconds);
+        // the backfilled records' sync status goes back to Dataverse on the write-back queue
+        long drain = System.nanoTime();
+        while (queueDepth(metrics(), "spotbridge-writeback") > 0) {
+            Thread.sleep(1000);
+        }
+        System.out.printf(Locale.ROOT, "backfill: sync status written back to the Dataverse sandbox for all of them %.1f s after the backfill ended%n",
+                (System.nanoTime() - drain) / 1e9);
         if (m <= 0) {
             return;
         }
@@ -565,7 +573,11 @@ public class Benchmark {
     }
 
     static double queueDepth(String metrics) {
-        return metrics.lines().filter(l -> l.startsWith("messaging_activemq_message_count{") && l.contains("name=\"spotbridge-sync\""))
+        return queueDepth(metrics, "spotbridge-sync");
+    }
+
+    static double queueDepth(String metrics, String queue) {
+        return metrics.lines().filter(l -> l.startsWith("messaging_activemq_message_count{") && l.contains("name=\"" + queue + "\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 

@@ -461,8 +461,8 @@ public class SpotlerSandbox {
                     List<String> ids = new java.util.ArrayList<>();
                     store.scan(
                             kind,
-                            (id, o) -> {
-                                long at = o.getJsonNumber(field).longValue();
+                            (id, body) -> {
+                                long at = Long.parseLong(SandboxStore.field(body, field));
                                 if (at >= window[0] && at <= window[1]) {
                                     ids.add(id);
                                 }
@@ -977,17 +977,20 @@ public class SpotlerSandbox {
                             List<Map.Entry<Long, String>> found = new java.util.ArrayList<>();
                             store.scan(
                                     INTERACTION,
-                                    (id, i) -> {
-                                        if (!kind.equals(i.getString("kind"))) {
+                                    (id, body) -> {
+                                        if (!kind.equals(SandboxStore.field(body, "kind"))) {
                                             return;
                                         }
-                                        long change = i.getJsonNumber("changeDate").longValue();
-                                        long date = i.getJsonNumber("date").longValue();
+                                        long change =
+                                                Long.parseLong(
+                                                        SandboxStore.field(body, "changeDate"));
+                                        long date =
+                                                Long.parseLong(SandboxStore.field(body, "date"));
                                         if (change >= fromChange
                                                 && change <= toChange
                                                 && date >= from
                                                 && date <= to) {
-                                            found.add(Map.entry(change, i.getString("id")));
+                                            found.add(Map.entry(change, id));
                                         }
                                     });
                             found.sort(
