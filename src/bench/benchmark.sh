@@ -25,7 +25,8 @@ cleanup() {
 }
 trap cleanup EXIT
 # shellcheck disable=SC2086
-java ${BENCH_OPTS:-} src/bench/Benchmark.java
+status=0
+java ${BENCH_OPTS:-} src/bench/Benchmark.java || status=$?
 PID=""
 for p in $(pgrep -f "jboss.server.base.dir=$BASE_DIR" || true); do
   [ "$(cat "/proc/$p/comm" 2>/dev/null)" = java ] && PID=$p
@@ -34,3 +35,4 @@ if [ -n "$PID" ] && [ -r "/proc/$PID/status" ]; then
   awk '/VmHWM/ {printf "peak RSS of the server: %.0f MiB (VmHWM)\n", $2/1024}' "/proc/$PID/status"
 fi
 echo "server log: $BASE_DIR/log/server.log"
+exit "$status"
