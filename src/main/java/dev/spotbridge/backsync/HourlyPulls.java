@@ -91,21 +91,32 @@ public class HourlyPulls {
     private JsonObject pull() {
         Watermarks.Window changes = watermarks.window(OPT_OUTS);
         int optOuts = 0;
-        for (SpotlerContact contact : spotler.changedContacts(changes.from(), changes.to())) {
-            if (contact.optedOut() && sync.optedOutInSpotler(contact.externalId())) {
-                optOuts++;
+        // page by page: each page is one guarded call (timeout, retries)
+        for (Integer after = 0; after != null; ) {
+            SpotlerGateway.Page<SpotlerContact> page =
+                    spotler.changedContacts(changes.from(), changes.to(), after);
+            for (SpotlerContact contact : page.items()) {
+                if (contact.optedOut() && sync.optedOutInSpotler(contact.externalId())) {
+                    optOuts++;
+                }
             }
+            after = page.next();
         }
         watermarks.completed(OPT_OUTS, changes);
 
         Watermarks.Window bounceWindow = watermarks.window(BOUNCES);
         int bounces = 0;
         int tasks = 0;
-        for (SpotlerBounce bounce : spotler.bounces(bounceWindow.from(), bounceWindow.to())) {
-            bounces++;
-            if (bounceTasks.create(bounce)) {
-                tasks++;
+        for (Integer after = 0; after != null; ) {
+            SpotlerGateway.Page<SpotlerBounce> page =
+                    spotler.bounces(bounceWindow.from(), bounceWindow.to(), after);
+            for (SpotlerBounce bounce : page.items()) {
+                bounces++;
+                if (bounceTasks.create(bounce)) {
+                    tasks++;
+                }
             }
+            after = page.next();
         }
         watermarks.completed(BOUNCES, bounceWindow);
         InteractionPull.Counts timeline = interactions.pull();

@@ -264,26 +264,37 @@ public class SpotlerGateway {
         return answered(send("PUT contact/{id}", () -> client.update(externalId, request), true));
     }
 
-    /** Contacts changed in Spotler within [from, to] (GET /contact/updates/list, every page). */
-    public List<SpotlerContact> changedContacts(Instant from, Instant to) {
+    /** One page of a paged Spotler list; {@code next} is the after of the next page, or null. */
+    public record Page<T>(List<T> items, Integer next) {}
+
+    /**
+     * One page of the contacts changed in Spotler within [from, to] (GET /contact/updates/list).
+     * One page per call, so the timeout and retries apply to each page: after a large backfill an
+     * hour's window holds every contact, far more than one call's timeout can read.
+     */
+    public Page<SpotlerContact> changedContacts(Instant from, Instant to, int after) {
         List<SpotlerContact> contacts = new ArrayList<>();
-        pages(
-                "GET contact/updates/list",
-                "contacts",
-                after -> client.updates(date(from), date(to), PAGE_SIZE, after),
-                item -> contacts.add(SpotlerContact.from(item)));
-        return contacts;
+        Integer next =
+                page(
+                        "GET contact/updates/list",
+                        "contacts",
+                        after,
+                        a -> client.updates(date(from), date(to), PAGE_SIZE, a),
+                        item -> contacts.add(SpotlerContact.from(item)));
+        return new Page<>(contacts, next);
     }
 
-    /** Hard and soft bounces within [from, to] (GET /contact/bounces/list, every page). */
-    public List<SpotlerBounce> bounces(Instant from, Instant to) {
+    /** One page of the hard and soft bounces within [from, to] (GET /contact/bounces/list). */
+    public Page<SpotlerBounce> bounces(Instant from, Instant to, int after) {
         List<SpotlerBounce> bounces = new ArrayList<>();
-        pages(
-                "GET contact/bounces/list",
-                "bounces",
-                after -> client.bounces(date(from), date(to), PAGE_SIZE, after),
-                item -> bounces.add(SpotlerBounce.from(item)));
-        return bounces;
+        Integer next =
+                page(
+                        "GET contact/bounces/list",
+                        "bounces",
+                        after,
+                        a -> client.bounces(date(from), date(to), PAGE_SIZE, a),
+                        item -> bounces.add(SpotlerBounce.from(item)));
+        return new Page<>(bounces, next);
     }
 
     /** One mailing interaction of GET /mailing-interaction/{sent|opened|clicked|bounced}. */
@@ -642,40 +653,37 @@ public class SpotlerGateway {
      * Reads a paged list: both the documented envelope {paging, <field>[]} and the bare array some
      * versions answer with; follows paging.after until a page is short or has no next.
      */
-    private void pages(
+    /** One page of a paged list; the after of the next page, or null at the last. */
+    private Integer page(
             String what,
             String field,
+            int from,
             java.util.function.IntFunction<Response> page,
             java.util.function.Consumer<JsonObject> each) {
-        int after = 0;
-        while (true) {
-            int from = after;
-            JsonValue answer = read(call(what, () -> page.apply(from)));
-            jakarta.json.JsonArray items;
-            JsonObject paging = null;
-            if (answer.getValueType() == JsonValue.ValueType.ARRAY) {
-                items = answer.asJsonArray();
-            } else {
-                JsonObject envelope = answer.asJsonObject();
-                items =
-                        envelope.containsKey(field)
-                                ? envelope.getJsonArray(field)
-                                : Json.createArrayBuilder().build();
-                paging = envelope.getJsonObject("paging");
-            }
-            items.forEach(item -> each.accept(item.asJsonObject()));
-            boolean more =
-                    paging != null
-                            ? paging.containsKey("next") && !paging.isNull("next")
-                            : items.size() >= PAGE_SIZE;
-            if (!more || items.isEmpty()) {
-                return;
-            }
-            after =
-                    paging != null && paging.containsKey("after")
-                            ? paging.getInt("after")
-                            : from + items.size();
+        JsonValue answer = read(call(what, () -> page.apply(from)));
+        jakarta.json.JsonArray items;
+        JsonObject paging = null;
+        if (answer.getValueType() == JsonValue.ValueType.ARRAY) {
+            items = answer.asJsonArray();
+        } else {
+            JsonObject envelope = answer.asJsonObject();
+            items =
+                    envelope.containsKey(field)
+                            ? envelope.getJsonArray(field)
+                            : Json.createArrayBuilder().build();
+            paging = envelope.getJsonObject("paging");
         }
+        items.forEach(item -> each.accept(item.asJsonObject()));
+        boolean more =
+                paging != null
+                        ? paging.containsKey("next") && !paging.isNull("next")
+                        : items.size() >= PAGE_SIZE;
+        if (!more || items.isEmpty()) {
+            return null;
+        }
+        return paging != null && paging.containsKey("after")
+                ? paging.getInt("after")
+                : from + items.size();
     }
 
     /** fromDate/toDate as restdoc gives them: yyyy-MM-ddTHH:mm:ss, in the account's time zone. */
