@@ -75,16 +75,7 @@ public class Backfills {
         if (same.isPresent() && !"admin".equals(origin)) {
             return new Start(same.get(), false);
         }
-        for (Backfill other : recent(50)) {
-            if (other.running()) {
-                throw new Busy(
-                        "backfill "
-                                + other.id()
-                                + " is running (GET /api/backfills/"
-                                + other.id()
-                                + ")");
-            }
-        }
+        refuseWhileRunning();
         Backfill backfill = new Backfill(entities, origin, node);
         em.persist(backfill);
         return new Start(backfill, true);
@@ -101,6 +92,18 @@ public class Backfills {
         if (backfill == null) {
             return Optional.empty();
         }
+        refuseWhileRunning();
+        if (Backfill.SUCCEEDED.equals(backfill.state())) {
+            throw new Busy("backfill " + id + " has finished");
+        }
+        backfill.resumed(node);
+        return Optional.of(backfill);
+    }
+
+    /**
+     * @throws Busy when a backfill is running on any node
+     */
+    private void refuseWhileRunning() {
         for (Backfill other : recent(50)) {
             if (other.running()) {
                 throw new Busy(
@@ -111,11 +114,6 @@ public class Backfills {
                                 + ")");
             }
         }
-        if (Backfill.SUCCEEDED.equals(backfill.state())) {
-            throw new Busy("backfill " + id + " has finished");
-        }
-        backfill.resumed(node);
-        return Optional.of(backfill);
     }
 
     public List<Backfill> recent(int limit) {

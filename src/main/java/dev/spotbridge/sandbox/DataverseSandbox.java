@@ -206,18 +206,7 @@ public class DataverseSandbox {
             after = cookie.group(2).toLowerCase(Locale.ROOT);
         }
         List<JsonObject> rows = store.after(kind(table), after, condition, pageSize + 1);
-        JsonArrayBuilder value = Json.createArrayBuilder();
-        rows.stream()
-                .limit(pageSize)
-                .forEach(
-                        r ->
-                                value.add(
-                                        Json.createObjectBuilder(
-                                                project(r, table, select, prefer))));
-        JsonObjectBuilder out =
-                Json.createObjectBuilder()
-                        .add("@odata.context", mode.dataverseApiUrl() + "/$metadata#" + set)
-                        .add("value", value);
+        JsonObjectBuilder out = pageBody(set, table, rows.stream().limit(pageSize), select, prefer);
         if (rows.size() > pageSize) {
             String last = rows.get(pageSize - 1).getString(table.idColumn());
             String cookie =
@@ -296,6 +285,20 @@ public class DataverseSandbox {
         return page(members.set(), members, rows, select, prefer, skipToken, next);
     }
 
+    /** The body of a page of rows: @odata.context and the projected rows as value. */
+    private JsonObjectBuilder pageBody(
+            String set,
+            DataverseTables.Table table,
+            java.util.stream.Stream<JsonObject> rows,
+            String select,
+            String prefer) {
+        JsonArrayBuilder value = Json.createArrayBuilder();
+        rows.forEach(r -> value.add(Json.createObjectBuilder(project(r, table, select, prefer))));
+        return Json.createObjectBuilder()
+                .add("@odata.context", mode.dataverseApiUrl() + "/$metadata#" + set)
+                .add("value", value);
+    }
+
     /** One page of rows ($skiptoken = offset), with @odata.nextLink while more remain. */
     private Response page(
             String set,
@@ -307,19 +310,8 @@ public class DataverseSandbox {
             String nextBase) {
         int pageSize = pageSize(prefer);
         int from = skipToken == null ? 0 : Integer.parseInt(skipToken);
-        JsonArrayBuilder value = Json.createArrayBuilder();
-        rows.stream()
-                .skip(from)
-                .limit(pageSize)
-                .forEach(
-                        r ->
-                                value.add(
-                                        Json.createObjectBuilder(
-                                                project(r, table, select, prefer))));
         JsonObjectBuilder out =
-                Json.createObjectBuilder()
-                        .add("@odata.context", mode.dataverseApiUrl() + "/$metadata#" + set)
-                        .add("value", value);
+                pageBody(set, table, rows.stream().skip(from).limit(pageSize), select, prefer);
         if (from + pageSize < rows.size()) {
             out.add("@odata.nextLink", nextBase + "$skiptoken=" + (from + pageSize));
         }
