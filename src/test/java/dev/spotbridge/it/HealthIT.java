@@ -86,8 +86,18 @@ class HealthIT {
         assertEquals(
                 "closed", intakeCheck(ready).getJsonObject("data").getString("spotlerCircuit"));
 
+        // the intake's pool may still hold a connection from before the outage: the first webhook
+        // can meet it and be answered 503 (Dataverse retries it); a retry within seconds is taken
         String accepted = UUID.randomUUID().toString();
-        assertEquals(202, webhook(create(accepted)).status());
+        int status = 0;
+        for (int attempt = 0; attempt < 10 && status != 202; attempt++) {
+            if (attempt > 0) {
+                Thread.sleep(500);
+            }
+            status = webhook(create(accepted)).status();
+            assertTrue(status == 202 || status == 503, "status " + status);
+        }
+        assertEquals(202, status);
         awaitHistory("contact", accepted, 1);
         assertTrue(record("contact", refused).isEmpty(), "the refused webhook left nothing");
     }
