@@ -3,13 +3,15 @@ package dev.spotbridge.sync;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
-import jakarta.jms.JMSConnectionFactory;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Puts change events on the sync queue: persistent (send returns once the broker has it on disk),
@@ -20,23 +22,62 @@ import jakarta.jms.TextMessage;
 @ApplicationScoped
 public class SyncQueue {
 
+    private static final Logger LOG = Logger.getLogger(SyncQueue.class.getName());
+
     public static final String QUEUE = "java:/jms/queue/spotbridge-sync";
 
     /**
      * The intake's connection factory (server-config/messaging.cli): it does not wait on failover,
      * so a send to an unreachable broker fails in seconds and the webhook is answered 503.
      */
-    @Inject
-    @JMSConnectionFactory("java:/jms/spotbridge-intake")
-    JMSContext context;
+    @Resource(lookup = "java:/jms/spotbridge-intake")
+    ConnectionFactory factory;
 
     @Resource(lookup = QUEUE)
     Queue queue;
 
     @Inject Supersession supersession;
 
+    /**
+     * Sends on a connection of the intake's pool. Connections the pool opened before a broker
+     * outage fail on their first use after it (at once: "connection failure detected", "session is
+     * closed") and are dropped from the pool; such a failure is tried again on another connection,
+     * so the webhooks after a recovery are not refused. A send that failed slowly (the broker did
+     * not answer within the call timeout) is not repeated: the webhook is answered 503 at once. The
+     * callers are not in a transaction; a duplicate from an attempt that reached the broker but
+     * lost its answer is skipped by the consumer (same event key).
+     */
     public void send(ChangeEvent event) {
-        try {
+        for (int attempt = 1; ; attempt++) {
+            long start = System.nanoTime();
+            try {
+                sendOnce(event);
+                break;
+            } catch (JMSRuntimeException failed) {
+                boolean fast = System.nanoTime() - start < STALE_FAILURE_NANOS;
+                if (!fast || attempt >= MAX_ATTEMPTS) {
+                    throw failed;
+                }
+                LOG.log(
+                        Level.INFO,
+                        "send to the sync queue failed at once (attempt {0}), trying another"
+                                + " connection: {1}",
+                        new Object[] {attempt, failed.toString()});
+            }
+        }
+        supersession.queued(event);
+    }
+
+    /**
+     * A failure within this time is a dead pooled connection, not a broker that does not answer.
+     */
+    private static final long STALE_FAILURE_NANOS = 1_000_000_000L;
+
+    /** More than the pool's connections (max-pool-size 20 by default). */
+    private static final int MAX_ATTEMPTS = 25;
+
+    private void sendOnce(ChangeEvent event) {
+        try (JMSContext context = factory.createContext()) {
             TextMessage message = context.createTextMessage(event.toJson());
             message.setStringProperty("JMSXGroupID", event.group());
             message.setStringProperty("entity", event.entity());
@@ -46,7 +87,6 @@ public class SyncQueue {
                     .setDeliveryMode(DeliveryMode.PERSISTENT)
                     .setPriority(event.priority())
                     .send(queue, message);
-            supersession.queued(event);
         } catch (JMSException e) {
             throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
         }
