@@ -113,23 +113,21 @@ public class SandboxStore {
         }
     }
 
-    /** The objects of a kind with these ids, in the order of the ids (missing ones left out). */
+    /**
+     * The objects of a kind with these ids, in the order of the ids (missing ones left out): one
+     * key lookup each (H2 does not use the (kind, id) key for "kind = ? and id in (…)": 10 000 ids
+     * took 9 s that way against 0.3 s by key).
+     */
     public java.util.List<JsonObject> getAll(String kind, java.util.List<String> ids) {
-        java.util.Map<String, JsonObject> found = new java.util.HashMap<>();
-        for (int from = 0; from < ids.size(); from += 1000) {
-            for (SandboxRow row :
-                    em.createQuery(
-                                    "select r from SandboxRow r where r.kind = :kind and r.id in :ids",
-                                    SandboxRow.class)
-                            .setParameter("kind", kind)
-                            .setParameter(
-                                    "ids", ids.subList(from, Math.min(ids.size(), from + 1000)))
-                            .getResultList()) {
-                found.put(row.id(), parse(row.body()));
+        java.util.List<JsonObject> found = new java.util.ArrayList<>(ids.size());
+        for (String id : ids) {
+            SandboxRow row = em.find(SandboxRow.class, new SandboxRow.Key(kind, id));
+            if (row != null) {
+                found.add(parse(row.body()));
                 em.detach(row);
             }
         }
-        return ids.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
+        return found;
     }
 
     public boolean delete(String kind, String id) {

@@ -492,19 +492,8 @@ public class SpotlerSandbox {
         String key = uri.getRequestUriBuilder().replaceQueryParam("after").build().toString();
         List<String> ids = after == null || after == 0 ? null : snapshots.get(key);
         if (ids == null) {
-            long t = System.nanoTime();
             ids = compute.get();
             snapshots.put(key, ids);
-            java.util.logging.Logger.getLogger("SNAPDEBUG")
-                    .info(
-                            "computed "
-                                    + ids.size()
-                                    + " in "
-                                    + (System.nanoTime() - t) / 1000000
-                                    + " ms for "
-                                    + key
-                                    + " after "
-                                    + after);
         }
         return ids;
     }
