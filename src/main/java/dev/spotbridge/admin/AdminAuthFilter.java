@@ -1,9 +1,9 @@
 package dev.spotbridge.admin;
 
+import dev.spotbridge.json.Json;
 import dev.spotbridge.sandbox.SandboxMode;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;

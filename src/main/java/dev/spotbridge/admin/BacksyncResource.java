@@ -2,9 +2,9 @@ package dev.spotbridge.admin;
 
 import dev.spotbridge.backsync.HourlyPulls;
 import dev.spotbridge.backsync.Watermarks;
+import dev.spotbridge.json.Json;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;

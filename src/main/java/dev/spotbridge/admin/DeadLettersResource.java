@@ -1,5 +1,6 @@
 package dev.spotbridge.admin;
 
+import dev.spotbridge.json.Json;
 import dev.spotbridge.sync.SyncConsumer;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.RequestScoped;
@@ -10,7 +11,6 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueBrowser;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

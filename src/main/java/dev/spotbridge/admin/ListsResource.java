@@ -1,13 +1,13 @@
 package dev.spotbridge.admin;
 
 import dev.spotbridge.dataverse.DataverseValues;
+import dev.spotbridge.json.Json;
 import dev.spotbridge.lists.ListSync;
 import dev.spotbridge.sync.ChangeEvent;
 import dev.spotbridge.sync.SyncQueue;
 import dev.spotbridge.sync.SyncRecords;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

@@ -1,5 +1,6 @@
 package dev.spotbridge.admin;
 
+import dev.spotbridge.json.Json;
 import dev.spotbridge.mapping.ActiveMapping;
 import dev.spotbridge.mapping.InvalidMappingException;
 import dev.spotbridge.mapping.Mapping;
@@ -9,7 +10,6 @@ import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.sync.MappingDryRun;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

@@ -1,6 +1,7 @@
 package dev.spotbridge.admin;
 
 import dev.spotbridge.dataverse.DataverseValues;
+import dev.spotbridge.json.Json;
 import dev.spotbridge.sync.ChangeEvent;
 import dev.spotbridge.sync.SyncHistoryEntry;
 import dev.spotbridge.sync.SyncQueue;
@@ -8,7 +9,6 @@ import dev.spotbridge.sync.SyncRecord;
 import dev.spotbridge.sync.SyncRecords;
 import dev.spotbridge.sync.SyncStatus;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

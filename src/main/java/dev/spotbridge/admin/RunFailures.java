@@ -1,10 +1,10 @@
 package dev.spotbridge.admin;
 
 import dev.spotbridge.dataverse.DataverseUnavailableException;
+import dev.spotbridge.json.Json;
 import dev.spotbridge.spotler.SpotlerUnavailableException;
 import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.Json;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;

@@ -1,12 +1,12 @@
 package dev.spotbridge.backsync;
 
 import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.json.Json;
 import dev.spotbridge.spotler.SpotlerBounce;
 import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.sync.SyncRecords;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;

@@ -2,6 +2,7 @@ package dev.spotbridge.backsync;
 
 import dev.spotbridge.dataverse.BatchOperation;
 import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.json.Json;
 import dev.spotbridge.spotler.SpotlerBounce;
 import dev.spotbridge.spotler.SpotlerContact;
 import dev.spotbridge.spotler.SpotlerGateway;
@@ -10,7 +11,6 @@ import dev.spotbridge.spotler.SpotlerGateway.Mailing;
 import dev.spotbridge.sync.SyncRecords;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;

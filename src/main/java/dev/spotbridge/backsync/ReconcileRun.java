@@ -1,5 +1,6 @@
 package dev.spotbridge.backsync;
 
+import dev.spotbridge.json.Json;
 import dev.spotbridge.sync.Reconciler;
 import dev.spotbridge.sync.Reconciler.Finding;
 import jakarta.ejb.Lock;
@@ -8,7 +9,6 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.time.Instant;
 import java.util.EnumMap;

@@ -1,7 +1,7 @@
 package dev.spotbridge.ingest;
 
+import dev.spotbridge.json.Json;
 import jakarta.jms.JMSRuntimeException;
-import jakarta.json.Json;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;

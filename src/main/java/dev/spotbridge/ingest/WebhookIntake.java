@@ -2,10 +2,10 @@ package dev.spotbridge.ingest;
 
 import dev.spotbridge.dataverse.MalformedContextException;
 import dev.spotbridge.dataverse.RemoteExecutionContext;
+import dev.spotbridge.json.Json;
 import dev.spotbridge.sync.ChangeEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;

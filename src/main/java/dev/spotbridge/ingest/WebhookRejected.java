@@ -1,6 +1,6 @@
 package dev.spotbridge.ingest;
 
-import jakarta.json.Json;
+import dev.spotbridge.json.Json;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;

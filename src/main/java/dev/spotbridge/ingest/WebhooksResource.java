@@ -1,11 +1,11 @@
 package dev.spotbridge.ingest;
 
+import dev.spotbridge.json.Json;
 import dev.spotbridge.metrics.SyncMetrics;
 import dev.spotbridge.sync.ChangeEvent;
 import dev.spotbridge.sync.SyncQueue;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSRuntimeException;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;

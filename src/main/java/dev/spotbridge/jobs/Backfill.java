@@ -1,6 +1,6 @@
 package dev.spotbridge.jobs;
 
-import jakarta.json.Json;
+import dev.spotbridge.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.Column;

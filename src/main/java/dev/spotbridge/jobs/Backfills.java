@@ -2,10 +2,10 @@ package dev.spotbridge.jobs;
 
 import dev.spotbridge.backsync.RunLock;
 import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.json.Json;
 import dev.spotbridge.sync.BulkUpsert;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;

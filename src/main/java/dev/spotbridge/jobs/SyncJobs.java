@@ -2,6 +2,7 @@ package dev.spotbridge.jobs;
 
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.DataverseValues;
+import dev.spotbridge.json.Json;
 import dev.spotbridge.lists.ListSync;
 import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.spotler.SpotlerGateway.Campaign;
@@ -15,7 +16,6 @@ import dev.spotbridge.sync.EventHandler;
 import dev.spotbridge.sync.ProcessedEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

@@ -1,12 +1,12 @@
 package dev.spotbridge.lists;
 
 import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.json.Json;
 import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.sync.BulkUpsert;
 import dev.spotbridge.sync.ProcessedEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;

@@ -1,6 +1,6 @@
 package dev.spotbridge.sandbox;
 
-import jakarta.json.Json;
+import dev.spotbridge.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

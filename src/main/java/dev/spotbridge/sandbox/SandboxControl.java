@@ -110,7 +110,7 @@ public class SandboxControl {
     @Consumes(MediaType.APPLICATION_JSON)
     public JsonObject interactions(JsonObject spec) {
         spotlerOnly();
-        return jakarta.json.Json.createObjectBuilder()
+        return dev.spotbridge.json.Json.createObjectBuilder()
                 .add("created", spotler.interactions(spec))
                 .build();
     }
@@ -133,7 +133,7 @@ public class SandboxControl {
         java.util.List<String> ids =
                 dataverse.seed(
                         spec.getString("set", "contacts"), count, spec.getString("prefix", "seed"));
-        return jakarta.json.Json.createObjectBuilder()
+        return dev.spotbridge.json.Json.createObjectBuilder()
                 .add("seeded", ids.size())
                 .add("first", ids.get(0))
                 .add("last", ids.get(ids.size() - 1))

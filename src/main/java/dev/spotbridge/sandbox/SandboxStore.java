@@ -1,7 +1,7 @@
 package dev.spotbridge.sandbox;
 
+import dev.spotbridge.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.persistence.EntityManager;

@@ -1,6 +1,6 @@
 package dev.spotbridge.sandbox;
 
-import jakarta.json.Json;
+import dev.spotbridge.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

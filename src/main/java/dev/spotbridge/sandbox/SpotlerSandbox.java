@@ -1,9 +1,9 @@
 package dev.spotbridge.sandbox;
 
+import dev.spotbridge.json.Json;
 import dev.spotbridge.spotler.OAuth1Signer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;

@@ -1,6 +1,6 @@
 package dev.spotbridge.sync;
 
-import jakarta.json.Json;
+import dev.spotbridge.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;

@@ -2,6 +2,7 @@ package dev.spotbridge.sync;
 
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.DataverseValues;
+import dev.spotbridge.json.Json;
 import dev.spotbridge.mapping.ActiveMapping;
 import dev.spotbridge.spotler.PermissionBits;
 import dev.spotbridge.spotler.SpotlerContact;
@@ -11,7 +12,6 @@ import dev.spotbridge.sync.ChangeEvent.Operation;
 import dev.spotbridge.sync.ConsentChange.Source;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

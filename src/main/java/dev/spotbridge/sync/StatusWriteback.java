@@ -1,9 +1,9 @@
 package dev.spotbridge.sync;
 
 import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.EntityManager;
