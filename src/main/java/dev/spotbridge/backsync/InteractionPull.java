@@ -67,19 +67,20 @@ public class InteractionPull {
         for (String kind : FEEDS) {
             String feed = "spotler-interactions-" + kind;
             Watermarks.Window window = watermarks.window(feed);
-            List<Interaction> items = new ArrayList<>();
+            // page by page: one page of the feed (FEED_PAGE_SIZE items) and its batches in memory
+            // at a time, not the whole window (100 000 interactions held 400 MB)
             Integer after = 0;
             while (after != null) {
                 SpotlerGateway.InteractionPage page =
                         spotler.interactions(kind, window.from(), window.to(), after);
-                items.addAll(page.items());
+                Counts done =
+                        "sent".equals(kind) ? sent(page.items()) : engagement(kind, page.items());
+                activities += done.activities();
+                updated += done.updated();
+                batches += done.batches();
+                skipped += done.skipped();
                 after = page.next();
             }
-            Counts done = "sent".equals(kind) ? sent(items) : engagement(kind, items);
-            activities += done.activities();
-            updated += done.updated();
-            batches += done.batches();
-            skipped += done.skipped();
             watermarks.completed(feed, window);
         }
         if (mailings.size() > 10_000) {
