@@ -3,7 +3,7 @@
 # database) in a scratch copy of the server's base directory, runs src/bench/Benchmark.java against it, prints the
 # report and the server's peak RSS, and stops the server. Not part of `mvn verify`. Usage, from the repository root:
 #   src/bench/benchmark.sh            (-Dthreads=16 -Dingest=10000 -Drate=200 -Dseconds=30 via BENCH_OPTS;
-#                                      the server's heap via SERVER_HEAP, default -Xms256m -Xmx512m)
+#                                      the server's heap and GC via SERVER_HEAP, default -Xms256m -Xmx384m -XX:+UseParallelGC)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if ss -ltn 2>/dev/null | grep -qE '127\.0\.0\.1:(8080|9990)\b'; then
@@ -19,7 +19,7 @@ cp target/ROOT.war "$BASE_DIR/deployments/ROOT.war"
 # SERVER_OPTS: the sandbox is not a real Dataverse, so by default Spotbridge's own budget of Dataverse requests is lifted
 # to measure Spotbridge itself; set SERVER_OPTS= to keep the real limit of 6000 per 5 minutes.
 # shellcheck disable=SC2086
-JAVA_OPTS="${SERVER_HEAP:--Xms256m -Xmx512m} -Dspotbridge.backsync.schedule=off -Dspotbridge.reconcile.schedule=off ${SERVER_OPTS--Ddataverse.max-requests-per-5-minutes=1000000}" target/server/bin/standalone.sh -Djboss.server.base.dir="$BASE_DIR" \
+JAVA_OPTS="${SERVER_HEAP:--Xms256m -Xmx384m -XX:+UseParallelGC} -Dspotbridge.backsync.schedule=off -Dspotbridge.reconcile.schedule=off ${SERVER_OPTS--Ddataverse.max-requests-per-5-minutes=1000000}" target/server/bin/standalone.sh -Djboss.server.base.dir="$BASE_DIR" \
   --read-only-server-config=standalone.xml -b 127.0.0.1 -bmanagement 127.0.0.1 > "$BASE_DIR/console.log" 2>&1 &
 cleanup() {
   target/server/bin/jboss-cli.sh --connect --controller=127.0.0.1:9990 --command=shutdown >/dev/null 2>&1 || true
@@ -27,7 +27,7 @@ cleanup() {
 trap cleanup EXIT
 # shellcheck disable=SC2086
 status=0
-echo "server heap: ${SERVER_HEAP:--Xms256m -Xmx512m}"
+echo "server heap: ${SERVER_HEAP:--Xms256m -Xmx384m -XX:+UseParallelGC}"
 java ${BENCH_OPTS:-} src/bench/Benchmark.java || status=$?
 PID=""
 for p in $(pgrep -f "jboss.server.base.dir=$BASE_DIR" || true); do

@@ -29,7 +29,7 @@ case "$ACTION" in
     rm -rf "$BASE/configuration"; cp -r "$SERVER/standalone/configuration" "$BASE/configuration"
     cp "$ROOT/target/ROOT.war" "$BASE/deployments/ROOT.war"; rm -f "$BASE"/deployments/ROOT.war.*
     SPOTBRIDGE_NODE_ID=${SPOTBRIDGE_NODE_ID:-spotbridge-$N} SPOTBRIDGE_BASE_URL=${SPOTBRIDGE_BASE_URL:-http://127.0.0.1:$HTTP} \
-      JAVA_OPTS="${NODE_JAVA_OPTS:--Xms256m -Xmx768m} ${NODE_SERVER_OPTS:-}" \
+      JAVA_OPTS="${NODE_JAVA_OPTS:--Xms256m -Xmx384m -XX:+UseParallelGC} ${NODE_SERVER_OPTS:-}" \
       nohup "$SERVER/bin/standalone.sh" -Djboss.server.base.dir="$BASE" -Djboss.socket.binding.port-offset=$OFFSET \
       -b 127.0.0.1 -bmanagement 127.0.0.1 > "$BASE/log/console.log" 2>&1 &
     for _ in $(seq 1 120); do
