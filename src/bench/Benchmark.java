@@ -56,6 +56,10 @@ public class Benchmark {
             clusterOrder();
             return;
         }
+        if (args.length == 1 && "rate-check".equals(args[0])) {
+            rateCheck();
+            return;
+        }
         if (args.length >= 2 && "cluster-backsync".equals(args[0])) {
             clusterBacksync(Arrays.copyOfRange(args, 1, args.length));
             return;
@@ -380,6 +384,57 @@ public class Benchmark {
         double all = awaitCount(done, before + n, start);
         System.out.printf(Locale.ROOT, "%d node(s): %d new contacts accepted in %.1f s (%.0f webhooks/s); all in Spotler after %.1f s: %.1f changes/s end to end%n",
                 NODES.length, n, sent, n / sent, all, n / all);
+    }
+
+    /**
+     * The client-side Spotler rate limit (the node started with spotler.max-requests-per-second =
+     * -Dlimit): -Dchanges new contacts sent at once; the Spotler sandbox's request counter sampled
+     * every 100 ms until all are Succeeded. Holds when no 1 s window saw more than two seconds'
+     * worth (one second's burst + one second's rate; +2 for the sampling edges), the whole run not
+     * more than its duration's worth + the burst, and every change succeeded (throttling sent
+     * nothing to the dead-letter queue). Without the limit the same load goes at the node's speed.
+     */
+    static void rateCheck() throws Exception {
+        int n = Integer.getInteger("changes", 300);
+        double limit = Double.parseDouble(System.getProperty("limit", "10"));
+        String stats = NODES[0] + "/sandbox/spotler/_control/stats";
+        String done = "select count(*) from sync_record where status = 'Succeeded'";
+        long before = sql(done);
+        List<long[]> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread sampler = new Thread(() -> {
+            while (sampling.get()) {
+                try {
+                    samples.add(new long[] {System.nanoTime(), (long) number(get(stats), "requests")});
+                    Thread.sleep(100);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        sampler.start();
+        Instant at = Instant.now().minusSeconds(60);
+        long start = System.nanoTime();
+        parallel(n, i -> deliver(i, create(UUID.randomUUID().toString(), "Rate" + i, at)));
+        double all = awaitCount(done, before + n, start);
+        sampling.set(false);
+        sampler.join();
+        long busiest = 0;
+        for (int i = 0; i < samples.size(); i++) {
+            for (int j = i + 1; j < samples.size() && samples.get(j)[0] - samples.get(i)[0] <= 1_000_000_000L; j++) {
+                busiest = Math.max(busiest, samples.get(j)[1] - samples.get(i)[1]);
+            }
+        }
+        long first = samples.get(0)[1];
+        long total = samples.get(samples.size() - 1)[1] - first;
+        long from = samples.stream().filter(x -> x[1] > first).findFirst().map(x -> x[0]).orElse(start);
+        long to = samples.stream().filter(x -> x[1] == first + total).findFirst().map(x -> x[0]).orElse(from);
+        double seconds = (to - from) / 1e9;
+        System.out.printf(Locale.ROOT, "rate limit %.0f/s: %d new contacts, %d Spotler requests in %.1f s (%.1f/s), at most %d in any second; all Succeeded after %.1f s%n",
+                limit, n, total, seconds, total / Math.max(seconds, 0.001), busiest, all);
+        if (busiest > 2 * limit + 2 || total > limit * (seconds + 0.2) + limit + 2) {
+            throw new IllegalStateException("the Spotler request rate went over the configured limit of " + limit + "/s");
+        }
     }
 
     /**

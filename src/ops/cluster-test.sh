@@ -5,8 +5,11 @@
 #   2. per-record order while node 2 is killed (-9) mid-load and restarted: RECORDS records x UPDATES changes, sent
 #      in sequence per record, alternating nodes; every record ends at its last change, nothing applied out of order,
 #      nothing written twice;
-#   3. the back-sync (scheduled every minute for this test) runs exactly once per minute over both nodes.
-# Exit status 0 only if 2 and 3 hold. Needs psql and the machine's PostgreSQL (PGHOST/PGPORT/PGUSER as for
+#   3. the back-sync (scheduled every minute for this test) runs exactly once per minute over both nodes;
+#   4. the client-side Spotler rate limit: node 1 alone, restarted with spotler.max-requests-per-second=RATE_LIMIT
+#      (10), RATE_CHANGES (300) new contacts at once: no second with more than two seconds' worth of Spotler
+#      requests, all Succeeded (waiting for the limit sends nothing to the dead-letter queue).
+# Exit status 0 only if 2, 3 and 4 hold. Needs psql and the machine's PostgreSQL (PGHOST/PGPORT/PGUSER as for
 # src/ops/database.sh); ports 8080/9990, 8180/10090 and 61616 free. Not part of `mvn verify` (about 10 minutes).
 #   src/ops/cluster-test.sh            CHANGES=3000 RECORDS=200 UPDATES=10 SKIP_BUILD=1 (reuse the last build)
 set -euo pipefail
@@ -47,4 +50,8 @@ BENCH_MODE=(cluster-order); bench -Dnodes=$NODE1,$NODE2 -Drecords="${RECORDS:-20
 # both nodes up for at least two more schedule minutes
 sleep 125
 BENCH_MODE=(cluster-backsync target/nodes/1/log/server.log target/nodes/2/log/server.log); bench
+src/ops/node.sh stop 2
+src/ops/node.sh stop 1
+NODE_SERVER_OPTS="$NODE_SERVER_OPTS -Dspotler.max-requests-per-second=${RATE_LIMIT:-10}" src/ops/node.sh start 1
+BENCH_MODE=(rate-check); bench -Dnodes=$NODE1 -Dchanges="${RATE_CHANGES:-300}" -Dlimit="${RATE_LIMIT:-10}"
 echo "cluster test passed; logs: target/nodes/*/log/server.log, broker: $SPOTBRIDGE_BROKER_HOME/log"
