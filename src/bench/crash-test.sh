@@ -16,7 +16,7 @@ rm -rf "$BASE_DIR/data" "$BASE_DIR/log" "$BASE_DIR/tmp"
 cp target/ROOT.war "$BASE_DIR/deployments/ROOT.war"
 start() {
   # shellcheck disable=SC2086
-  JAVA_OPTS="-Xms256m -Xmx768m ${SERVER_OPTS--Ddataverse.max-requests-per-5-minutes=1000000}" \
+  JAVA_OPTS="${SERVER_HEAP:--Xms256m -Xmx384m -XX:+UseParallelGC} ${SERVER_OPTS--Ddataverse.max-requests-per-5-minutes=1000000}" \
     target/server/bin/standalone.sh -Djboss.server.base.dir="$BASE_DIR" --read-only-server-config=standalone.xml \
     -b 127.0.0.1 -bmanagement 127.0.0.1 >> "$WORK/console.log" 2>&1 &
 }
