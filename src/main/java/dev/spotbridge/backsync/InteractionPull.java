@@ -71,7 +71,7 @@ public class InteractionPull {
             // at a time, not the whole window (100 000 interactions held 400 MB)
             Integer after = 0;
             while (after != null) {
-                SpotlerGateway.InteractionPage page =
+                SpotlerGateway.Page<SpotlerGateway.Interaction> page =
                         spotler.interactions(kind, window.from(), window.to(), after);
                 Counts done =
                         "sent".equals(kind) ? sent(page.items()) : engagement(kind, page.items());

@@ -273,28 +273,24 @@ public class SpotlerGateway {
      * hour's window holds every contact, far more than one call's timeout can read.
      */
     public Page<SpotlerContact> changedContacts(Instant from, Instant to, int after) {
-        List<SpotlerContact> contacts = new ArrayList<>();
-        Integer next =
-                page(
-                        "GET contact/updates/list",
-                        "contacts",
-                        after,
-                        a -> client.updates(date(from), date(to), PAGE_SIZE, a),
-                        item -> contacts.add(SpotlerContact.from(item)));
-        return new Page<>(contacts, next);
+        return page(
+                "GET contact/updates/list",
+                "contacts",
+                after,
+                PAGE_SIZE,
+                a -> client.updates(date(from), date(to), PAGE_SIZE, a),
+                SpotlerContact::from);
     }
 
     /** One page of the hard and soft bounces within [from, to] (GET /contact/bounces/list). */
     public Page<SpotlerBounce> bounces(Instant from, Instant to, int after) {
-        List<SpotlerBounce> bounces = new ArrayList<>();
-        Integer next =
-                page(
-                        "GET contact/bounces/list",
-                        "bounces",
-                        after,
-                        a -> client.bounces(date(from), date(to), PAGE_SIZE, a),
-                        item -> bounces.add(SpotlerBounce.from(item)));
-        return new Page<>(bounces, next);
+        return page(
+                "GET contact/bounces/list",
+                "bounces",
+                after,
+                PAGE_SIZE,
+                a -> client.bounces(date(from), date(to), PAGE_SIZE, a),
+                SpotlerBounce::from);
     }
 
     /** One mailing interaction of GET /mailing-interaction/{sent|opened|clicked|bounced}. */
@@ -308,62 +304,27 @@ public class SpotlerGateway {
             String onlineVersionLink,
             String bounceType) {}
 
-    /** One page of a feed: its interactions, and where the next page starts (null at the end). */
-    public record InteractionPage(List<Interaction> items, Integer next) {}
-
     /**
      * One page of a feed of mailing interactions whose change date lies in [from, to]. One page per
      * call, so the timeout and retries of this gateway apply to each page, not to a whole feed.
      */
-    public InteractionPage interactions(String kind, Instant from, Instant to, int after) {
-        JsonValue answer =
-                read(
-                        call(
-                                "GET mailing-interaction/" + kind,
-                                () ->
-                                        client.interactions(
-                                                kind,
-                                                date(from),
-                                                date(to),
-                                                FEED_PAGE_SIZE,
-                                                after)));
-        List<Interaction> items = new ArrayList<>();
-        jakarta.json.JsonArray list;
-        JsonObject paging = null;
-        if (answer.getValueType() == JsonValue.ValueType.ARRAY) {
-            list = answer.asJsonArray();
-        } else {
-            list =
-                    answer.asJsonObject().containsKey("interactions")
-                            ? answer.asJsonObject().getJsonArray("interactions")
-                            : Json.createArrayBuilder().build();
-            paging = answer.asJsonObject().getJsonObject("paging");
-        }
-        list.forEach(
-                v -> {
-                    JsonObject i = v.asJsonObject();
-                    items.add(
-                            new Interaction(
-                                    i.getString("id", ""),
-                                    i.getString("externalContactId", ""),
-                                    i.getString("encryptedMailingId", ""),
-                                    SpotlerBounce.date(i.get("date")),
-                                    i.getString("name", ""),
-                                    i.getString("subject", ""),
-                                    i.getString("onlineVersionLink", ""),
-                                    i.getString("bounceType", "")));
-                });
-        boolean more =
-                paging != null
-                        ? paging.containsKey("next") && !paging.isNull("next")
-                        : list.size() >= FEED_PAGE_SIZE;
-        Integer next =
-                !more || list.isEmpty()
-                        ? null
-                        : paging != null && paging.containsKey("after")
-                                ? paging.getInt("after")
-                                : after + list.size();
-        return new InteractionPage(items, next);
+    public Page<Interaction> interactions(String kind, Instant from, Instant to, int after) {
+        return page(
+                "GET mailing-interaction/" + kind,
+                "interactions",
+                after,
+                FEED_PAGE_SIZE,
+                a -> client.interactions(kind, date(from), date(to), FEED_PAGE_SIZE, a),
+                i ->
+                        new Interaction(
+                                i.getString("id", ""),
+                                i.getString("externalContactId", ""),
+                                i.getString("encryptedMailingId", ""),
+                                SpotlerBounce.date(i.get("date")),
+                                i.getString("name", ""),
+                                i.getString("subject", ""),
+                                i.getString("onlineVersionLink", ""),
+                                i.getString("bounceType", "")));
     }
 
     /** What a mailing is: EMAIL or SMS, its name and subject. */
@@ -654,12 +615,13 @@ public class SpotlerGateway {
      * versions answer with; follows paging.after until a page is short or has no next.
      */
     /** One page of a paged list; the after of the next page, or null at the last. */
-    private Integer page(
+    private <T> Page<T> page(
             String what,
             String field,
             int from,
+            int pageSize,
             java.util.function.IntFunction<Response> page,
-            java.util.function.Consumer<JsonObject> each) {
+            java.util.function.Function<JsonObject, T> item) {
         JsonValue answer = read(call(what, () -> page.apply(from)));
         jakarta.json.JsonArray items;
         JsonObject paging = null;
@@ -673,17 +635,20 @@ public class SpotlerGateway {
                             : Json.createArrayBuilder().build();
             paging = envelope.getJsonObject("paging");
         }
-        items.forEach(item -> each.accept(item.asJsonObject()));
+        List<T> out = new ArrayList<>(items.size());
+        items.forEach(v -> out.add(item.apply(v.asJsonObject())));
         boolean more =
                 paging != null
                         ? paging.containsKey("next") && !paging.isNull("next")
-                        : items.size() >= PAGE_SIZE;
+                        : items.size() >= pageSize;
         if (!more || items.isEmpty()) {
-            return null;
+            return new Page<>(out, null);
         }
-        return paging != null && paging.containsKey("after")
-                ? paging.getInt("after")
-                : from + items.size();
+        return new Page<>(
+                out,
+                paging != null && paging.containsKey("after")
+                        ? paging.getInt("after")
+                        : from + items.size());
     }
 
     /** fromDate/toDate as restdoc gives them: yyyy-MM-ddTHH:mm:ss, in the account's time zone. */
