@@ -372,7 +372,11 @@ class ConsentIT {
                 () -> spotlerProperties(id).getString("lastName"),
                 "Visible"::equals,
                 "full sync after enabling");
-        assertEquals("Succeeded", Service.record("contact", id).orElseThrow().getString("status"));
+        // the sandbox holds the write a moment before the consumer's transaction commits the status
+        await(
+                () -> Service.record("contact", id).orElseThrow().getString("status"),
+                "Succeeded"::equals,
+                "status Succeeded after enabling");
     }
 
     @Test
