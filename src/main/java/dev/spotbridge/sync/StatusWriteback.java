@@ -1,6 +1,8 @@
 package dev.spotbridge.sync;
 
+import dev.spotbridge.dataverse.BatchOperation;
 import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.dataverse.DataverseUnavailableException;
 import dev.spotbridge.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,21 +12,27 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Brings the D365 record's sb_syncstatus, sb_lastsyncedon and (after a Spotler opt-out)
- * donotbulkemail up to date with a PATCH (If-Match: *), writing only what differs from the last
- * write-back. The echo of that PATCH reaches Spotbridge as an Update whose mapped values did not
- * change: no Spotler write, no status change, so no further write-back — the loop ends after one
- * echo.
+ * Brings D365 records up to date with their sb_syncstatus, sb_lastsyncedon and (after a Spotler
+ * opt-out) donotbulkemail, writing only what differs from the last write-back: the records of one
+ * batch of write-back requests go to Dataverse as PATCHes (If-Match: *) in one $batch, each its own
+ * part. The echo of that PATCH reaches Spotbridge as an Update whose mapped values did not change:
+ * no Spotler write, no status change, so no further write-back — the loop ends after one echo.
  */
 @ApplicationScoped
-@Transactional
+@Transactional(Transactional.TxType.MANDATORY)
 public class StatusWriteback {
 
     @PersistenceContext(unitName = "spotbridge")
@@ -43,10 +51,75 @@ public class StatusWriteback {
                     "Succeeded=100000000,Processing=100000001,Failed=100000002,OptOut=100000003,Disabled=100000004")
     String statusValues;
 
-    public void apply(String recordKey) {
+    /**
+     * Writes back the records named (a record named twice is written once), in the caller's
+     * transaction. A part Dataverse throttled or failed (429, 5xx) fails the whole call, so the
+     * caller's transaction rolls back and every request is tried again later; the state of what was
+     * written moves only with a commit.
+     *
+     * @return the records whose PATCH Dataverse refused for good (another 4xx than 404), with the
+     *     reason; nothing was recorded as written for them
+     */
+    public Map<String, String> apply(Collection<String> recordKeys) {
+        List<Pending> pending = new ArrayList<>();
+        for (String key : new LinkedHashSet<>(recordKeys)) {
+            pendingOf(key).ifPresent(pending::add);
+        }
+        Map<String, String> refused = new LinkedHashMap<>();
+        for (int from = 0; from < pending.size(); from += MAX_BATCH) {
+            List<Pending> part = pending.subList(from, Math.min(pending.size(), from + MAX_BATCH));
+            List<Integer> statuses =
+                    dataverse.batch(
+                            part.stream()
+                                    .map(
+                                            p ->
+                                                    BatchOperation.update(
+                                                            DataverseGateway.entitySet(
+                                                                    p.record().entity()),
+                                                            p.record().recordId(),
+                                                            p.columns()))
+                                    .toList());
+            for (int i = 0; i < part.size(); i++) {
+                int status = statuses.get(i);
+                Pending p = part.get(i);
+                if (status == 429 || status >= 500) {
+                    throw new DataverseUnavailableException(
+                            "$batch: the write-back PATCH of "
+                                    + p.record().key()
+                                    + " answered "
+                                    + status
+                                    + "; the batch is tried again");
+                }
+                if (status >= 400 && status != 404) {
+                    refused.put(p.record().key(), "Dataverse answered " + status);
+                    em.persist(
+                            new SyncHistoryEntry(
+                                    p.record().key(),
+                                    "WriteBack",
+                                    "Failed",
+                                    "Dataverse refused the PATCH of "
+                                            + String.join(", ", p.columns().keySet())
+                                            + " ("
+                                            + status
+                                            + "); the request is in the dead-letter queue",
+                                    null));
+                    continue;
+                }
+                written(p, status != 404);
+            }
+        }
+        return refused;
+    }
+
+    /** The most requests one $batch carries (Dataverse takes up to 1000). */
+    private static final int MAX_BATCH = 1000;
+
+    private record Pending(SyncRecord record, WritebackState state, JsonObject columns) {}
+
+    private Optional<Pending> pendingOf(String recordKey) {
         SyncRecord record = em.find(SyncRecord.class, recordKey);
         if (record == null) {
-            return;
+            return Optional.empty();
         }
         WritebackState state = em.find(WritebackState.class, recordKey);
         if (state == null) {
@@ -71,19 +144,19 @@ public class StatusWriteback {
                     record.lastSyncedAt().truncatedTo(ChronoUnit.SECONDS).toString());
             changes = true;
         }
-        if (!changes) {
-            return;
-        }
-        JsonObject columns = patch.build();
-        boolean exists = dataverse.update(record.entity(), record.recordId(), columns);
-        state.written(status, record.lastSyncedAt(), record.optedOut());
+        return changes ? Optional.of(new Pending(record, state, patch.build())) : Optional.empty();
+    }
+
+    private void written(Pending p, boolean exists) {
+        SyncRecord record = p.record();
+        p.state().written(record.status().name(), record.lastSyncedAt(), record.optedOut());
         em.persist(
                 new SyncHistoryEntry(
                         record.key(),
                         "WriteBack",
                         exists ? "Succeeded" : "Skipped",
                         exists
-                                ? "D365 record updated: " + String.join(", ", columns.keySet())
+                                ? "D365 record updated: " + String.join(", ", p.columns().keySet())
                                 : "the record is no longer in Dataverse; nothing written back",
                         null));
     }

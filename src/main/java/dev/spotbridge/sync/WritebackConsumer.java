@@ -1,37 +1,100 @@
 package dev.spotbridge.sync;
 
-import jakarta.ejb.ActivationConfigProperty;
-import jakarta.ejb.MessageDriven;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
-import jakarta.jms.JMSException;
-import jakarta.jms.Message;
-import jakarta.jms.MessageListener;
-import jakarta.jms.TextMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Consumes the write-back queue and delegates to {@link StatusWriteback}. A failure (Dataverse
- * down, throttled) propagates: the broker redelivers with back-off, then dead-letters.
+ * Consumes the write-back queue in batches ({@link WritebackBatch}): spotbridge.writeback.consumers
+ * threads of this node (default 1), each taking a batch, writing it to Dataverse in one $batch and
+ * committing. A batch that failed is rolled back (the broker redelivers it with back-off) and the
+ * thread pauses before the next one, from 0.5 s doubling to 10 s while failures go on. Stopped with
+ * the deployment.
  */
-@MessageDriven(
-        activationConfig = {
-            @ActivationConfigProperty(
-                    propertyName = "destinationLookup",
-                    propertyValue = WritebackQueue.QUEUE),
-            @ActivationConfigProperty(
-                    propertyName = "destinationType",
-                    propertyValue = "jakarta.jms.Queue"),
-            @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "4")
-        })
-public class WritebackConsumer implements MessageListener {
+@Singleton
+@Startup
+@DependsOn("Migrations")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class WritebackConsumer {
 
-    @Inject StatusWriteback writeback;
+    private static final Logger LOG = Logger.getLogger(WritebackConsumer.class.getName());
 
-    @Override
-    public void onMessage(Message message) {
-        try {
-            writeback.apply(((TextMessage) message).getText());
-        } catch (JMSException e) {
-            throw new IllegalStateException("unreadable write-back message: " + e, e);
+    @Resource ManagedThreadFactory threadFactory;
+
+    @Inject WritebackBatch batch;
+
+    @Inject
+    @ConfigProperty(name = "spotbridge.writeback.consumers", defaultValue = "1")
+    int consumers;
+
+    private volatile boolean running;
+
+    private final List<Thread> threads = new ArrayList<>();
+
+    @PostConstruct
+    void start() {
+        running = true;
+        for (int i = 0; i < Math.max(1, consumers); i++) {
+            Thread thread = threadFactory.newThread(this::run);
+            thread.setName("spotbridge-writeback-" + (i + 1));
+            threads.add(thread);
+            thread.start();
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        for (Thread thread : threads) {
+            try {
+                thread.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void run() {
+        long pause = 0;
+        while (running) {
+            try {
+                batch.takeAndWrite(1000);
+                pause = 0;
+            } catch (RuntimeException e) {
+                pause = Math.min(Math.max(2 * pause, 500), 10_000);
+                long wait = pause;
+                LOG.warning(
+                        () ->
+                                "write-back batch failed, rolled back for redelivery (next batch in "
+                                        + wait
+                                        + " ms): "
+                                        + SyncFailures.describe(e));
+                sleep(pause);
+            }
+        }
+    }
+
+    private void sleep(long millis) {
+        long end = System.currentTimeMillis() + millis;
+        while (running && System.currentTimeMillis() < end) {
+            try {
+                Thread.sleep(Math.min(200, end - System.currentTimeMillis() + 1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -440,6 +441,83 @@ class ConsentIT {
                 "Throttled"::equals,
                 "read after the 429");
         assertTrue(System.currentTimeMillis() - sent >= 1000, "waited the Retry-After second");
+    }
+
+    /**
+     * The status write-backs of many records go to Dataverse together: one $batch of PATCHes, not a
+     * request per record. The write-back queue is paused while 20 contacts sync, then resumed.
+     */
+    @Test
+    void statusWriteBacksOfManyRecordsGoInOneBatch() throws Exception {
+        String queue =
+                "/subsystem=messaging-activemq/server=default/jms-queue=spotbridge-writeback";
+        Instant t0 = Instant.now().minusSeconds(60);
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        Service.cli(queue + ":pause");
+        try {
+            for (int i = 0; i < 20; i++) {
+                String id = UUID.randomUUID().toString();
+                String email = "batch." + id.substring(0, 8) + "@example.com";
+                Service.dataverseUpsert(
+                        "contacts",
+                        id,
+                        Json.createObjectBuilder()
+                                .add("lastname", "Batch")
+                                .add("emailaddress1", email)
+                                .add("statecode", 0)
+                                .build());
+                assertEquals(
+                        202, webhook(Contexts.create("contact", id, person(email), t0)).status());
+                ids.add(id);
+            }
+            for (String id : ids) {
+                await(
+                        () -> Service.record("contact", id).orElseThrow().getString("status"),
+                        "Succeeded"::equals,
+                        "synced");
+            }
+        } finally {
+            Service.cli(queue + ":resume");
+        }
+        long batches = Service.dataverseBatches();
+        long patches = Service.dataversePatches();
+        for (String id : ids) {
+            await(
+                    () -> Service.dataverseRow("contacts", id).orElseThrow(),
+                    r -> r.getInt("sb_syncstatus", 0) == SUCCEEDED,
+                    "status written back");
+        }
+        long used = Service.dataverseBatches() - batches;
+        assertTrue(used >= 1 && used <= 2, "20 write-backs in 1 or 2 $batch calls, not " + used);
+        assertEquals(patches + 20, Service.dataversePatches(), "one PATCH per record");
+        await(
+                () -> Service.record("contact", ids.get(0)).orElseThrow().getJsonArray("history"),
+                h ->
+                        h.stream()
+                                .map(JsonValue::asJsonObject)
+                                .anyMatch(
+                                        e ->
+                                                "WriteBack".equals(e.getString("operation", ""))
+                                                        && "Succeeded"
+                                                                .equals(
+                                                                        e.getString(
+                                                                                "outcome", ""))),
+                "the history shows the write-back");
+    }
+
+    /**
+     * Dataverse down for the write-back: the batch is rolled back and redelivered, and the status
+     * reaches D365 once Dataverse answers again.
+     */
+    @Test
+    void statusWriteBackIsRetriedAfterADataverseOutage() {
+        Service.dataverseFault("{\"status\":503,\"count\":6,\"path\":\"$batch\"}");
+        String id = contact(Instant.now().minusSeconds(60));
+        await(
+                () -> Service.dataverseRow("contacts", id).orElseThrow(),
+                r -> r.getInt("sb_syncstatus", 0) == SUCCEEDED,
+                "status written back after the outage",
+                java.time.Duration.ofSeconds(60));
     }
 
     private static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
