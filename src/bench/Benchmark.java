@@ -96,6 +96,7 @@ public class Benchmark {
         }
         long writesBeforeIngest = writes();
         cli(SYNC_QUEUE + ":pause");
+        double clientCpuBefore = cpuSeconds();
         long[] acks = new long[INGEST];
         double ingestSeconds;
         try {
@@ -111,9 +112,12 @@ public class Benchmark {
             cli(SYNC_QUEUE + ":resume");
         }
         double ingestRate = INGEST / ingestSeconds;
+        double clientCpu = (cpuSeconds() - clientCpuBefore) / ingestSeconds;
         Arrays.sort(acks);
         System.out.printf(Locale.ROOT, "ingest: %.0f webhooks/s accepted and enqueued (%d, %d threads) = %.0f %% of the raw broker rate; ack p50 %.1f ms, p99 %.1f ms%n",
                 ingestRate, INGEST, THREADS, 100 * ingestRate / rawRate, acks[INGEST / 2] / 1e6, acks[(int) (INGEST * 0.99)] / 1e6);
+        System.out.printf(Locale.ROOT, "ingest: the load client itself used %.2f of the %d cores meanwhile%n",
+                clientCpu, Runtime.getRuntime().availableProcessors());
 
         // draining the backlog: processing throughput
         // the end is the last of the INGEST Spotler writes, polled on the sandbox's cheap counter (a Prometheus
@@ -602,11 +606,135 @@ public class Benchmark {
 
     // ---- HTTP, metrics, helpers ----
 
+    /**
+     * POST /api/d365/webhook on this thread's keep-alive HTTP/1.1 connection, written from pre-built bytes: the load
+     * client shares the 2 cores with the server, so it is kept light (java.net.http took about a third of the CPU
+     * during the ingest phase). A connection that fails is closed; the next call opens a new one.
+     */
     static int webhook(String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(BASE + "/api/d365/webhook"))
-                .header("Content-Type", "application/json").header("x-spotbridge-key", KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        byte[] payload = body.getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("POST /api/d365/webhook HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nContent-Type: application/json\r\n"
+                + "x-spotbridge-key: " + KEY + "\r\nContent-Length: " + payload.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        Connection c = CONNECTION.get();
+        boolean reused = c != null;
+        for (int attempt = 1; ; attempt++) {
+            if (c == null) {
+                c = new Connection();
+                CONNECTION.set(c);
+            }
+            boolean answered = false;
+            try {
+                c.out.write(head);
+                c.out.write(payload);
+                c.out.flush();
+                int status = c.readResponse();
+                answered = true;
+                if (c.closeAfter) {
+                    c.close();
+                }
+                return status;
+            } catch (java.io.IOException e) {
+                c.close();
+                c = null;
+                // a kept-alive connection the server had already closed: one more try on a new one (a duplicate
+                // delivery would be skipped by the consumer, as Dataverse's own retries are)
+                if (!reused || answered || attempt > 1) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    static final ThreadLocal<Connection> CONNECTION = new ThreadLocal<>();
+
+    /** CPU seconds this process (the load client) has used. */
+    static double cpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
+    }
+
+    /** One keep-alive connection to the server's HTTP port. */
+    static final class Connection {
+        final java.net.Socket socket;
+        final java.io.BufferedInputStream in;
+        final java.io.OutputStream out;
+        boolean closeAfter;
+
+        Connection() throws java.io.IOException {
+            socket = new java.net.Socket("127.0.0.1", 8080);
+            socket.setTcpNoDelay(true);
+            in = new java.io.BufferedInputStream(socket.getInputStream(), 8192);
+            out = new java.io.BufferedOutputStream(socket.getOutputStream(), 8192);
+        }
+
+        /** Reads one response (status line, headers, a Content-Length or chunked body) and answers its status. */
+        int readResponse() throws java.io.IOException {
+            String status = line();
+            if (!status.startsWith("HTTP/1.")) {
+                throw new java.io.IOException("not an HTTP response: " + status);
+            }
+            int code = Integer.parseInt(status.substring(9, 12));
+            long length = -1;
+            boolean chunked = false;
+            closeAfter = false;
+            for (String header; !(header = line()).isEmpty(); ) {
+                String h = header.toLowerCase(Locale.ROOT);
+                if (h.startsWith("content-length:")) {
+                    length = Long.parseLong(h.substring(15).trim());
+                } else if (h.startsWith("transfer-encoding:") && h.contains("chunked")) {
+                    chunked = true;
+                } else if (h.startsWith("connection:") && h.contains("close")) {
+                    closeAfter = true;
+                }
+            }
+            if (chunked) {
+                for (long size; (size = Long.parseLong(line().split(";")[0].trim(), 16)) > 0; ) {
+                    skip(size);
+                    line();
+                }
+                while (!line().isEmpty()) {
+                    // trailers
+                }
+            } else if (length > 0) {
+                skip(length);
+            }
+            return code;
+        }
+
+        private void skip(long n) throws java.io.IOException {
+            for (long left = n; left > 0; ) {
+                long skipped = in.skip(left);
+                if (skipped <= 0) {
+                    if (in.read() < 0) {
+                        throw new java.io.EOFException("response body cut short");
+                    }
+                    skipped = 1;
+                }
+                left -= skipped;
+            }
+        }
+
+        private String line() throws java.io.IOException {
+            StringBuilder b = new StringBuilder();
+            for (int ch; (ch = in.read()) != '\n'; ) {
+                if (ch < 0) {
+                    throw new java.io.EOFException("connection closed");
+                }
+                if (ch != '\r') {
+                    b.append((char) ch);
+                }
+            }
+            return b.toString();
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (java.io.IOException ignored) {
+                // closing a failed connection
+            }
+        }
     }
 
     static String get(String url) throws Exception {
