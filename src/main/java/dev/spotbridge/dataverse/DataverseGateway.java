@@ -357,9 +357,13 @@ public class DataverseGateway {
         if (status == 429) {
             java.time.Duration wait =
                     dev.spotbridge.http.RetryAfter.parse(response.getHeaderString("Retry-After"));
-            if (wait.toSeconds() <= maxRetryAfterSeconds) {
-                dev.spotbridge.http.RetryAfter.sleep(wait);
+            if (wait.toSeconds() > maxRetryAfterSeconds) {
+                // longer than a call may wait: the change goes back on the queue for that long
+                throw new DataverseThrottledException(
+                        what + ": 429 Too Many Requests (Retry-After " + wait.toSeconds() + " s)",
+                        wait);
             }
+            dev.spotbridge.http.RetryAfter.sleep(wait);
             throw new DataverseUnavailableException(
                     what + ": 429 Too Many Requests (Retry-After " + wait.toSeconds() + " s)");
         }

@@ -2,13 +2,27 @@ package dev.spotbridge.dataverse;
 
 /**
  * Spotbridge's own request budget for Dataverse (the service protection limit) has no room for this
- * call within the wait it allows. Not a fault of Dataverse: it does not count against the circuit
- * breaker and is not retried at once; the message that needed the call is rolled back and
- * redelivered after the broker's back-off, so a backlog drains at the rate the limit allows.
+ * call within the wait it allows, or Dataverse answered 429 with a Retry-After longer than the
+ * gateway waits. Not a fault of Dataverse: it does not count against the circuit breaker and is not
+ * retried at once; the change that needed the call goes back on the queue for later without
+ * counting as a failed attempt, so a backlog drains at the rate the limit allows.
  */
-public class DataverseThrottledException extends DataverseUnavailableException {
+public class DataverseThrottledException extends DataverseUnavailableException
+        implements dev.spotbridge.http.Throttling {
+
+    private final java.time.Duration retryAfter;
 
     public DataverseThrottledException(String message) {
+        this(message, null);
+    }
+
+    public DataverseThrottledException(String message, java.time.Duration retryAfter) {
         super(message);
+        this.retryAfter = retryAfter;
+    }
+
+    @Override
+    public java.util.Optional<java.time.Duration> retryAfter() {
+        return java.util.Optional.ofNullable(retryAfter);
     }
 }

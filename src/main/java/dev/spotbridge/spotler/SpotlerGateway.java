@@ -745,9 +745,13 @@ public class SpotlerGateway {
         }
         if (status == 429) {
             Duration wait = RetryAfter.parse(response.getHeaderString("Retry-After"));
-            if (wait.toSeconds() <= maxRetryAfterSeconds) {
-                RetryAfter.sleep(wait);
+            if (wait.toSeconds() > maxRetryAfterSeconds) {
+                // longer than a call may wait: the change goes back on the queue for that long
+                throw new SpotlerThrottledException(
+                        what + ": 429 Too Many Requests (Retry-After " + wait.toSeconds() + " s)",
+                        wait);
             }
+            RetryAfter.sleep(wait);
             throw new SpotlerUnavailableException(
                     what + ": 429 Too Many Requests (Retry-After " + wait.toSeconds() + " s)");
         }

@@ -2,12 +2,27 @@ package dev.spotbridge.spotler;
 
 /**
  * The client-side Spotler request rate (spotler.max-requests-per-second) had no room for this call
- * within the wait it allows. Not a fault of Spotler: the circuit breaker skips it and it is not
- * retried at once; the message that needed the call goes back to the queue for a later try.
+ * within the wait it allows, or Spotler answered 429 with a Retry-After longer than the gateway
+ * waits. Not a fault of Spotler: the circuit breaker skips it and it is not retried at once; the
+ * change that needed the call goes back on the queue for a later try, without counting as a failed
+ * attempt.
  */
-public class SpotlerThrottledException extends SpotlerUnavailableException {
+public class SpotlerThrottledException extends SpotlerUnavailableException
+        implements dev.spotbridge.http.Throttling {
+
+    private final java.time.Duration retryAfter;
 
     public SpotlerThrottledException(String message) {
+        this(message, null);
+    }
+
+    public SpotlerThrottledException(String message, java.time.Duration retryAfter) {
         super(message);
+        this.retryAfter = retryAfter;
+    }
+
+    @Override
+    public java.util.Optional<java.time.Duration> retryAfter() {
+        return java.util.Optional.ofNullable(retryAfter);
     }
 }

@@ -76,6 +76,17 @@ public class ContactSync {
         }
     }
 
+    /**
+     * {@link #apply} in a transaction of its own: when a request limit puts the change off, its
+     * database work is rolled back while the consumer's transaction commits the change's return to
+     * the queue. The idempotency ledger (processed_event) commits with the work, so a redelivery
+     * after a crash between the two commits is skipped.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Result applyAlone(ChangeEvent event) {
+        return apply(event);
+    }
+
     public Result apply(ChangeEvent event) {
         if (event.operation() == Operation.PERMISSION) {
             return permissions.apply(event);

@@ -1,10 +1,12 @@
 package dev.spotbridge.sync;
 
+import dev.spotbridge.http.Throttling;
 import dev.spotbridge.metrics.SyncMetrics;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
 import jakarta.inject.Inject;
+import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -12,6 +14,7 @@ import jakarta.jms.MessageListener;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.MDC;
 
 /**
@@ -54,10 +57,16 @@ public class SyncConsumer implements MessageListener {
         ChangeEvent event;
         int delivery;
         long enqueuedAt;
+        int putOffs;
         try {
             event = ChangeEvent.fromJson(((TextMessage) message).getText());
             delivery = message.getIntProperty("JMSXDeliveryCount");
-            enqueuedAt = message.getJMSTimestamp();
+            // a change put off by a request limit keeps the time its webhook was taken in
+            enqueuedAt =
+                    message.propertyExists(ENQUEUED_AT)
+                            ? message.getLongProperty(ENQUEUED_AT)
+                            : message.getJMSTimestamp();
+            putOffs = message.propertyExists(PUT_OFFS) ? message.getIntProperty(PUT_OFFS) : 0;
         } catch (JMSException | RuntimeException e) {
             throw new IllegalStateException(
                     "unreadable sync message " + describe(message) + ": " + e, e);
@@ -76,6 +85,23 @@ public class SyncConsumer implements MessageListener {
                 metrics.deadLettered("refused");
             }
         } catch (RuntimeException e) {
+            java.util.Optional<Throttling> throttled = Throttling.in(e);
+            if (throttled.isPresent() && !handledElsewhere(event) && putOffs < maxPutOffs) {
+                // not a failure: a request limit had no room; its work was rolled back (a
+                // transaction of its own) and the change comes back later, no attempt counted
+                long delay = putOff(message, event, throttled.get(), putOffs, enqueuedAt);
+                metrics.processed("throttled");
+                LOG.info(
+                        () ->
+                                event.message()
+                                        + " "
+                                        + event.group()
+                                        + " put off for "
+                                        + delay
+                                        + " ms by a request limit: "
+                                        + SyncFailures.describe(e));
+                return;
+            }
             metrics.processed("failed");
             failures.attemptFailed(event, delivery, e);
             LOG.warning(
@@ -96,14 +122,80 @@ public class SyncConsumer implements MessageListener {
         }
     }
 
-    /** Record changes go to ContactSync; lists and jobs to the handler that takes them. */
+    /**
+     * Record changes go to ContactSync, in a transaction of their own (so a change a request limit
+     * puts off can go back on the queue); lists and jobs to the handler that takes them, in the
+     * consumer's transaction.
+     */
     private ContactSync.Result handle(ChangeEvent event) {
         for (EventHandler handler : handlers) {
             if (handler.handles(event)) {
                 return handler.apply(event);
             }
         }
-        return sync.apply(event);
+        return sync.applyAlone(event);
+    }
+
+    private boolean handledElsewhere(ChangeEvent event) {
+        for (EventHandler handler : handlers) {
+            if (handler.handles(event)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Message properties of a change put off by a request limit. */
+    static final String ENQUEUED_AT = "spotbridgeEnqueuedAt";
+
+    static final String PUT_OFFS = "spotbridgePutOffs";
+
+    /**
+     * How often one change may be put off by a request limit before a throttle counts as a failed
+     * attempt (then the usual redelivery and dead-lettering apply).
+     */
+    @Inject
+    @ConfigProperty(name = "spotbridge.sync.max-put-offs", defaultValue = "50")
+    int maxPutOffs;
+
+    /** The wait when the limit did not say how long: doubled per put-off, up to 60 s. */
+    @Inject
+    @ConfigProperty(name = "spotbridge.sync.put-off-ms", defaultValue = "5000")
+    long putOffMillis;
+
+    @Resource(lookup = SyncQueue.QUEUE)
+    Queue syncQueue;
+
+    /** The change back on the sync queue, delivered after the wait; answers the wait in ms. */
+    private long putOff(
+            Message original,
+            ChangeEvent event,
+            Throttling throttled,
+            int putOffs,
+            long enqueuedAt) {
+        long delay =
+                throttled
+                        .retryAfter()
+                        .map(java.time.Duration::toMillis)
+                        .orElse(Math.min(putOffMillis << Math.min(putOffs, 4), 60_000L));
+        try {
+            TextMessage copy = context.createTextMessage(((TextMessage) original).getText());
+            copy.setStringProperty("JMSXGroupID", event.group());
+            copy.setStringProperty("entity", event.entity());
+            copy.setStringProperty("recordId", event.recordId());
+            copy.setStringProperty("eventKey", event.key());
+            copy.setLongProperty(ENQUEUED_AT, enqueuedAt);
+            copy.setIntProperty(PUT_OFFS, putOffs + 1);
+            context.createProducer()
+                    .setDeliveryMode(DeliveryMode.PERSISTENT)
+                    .setPriority(original.getJMSPriority())
+                    .setDeliveryDelay(Math.max(delay, 1))
+                    .send(syncQueue, copy);
+        } catch (JMSException e) {
+            throw new IllegalStateException(
+                    "could not put off a throttled change of " + event.group(), e);
+        }
+        return delay;
     }
 
     private void deadLetter(Message original, ChangeEvent event) {

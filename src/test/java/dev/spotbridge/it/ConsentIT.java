@@ -520,6 +520,42 @@ class ConsentIT {
                 java.time.Duration.ofSeconds(60));
     }
 
+    /**
+     * A 429 whose Retry-After is longer than a call waits (10 s): the change goes back on the queue
+     * for that long, not counted as a failed attempt (no "Retrying" in the history, no dead
+     * letter), and is applied after the wait.
+     */
+    @Test
+    void aLongRetryAfterPutsTheChangeOffWithoutAFailedAttempt() {
+        String id = contact(Instant.now().minusSeconds(60));
+        Service.dataverseUpsert(
+                "contacts", id, Json.createObjectBuilder().add("lastname", "PutOff").build());
+        Service.dataverseFault(
+                "{\"status\":429,\"count\":1,\"retryAfter\":12,\"path\":\"contacts\"}");
+        long sent = System.currentTimeMillis();
+        webhook(
+                Contexts.update(
+                        "contact",
+                        id,
+                        Map.of("lastname", "PutOff"),
+                        null,
+                        Instant.now(),
+                        UUID.randomUUID().toString()));
+        await(
+                () -> spotlerProperties(id).getString("lastName"),
+                "PutOff"::equals,
+                "applied after the Retry-After",
+                java.time.Duration.ofSeconds(60));
+        assertTrue(System.currentTimeMillis() - sent >= 12_000, "waited the 12 s Retry-After");
+        JsonObject record = Service.record("contact", id).orElseThrow();
+        assertFalse(
+                record.getJsonArray("history").stream()
+                        .map(JsonValue::asJsonObject)
+                        .anyMatch(h -> "Retrying".equals(h.getString("outcome", ""))),
+                "no failed attempt recorded: " + record.getJsonArray("history"));
+        assertEquals("Succeeded", record.getString("status"));
+    }
+
     private static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
         Map<String, Object> copy = new LinkedHashMap<>(base);
         copy.put(key, value);
