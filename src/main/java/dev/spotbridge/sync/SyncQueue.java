@@ -40,22 +40,26 @@ public class SyncQueue {
 
     /**
      * Sends on a connection of the intake's pool. Connections the pool opened before a broker
-     * outage fail on their first use after it (at once: "connection failure detected", "session is
-     * closed") and are dropped from the pool; such a failure is tried again on another connection,
-     * so the webhooks after a recovery are not refused. A send that failed slowly (the broker did
-     * not answer within the call timeout) is not repeated: the webhook is answered 503 at once. The
-     * callers are not in a transaction; a duplicate from an attempt that reached the broker but
-     * lost its answer is skipped by the consumer (same event key).
+     * outage fail on their first use after it ("connection failure detected", "channel
+     * disconnected", "session is closed"; usually at once, under load after a second or two) and
+     * are dropped from the pool; such a failure is tried again on another connection, so the
+     * webhooks after a recovery are not refused (at most 25 attempts within 15 s). Any other send
+     * that failed slowly (the broker did not answer within the call timeout) is not repeated: the
+     * webhook is answered 503 at once. The callers are not in a transaction; a duplicate from an
+     * attempt that reached the broker but lost its answer is skipped by the consumer (same event
+     * key).
      */
     public void send(ChangeEvent event) {
+        long begin = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             long start = System.nanoTime();
             try {
                 sendOnce(event);
                 break;
             } catch (JMSRuntimeException failed) {
-                boolean fast = System.nanoTime() - start < STALE_FAILURE_NANOS;
-                if (!fast || attempt >= MAX_ATTEMPTS) {
+                long now = System.nanoTime();
+                boolean stale = now - start < STALE_FAILURE_NANOS || deadConnection(failed);
+                if (!stale || attempt >= MAX_ATTEMPTS || now - begin > MAX_RETRY_NANOS) {
                     throw failed;
                 }
                 LOG.log(
@@ -75,6 +79,30 @@ public class SyncQueue {
 
     /** More than the pool's connections (max-pool-size 20 by default). */
     private static final int MAX_ATTEMPTS = 25;
+
+    /** The webhook is answered well within Dataverse's 60 s timeout, retries or not. */
+    private static final long MAX_RETRY_NANOS = 15_000_000_000L;
+
+    /**
+     * A failure that says the pooled connection itself is gone (disconnected, closed), however long
+     * the client took to notice: under load that can take more than a second.
+     */
+    static boolean deadConnection(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String type = t.getClass().getSimpleName();
+            String message = String.valueOf(t.getMessage());
+            if (type.equals("ActiveMQNotConnectedException")
+                    || type.equals("ActiveMQObjectClosedException")
+                    || type.equals("ActiveMQDisconnectedException")
+                    || message.contains("AMQ219006")
+                    || message.contains("AMQ219019")
+                    || message.contains("Channel disconnected")
+                    || message.contains("is closed")) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private void sendOnce(ChangeEvent event) {
         try (JMSContext context = factory.createContext()) {

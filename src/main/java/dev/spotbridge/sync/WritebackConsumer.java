@@ -72,7 +72,9 @@ public class WritebackConsumer {
             try {
                 batch.takeAndWrite(1000);
                 pause = 0;
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
+                // any failure, a failed commit included (the broker gone mid-batch): the batch was
+                // rolled back, and this thread goes on
                 pause = Math.min(Math.max(2 * pause, 500), 10_000);
                 long wait = pause;
                 LOG.warning(
