@@ -64,7 +64,7 @@ public class SyncQueue {
                 }
                 LOG.log(
                         Level.INFO,
-                        "send to the sync queue failed at once (attempt {0}), trying another"
+                        "send to the sync queue failed on a dead or unreachable connection (attempt {0}), trying another"
                                 + " connection: {1}",
                         new Object[] {attempt, failed.toString()});
             }
@@ -95,6 +95,8 @@ public class SyncQueue {
                     || type.equals("ActiveMQObjectClosedException")
                     || type.equals("ActiveMQDisconnectedException")
                     || message.contains("AMQ219006")
+                    || message.contains("AMQ219016")
+                    || message.contains("Connection failure detected")
                     || message.contains("AMQ219019")
                     || message.contains("Channel disconnected")
                     || message.contains("is closed")) {
