@@ -86,7 +86,7 @@ public class SyncConsumer implements MessageListener {
             }
         } catch (RuntimeException e) {
             java.util.Optional<Throttling> throttled = Throttling.in(e);
-            if (throttled.isPresent() && !handledElsewhere(event) && putOffs < maxPutOffs) {
+            if (throttled.isPresent() && handlerOf(event).isEmpty() && putOffs < maxPutOffs) {
                 // not a failure: a request limit had no room; its work was rolled back (a
                 // transaction of its own) and the change comes back later, no attempt counted
                 long delay = putOff(message, event, throttled.get(), putOffs, enqueuedAt);
@@ -128,21 +128,17 @@ public class SyncConsumer implements MessageListener {
      * consumer's transaction.
      */
     private ContactSync.Result handle(ChangeEvent event) {
-        for (EventHandler handler : handlers) {
-            if (handler.handles(event)) {
-                return handler.apply(event);
-            }
-        }
-        return sync.applyAlone(event);
+        return handlerOf(event).map(h -> h.apply(event)).orElseGet(() -> sync.applyAlone(event));
     }
 
-    private boolean handledElsewhere(ChangeEvent event) {
+    /** The list or job handler that takes the event; none for a record change. */
+    private java.util.Optional<EventHandler> handlerOf(ChangeEvent event) {
         for (EventHandler handler : handlers) {
             if (handler.handles(event)) {
-                return true;
+                return java.util.Optional.of(handler);
             }
         }
-        return false;
+        return java.util.Optional.empty();
     }
 
     /** Message properties of a change put off by a request limit. */
@@ -179,11 +175,7 @@ public class SyncConsumer implements MessageListener {
                         .map(java.time.Duration::toMillis)
                         .orElse(Math.min(putOffMillis << Math.min(putOffs, 4), 60_000L));
         try {
-            TextMessage copy = context.createTextMessage(((TextMessage) original).getText());
-            copy.setStringProperty("JMSXGroupID", event.group());
-            copy.setStringProperty("entity", event.entity());
-            copy.setStringProperty("recordId", event.recordId());
-            copy.setStringProperty("eventKey", event.key());
+            TextMessage copy = copyOf(original, event);
             copy.setLongProperty(ENQUEUED_AT, enqueuedAt);
             copy.setIntProperty(PUT_OFFS, putOffs + 1);
             context.createProducer()
@@ -200,11 +192,7 @@ public class SyncConsumer implements MessageListener {
 
     private void deadLetter(Message original, ChangeEvent event) {
         try {
-            TextMessage copy = context.createTextMessage(((TextMessage) original).getText());
-            copy.setStringProperty("entity", event.entity());
-            copy.setStringProperty("recordId", event.recordId());
-            copy.setStringProperty("eventKey", event.key());
-            copy.setStringProperty("JMSXGroupID", event.group());
+            TextMessage copy = copyOf(original, event);
             copy.setStringProperty("spotbridgeReason", "refused for good (see the history)");
             copy.setStringProperty("_AMQ_ORIG_ADDRESS", "jms.queue.spotbridge-sync");
             context.createProducer().send(deadLetters, copy);
@@ -212,6 +200,16 @@ public class SyncConsumer implements MessageListener {
             throw new IllegalStateException(
                     "could not dead-letter a rejected change of " + event.group(), e);
         }
+    }
+
+    /** A new message with the change's text and the properties the queues and the admin use. */
+    private TextMessage copyOf(Message original, ChangeEvent event) throws JMSException {
+        TextMessage copy = context.createTextMessage(((TextMessage) original).getText());
+        copy.setStringProperty("JMSXGroupID", event.group());
+        copy.setStringProperty("entity", event.entity());
+        copy.setStringProperty("recordId", event.recordId());
+        copy.setStringProperty("eventKey", event.key());
+        return copy;
     }
 
     private static String describe(Message message) {
