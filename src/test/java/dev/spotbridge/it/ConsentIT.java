@@ -453,6 +453,8 @@ class ConsentIT {
                 "/subsystem=messaging-activemq/server=default/jms-queue=spotbridge-writeback";
         Instant t0 = Instant.now().minusSeconds(60);
         java.util.List<String> ids = new java.util.ArrayList<>();
+        long batches;
+        long patches;
         Service.cli(queue + ":pause");
         try {
             for (int i = 0; i < 20; i++) {
@@ -479,11 +481,12 @@ class ConsentIT {
                         "Succeeded"::equals,
                         "synced");
             }
+            // counted while the write-backs are held: once resumed, the batch can go at once
+            batches = Service.dataverseBatches();
+            patches = Service.dataversePatches();
         } finally {
             Service.cli(queue + ":resume");
         }
-        long batches = Service.dataverseBatches();
-        long patches = Service.dataversePatches();
         for (String id : ids) {
             await(
                     () -> Service.dataverseRow("contacts", id).orElseThrow(),
