@@ -42,12 +42,13 @@ public class SyncQueue {
      * Sends on a connection of the intake's pool. Connections the pool opened before a broker
      * outage fail on their first use after it ("connection failure detected", "channel
      * disconnected", "session is closed"; usually at once, under load after a second or two) and
-     * are dropped from the pool; such a failure is tried again on another connection, so the
-     * webhooks after a recovery are not refused (at most 25 attempts within 15 s). Any other send
-     * that failed slowly (the broker did not answer within the call timeout) is not repeated: the
-     * webhook is answered 503 at once. The callers are not in a transaction; a duplicate from an
-     * attempt that reached the broker but lost its answer is skipped by the consumer (same event
-     * key).
+     * are dropped from the pool, and one handed out while that happens can break inside the
+     * resource adapter ({@link #raisedByAdapter}); such a failure is tried again on another
+     * connection, so the webhooks after a recovery are not refused (at most 25 attempts within 15
+     * s). Any other send that failed slowly (the broker did not answer within the call timeout) is
+     * not repeated: the webhook is answered 503 at once. The callers are not in a transaction; a
+     * duplicate from an attempt that reached the broker but lost its answer is skipped by the
+     * consumer (same event key).
      */
     public void send(ChangeEvent event) {
         long begin = System.nanoTime();
@@ -88,6 +89,9 @@ public class SyncQueue {
      * the client took to notice: under load that can take more than a second.
      */
     static boolean deadConnection(Throwable failure) {
+        if (failure instanceof BrokenPooledConnection) {
+            return true;
+        }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String type = t.getClass().getSimpleName();
             String message = String.valueOf(t.getMessage());
@@ -106,7 +110,41 @@ public class SyncQueue {
         return false;
     }
 
+    /**
+     * A failure the resource adapter raised from inside itself, not as a JMS exception: while a
+     * broker connection fails, a pooled connection handed out at that moment can lose its managed
+     * connection under the caller (createContext then throws a NullPointerException from {@code
+     * ActiveMQRASession.closeSession}). That is a broken pooled connection too, tried again on
+     * another one and, if it persists, answered 503 like any broker failure, not 500.
+     */
+    static boolean raisedByAdapter(RuntimeException failure) {
+        if (failure instanceof JMSRuntimeException) {
+            return false;
+        }
+        StackTraceElement[] stack = failure.getStackTrace();
+        return stack.length > 0
+                && stack[0].getClassName().startsWith("org.apache.activemq.artemis.");
+    }
+
+    /** See {@link #raisedByAdapter}. */
+    static final class BrokenPooledConnection extends JMSRuntimeException {
+        BrokenPooledConnection(RuntimeException cause) {
+            super("the pooled broker connection broke while in use: " + cause, null, cause);
+        }
+    }
+
     private void sendOnce(ChangeEvent event) {
+        try {
+            sendOn(event);
+        } catch (RuntimeException e) {
+            if (raisedByAdapter(e)) {
+                throw new BrokenPooledConnection(e);
+            }
+            throw e;
+        }
+    }
+
+    private void sendOn(ChangeEvent event) {
         try (JMSContext context = factory.createContext()) {
             TextMessage message = context.createTextMessage(event.toJson());
             message.setStringProperty("JMSXGroupID", event.group());
