@@ -117,6 +117,8 @@ public class Benchmark {
         Map<String, Long> serverBefore = ServerThreads.ticks();
         long[] acks = new long[INGEST];
         double ingestSeconds;
+        double clientCpu;
+        Map<String, Long> serverCpu;
         try {
             ingestSeconds = parallel(INGEST, i -> {
                 long start = System.nanoTime();
@@ -126,12 +128,13 @@ public class Benchmark {
                     throw new IllegalStateException("webhook answered " + status);
                 }
             });
+            // read before the resume: the jboss-cli call is not part of the ingest
+            clientCpu = (cpuSeconds() - clientCpuBefore) / ingestSeconds;
+            serverCpu = ServerThreads.minus(ServerThreads.ticks(), serverBefore);
         } finally {
             cli(SYNC_QUEUE + ":resume");
         }
         double ingestRate = INGEST / ingestSeconds;
-        double clientCpu = (cpuSeconds() - clientCpuBefore) / ingestSeconds;
-        Map<String, Long> serverCpu = ServerThreads.minus(ServerThreads.ticks(), serverBefore);
         Arrays.sort(acks);
         System.out.printf(Locale.ROOT, "ingest: %.0f webhooks/s accepted and enqueued (%d, %d threads) = %.0f %% of the raw broker rate; ack p50 %.1f ms, p99 %.1f ms%n",
                 ingestRate, INGEST, THREADS, 100 * ingestRate / rawRate, acks[INGEST / 2] / 1e6, acks[(int) (INGEST * 0.99)] / 1e6);
@@ -940,8 +943,24 @@ public class Benchmark {
     static final class ServerThreads {
         static final long HZ = 100; // USER_HZ, the unit of utime/stime in /proc/<pid>/task/<tid>/stat
 
+        static final String MACHINE = "/machine ";
+
         static Map<String, Long> ticks() {
             Map<String, Long> groups = new TreeMap<>();
+            // the whole machine's CPU (first line of /proc/stat): user nice system idle iowait irq softirq steal
+            try {
+                String[] cpu = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long busy = 0;
+                for (int i : new int[] {1, 2, 3, 6, 7}) {
+                    busy += Long.parseLong(cpu[i]);
+                }
+                groups.put(MACHINE + "busy", busy);
+                groups.put(MACHINE + "idle", Long.parseLong(cpu[4]));
+                groups.put(MACHINE + "iowait", Long.parseLong(cpu[5]));
+                groups.put(MACHINE + "steal", cpu.length > 8 ? Long.parseLong(cpu[8]) : 0L);
+            } catch (java.io.IOException | RuntimeException noProcStat) {
+                // not Linux: the machine line is left out
+            }
             java.util.Optional<ProcessHandle> server = ProcessHandle.allProcesses()
                     .filter(p -> p.info().commandLine().map(c -> c.contains("jboss-modules.jar") && c.contains("Standalone")).orElse(false))
                     .findFirst();
@@ -971,16 +990,27 @@ public class Benchmark {
 
         /** "1.62 cores: default task-N 0.80, JIT compiler 0.31, ..." for the groups that used at least 0.02 cores. */
         static String describe(Map<String, Long> ticks, double seconds) {
-            if (ticks.isEmpty()) {
-                return "not available (no /proc or no server process found)";
+            Map<String, Long> threads = new TreeMap<>(ticks);
+            threads.keySet().removeIf(k -> k.startsWith(MACHINE));
+            StringBuilder b = new StringBuilder();
+            if (threads.isEmpty()) {
+                b.append("not available (no /proc or no server process found)");
+            } else {
+                double total = threads.values().stream().mapToLong(Long::longValue).sum() / (double) HZ / seconds;
+                b.append(String.format(Locale.ROOT, "%.2f cores:", total));
+                threads.entrySet().stream()
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                        .filter(e -> e.getValue() / (double) HZ / seconds >= 0.02)
+                        .forEach(e -> b.append(String.format(Locale.ROOT, " %s %.2f,", e.getKey(), e.getValue() / (double) HZ / seconds)));
+                b.setLength(b.length() - 1);
             }
-            double total = ticks.values().stream().mapToLong(Long::longValue).sum() / (double) HZ / seconds;
-            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%.2f cores:", total));
-            ticks.entrySet().stream()
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                    .filter(e -> e.getValue() / (double) HZ / seconds >= 0.02)
-                    .forEach(e -> b.append(String.format(Locale.ROOT, " %s %.2f,", e.getKey(), e.getValue() / (double) HZ / seconds)));
-            return b.substring(0, b.length() - 1);
+            // the machine as a whole: where a slow run's cores went (steal: taken by the hypervisor for other guests)
+            if (ticks.containsKey(MACHINE + "busy")) {
+                b.append(String.format(Locale.ROOT, "; the whole machine: busy %.2f, idle %.2f, iowait %.2f, steal %.2f cores",
+                        ticks.get(MACHINE + "busy") / (double) HZ / seconds, ticks.get(MACHINE + "idle") / (double) HZ / seconds,
+                        ticks.get(MACHINE + "iowait") / (double) HZ / seconds, ticks.get(MACHINE + "steal") / (double) HZ / seconds));
+            }
+            return b.toString();
         }
     }
 }
