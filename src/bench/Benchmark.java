@@ -42,7 +42,22 @@ public class Benchmark {
     static final int WARMUP_ROUNDS = Integer.getInteger("warmupRounds", 10);
     static final double WARMUP_JIT = Double.parseDouble(System.getProperty("warmupJit", "0.15"));
 
-    public static void main(String[] args) throws Exception {
+    /**
+     * Runs the command and exits with its outcome: a failure must end the program even while pool threads of an
+     * abandoned phase are still alive (they are not daemons), or the script waiting for it (CI) hangs.
+     */
+    public static void main(String[] args) {
+        int status = 0;
+        try {
+            run(args);
+        } catch (Throwable failure) {
+            failure.printStackTrace();
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    static void run(String[] args) throws Exception {
         if (args.length == 2 && "crash-send".equals(args[0])) {
             crashSend(java.nio.file.Path.of(args[1]));
             return;
