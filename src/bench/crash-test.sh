@@ -5,7 +5,7 @@
 # sandbox with its values, exactly once. Exit status 0 only if nothing is missing, wrong or duplicated.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if ss -ltn 2>/dev/null | grep -qE '127\.0\.0\.1:(8080|9990)\b'; then
+if ss -ltnH '( sport = :8080 or sport = :9990 )' | grep -q .; then
   echo "ports 8080/9990 are in use: stop the running server first" >&2; exit 1
 fi
 mvn -B -q -ntp package -DskipTests

@@ -16,7 +16,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 for port in 8080 9990 8180 10090 61616; do
-  if ss -ltn 2>/dev/null | grep -qE "127\.0\.0\.1:$port\b"; then echo "port $port is in use: stop what runs there first" >&2; exit 1; fi
+  if ss -ltnH "sport = :$port" | grep -q .; then echo "port $port is in use: stop what runs there first" >&2; exit 1; fi
 done
 [ -n "${SKIP_BUILD:-}" ] || mvn -B -q -ntp -Pproduction package -DskipTests
 
