@@ -1,17 +1,20 @@
 package dev.spotbridge.sync;
 
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
-import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Puts change events on the sync queue: persistent (send returns once the broker has it on disk),
@@ -27,11 +30,42 @@ public class SyncQueue {
     public static final String QUEUE = "java:/jms/queue/spotbridge-sync";
 
     /**
-     * The intake's connection factory (server-config/messaging.cli): it does not wait on failover,
-     * so a send to an unreachable broker fails in seconds and the webhook is answered 503.
+     * The intake's connection factory (server-config/messaging.cli): a plain factory, not the
+     * resource adapter's pool ({@link IntakeContexts} keeps the sessions); it does not wait on
+     * failover, so a send to an unreachable broker fails in seconds and the webhook is answered
+     * 503.
      */
     @Resource(lookup = "java:/jms/spotbridge-intake")
     ConnectionFactory factory;
+
+    /** The broker's user for the intake's connections; none on the embedded broker. */
+    @Inject
+    @ConfigProperty(name = "spotbridge.broker.user")
+    Optional<String> user;
+
+    @Inject
+    @ConfigProperty(name = "spotbridge.broker.password")
+    Optional<String> password;
+
+    /** Sessions kept open for the next webhooks; more are opened while more arrive at once. */
+    @Inject
+    @ConfigProperty(name = "spotbridge.intake.max-idle-sessions", defaultValue = "64")
+    int maxIdle;
+
+    private volatile IntakeContexts contexts;
+
+    @PostConstruct
+    void open() {
+        contexts = new IntakeContexts(factory, user, password, maxIdle);
+    }
+
+    @PreDestroy
+    void close() {
+        IntakeContexts c = contexts;
+        if (c != null) {
+            c.close();
+        }
+    }
 
     @Resource(lookup = QUEUE)
     Queue queue;
@@ -39,16 +73,16 @@ public class SyncQueue {
     @Inject Supersession supersession;
 
     /**
-     * Sends on a connection of the intake's pool. Connections the pool opened before a broker
-     * outage fail on their first use after it ("connection failure detected", "channel
-     * disconnected", "session is closed"; usually at once, under load after a second or two) and
-     * are dropped from the pool, and one handed out while that happens can break inside the
-     * resource adapter ({@link #raisedByAdapter}); such a failure is tried again on another
-     * connection, so the webhooks after a recovery are not refused (at most 25 attempts within 15
-     * s). Any other send that failed slowly (the broker did not answer within the call timeout) is
-     * not repeated: the webhook is answered 503 at once. The callers are not in a transaction; a
-     * duplicate from an attempt that reached the broker but lost its answer is skipped by the
-     * consumer (same event key).
+     * Sends on a session of the intake's pool. Sessions opened before a broker outage fail on their
+     * first use after it ("connection failure detected", "channel disconnected", "session is
+     * closed"; usually at once, under load after a second or two) and are closed with every idle
+     * one of their time, and one in use while that happens can break inside the broker's client
+     * ({@link #raisedByAdapter}); such a failure is tried again on another connection, so the
+     * webhooks after a recovery are not refused (at most 25 attempts within 15 s). Any other send
+     * that failed slowly (the broker did not answer within the call timeout) is not repeated: the
+     * webhook is answered 503 at once. The callers are not in a transaction; a duplicate from an
+     * attempt that reached the broker but lost its answer is skipped by the consumer (same event
+     * key).
      */
     public void send(ChangeEvent event) {
         long begin = System.nanoTime();
@@ -78,7 +112,7 @@ public class SyncQueue {
      */
     private static final long STALE_FAILURE_NANOS = 1_000_000_000L;
 
-    /** More than the pool's connections (max-pool-size 20 by default). */
+    /** Enough for the sessions a failure leaves to be found broken one by one. */
     private static final int MAX_ATTEMPTS = 25;
 
     /** The webhook is answered well within Dataverse's 60 s timeout, retries or not. */
@@ -111,11 +145,11 @@ public class SyncQueue {
     }
 
     /**
-     * A failure the resource adapter raised from inside itself, not as a JMS exception: while a
-     * broker connection fails, a pooled connection handed out at that moment can lose its managed
-     * connection under the caller (createContext then throws a NullPointerException from {@code
-     * ActiveMQRASession.closeSession}). That is a broken pooled connection too, tried again on
-     * another one and, if it persists, answered 503 like any broker failure, not 500.
+     * A failure Artemis raised from inside itself, not as a JMS exception: while a broker
+     * connection fails, a session in use at that moment can lose its connection under the caller
+     * (the resource adapter once threw a NullPointerException from {@code
+     * ActiveMQRASession.closeSession}). That is a broken connection too, tried again on another one
+     * and, if it persists, answered 503 like any broker failure, not 500.
      */
     static boolean raisedByAdapter(RuntimeException failure) {
         if (failure instanceof JMSRuntimeException) {
@@ -134,24 +168,37 @@ public class SyncQueue {
     }
 
     private void sendOnce(ChangeEvent event) {
+        IntakeContexts.Pooled session;
         try {
-            sendOn(event);
+            session = contexts.take();
         } catch (RuntimeException e) {
-            if (raisedByAdapter(e)) {
-                throw new BrokenPooledConnection(e);
-            }
-            throw e;
+            throw brokenIfRaisedByAdapter(e);
         }
+        try {
+            sendOn(session, event);
+        } catch (JMSRuntimeException e) {
+            contexts.discard(session, deadConnection(e));
+            throw e;
+        } catch (RuntimeException e) {
+            boolean adapter = raisedByAdapter(e);
+            contexts.discard(session, adapter);
+            throw brokenIfRaisedByAdapter(e);
+        }
+        contexts.release(session);
     }
 
-    private void sendOn(ChangeEvent event) {
-        try (JMSContext context = factory.createContext()) {
-            TextMessage message = context.createTextMessage(event.toJson());
+    private static RuntimeException brokenIfRaisedByAdapter(RuntimeException e) {
+        return raisedByAdapter(e) ? new BrokenPooledConnection(e) : e;
+    }
+
+    private void sendOn(IntakeContexts.Pooled session, ChangeEvent event) {
+        try {
+            TextMessage message = session.context.createTextMessage(event.toJson());
             message.setStringProperty("JMSXGroupID", event.group());
             message.setStringProperty("entity", event.entity());
             message.setStringProperty("recordId", event.recordId());
             message.setStringProperty("eventKey", event.key());
-            context.createProducer()
+            session.producer
                     .setDeliveryMode(DeliveryMode.PERSISTENT)
                     .setPriority(event.priority())
                     .send(queue, message);

@@ -7,7 +7,9 @@ import dev.spotbridge.dataverse.RemoteExecutionContext;
 import dev.spotbridge.ingest.ChangeEvents;
 import dev.spotbridge.json.Json;
 import jakarta.jms.ConnectionFactory;
+import jakarta.jms.ExceptionListener;
 import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
 import jakarta.jms.JMSProducer;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.TextMessage;
@@ -15,18 +17,73 @@ import jakarta.json.JsonReader;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The intake's send against a broker whose pooled connections break: a failure the resource adapter
- * raises from inside itself (not as a JMS exception) is a broken connection, tried again on another
- * one, and never a 500.
+ * The intake's send: sessions kept open between webhooks, and a broker whose connections break: a
+ * failure Artemis raises from inside itself (not as a JMS exception) is a broken connection, tried
+ * again on another one, and never a 500; a session whose connection is gone is closed with the idle
+ * ones of its time, never reused.
  */
 class SyncQueueTest {
 
     private final List<String> sent = new ArrayList<>();
     private final AtomicInteger contexts = new AtomicInteger();
+    private final AtomicInteger closed = new AtomicInteger();
+    private final AtomicInteger sendFailures = new AtomicInteger();
+    private final List<ExceptionListener> listeners = new ArrayList<>();
+
+    @Test
+    void aSessionIsKeptOpenForTheNextWebhooks() {
+        SyncQueue queue = queueFailingFirst(0, null);
+
+        for (int i = 0; i < 5; i++) {
+            queue.send(event());
+        }
+
+        assertEquals(5, sent.size());
+        assertEquals(1, contexts.get(), "one session for five sends one after another");
+        assertEquals(0, closed.get());
+    }
+
+    @Test
+    void aSessionWhoseConnectionIsGoneIsClosedAndTheSendGoesOnANewOne() {
+        SyncQueue queue = queueFailingFirst(0, null);
+        queue.send(event());
+        sendFailures.set(1); // the broker went away and came back: the open session is dead
+
+        queue.send(event());
+        queue.send(event());
+
+        assertEquals(3, sent.size());
+        assertEquals(2, contexts.get(), "the dead session replaced once, the new one kept");
+        assertEquals(1, closed.get());
+    }
+
+    @Test
+    void aSessionWhoseConnectionReportedAFailureIsNotReused() {
+        SyncQueue queue = queueFailingFirst(0, null);
+        queue.send(event());
+        listeners.get(0).onException(new JMSException("AMQ219016: Connection failure detected"));
+
+        queue.send(event());
+
+        assertEquals(2, sent.size());
+        assertEquals(2, contexts.get());
+        assertEquals(1, closed.get());
+    }
+
+    @Test
+    void closingTheQueueClosesItsIdleSessions() {
+        SyncQueue queue = queueFailingFirst(0, null);
+        queue.send(event());
+
+        queue.close();
+
+        assertEquals(1, closed.get());
+    }
 
     @Test
     void aPooledConnectionThatBreaksInsideTheAdapterIsTriedAgainOnAnother() {
@@ -86,6 +143,9 @@ class SyncQueueTest {
     private SyncQueue queueFailingFirst(int failures, RuntimeException failure) {
         SyncQueue queue = new SyncQueue();
         queue.supersession = new Supersession();
+        queue.user = Optional.empty();
+        queue.password = Optional.empty();
+        queue.maxIdle = 64;
         queue.factory =
                 proxy(
                         ConnectionFactory.class,
@@ -98,6 +158,7 @@ class SyncQueueTest {
                             }
                             return context();
                         });
+        queue.open();
         return queue;
     }
 
@@ -108,7 +169,14 @@ class SyncQueueTest {
                         switch (method) {
                             case "createTextMessage" -> message((String) args[0]);
                             case "createProducer" -> producer();
-                            case "close" -> null;
+                            case "setExceptionListener" -> {
+                                listeners.add((ExceptionListener) args[0]);
+                                yield null;
+                            }
+                            case "close" -> {
+                                closed.incrementAndGet();
+                                yield null;
+                            }
                             default -> throw new UnsupportedOperationException(method);
                         });
     }
@@ -133,6 +201,11 @@ class SyncQueueTest {
                                 switch (method) {
                                     case "setDeliveryMode", "setPriority" -> self[0];
                                     case "send" -> {
+                                        if (sendFailures.getAndUpdate(n -> Math.max(0, n - 1))
+                                                > 0) {
+                                            throw new JMSRuntimeException(
+                                                    "AMQ219016: Connection failure detected");
+                                        }
                                         sent.add(((TextMessage) args[1]).getText());
                                         yield self[0];
                                     }
