@@ -34,7 +34,7 @@ public class Benchmark {
     static final String CLI = System.getProperty("cli", "target/server/bin/jboss-cli.sh");
     static final String SYNC_QUEUE = "/subsystem=messaging-activemq/server=default/jms-queue=spotbridge-sync";
 
-    static final int THREADS = Integer.getInteger("threads", 16);
+    static final int THREADS = Integer.getInteger("threads", 32);
     static final int INGEST = Integer.getInteger("ingest", 10_000);
     static final int RATE = Integer.getInteger("rate", 200);
     static final int STEADY_SECONDS = Integer.getInteger("seconds", 30);
@@ -113,6 +113,11 @@ public class Benchmark {
             if (jit < WARMUP_JIT) {
                 break;
             }
+        }
+
+        if (System.getProperty("sweep") != null) {
+            sweep(t0);
+            return;
         }
 
         // 1. raw broker limit (the same Artemis, persistent send + receive)
@@ -225,6 +230,43 @@ public class Benchmark {
         pool.shutdownNow();
 
         backfillAndBacksync();
+    }
+
+    /**
+     * -Dsweep=8,16,32,64: after the warm-up, the raw broker rate and the ingest at each of these
+     * client concurrencies (producers + consumers for the raw rate, client threads for the ingest),
+     * each ingest drained before the next; nothing else.
+     */
+    static void sweep(Instant t0) throws Exception {
+        for (String each : System.getProperty("sweep").split(",")) {
+            int threads = Integer.parseInt(each.trim());
+            double rawRate = number(post(BASE + "/sandbox/broker/benchmark?messages=20000&threads=" + threads, ""), "perSecond");
+            long w = writes();
+            cli(SYNC_QUEUE + ":pause");
+            Map<String, Long> before = ServerThreads.ticks();
+            long[] acks = new long[INGEST];
+            double seconds;
+            Map<String, Long> cpu;
+            try {
+                seconds = parallel(INGEST, threads, i -> {
+                    long start = System.nanoTime();
+                    int status = webhook(create(UUID.randomUUID().toString(), "Sweep" + i, t0));
+                    acks[i] = System.nanoTime() - start;
+                    if (status != 202) {
+                        throw new IllegalStateException("webhook answered " + status);
+                    }
+                });
+                cpu = ServerThreads.minus(ServerThreads.ticks(), before);
+            } finally {
+                cli(SYNC_QUEUE + ":resume");
+            }
+            Arrays.sort(acks);
+            System.out.printf(Locale.ROOT, "%d threads: raw broker %.0f messages/s, ingest %.0f webhooks/s = %.0f %%, ack p50 %.1f ms, p99 %.1f ms; server %s%n",
+                    threads, rawRate, INGEST / seconds, 100 * INGEST / seconds / rawRate, acks[INGEST / 2] / 1e6,
+                    acks[(int) (INGEST * 0.99)] / 1e6, ServerThreads.describe(cpu, seconds));
+            awaitWrites(w + INGEST);
+            quiet();
+        }
     }
 
     /**
@@ -522,6 +564,9 @@ public class Benchmark {
         }
         AtomicInteger sent = new AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean killed = new java.util.concurrent.atomic.AtomicBoolean();
+        // the restart of the killed node: waited for before returning (main exits the JVM, and the checks after this
+        // one need the node back; the order check can finish within the 10 s before the restart)
+        java.util.concurrent.atomic.AtomicReference<Thread> restarter = new java.util.concurrent.atomic.AtomicReference<>();
         Instant t0 = Instant.now().minusSeconds(3600);
         long start = System.nanoTime();
         parallel(records, r -> {
@@ -533,14 +578,15 @@ public class Benchmark {
                 if (sent.incrementAndGet() == records * updates / 2 && kill != null && killed.compareAndSet(false, true)) {
                     System.out.println("cluster: " + sent.get() + " changes sent; " + shell(kill));
                     if (restart != null) {
-                        new Thread(() -> {
+                        restarter.set(new Thread(() -> {
                             try {
                                 Thread.sleep(10_000);
                                 System.out.println("cluster: " + shell(restart));
                             } catch (Exception e) {
                                 System.out.println("cluster: restart failed: " + e);
                             }
-                        }).start();
+                        }));
+                        restarter.get().start();
                     }
                 }
             }
@@ -571,6 +617,10 @@ public class Benchmark {
                         + "%d writes of an older change after a newer one, %d records written more than %d times, %d records not Succeeded; "
                         + "%d changes reached a consumer after a newer one of their record and were skipped as older%n",
                 records, updates, NODES.length, sendSeconds, wrong, regressions, overwritten, updates, dead, older);
+        Thread restarting = restarter.get();
+        if (restarting != null) {
+            restarting.join();
+        }
         if (wrong + regressions + overwritten + dead > 0) {
             System.exit(1);
         }
@@ -907,11 +957,15 @@ public class Benchmark {
 
     /** Runs n tasks on THREADS threads; the wall time in seconds. */
     static double parallel(int n, Task task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        return parallel(n, THREADS, task);
+    }
+
+    static double parallel(int n, int threads, Task task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
         List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
+        for (int t = 0; t < threads; t++) {
             futures.add(pool.submit(() -> {
                 for (int i; (i = next.getAndIncrement()) < n; ) {
                     task.run(i);
@@ -989,7 +1043,9 @@ public class Benchmark {
                     String name = comm.matches("C[12] CompilerThre.*") ? "JIT compiler" : comm.replaceAll("[0-9]+", "N");
                     String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
                     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    groups.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                    // per thread (group and thread id), so that a thread that ended between two readings is left out
+                    // of the difference instead of making its group's difference negative (see minus)
+                    groups.put(name + THREAD + task.getName(), Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
                 } catch (java.io.IOException | RuntimeException gone) {
                     // a thread that ended meanwhile
                 }
@@ -997,9 +1053,18 @@ public class Benchmark {
             return groups;
         }
 
+        static final String THREAD = "\u0000";
+
+        /**
+         * The CPU used between two readings, by thread group: each thread's difference (a thread started meanwhile
+         * from 0; one that ended meanwhile is not in the later reading and is left out), summed by group.
+         */
         static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {
             Map<String, Long> d = new TreeMap<>();
-            after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0L)));
+            after.forEach((k, v) -> {
+                int cut = k.indexOf(THREAD);
+                d.merge(cut < 0 ? k : k.substring(0, cut), v - before.getOrDefault(k, 0L), Long::sum);
+            });
             return d;
         }
 
