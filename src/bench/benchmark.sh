@@ -2,7 +2,7 @@
 # The benchmark command: builds, starts the service on its embedded default (sandboxes, embedded Artemis, file
 # database) in a scratch copy of the server's base directory, runs src/bench/Benchmark.java against it, prints the
 # report and the server's peak RSS, and stops the server. Not part of `mvn verify`. Usage, from the repository root:
-#   src/bench/benchmark.sh            (-Dthreads=16 -Dingest=10000 -Drate=200 -Dseconds=30 -Dwarmup=5000
+#   src/bench/benchmark.sh            (-Dthreads=32 -Dingest=10000 -Drate=200 -Dseconds=30 -Dwarmup=5000
 #                                      -DwarmupRounds=10 -DwarmupJit=0.15 via BENCH_OPTS;
 #                                      the server's heap and GC via SERVER_HEAP, default -Xms256m -Xmx384m -XX:+UseParallelGC)
 set -euo pipefail
@@ -22,8 +22,20 @@ cp target/ROOT.war "$BASE_DIR/deployments/ROOT.war"
 # shellcheck disable=SC2086
 JAVA_OPTS="${SERVER_HEAP:--Xms256m -Xmx384m -XX:+UseParallelGC} -Dspotbridge.backsync.schedule=off -Dspotbridge.reconcile.schedule=off ${SERVER_OPTS--Ddataverse.max-requests-per-5-minutes=1000000}" target/server/bin/standalone.sh -Djboss.server.base.dir="$BASE_DIR" \
   --read-only-server-config=standalone.xml -b 127.0.0.1 -bmanagement 127.0.0.1 > "$BASE_DIR/console.log" 2>&1 &
+# The scratch copy (journal, H2 file: several GB after a full run) is deleted when the server has stopped; its
+# server.log is kept as target/benchmark-server.log. BENCH_KEEP=1 keeps the whole copy.
 cleanup() {
   target/server/bin/jboss-cli.sh --connect --controller=127.0.0.1:9990 --command=shutdown >/dev/null 2>&1 || true
+  for _ in $(seq 1 60); do
+    pgrep -f "jboss.server.base.dir=$BASE_DIR" >/dev/null || break
+    sleep 1
+  done
+  cp "$BASE_DIR/log/server.log" target/benchmark-server.log 2>/dev/null || true
+  if [ -z "${BENCH_KEEP:-}" ]; then
+    rm -rf "$(dirname "$BASE_DIR")"
+  else
+    echo "scratch copy of the server kept: $BASE_DIR ($(du -sh "$BASE_DIR" | cut -f1))"
+  fi
 }
 trap cleanup EXIT
 # shellcheck disable=SC2086
@@ -37,5 +49,5 @@ done
 if [ -n "$PID" ] && [ -r "/proc/$PID/status" ]; then
   awk '/VmHWM/ {printf "peak RSS of the server: %.0f MiB (VmHWM)\n", $2/1024}' "/proc/$PID/status"
 fi
-echo "server log: $BASE_DIR/log/server.log"
+echo "server log: target/benchmark-server.log (after the server has stopped)"
 exit "$status"
