@@ -3,7 +3,7 @@
 # database) in a scratch copy of the server's base directory, runs src/bench/Benchmark.java against it, prints the
 # report and the server's peak RSS, and stops the server. Not part of `mvn verify`. Usage, from the repository root:
 #   src/bench/benchmark.sh            (-Dthreads=32 -Dingest=10000 -Drate=200 -Dseconds=30 -Dwarmup=5000
-#                                      -DwarmupRounds=10 -DwarmupJit=0.15 via BENCH_OPTS;
+#                                      -DwarmupRounds=12 -DwarmupJit=0.15 via BENCH_OPTS;
 #                                      the server's heap and GC via SERVER_HEAP, default -Xms256m -Xmx384m -XX:+UseParallelGC)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
