@@ -97,15 +97,7 @@ public class Benchmark {
             long warmStart = System.nanoTime();
             Map<String, Long> before = ServerThreads.ticks();
             long w = writes();
-            double intakeSeconds;
-            Map<String, Long> intakeCpu;
-            cli(SYNC_QUEUE + ":pause");
-            try {
-                intakeSeconds = parallel(WARMUP, i -> webhook(create(UUID.randomUUID().toString(), "Warm" + i, t0)));
-                intakeCpu = ServerThreads.minus(ServerThreads.ticks(), before);
-            } finally {
-                cli(SYNC_QUEUE + ":resume");
-            }
+            Intake warm = takeIn(WARMUP, THREADS, i -> create(UUID.randomUUID().toString(), "Warm" + i, t0));
             awaitWrites(w + WARMUP);
             quiet();
             double seconds = (System.nanoTime() - warmStart) / 1e9;
@@ -113,7 +105,7 @@ public class Benchmark {
                     / (double) ServerThreads.HZ / seconds;
             // the intake's part on its own too: it is a few seconds of a round of 20-70, and the compiler's work on
             // the intake's paths hid in the round's average (0.2-0.4 cores in the measured ingest after a round at 0.1)
-            double intakeJit = intakeCpu.getOrDefault("JIT compiler", 0L) / (double) ServerThreads.HZ / intakeSeconds;
+            double intakeJit = warm.serverCpu().getOrDefault("JIT compiler", 0L) / (double) ServerThreads.HZ / warm.seconds();
             System.out.printf(Locale.ROOT, "warm-up round %d: %d creates taken in and written to Spotler in %.1f s, the JIT compiler used %.2f cores"
                             + " (%.2f while they were taken in; not measured)%n", round, WARMUP, seconds, jit, intakeJit);
             if (jit < WARMUP_JIT && intakeJit < WARMUP_JIT) {
@@ -138,30 +130,12 @@ public class Benchmark {
             ids.add(UUID.randomUUID().toString());
         }
         long writesBeforeIngest = writes();
-        cli(SYNC_QUEUE + ":pause");
-        double clientCpuBefore = cpuSeconds();
-        Map<String, Long> serverBefore = ServerThreads.ticks();
-        long[] acks = new long[INGEST];
-        double ingestSeconds;
-        double clientCpu;
-        Map<String, Long> serverCpu;
-        try {
-            ingestSeconds = parallel(INGEST, i -> {
-                long start = System.nanoTime();
-                int status = webhook(create(ids.get(i), "Bench" + i, t0));
-                acks[i] = System.nanoTime() - start;
-                if (status != 202) {
-                    throw new IllegalStateException("webhook answered " + status);
-                }
-            });
-            // read before the resume: the jboss-cli call is not part of the ingest
-            clientCpu = (cpuSeconds() - clientCpuBefore) / ingestSeconds;
-            serverCpu = ServerThreads.minus(ServerThreads.ticks(), serverBefore);
-        } finally {
-            cli(SYNC_QUEUE + ":resume");
-        }
+        Intake intake = takeIn(INGEST, THREADS, i -> create(ids.get(i), "Bench" + i, t0));
+        double ingestSeconds = intake.seconds();
+        long[] acks = intake.acks();
+        double clientCpu = intake.clientCpu();
+        Map<String, Long> serverCpu = intake.serverCpu();
         double ingestRate = INGEST / ingestSeconds;
-        Arrays.sort(acks);
         System.out.printf(Locale.ROOT, "ingest: %.0f webhooks/s accepted and enqueued (%d, %d threads) = %.0f %% of the raw broker rate; ack p50 %.1f ms, p99 %.1f ms%n",
                 ingestRate, INGEST, THREADS, 100 * ingestRate / rawRate, acks[INGEST / 2] / 1e6, acks[(int) (INGEST * 0.99)] / 1e6);
         System.out.printf(Locale.ROOT, "ingest: the load client itself used %.2f of the %d cores meanwhile%n",
@@ -238,6 +212,37 @@ public class Benchmark {
         backfillAndBacksync();
     }
 
+    /** What one intake of n webhooks cost: wall time, sorted ack times, server CPU by thread group, client cores. */
+    record Intake(double seconds, long[] acks, Map<String, Long> serverCpu, double clientCpu) {}
+
+    /**
+     * Posts n webhooks (bodies by index) on the given number of client threads with the sync queue paused, so that
+     * only the intake works, and resumes it; every webhook must be answered 202.
+     */
+    static Intake takeIn(int n, int threads, java.util.function.IntFunction<String> body) throws Exception {
+        long[] acks = new long[n];
+        cli(SYNC_QUEUE + ":pause");
+        try {
+            double clientCpuBefore = cpuSeconds();
+            Map<String, Long> serverBefore = ServerThreads.ticks();
+            double seconds = parallel(n, threads, i -> {
+                long start = System.nanoTime();
+                int status = webhook(body.apply(i));
+                acks[i] = System.nanoTime() - start;
+                if (status != 202) {
+                    throw new IllegalStateException("webhook answered " + status);
+                }
+            });
+            // read before the resume: the jboss-cli call is not part of the intake
+            double clientCpu = (cpuSeconds() - clientCpuBefore) / seconds;
+            Map<String, Long> serverCpu = ServerThreads.minus(ServerThreads.ticks(), serverBefore);
+            Arrays.sort(acks);
+            return new Intake(seconds, acks, serverCpu, clientCpu);
+        } finally {
+            cli(SYNC_QUEUE + ":resume");
+        }
+    }
+
     /**
      * -Dsweep=8,16,32,64: after the warm-up, the raw broker rate and the ingest at each of these
      * client concurrencies (producers + consumers for the raw rate, client threads for the ingest),
@@ -248,25 +253,10 @@ public class Benchmark {
             int threads = Integer.parseInt(each.trim());
             double rawRate = number(post(BASE + "/sandbox/broker/benchmark?messages=20000&threads=" + threads, ""), "perSecond");
             long w = writes();
-            cli(SYNC_QUEUE + ":pause");
-            Map<String, Long> before = ServerThreads.ticks();
-            long[] acks = new long[INGEST];
-            double seconds;
-            Map<String, Long> cpu;
-            try {
-                seconds = parallel(INGEST, threads, i -> {
-                    long start = System.nanoTime();
-                    int status = webhook(create(UUID.randomUUID().toString(), "Sweep" + i, t0));
-                    acks[i] = System.nanoTime() - start;
-                    if (status != 202) {
-                        throw new IllegalStateException("webhook answered " + status);
-                    }
-                });
-                cpu = ServerThreads.minus(ServerThreads.ticks(), before);
-            } finally {
-                cli(SYNC_QUEUE + ":resume");
-            }
-            Arrays.sort(acks);
+            Intake intake = takeIn(INGEST, threads, i -> create(UUID.randomUUID().toString(), "Sweep" + i, t0));
+            double seconds = intake.seconds();
+            long[] acks = intake.acks();
+            Map<String, Long> cpu = intake.serverCpu();
             System.out.printf(Locale.ROOT, "%d threads: raw broker %.0f messages/s, ingest %.0f webhooks/s = %.0f %%, ack p50 %.1f ms, p99 %.1f ms; server %s%n",
                     threads, rawRate, INGEST / seconds, 100 * INGEST / seconds / rawRate, acks[INGEST / 2] / 1e6,
                     acks[(int) (INGEST * 0.99)] / 1e6, ServerThreads.describe(cpu, seconds));

@@ -1,6 +1,5 @@
 package dev.spotbridge.sync;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSProducer;
@@ -119,10 +118,6 @@ final class IntakeContexts implements AutoCloseable {
         }
     }
 
-    int idle() {
-        return idleCount.get();
-    }
-
     private void drain() {
         for (Pooled p; (p = idle.pollFirst()) != null; ) {
             idleCount.decrementAndGet();
@@ -139,7 +134,6 @@ final class IntakeContexts implements AutoCloseable {
         }
     }
 
-    @PreDestroy
     @Override
     public void close() {
         closed = true;

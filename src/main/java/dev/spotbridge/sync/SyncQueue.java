@@ -176,13 +176,10 @@ public class SyncQueue {
         }
         try {
             sendOn(session, event);
-        } catch (JMSRuntimeException e) {
-            contexts.discard(session, deadConnection(e));
-            throw e;
         } catch (RuntimeException e) {
-            boolean adapter = raisedByAdapter(e);
-            contexts.discard(session, adapter);
-            throw brokenIfRaisedByAdapter(e);
+            RuntimeException failure = brokenIfRaisedByAdapter(e);
+            contexts.discard(session, deadConnection(failure));
+            throw failure;
         }
         contexts.release(session);
     }
