@@ -9,13 +9,18 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * A database lock per scheduled job, so that only one node runs it when several share the database
  * (each node has its own non-persistent timer). Taken with a row lock in a short transaction of its
- * own; a lock held past its expiry (the node died) can be taken over.
+ * own, as a lease: the node that holds it renews it ({@link RunLockHeartbeat}) for as long as the
+ * run lives, so a lock whose node died lapses after one lease and the next firing on any node takes
+ * it over.
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.REQUIRES_NEW)
@@ -24,13 +29,21 @@ public class RunLocks {
     @PersistenceContext(unitName = "spotbridge")
     EntityManager em;
 
+    private static final Logger LOG = Logger.getLogger(RunLocks.class.getName());
+
     @Inject
-    @ConfigProperty(name = "spotbridge.run-lock-minutes", defaultValue = "60")
-    long lockMinutes;
+    @ConfigProperty(name = "spotbridge.run-lock-seconds", defaultValue = "120")
+    long leaseSeconds;
 
     @Inject
     @ConfigProperty(name = "spotbridge.node-id", defaultValue = "spotbridge-1")
     String node;
+
+    /**
+     * The holder tokens of the runs on this node that hold their lock now: the heartbeat renews
+     * them.
+     */
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
 
     /**
      * @return the holder token when this call took the lock; empty when another run holds it
@@ -66,9 +79,50 @@ public class RunLocks {
             }
             em.persist(new ScheduledRun(job, slot, node));
         }
+        if (lock.holder() != null) {
+            // its node stopped renewing: the run died with it (its watermarks did not move, so this
+            // run repeats its window)
+            LOG.warning(
+                    job
+                            + ": took over the run lock of "
+                            + lock.holder()
+                            + ", which lapsed at "
+                            + lock.lockedUntil()
+                            + " (its node stopped before the run ended)");
+        }
         String holder = node + "/" + UUID.randomUUID();
-        lock.take(holder, now.plus(Duration.ofMinutes(lockMinutes)));
+        lock.take(holder, now.plusSeconds(leaseSeconds));
+        held.add(holder);
         return Optional.of(holder);
+    }
+
+    /** How often the heartbeat renews the leases of this node's runs: four times per lease. */
+    Duration renewalInterval() {
+        return Duration.ofMillis(Math.max(250, leaseSeconds * 1000 / 4));
+    }
+
+    /**
+     * Extends the lease of every lock a run on this node holds. A holder whose lock is gone (taken
+     * over after a lapse, or released) is forgotten.
+     */
+    public void renew() {
+        Instant until = Instant.now().plusSeconds(leaseSeconds);
+        for (String holder : held) {
+            int renewed =
+                    em.createQuery(
+                                    "update RunLock l set l.lockedUntil = :until where l.holder = :holder")
+                            .setParameter("until", until)
+                            .setParameter("holder", holder)
+                            .executeUpdate();
+            // not renewed and not released meanwhile on this node
+            if (renewed == 0 && held.remove(holder)) {
+                LOG.warning(
+                        () ->
+                                "run lock "
+                                        + holder
+                                        + " is no longer held (it lapsed and another run took it over)");
+            }
+        }
     }
 
     /** The end of one run of a job: Succeeded or Failed, with its result or failure. */
@@ -84,6 +138,7 @@ public class RunLocks {
      * Releases the lock and records how the run ended, so every node's overview shows the last run.
      */
     public void release(String job, String holder, Instant started, String outcome, String detail) {
+        held.remove(holder);
         RunLock lock = em.find(RunLock.class, job, LockModeType.PESSIMISTIC_WRITE);
         if (lock != null && holder.equals(lock.holder())) {
             lock.take(null, Instant.EPOCH);
