@@ -78,6 +78,10 @@ public class Benchmark {
             rateCheck();
             return;
         }
+        if (args.length == 2 && "cluster-takeover".equals(args[0])) {
+            clusterTakeover(java.nio.file.Path.of(args[1]));
+            return;
+        }
         if (args.length >= 2 && "cluster-backsync".equals(args[0])) {
             clusterBacksync(Arrays.copyOfRange(args, 1, args.length));
             return;
@@ -632,8 +636,10 @@ public class Benchmark {
     /**
      * The scheduled back-sync over the nodes' server.log files (JSON lines) and the shared
      * scheduled_run table: every firing of every node either ran the slot (one per slot, whether it
-     * succeeded or failed) or stepped aside because another node had it. Fails unless the runs equal
-     * the claimed slots and some firing stepped aside.
+     * succeeded or failed) or stepped aside because another node had it. A run cut by the kill of its
+     * node left its slot claimed with no run; a later firing took its lapsed lock over and said so.
+     * Fails unless the runs plus the runs taken over equal the claimed slots and some firing stepped
+     * aside.
      */
     static void clusterBacksync(String[] logs) throws Exception {
         // a run claimed in the last seconds may still be going: check from second 10 of a minute
@@ -642,9 +648,12 @@ public class Benchmark {
         }
         int runs = 0;
         int asides = 0;
+        int cut = 0;
         for (String log : logs) {
             for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of(log))) {
-                if (l.contains("\"message\":\"backsync run failed")) {
+                if (l.contains("\"message\":\"backsync: took over the run lock")) {
+                    cut++;
+                } else if (l.contains("\"message\":\"backsync run failed")) {
                     runs++;
                 } else if (l.contains("\"message\":\"backsync run: ")) {
                     if (l.contains("another node ran or runs the slot")) {
@@ -658,10 +667,82 @@ public class Benchmark {
         long slots = sql("select count(*) from scheduled_run where job = 'backsync'");
         long nodes = sql("select count(distinct node) from scheduled_run where job = 'backsync'");
         System.out.printf(Locale.ROOT, "cluster: scheduled back-sync (every minute in this test): %d slots claimed (by %d node(s)), %d runs, "
-                        + "%d firings that stepped aside for another node%n", slots, nodes, runs, asides);
-        if (runs != slots || asides == 0) {
+                        + "%d runs cut by the kill (lock taken over after its lease), %d firings that stepped aside for another node%n",
+                slots, nodes, runs, cut, asides);
+        if (runs + cut != slots || asides == 0) {
             System.exit(1);
         }
+    }
+
+    /**
+     * A node killed while its back-sync run holds the run lock. Node 2's Spotler sandbox answers every read after
+     * 5 s, so the run started there by hand lasts; once run_lock shows node 2 holding the lock, -Dkill kills node 2.
+     * Its lease lapses and a later firing on node 1 (whose server.log is the argument) takes the lock over and runs.
+     * Fails unless that happens within -Dwithin seconds of the kill.
+     */
+    static void clusterTakeover(java.nio.file.Path node1Log) throws Exception {
+        String node2 = NODES[1];
+        long within = Long.getLong("within", 150);
+        admin("POST", node2 + "/sandbox/spotler/_control/faults", "{\"status\":0,\"delayMs\":5000,\"count\":1000,\"method\":\"GET\"}", 204);
+        long takeoversBefore = takeovers(node1Log);
+        java.util.concurrent.atomic.AtomicBoolean killed = new java.util.concurrent.atomic.AtomicBoolean();
+        // started by hand, so a firing on node 1 may hold the lock just then (409): try again until node 2 runs
+        Thread trigger = new Thread(() -> {
+            while (!killed.get()) {
+                try {
+                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(node2 + "/api/backsync/run"))
+                            .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                                    System.getProperty("admin", "admin:admin").getBytes(StandardCharsets.UTF_8)))
+                            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 409) {
+                        return;
+                    }
+                    Thread.sleep(2000);
+                } catch (Exception e) {
+                    return; // the kill cut the call
+                }
+            }
+        });
+        trigger.setDaemon(true);
+        trigger.start();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (sql("select count(*) from run_lock where name = 'backsync' and holder like 'spotbridge-2/%'") == 0) {
+            if (System.nanoTime() > deadline || !trigger.isAlive()) {
+                throw new IllegalStateException("node 2 never held the back-sync lock");
+            }
+            Thread.sleep(200);
+        }
+        killed.set(true);
+        long killedAt = System.nanoTime();
+        System.out.println("cluster: node 2 holds the back-sync lock in a run; " + shell(System.getProperty("kill")));
+        while (true) {
+            List<String> lines = java.nio.file.Files.readAllLines(node1Log);
+            int taken = -1;
+            long seen = 0;
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).contains("\"message\":\"backsync: took over the run lock of spotbridge-2/") && ++seen > takeoversBefore) {
+                    taken = i;
+                }
+            }
+            boolean ran = taken >= 0 && lines.subList(taken, lines.size()).stream()
+                    .anyMatch(l -> l.contains("\"message\":\"backsync run: ") && l.contains("ran\\\":true"));
+            double seconds = (System.nanoTime() - killedAt) / 1e9;
+            if (ran) {
+                System.out.printf(Locale.ROOT, "cluster: node 1 took the lapsed lock over and ran the back-sync %.0f s after the kill "
+                        + "(lease %s s, schedule every minute)%n", seconds, System.getenv().getOrDefault("SPOTBRIDGE_RUN_LOCK_SECONDS", "120"));
+                return;
+            }
+            if (seconds > within) {
+                System.out.printf(Locale.ROOT, "cluster: no takeover and run on node 1 within %d s of the kill%n", within);
+                System.exit(1);
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    static long takeovers(java.nio.file.Path log) throws Exception {
+        return java.nio.file.Files.readAllLines(log).stream()
+                .filter(l -> l.contains("\"message\":\"backsync: took over the run lock of spotbridge-2/")).count();
     }
 
     // ---- webhook bodies (the RemoteExecutionContext as Dataverse posts it) ----
