@@ -77,7 +77,7 @@ public class SyncQueue {
      * first use after it ("connection failure detected", "channel disconnected", "session is
      * closed"; usually at once, under load after a second or two) and are closed with every idle
      * one of their time, and one in use while that happens can break inside the broker's client
-     * ({@link #raisedByAdapter}); such a failure is tried again on another connection, so the
+     * ({@link #raisedByBrokerClient}); such a failure is tried again on another connection, so the
      * webhooks after a recovery are not refused (at most 25 attempts within 15 s). Any other send
      * that failed slowly (the broker did not answer within the call timeout) is not repeated: the
      * webhook is answered 503 at once. The callers are not in a transaction; a duplicate from an
@@ -107,9 +107,7 @@ public class SyncQueue {
         supersession.queued(event);
     }
 
-    /**
-     * A failure within this time is a dead pooled connection, not a broker that does not answer.
-     */
+    /** A failure within this time is a dead connection, not a broker that does not answer. */
     private static final long STALE_FAILURE_NANOS = 1_000_000_000L;
 
     /** Enough for the sessions a failure leaves to be found broken one by one. */
@@ -119,11 +117,11 @@ public class SyncQueue {
     private static final long MAX_RETRY_NANOS = 15_000_000_000L;
 
     /**
-     * A failure that says the pooled connection itself is gone (disconnected, closed), however long
-     * the client took to notice: under load that can take more than a second.
+     * A failure that says the connection itself is gone (disconnected, closed), however long the
+     * client took to notice: under load that can take more than a second.
      */
     static boolean deadConnection(Throwable failure) {
-        if (failure instanceof BrokenPooledConnection) {
+        if (failure instanceof BrokenConnection) {
             return true;
         }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -147,11 +145,11 @@ public class SyncQueue {
     /**
      * A failure Artemis raised from inside itself, not as a JMS exception: while a broker
      * connection fails, a session in use at that moment can lose its connection under the caller
-     * (the resource adapter once threw a NullPointerException from {@code
-     * ActiveMQRASession.closeSession}). That is a broken connection too, tried again on another one
-     * and, if it persists, answered 503 like any broker failure, not 500.
+     * (the resource adapter, which the intake used before, once threw a NullPointerException from
+     * {@code ActiveMQRASession.closeSession}). That is a broken connection too, tried again on
+     * another one and, if it persists, answered 503 like any broker failure, not 500.
      */
-    static boolean raisedByAdapter(RuntimeException failure) {
+    static boolean raisedByBrokerClient(RuntimeException failure) {
         if (failure instanceof JMSRuntimeException) {
             return false;
         }
@@ -160,10 +158,10 @@ public class SyncQueue {
                 && stack[0].getClassName().startsWith("org.apache.activemq.artemis.");
     }
 
-    /** See {@link #raisedByAdapter}. */
-    static final class BrokenPooledConnection extends JMSRuntimeException {
-        BrokenPooledConnection(RuntimeException cause) {
-            super("the pooled broker connection broke while in use: " + cause, null, cause);
+    /** See {@link #raisedByBrokerClient}. */
+    static final class BrokenConnection extends JMSRuntimeException {
+        BrokenConnection(RuntimeException cause) {
+            super("the broker connection broke while in use: " + cause, null, cause);
         }
     }
 
@@ -172,20 +170,20 @@ public class SyncQueue {
         try {
             session = contexts.take();
         } catch (RuntimeException e) {
-            throw brokenIfRaisedByAdapter(e);
+            throw brokenIfRaisedByClient(e);
         }
         try {
             sendOn(session, event);
         } catch (RuntimeException e) {
-            RuntimeException failure = brokenIfRaisedByAdapter(e);
+            RuntimeException failure = brokenIfRaisedByClient(e);
             contexts.discard(session, deadConnection(failure));
             throw failure;
         }
         contexts.release(session);
     }
 
-    private static RuntimeException brokenIfRaisedByAdapter(RuntimeException e) {
-        return raisedByAdapter(e) ? new BrokenPooledConnection(e) : e;
+    private static RuntimeException brokenIfRaisedByClient(RuntimeException e) {
+        return raisedByBrokerClient(e) ? new BrokenConnection(e) : e;
     }
 
     private void sendOn(IntakeContexts.Pooled session, ChangeEvent event) {
