@@ -111,6 +111,15 @@ public class StatusWriteback {
         return refused;
     }
 
+    /**
+     * {@link #apply} in a transaction of its own: a batch a request limit had no room for leaves
+     * nothing behind, and the caller's transaction can still put its requests off.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Map<String, String> applyAlone(Collection<String> recordKeys) {
+        return apply(recordKeys);
+    }
+
     /** The most requests one $batch carries (Dataverse takes up to 1000). */
     private static final int MAX_BATCH = 1000;
 

@@ -1,8 +1,10 @@
 package dev.spotbridge.sync;
 
+import dev.spotbridge.http.Throttling;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
@@ -10,10 +12,14 @@ import jakarta.jms.Message;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -22,10 +28,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Dataverse in one $batch by {@link StatusWriteback}. A failure rolls the transaction back: the
  * broker redelivers every request of the batch with back-off and dead-letters one after the queue's
  * delivery attempts. A request Dataverse refused for good, or one that cannot be read, goes to the
- * dead-letter queue at once, in the same transaction.
+ * dead-letter queue at once, in the same transaction. A batch a request limit had no room for (a
+ * 429 whose Retry-After is longer than a call waits, or Spotbridge's own Dataverse budget) is not a
+ * failure: its Dataverse work (a transaction of its own) is rolled back and its requests go back on
+ * the queue for the Retry-After or spotbridge.sync.put-off-ms (doubled per put-off, up to 60 s), no
+ * delivery attempt counted, at most spotbridge.sync.max-put-offs times.
  */
 @ApplicationScoped
 public class WritebackBatch {
+
+    private static final Logger LOG = Logger.getLogger(WritebackBatch.class.getName());
 
     @Inject JMSContext context;
 
@@ -45,20 +57,34 @@ public class WritebackBatch {
     @ConfigProperty(name = "spotbridge.writeback.linger-ms", defaultValue = "100")
     long lingerMillis;
 
+    @Inject
+    @ConfigProperty(name = "spotbridge.sync.max-put-offs", defaultValue = "50")
+    int maxPutOffs;
+
+    @Inject
+    @ConfigProperty(name = "spotbridge.sync.put-off-ms", defaultValue = "5000")
+    long putOffMillis;
+
+    /**
+     * What one call took from the queue, and how long the consumer waits before the next batch (a
+     * request limit's wait when the batch was put off, else 0).
+     */
+    public record Taken(int requests, long pauseMillis) {}
+
     /**
      * Takes what the queue holds (waiting up to waitMillis for the first request) and writes it
      * back.
      *
-     * @return the number of requests taken
+     * @return the number of requests taken, and the pause a request limit asks for
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public int takeAndWrite(long waitMillis) {
+    public Taken takeAndWrite(long waitMillis) {
         Map<String, Message> byRecord = new LinkedHashMap<>();
         List<Message> taken = new ArrayList<>();
         try (JMSConsumer consumer = context.createConsumer(queue)) {
             Message first = consumer.receive(waitMillis);
             if (first == null) {
-                return 0;
+                return new Taken(0, 0);
             }
             taken.add(first);
             long deadline = System.nanoTime() + lingerMillis * 1_000_000L;
@@ -79,13 +105,77 @@ public class WritebackBatch {
                     byRecord.putIfAbsent(key, message);
                 }
             }
-            Map<String, String> refused = writeback.apply(byRecord.keySet());
+            Map<String, String> refused;
+            try {
+                refused = writeback.applyAlone(byRecord.keySet());
+            } catch (RuntimeException e) {
+                int putOffs = putOffs(byRecord.values());
+                Optional<Throttling> throttled = Throttling.in(e);
+                if (throttled.isEmpty() || putOffs >= maxPutOffs) {
+                    throw e;
+                }
+                long delay =
+                        throttled
+                                .get()
+                                .retryAfter()
+                                .map(Duration::toMillis)
+                                .orElse(Math.min(putOffMillis << Math.min(putOffs, 4), 60_000L));
+                byRecord.values().forEach(m -> putOff(m, putOffs + 1, delay));
+                LOG.info(
+                        () ->
+                                byRecord.size()
+                                        + " write-backs put off for "
+                                        + delay
+                                        + " ms by a request limit: "
+                                        + SyncFailures.describe(e));
+                return new Taken(taken.size(), delay);
+            }
             refused.forEach(
                     (key, reason) ->
                             deadLetter(
                                     byRecord.get(key), "refused for good by Dataverse: " + reason));
-            return taken.size();
+            return new Taken(taken.size(), 0);
         }
+    }
+
+    private static int putOffs(Collection<Message> messages) {
+        int most = 0;
+        for (Message message : messages) {
+            try {
+                if (message.propertyExists(SyncConsumer.PUT_OFFS)) {
+                    most = Math.max(most, message.getIntProperty(SyncConsumer.PUT_OFFS));
+                }
+            } catch (JMSException e) {
+                throw new IllegalStateException("unreadable write-back request: " + e, e);
+            }
+        }
+        return most;
+    }
+
+    /** The request back on the write-back queue, delivered after the wait. */
+    private void putOff(Message original, int putOffs, long delay) {
+        try {
+            TextMessage copy = copy(original);
+            copy.setIntProperty(SyncConsumer.PUT_OFFS, putOffs);
+            context.createProducer()
+                    .setDeliveryMode(DeliveryMode.PERSISTENT)
+                    .setDeliveryDelay(Math.max(delay, 1))
+                    .send(queue, copy);
+        } catch (JMSException e) {
+            throw new IllegalStateException("could not put off a write-back request", e);
+        }
+    }
+
+    /** The request's text and the properties that name its record. */
+    private TextMessage copy(Message original) throws JMSException {
+        TextMessage copy =
+                context.createTextMessage(original instanceof TextMessage t ? t.getText() : null);
+        for (String name : List.of("entity", "recordId", "JMSXGroupID")) {
+            if (original.propertyExists(name)) {
+                copy.setStringProperty(name, original.getStringProperty(name));
+            }
+        }
+        return copy;
     }
 
     private static String recordKey(Message message) {
@@ -99,14 +189,7 @@ public class WritebackBatch {
 
     private void deadLetter(Message original, String reason) {
         try {
-            TextMessage copy =
-                    context.createTextMessage(
-                            original instanceof TextMessage t ? t.getText() : null);
-            for (String name : List.of("entity", "recordId", "JMSXGroupID")) {
-                if (original.propertyExists(name)) {
-                    copy.setStringProperty(name, original.getStringProperty(name));
-                }
-            }
+            TextMessage copy = copy(original);
             copy.setStringProperty("spotbridgeReason", reason);
             copy.setStringProperty("_AMQ_ORIG_ADDRESS", "jms.queue.spotbridge-writeback");
             context.createProducer().send(deadLetters, copy);

@@ -19,8 +19,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Consumes the write-back queue in batches ({@link WritebackBatch}): spotbridge.writeback.consumers
  * threads of this node (default 1), each taking a batch, writing it to Dataverse in one $batch and
  * committing. A batch that failed is rolled back (the broker redelivers it with back-off) and the
- * thread pauses before the next one, from 0.5 s doubling to 10 s while failures go on. Stopped with
- * the deployment.
+ * thread pauses before the next one, from 0.5 s doubling to 10 s while failures go on; after a
+ * batch a request limit put off, it pauses for the limit's wait. Stopped with the deployment.
  */
 @Singleton
 @Startup
@@ -70,8 +70,10 @@ public class WritebackConsumer {
         long pause = 0;
         while (running) {
             try {
-                batch.takeAndWrite(1000);
+                WritebackBatch.Taken taken = batch.takeAndWrite(1000);
                 pause = 0;
+                // a request limit had no room: the batch went back on the queue for its wait
+                sleep(taken.pauseMillis());
             } catch (Exception e) {
                 // any failure, a failed commit included (the broker gone mid-batch): the batch was
                 // rolled back, and this thread goes on

@@ -527,6 +527,27 @@ class ConsentIT {
     }
 
     /**
+     * The status write-back meets a 429 whose Retry-After (12 s) is longer than a call waits: the
+     * batch goes back on the write-back queue for that long (not redelivered after the queue's 1 s
+     * back-off as a failed attempt) and reaches D365 after the wait.
+     */
+    @Test
+    void aLongRetryAfterPutsTheWriteBackOff() {
+        Service.dataverseFault(
+                "{\"status\":429,\"count\":1,\"retryAfter\":12,\"path\":\"$batch\"}");
+        long sent = System.currentTimeMillis();
+        String id = contact(Instant.now().minusSeconds(60));
+        await(
+                () -> Service.dataverseRow("contacts", id).orElseThrow(),
+                r -> r.getInt("sb_syncstatus", 0) == SUCCEEDED,
+                "status written back after the Retry-After",
+                java.time.Duration.ofSeconds(60));
+        assertTrue(
+                System.currentTimeMillis() - sent >= 12_000,
+                "the write-back waited the 12 s Retry-After");
+    }
+
+    /**
      * A 429 whose Retry-After is longer than a call waits (10 s): the change goes back on the queue
      * for that long, not counted as a failed attempt (no "Retrying" in the history, no dead
      * letter), and is applied after the wait.
