@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * The part of OData $filter the sandbox understands: comparisons {@code column eq|ne value} joined
- * by {@code and}, with GUID, 'string', number, true/false and null literals, and {@code
+ * by {@code and}, such conjunctions joined by {@code or} ({@code and} binds tighter, as in OData;
+ * no parentheses), with GUID, 'string', number, true/false and null literals, and {@code
  * contains(column,'text')} (case-insensitive, as Dataverse's default collation). Anything else is
  * refused like Dataverse refuses a bad query (400).
  */
@@ -34,6 +35,14 @@ final class ODataFilter {
         if (filter == null || filter.isBlank()) {
             return row -> true;
         }
+        List<Predicate<JsonObject>> alternatives = new ArrayList<>();
+        for (String conjunction : filter.split("(?i)\\s+or\\s+")) {
+            alternatives.add(conjunction(conjunction));
+        }
+        return row -> alternatives.stream().anyMatch(a -> a.test(row));
+    }
+
+    private static Predicate<JsonObject> conjunction(String filter) {
         List<Predicate<JsonObject>> conditions = new ArrayList<>();
         for (String part : filter.split("(?i)\\s+and\\s+")) {
             Matcher c = CONTAINS.matcher(part);
@@ -54,7 +63,7 @@ final class ODataFilter {
             Matcher m = CONDITION.matcher(part);
             if (!m.matches()) {
                 throw new IllegalArgumentException(
-                        "the sandbox understands $filter conditions 'column eq value' and contains(column,'text') joined by 'and'; not: "
+                        "the sandbox understands $filter conditions 'column eq value' and contains(column,'text') joined by 'and' and 'or'; not: "
                                 + part);
             }
             String column = m.group(1);

@@ -370,7 +370,10 @@ public class SpotlerGateway {
 
     /** One contact of a batch upsert. */
     public record ContactWrite(
-            String externalId, Map<String, JsonValue> properties, boolean created) {}
+            String externalId,
+            Map<String, JsonValue> properties,
+            boolean created,
+            Map<Long, Boolean> permissions) {}
 
     /**
      * Spotler's per-item answer of POST /contact/list: code OK, CONTACT_OPTOUT, PROPERTY_INVALID, …
@@ -388,7 +391,8 @@ public class SpotlerGateway {
         }
         JsonArrayBuilder contacts = Json.createArrayBuilder();
         for (ContactWrite write : writes) {
-            JsonObjectBuilder contact = contact(write.externalId(), write.properties(), Map.of());
+            JsonObjectBuilder contact =
+                    contact(write.externalId(), write.properties(), write.permissions());
             if (write.created()
                     && write.properties().get("email") instanceof jakarta.json.JsonString) {
                 contact.add(

@@ -55,6 +55,8 @@ public class BulkUpsert {
 
     @Inject WritebackQueue writeback;
 
+    @Inject PermissionSync permissions;
+
     /** The columns to read for an entity's members. */
     public List<String> columns(String entity) {
         List<String> columns = new ArrayList<>(mapping.get().columns(entity));
@@ -104,14 +106,16 @@ public class BulkUpsert {
             eligible.add(id);
             if (isNew || differs) {
                 (isNew ? created : changed).add(id);
-                writes.add(new ContactWrite(id, request, isNew));
+                writes.add(new ContactWrite(id, request, isNew, Map.of()));
                 snapshots.put(id, after);
             }
         }
         int batches = 0;
         if (!dryRun) {
             for (int i = 0; i < writes.size(); i += 100) {
-                List<ContactWrite> batch = writes.subList(i, Math.min(writes.size(), i + 100));
+                List<ContactWrite> batch =
+                        withPermissions(
+                                entity, writes.subList(i, Math.min(writes.size(), i + 100)));
                 List<ContactResult> results = spotler.upsertAll(batch);
                 batches++;
                 for (int k = 0; k < batch.size(); k++) {
@@ -122,7 +126,7 @@ public class BulkUpsert {
                                     : new ContactResult(write.externalId(), "OK", "");
                     applied(
                             entity,
-                            write.externalId(),
+                            write,
                             inForce.version(),
                             result,
                             snapshots.get(write.externalId()),
@@ -134,14 +138,41 @@ public class BulkUpsert {
         return new Report(eligible, excluded, created, changed, batches);
     }
 
+    /**
+     * The contacts of a batch that Spotler does not have yet carry the permissions of their
+     * sb_permission rows, as a first sync by webhook does (one Dataverse query for the batch);
+     * contacts already in Spotler keep theirs, which their permission rows' own events maintain.
+     */
+    private List<ContactWrite> withPermissions(String entity, List<ContactWrite> batch) {
+        Map<String, Map<Long, Boolean>> bits =
+                permissions.fromDataverse(
+                        entity,
+                        batch.stream()
+                                .filter(ContactWrite::created)
+                                .map(ContactWrite::externalId)
+                                .toList());
+        return batch.stream()
+                .map(
+                        w ->
+                                bits.containsKey(w.externalId())
+                                        ? new ContactWrite(
+                                                w.externalId(),
+                                                w.properties(),
+                                                w.created(),
+                                                bits.get(w.externalId()))
+                                        : w)
+                .toList();
+    }
+
     private void applied(
             String entity,
-            String id,
+            ContactWrite write,
             int mappingVersion,
             ContactResult result,
             Map<String, JsonValue> after,
             Set<String> eligible,
             Map<String, String> excluded) {
+        String id = write.externalId();
         SyncRecord record = contactSync.record(entity, id);
         switch (result.code()) {
             case "OK" -> {
@@ -150,13 +181,21 @@ public class BulkUpsert {
                 changed.addAll(before.keySet());
                 changed.removeIf(p -> java.util.Objects.equals(before.get(p), after.get(p)));
                 record.written(after);
+                if (!write.permissions().isEmpty()) {
+                    record.permissionsWritten(write.permissions());
+                }
                 record.settled(true);
                 em.persist(
                         new SyncHistoryEntry(
                                         record.key(),
                                         "BulkUpsert",
                                         "Succeeded",
-                                        "written to Spotler in a batch (POST /contact/list)",
+                                        "written to Spotler in a batch (POST /contact/list)"
+                                                + (write.permissions().isEmpty()
+                                                        ? ""
+                                                        : "; permissions "
+                                                                + contactSync.describe(
+                                                                        write.permissions())),
                                         null)
                                 .mapped(
                                         mappingVersion,

@@ -588,7 +588,7 @@ public class ContactSync {
         };
     }
 
-    private String describe(Map<Long, Boolean> bits) {
+    String describe(Map<Long, Boolean> bits) {
         List<String> parts = new ArrayList<>();
         bits.forEach((bit, on) -> parts.add(permissionBits.describe(bit) + (on ? " on" : " off")));
         return String.join(", ", parts);

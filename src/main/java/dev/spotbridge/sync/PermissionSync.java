@@ -16,6 +16,7 @@ import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -228,36 +229,75 @@ public class PermissionSync {
         if (othersOff) {
             bits.all().forEach(bit -> wanted.put(bit, false));
         }
-        String filter = "_sb_" + record.entity() + "id_value eq " + record.recordId();
-        List<Map<String, JsonValue>> rows;
-        try {
-            rows = dataverse.rows("sb_permissions", filter, COLUMNS);
-        } catch (DataverseRejectedException e) {
-            // the org has no sb_permission table (solution not installed): no rows, no permission
-            // is changed
-            return wanted;
-        }
-        for (Map<String, JsonValue> columns : rows) {
-            String rowId =
-                    columns.get("sb_permissionid") instanceof JsonString s ? s.getString() : null;
-            String name = columns.get("sb_name") instanceof JsonString s ? s.getString() : null;
-            Long bit =
-                    columns.get("sb_bit") instanceof JsonNumber n
-                            ? Long.valueOf(n.longValue())
-                            : bits.byName(name).orElse(null);
-            boolean subscribed =
-                    Boolean.TRUE.equals(ContactSync.bool(columns.get("sb_subscribed")));
-            if (bit != null && bits.named().containsKey(bit)) {
-                wanted.put(bit, Boolean.TRUE.equals(wanted.get(bit)) || subscribed);
+        fromDataverse(record.entity(), List.of(record.recordId()))
+                .getOrDefault(record.recordId(), Map.of())
+                .forEach((bit, on) -> wanted.merge(bit, on, Boolean::logicalOr));
+        return wanted;
+    }
+
+    /** Records per sb_permission query of {@link #fromDataverse(String, Collection)}. */
+    static final int RECORDS_PER_QUERY = 100;
+
+    /**
+     * The permissions of many records of one table at once (the contacts a backfill or a list sync
+     * creates in Spotler): their sb_permission rows in one query per {@value #RECORDS_PER_QUERY}
+     * records ({@code _sb_contactid_value eq … or …}), mirrored like a single record's.
+     *
+     * @return per record id the bits its rows name (subscribed on, unsubscribed off); a record
+     *     without rows is absent
+     */
+    Map<String, Map<Long, Boolean>> fromDataverse(String entity, Collection<String> recordIds) {
+        Map<String, Map<Long, Boolean>> wanted = new LinkedHashMap<>();
+        List<String> ids = List.copyOf(recordIds);
+        String lookup = "_sb_" + entity + "id_value";
+        for (int from = 0; from < ids.size(); from += RECORDS_PER_QUERY) {
+            String filter =
+                    ids.subList(from, Math.min(ids.size(), from + RECORDS_PER_QUERY)).stream()
+                            .map(id -> lookup + " eq " + id)
+                            .collect(java.util.stream.Collectors.joining(" or "));
+            List<Map<String, JsonValue>> rows;
+            try {
+                rows = dataverse.rows("sb_permissions", filter, COLUMNS);
+            } catch (DataverseRejectedException e) {
+                // the org has no sb_permission table (solution not installed): no rows, no
+                // permission is changed
+                return wanted;
             }
-            if (rowId != null) {
-                PermissionRow row = em.find(PermissionRow.class, rowId);
-                if (row == null) {
-                    row = new PermissionRow(rowId);
-                    row.set(record.key(), bit, name, subscribed);
-                    em.persist(row);
-                } else {
-                    row.set(record.key(), bit, name, subscribed);
+            for (Map<String, JsonValue> columns : rows) {
+                // the lookup as the gateway reads it: sb_contactid = {id, logicalName}
+                String recordId =
+                        columns.get("sb_" + entity + "id") instanceof JsonObject ref
+                                        && ref.get("id") instanceof JsonString s
+                                ? DataverseValues.guid(s.getString())
+                                : null;
+                if (recordId == null) {
+                    continue;
+                }
+                String rowId =
+                        columns.get("sb_permissionid") instanceof JsonString s
+                                ? s.getString()
+                                : null;
+                String name = columns.get("sb_name") instanceof JsonString s ? s.getString() : null;
+                Long bit =
+                        columns.get("sb_bit") instanceof JsonNumber n
+                                ? Long.valueOf(n.longValue())
+                                : bits.byName(name).orElse(null);
+                boolean subscribed =
+                        Boolean.TRUE.equals(ContactSync.bool(columns.get("sb_subscribed")));
+                if (bit != null && bits.named().containsKey(bit)) {
+                    wanted.computeIfAbsent(recordId, k -> new LinkedHashMap<>())
+                            .merge(bit, subscribed, Boolean::logicalOr);
+                }
+                if (rowId != null) {
+                    String recordKey = SyncRecord.key(entity, recordId);
+                    PermissionRow row = em.find(PermissionRow.class, rowId);
+                    if (row == null) {
+                        row = new PermissionRow(rowId);
+                        row.set(recordKey, bit, name, subscribed);
+                        em.persist(row);
+                    } else {
+                        row.set(recordKey, bit, name, subscribed);
+                    }
                 }
             }
         }

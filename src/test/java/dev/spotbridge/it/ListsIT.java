@@ -346,6 +346,10 @@ class ListsIT {
     void backfillBringsEveryActiveContactInBatchesAndRepeatsWithoutWrites() {
         String prefix = "bf-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> ids = Service.dataverseSeed("contacts", 250, prefix);
+        // consent given in D365 before Spotbridge was connected: sb_permission rows, no webhooks
+        permissionRow(ids.get(0), 2, "Offers", true);
+        permissionRow(ids.get(0), 4, "Events", false);
+        permissionRow(ids.get(150), 1, "Newsletter", true);
         long requests = Service.spotlerRequests();
         Service.Answer started =
                 Service.adminPost("/api/backfills", "{\"entities\":[\"contact\"]}");
@@ -370,6 +374,16 @@ class ListsIT {
                         .getJsonArray("history")
                         .toString()
                         .contains("BulkUpsert"));
+        // the new contacts carry their rows' permissions (rows of two batches of 100)
+        assertEquals(Set.of(2L), enabledBits(ids.get(0)));
+        assertEquals(Set.of(1L), enabledBits(ids.get(150)));
+        assertEquals(Set.of(), enabledBits(ids.get(1)));
+        String history =
+                Service.record("contact", ids.get(0))
+                        .orElseThrow()
+                        .getJsonArray("history")
+                        .toString();
+        assertTrue(history.contains("permissions"), history);
 
         // again: nothing changed, nothing written
         Service.Answer again = Service.adminPost("/api/backfills", "{\"entities\":[\"contact\"]}");
@@ -380,6 +394,33 @@ class ListsIT {
 
         Service.Answer bad = Service.adminPost("/api/backfills", "{\"entities\":[\"invoice\"]}");
         assertEquals(400, bad.status(), bad.body());
+    }
+
+    /** An sb_permission row in the Dataverse sandbox only (no webhook). */
+    private static void permissionRow(String contactId, long bit, String name, boolean subscribed) {
+        Service.dataverseUpsert(
+                "sb_permissions",
+                UUID.randomUUID().toString(),
+                Json.createObjectBuilder()
+                        .add("sb_bit", bit)
+                        .add("sb_name", name)
+                        .add("sb_subscribed", subscribed)
+                        .add("sb_contactid@odata.bind", "/contacts(" + contactId + ")")
+                        .build());
+    }
+
+    /** The permission bits the Spotler sandbox holds enabled for a contact. */
+    private static Set<Long> enabledBits(String id) {
+        Set<Long> bits = new java.util.TreeSet<>();
+        jakarta.json.JsonArray permissions =
+                Service.spotlerProperties(id).getJsonArray("permissions");
+        if (permissions != null) {
+            permissions.stream()
+                    .map(jakarta.json.JsonValue::asJsonObject)
+                    .filter(p -> p.getBoolean("enabled", false))
+                    .forEach(p -> bits.add(p.getJsonNumber("bit").longValue()));
+        }
+        return bits;
     }
 
     /** SyncContacts without a customer backfills everything and finishes the job when done. */
