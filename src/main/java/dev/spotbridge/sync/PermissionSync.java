@@ -123,13 +123,7 @@ public class PermissionSync {
                 em.remove(row);
             }
         } else {
-            if (row == null) {
-                row = new PermissionRow(rowId);
-                row.set(recordKey, bit, name, subscribed);
-                em.persist(row);
-            } else {
-                row.set(recordKey, bit, name, subscribed);
-            }
+            mirror(row, rowId, recordKey, bit, name, subscribed);
         }
         if (before == null || before != subscribed) {
             ledger.record(
@@ -289,19 +283,32 @@ public class PermissionSync {
                             .merge(bit, subscribed, Boolean::logicalOr);
                 }
                 if (rowId != null) {
-                    String recordKey = SyncRecord.key(entity, recordId);
-                    PermissionRow row = em.find(PermissionRow.class, rowId);
-                    if (row == null) {
-                        row = new PermissionRow(rowId);
-                        row.set(recordKey, bit, name, subscribed);
-                        em.persist(row);
-                    } else {
-                        row.set(recordKey, bit, name, subscribed);
-                    }
+                    mirror(
+                            em.find(PermissionRow.class, rowId),
+                            rowId,
+                            SyncRecord.key(entity, recordId),
+                            bit,
+                            name,
+                            subscribed);
                 }
             }
         }
         return wanted;
+    }
+
+    /** The row as Spotbridge now knows it (known: the mirror's row, or null when there is none). */
+    private void mirror(
+            PermissionRow known,
+            String rowId,
+            String recordKey,
+            Long bit,
+            String name,
+            boolean subscribed) {
+        PermissionRow row = known == null ? new PermissionRow(rowId) : known;
+        row.set(recordKey, bit, name, subscribed);
+        if (known == null) {
+            em.persist(row);
+        }
     }
 
     /**

@@ -91,21 +91,12 @@ class ConsentIT {
     }
 
     private static String permission(String contactId, long bit, String name, boolean subscribed) {
-        String row = UUID.randomUUID().toString();
+        String row = Service.dataversePermission(contactId, bit, name, subscribed);
         Map<String, Object> columns = new LinkedHashMap<>();
         columns.put("sb_bit", (int) bit);
         columns.put("sb_name", name);
         columns.put("sb_subscribed", subscribed);
         columns.put("sb_contactid", Contexts.reference("contact", contactId));
-        Service.dataverseUpsert(
-                "sb_permissions",
-                row,
-                Json.createObjectBuilder()
-                        .add("sb_bit", bit)
-                        .add("sb_name", name)
-                        .add("sb_subscribed", subscribed)
-                        .add("sb_contactid@odata.bind", "/contacts(" + contactId + ")")
-                        .build());
         assertEquals(
                 202,
                 webhook(Contexts.create("sb_permission", row, columns, Instant.now())).status());

@@ -347,9 +347,9 @@ class ListsIT {
         String prefix = "bf-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> ids = Service.dataverseSeed("contacts", 250, prefix);
         // consent given in D365 before Spotbridge was connected: sb_permission rows, no webhooks
-        permissionRow(ids.get(0), 2, "Offers", true);
-        permissionRow(ids.get(0), 4, "Events", false);
-        permissionRow(ids.get(150), 1, "Newsletter", true);
+        Service.dataversePermission(ids.get(0), 2, "Offers", true);
+        Service.dataversePermission(ids.get(0), 4, "Events", false);
+        Service.dataversePermission(ids.get(150), 1, "Newsletter", true);
         long requests = Service.spotlerRequests();
         Service.Answer started =
                 Service.adminPost("/api/backfills", "{\"entities\":[\"contact\"]}");
@@ -394,19 +394,6 @@ class ListsIT {
 
         Service.Answer bad = Service.adminPost("/api/backfills", "{\"entities\":[\"invoice\"]}");
         assertEquals(400, bad.status(), bad.body());
-    }
-
-    /** An sb_permission row in the Dataverse sandbox only (no webhook). */
-    private static void permissionRow(String contactId, long bit, String name, boolean subscribed) {
-        Service.dataverseUpsert(
-                "sb_permissions",
-                UUID.randomUUID().toString(),
-                Json.createObjectBuilder()
-                        .add("sb_bit", bit)
-                        .add("sb_name", name)
-                        .add("sb_subscribed", subscribed)
-                        .add("sb_contactid@odata.bind", "/contacts(" + contactId + ")")
-                        .build());
     }
 
     /** The permission bits the Spotler sandbox holds enabled for a contact. */

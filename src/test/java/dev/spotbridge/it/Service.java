@@ -345,6 +345,21 @@ final class Service {
     }
 
     /** count active rows made by the Dataverse sandbox; their ids. */
+    /** An sb_permission row of a contact in the Dataverse sandbox (no webhook); its id. */
+    static String dataversePermission(String contactId, long bit, String name, boolean subscribed) {
+        String row = java.util.UUID.randomUUID().toString();
+        dataverseUpsert(
+                "sb_permissions",
+                row,
+                jakarta.json.Json.createObjectBuilder()
+                        .add("sb_bit", bit)
+                        .add("sb_name", name)
+                        .add("sb_subscribed", subscribed)
+                        .add("sb_contactid@odata.bind", "/contacts(" + contactId + ")")
+                        .build());
+        return row;
+    }
+
     static java.util.List<String> dataverseSeed(String set, int count, String prefix) {
         Answer a =
                 send(
