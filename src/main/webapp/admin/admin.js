@@ -66,8 +66,18 @@
       + (q.consumers === undefined ? '' : ', ' + q.consumers + ' consumers'));
     pairs('circuit-table', o.circuits, (c) => c.state + Object.entries(c.calls)
       .filter(([, state]) => state !== 'closed').map(([call, state]) => ' (' + call + ': ' + state + ')').join(''));
-    pairs('run-table', o.lastRuns, (r) => r.outcome + ', ' + age(r.finishedAt) + ' ago on ' + r.node
-      + (r.outcome === 'Failed' && r.detail ? ': ' + r.detail : ''));
+    const runs = {};
+    Object.entries(o.lastRuns).forEach(([job, r]) => {
+      runs[job] = 'last: ' + r.outcome + ', ' + age(r.finishedAt) + ' ago on ' + r.node
+        + (r.outcome === 'Failed' && r.detail ? ': ' + r.detail : '');
+    });
+    Object.entries(o.runningRuns || {}).forEach(([job, r]) => {
+      const now = r.lapsed
+        ? 'lock lapsed: ' + r.node + ' stopped during a run; the next firing on any node takes the job over'
+        : 'running on ' + r.node;
+      runs[job] = now + (runs[job] ? '; ' + runs[job] : '');
+    });
+    pairs('run-table', runs);
     pairs('feed-table', o.backsyncWatermarks);
   }
 

@@ -84,6 +84,15 @@ public class OverviewResource {
             }
             runs.add(run.job(), last);
         }
+        JsonObjectBuilder running = Json.createObjectBuilder();
+        for (RunLocks.Running run : locks.running()) {
+            running.add(
+                    run.job(),
+                    Json.createObjectBuilder()
+                            .add("node", run.node())
+                            .add("leaseUntil", run.leaseUntil().toString())
+                            .add("lapsed", run.lapsed()));
+        }
         return Json.createObjectBuilder()
                 .add("statuses", statuses)
                 .add(
@@ -98,6 +107,7 @@ public class OverviewResource {
                                 .add("spotler", circuit(SpotlerGateway.class))
                                 .add("dataverse", circuit(DataverseGateway.class)))
                 .add("lastRuns", runs)
+                .add("runningRuns", running)
                 .add("backsyncWatermarks", feeds)
                 .build();
     }

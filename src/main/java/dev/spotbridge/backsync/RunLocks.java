@@ -157,6 +157,34 @@ public class RunLocks {
                 .toList();
     }
 
+    /**
+     * A job whose lock is held now: the node running it and the end of its lease; lapsed when the
+     * lease ended without renewal (the node stopped mid-run; the next firing takes the job over).
+     */
+    public record Running(String job, String node, Instant leaseUntil, boolean lapsed) {}
+
+    /** The jobs whose lock a run holds now, on any node. */
+    public java.util.List<Running> running() {
+        Instant now = Instant.now();
+        return em
+                .createQuery(
+                        "select l from RunLock l where l.holder is not null order by l.name",
+                        RunLock.class)
+                .getResultList()
+                .stream()
+                .map(
+                        l ->
+                                new Running(
+                                        l.name(),
+                                        l.holder()
+                                                .substring(
+                                                        0,
+                                                        Math.max(0, l.holder().lastIndexOf('/'))),
+                                        l.lockedUntil(),
+                                        !l.lockedUntil().isAfter(now)))
+                .toList();
+    }
+
     /** Until when another run holds the lock (for the answer to a refused trigger). */
     public Instant heldUntil(String job) {
         RunLock lock = em.find(RunLock.class, job);

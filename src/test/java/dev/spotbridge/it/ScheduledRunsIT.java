@@ -5,6 +5,7 @@ import static dev.spotbridge.it.Service.spotlerContact;
 import static dev.spotbridge.it.Service.spotlerProperties;
 import static dev.spotbridge.it.Service.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
@@ -71,10 +72,24 @@ class ScheduledRunsIT {
         assertTrue(!longRun.isDone(), "the first run ended within 5 s");
         Service.Answer during = Service.adminPost("/api/backsync/run");
         assertEquals(409, during.status(), during.body());
+        // the overview shows it running, its lease renewed
+        JsonObject running = overview().getJsonObject("runningRuns").getJsonObject("backsync");
+        assertEquals("spotbridge-1", running.getString("node"), running.toString());
+        assertFalse(running.getBoolean("lapsed"), running.toString());
+        assertTrue(
+                Instant.parse(running.getString("leaseUntil")).isAfter(Instant.now()),
+                running.toString());
         assertEquals(200, longRun.join().status(), longRun.join().body());
         assertTrue(System.nanoTime() - started > 6_000_000_000L, "the run lasted two leases");
         // released at its end, not left to lapse
+        assertFalse(overview().getJsonObject("runningRuns").containsKey("backsync"));
         assertEquals(200, Service.adminPost("/api/backsync/run").status());
+    }
+
+    private static JsonObject overview() {
+        Service.Answer a = Service.get(Service.BASE + "/api/overview", Service.ADMIN);
+        assertEquals(200, a.status(), a.body());
+        return a.json();
     }
 
     @Test
