@@ -334,6 +334,15 @@ public class Benchmark {
 
     /** An admin (or sandbox control) call with the sandbox login; the body, or fails on another status. */
     static String admin(String method, String url, String body, int expected) throws Exception {
+        HttpResponse<String> r = adminCall(method, url, body);
+        if (r.statusCode() != expected) {
+            throw new IllegalStateException(method + " " + url + " answered " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    /** An admin (or sandbox control) call with the sandbox login (-Dadmin=user:password); the answer, whatever its status. */
+    static HttpResponse<String> adminCall(String method, String url, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(30))
                 .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
                         System.getProperty("admin", "admin:admin").getBytes(StandardCharsets.UTF_8)))
@@ -341,11 +350,7 @@ public class Benchmark {
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != expected) {
-            throw new IllegalStateException(method + " " + url + " answered " + r.statusCode() + " " + r.body());
-        }
-        return r.body();
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     // ---- crash test (src/bench/crash-test.sh): changes sent while the server is killed, checked after restart ----
@@ -409,10 +414,7 @@ public class Benchmark {
             if (!contact.contains("\"firstName\":\"" + parts[1] + "\"")) {
                 wrong++;
             }
-            String record = HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/api/records/contact/" + parts[0]))
-                            .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
-                                    (System.getProperty("admin", "admin:admin")).getBytes(StandardCharsets.UTF_8)))
-                            .build(), HttpResponse.BodyHandlers.ofString()).body();
+            String record = adminCall("GET", BASE + "/api/records/contact/" + parts[0], null).body();
             int written = record.split("created in Spotler", -1).length - 1;
             if (written > 1) {
                 duplicated++;
@@ -690,11 +692,7 @@ public class Benchmark {
         Thread trigger = new Thread(() -> {
             while (!killed.get()) {
                 try {
-                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(node2 + "/api/backsync/run"))
-                            .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
-                                    System.getProperty("admin", "admin:admin").getBytes(StandardCharsets.UTF_8)))
-                            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() != 409) {
+                    if (adminCall("POST", node2 + "/api/backsync/run", null).statusCode() != 409) {
                         return;
                     }
                     Thread.sleep(2000);

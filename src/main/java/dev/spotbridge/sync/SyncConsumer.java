@@ -1,6 +1,5 @@
 package dev.spotbridge.sync;
 
-import dev.spotbridge.http.Throttling;
 import dev.spotbridge.metrics.SyncMetrics;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ActivationConfigProperty;
@@ -14,7 +13,6 @@ import jakarta.jms.MessageListener;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.MDC;
 
 /**
@@ -66,7 +64,10 @@ public class SyncConsumer implements MessageListener {
                     message.propertyExists(ENQUEUED_AT)
                             ? message.getLongProperty(ENQUEUED_AT)
                             : message.getJMSTimestamp();
-            putOffs = message.propertyExists(PUT_OFFS) ? message.getIntProperty(PUT_OFFS) : 0;
+            putOffs =
+                    message.propertyExists(PutOffs.PROPERTY)
+                            ? message.getIntProperty(PutOffs.PROPERTY)
+                            : 0;
         } catch (JMSException | RuntimeException e) {
             throw new IllegalStateException(
                     "unreadable sync message " + describe(message) + ": " + e, e);
@@ -85,11 +86,15 @@ public class SyncConsumer implements MessageListener {
                 metrics.deadLettered("refused");
             }
         } catch (RuntimeException e) {
-            java.util.Optional<Throttling> throttled = Throttling.in(e);
-            if (throttled.isPresent() && handlerOf(event).isEmpty() && putOffs < maxPutOffs) {
+            java.util.OptionalLong wait =
+                    handlerOf(event).isEmpty()
+                            ? putOffPolicy.delay(e, putOffs)
+                            : java.util.OptionalLong.empty();
+            if (wait.isPresent()) {
                 // not a failure: a request limit had no room; its work was rolled back (a
                 // transaction of its own) and the change comes back later, no attempt counted
-                long delay = putOff(message, event, throttled.get(), putOffs, enqueuedAt);
+                long delay = wait.getAsLong();
+                putOff(message, event, delay, putOffs, enqueuedAt);
                 metrics.processed("throttled");
                 LOG.info(
                         () ->
@@ -141,43 +146,21 @@ public class SyncConsumer implements MessageListener {
         return java.util.Optional.empty();
     }
 
-    /** Message properties of a change put off by a request limit. */
+    /** Message property of a change put off by a request limit: when its webhook was taken in. */
     static final String ENQUEUED_AT = "spotbridgeEnqueuedAt";
 
-    static final String PUT_OFFS = "spotbridgePutOffs";
-
-    /**
-     * How often one change may be put off by a request limit before a throttle counts as a failed
-     * attempt (then the usual redelivery and dead-lettering apply).
-     */
-    @Inject
-    @ConfigProperty(name = "spotbridge.sync.max-put-offs", defaultValue = "50")
-    int maxPutOffs;
-
-    /** The wait when the limit did not say how long: doubled per put-off, up to 60 s. */
-    @Inject
-    @ConfigProperty(name = "spotbridge.sync.put-off-ms", defaultValue = "5000")
-    long putOffMillis;
+    @Inject PutOffs putOffPolicy;
 
     @Resource(lookup = SyncQueue.QUEUE)
     Queue syncQueue;
 
-    /** The change back on the sync queue, delivered after the wait; answers the wait in ms. */
-    private long putOff(
-            Message original,
-            ChangeEvent event,
-            Throttling throttled,
-            int putOffs,
-            long enqueuedAt) {
-        long delay =
-                throttled
-                        .retryAfter()
-                        .map(java.time.Duration::toMillis)
-                        .orElse(Math.min(putOffMillis << Math.min(putOffs, 4), 60_000L));
+    /** The change back on the sync queue, delivered after the wait (ms). */
+    private void putOff(
+            Message original, ChangeEvent event, long delay, int putOffs, long enqueuedAt) {
         try {
             TextMessage copy = copyOf(original, event);
             copy.setLongProperty(ENQUEUED_AT, enqueuedAt);
-            copy.setIntProperty(PUT_OFFS, putOffs + 1);
+            copy.setIntProperty(PutOffs.PROPERTY, putOffs + 1);
             context.createProducer()
                     .setDeliveryMode(DeliveryMode.PERSISTENT)
                     .setPriority(original.getJMSPriority())
@@ -187,7 +170,6 @@ public class SyncConsumer implements MessageListener {
             throw new IllegalStateException(
                     "could not put off a throttled change of " + event.group(), e);
         }
-        return delay;
     }
 
     private void deadLetter(Message original, ChangeEvent event) {

@@ -1,6 +1,5 @@
 package dev.spotbridge.sync;
 
-import dev.spotbridge.http.Throttling;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,13 +11,11 @@ import jakarta.jms.Message;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
 import jakarta.transaction.Transactional;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -57,13 +54,7 @@ public class WritebackBatch {
     @ConfigProperty(name = "spotbridge.writeback.linger-ms", defaultValue = "100")
     long lingerMillis;
 
-    @Inject
-    @ConfigProperty(name = "spotbridge.sync.max-put-offs", defaultValue = "50")
-    int maxPutOffs;
-
-    @Inject
-    @ConfigProperty(name = "spotbridge.sync.put-off-ms", defaultValue = "5000")
-    long putOffMillis;
+    @Inject PutOffs putOffPolicy;
 
     /**
      * What one call took from the queue, and how long the consumer waits before the next batch (a
@@ -110,16 +101,11 @@ public class WritebackBatch {
                 refused = writeback.applyAlone(byRecord.keySet());
             } catch (RuntimeException e) {
                 int putOffs = putOffs(byRecord.values());
-                Optional<Throttling> throttled = Throttling.in(e);
-                if (throttled.isEmpty() || putOffs >= maxPutOffs) {
+                java.util.OptionalLong wait = putOffPolicy.delay(e, putOffs);
+                if (wait.isEmpty()) {
                     throw e;
                 }
-                long delay =
-                        throttled
-                                .get()
-                                .retryAfter()
-                                .map(Duration::toMillis)
-                                .orElse(Math.min(putOffMillis << Math.min(putOffs, 4), 60_000L));
+                long delay = wait.getAsLong();
                 byRecord.values().forEach(m -> putOff(m, putOffs + 1, delay));
                 LOG.info(
                         () ->
@@ -142,8 +128,8 @@ public class WritebackBatch {
         int most = 0;
         for (Message message : messages) {
             try {
-                if (message.propertyExists(SyncConsumer.PUT_OFFS)) {
-                    most = Math.max(most, message.getIntProperty(SyncConsumer.PUT_OFFS));
+                if (message.propertyExists(PutOffs.PROPERTY)) {
+                    most = Math.max(most, message.getIntProperty(PutOffs.PROPERTY));
                 }
             } catch (JMSException e) {
                 throw new IllegalStateException("unreadable write-back request: " + e, e);
@@ -156,7 +142,7 @@ public class WritebackBatch {
     private void putOff(Message original, int putOffs, long delay) {
         try {
             TextMessage copy = copy(original);
-            copy.setIntProperty(SyncConsumer.PUT_OFFS, putOffs);
+            copy.setIntProperty(PutOffs.PROPERTY, putOffs);
             context.createProducer()
                     .setDeliveryMode(DeliveryMode.PERSISTENT)
                     .setDeliveryDelay(Math.max(delay, 1))

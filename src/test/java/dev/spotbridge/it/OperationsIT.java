@@ -1,7 +1,5 @@
 package dev.spotbridge.it;
 
-import static dev.spotbridge.it.Service.ADMIN;
-import static dev.spotbridge.it.Service.BASE;
 import static dev.spotbridge.it.Service.awaitHistory;
 import static dev.spotbridge.it.Service.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -177,13 +175,13 @@ class OperationsIT {
         } finally {
             Service.clearSpotlerFault();
         }
-        JsonObject overview = overview();
+        JsonObject overview = Service.overview();
         JsonObject run = overview.getJsonObject("lastRuns").getJsonObject("backsync");
         assertEquals("Failed", run.getString("outcome"), run.toString());
         assertTrue(run.getString("detail").contains("400"), run.toString());
 
         assertEquals(200, Service.adminPost("/api/backsync/run").status());
-        overview = overview();
+        overview = Service.overview();
         run = overview.getJsonObject("lastRuns").getJsonObject("backsync");
         assertEquals("Succeeded", run.getString("outcome"), run.toString());
 
@@ -206,11 +204,5 @@ class OperationsIT {
                                         l.startsWith("spotbridge_backsync_lag_seconds{")
                                                 && l.contains("feed=\"spotler-contact-updates\"")),
                 "back-sync lag per feed");
-    }
-
-    private static JsonObject overview() {
-        Service.Answer a = Service.get(BASE + "/api/overview", ADMIN);
-        assertEquals(200, a.status(), a.body());
-        return a.json();
     }
 }

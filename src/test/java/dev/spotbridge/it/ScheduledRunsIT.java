@@ -73,7 +73,8 @@ class ScheduledRunsIT {
         Service.Answer during = Service.adminPost("/api/backsync/run");
         assertEquals(409, during.status(), during.body());
         // the overview shows it running, its lease renewed
-        JsonObject running = overview().getJsonObject("runningRuns").getJsonObject("backsync");
+        JsonObject running =
+                Service.overview().getJsonObject("runningRuns").getJsonObject("backsync");
         assertEquals("spotbridge-1", running.getString("node"), running.toString());
         assertFalse(running.getBoolean("lapsed"), running.toString());
         assertTrue(
@@ -82,14 +83,8 @@ class ScheduledRunsIT {
         assertEquals(200, longRun.join().status(), longRun.join().body());
         assertTrue(System.nanoTime() - started > 6_000_000_000L, "the run lasted two leases");
         // released at its end, not left to lapse
-        assertFalse(overview().getJsonObject("runningRuns").containsKey("backsync"));
+        assertFalse(Service.overview().getJsonObject("runningRuns").containsKey("backsync"));
         assertEquals(200, Service.adminPost("/api/backsync/run").status());
-    }
-
-    private static JsonObject overview() {
-        Service.Answer a = Service.get(Service.BASE + "/api/overview", Service.ADMIN);
-        assertEquals(200, a.status(), a.body());
-        return a.json();
     }
 
     @Test

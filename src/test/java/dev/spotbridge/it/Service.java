@@ -345,6 +345,15 @@ final class Service {
     }
 
     /** count active rows made by the Dataverse sandbox; their ids. */
+    /** GET /api/overview as the admin; fails on another status than 200. */
+    static JsonObject overview() {
+        Answer a = get(BASE + "/api/overview", ADMIN);
+        if (a.status() != 200) {
+            throw new IllegalStateException("overview answered " + a);
+        }
+        return a.json();
+    }
+
     /** An sb_permission row of a contact in the Dataverse sandbox (no webhook); its id. */
     static String dataversePermission(String contactId, long bit, String name, boolean subscribed) {
         String row = java.util.UUID.randomUUID().toString();
