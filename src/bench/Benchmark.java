@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
 public class Benchmark {
 
     static final String BASE = "http://127.0.0.1:8080";
+    /** Where sandbox.war runs: beside Spotbridge on the default run, a server of its own in the cluster test. */
+    static final String SANDBOX = System.getProperty("sandbox", BASE);
     static final String KEY = System.getenv().getOrDefault("SPOTBRIDGE_WEBHOOK_KEY", "sandbox-webhook-key");
     static final HttpClient HTTP =
             // HTTP/1.1: a long admin call (a back-sync of 100 000) must not meet HTTP/2 stream limits
@@ -94,7 +96,7 @@ public class Benchmark {
         // measures), then the consumer draining what was taken in. A fresh WildFly spends much of its CPU in the JIT
         // compiler for minutes; figures of a server still compiling its hot paths would be of the JIT.
         Instant t0 = Instant.now().minusSeconds(3600);
-        post(BASE + "/sandbox/broker/benchmark?messages=20000&threads=" + THREADS, "");
+        post(SANDBOX + "/sandbox/broker/benchmark?messages=20000&threads=" + THREADS, "");
         // rounds until the JIT compiler has settled (it used less than WARMUP_JIT cores in the last round), at most
         // WARMUP_ROUNDS
         for (int round = 1; WARMUP > 0 && round <= WARMUP_ROUNDS; round++) {
@@ -123,7 +125,7 @@ public class Benchmark {
         }
 
         // 1. raw broker limit (the same Artemis, persistent send + receive)
-        String raw = post(BASE + "/sandbox/broker/benchmark?messages=20000&threads=" + THREADS, "");
+        String raw = post(SANDBOX + "/sandbox/broker/benchmark?messages=20000&threads=" + THREADS, "");
         double rawRate = number(raw, "perSecond");
         System.out.printf(Locale.ROOT, "raw broker: %.0f persistent messages/s sent and received (20000, %d producers + %d consumers)%n",
                 rawRate, THREADS, THREADS);
@@ -207,7 +209,7 @@ public class Benchmark {
             webhook(update(burst, "Burst" + i, t0.plusSeconds(300_000 + i)));
         }
         long w3 = settle();
-        String last = get(BASE + "/sandbox/spotler/_control/contacts/" + burst);
+        String last = get(SANDBOX + "/sandbox/spotler/_control/contacts/" + burst);
         System.out.printf(Locale.ROOT, "write economy: %.2f Spotler writes per real change (%d changes), %.2f per no-op update (%d), %d for a burst of 50 updates to one record (final firstName %s)%n",
                 (w1 - w0) / (double) real, real, (w2 - w1) / (double) real, real, w3 - w2,
                 last.contains("\"firstName\":\"Burst49\"") ? "Burst49, right" : "WRONG: " + last);
@@ -255,7 +257,7 @@ public class Benchmark {
     static void sweep(Instant t0) throws Exception {
         for (String each : System.getProperty("sweep").split(",")) {
             int threads = Integer.parseInt(each.trim());
-            double rawRate = number(post(BASE + "/sandbox/broker/benchmark?messages=20000&threads=" + threads, ""), "perSecond");
+            double rawRate = number(post(SANDBOX + "/sandbox/broker/benchmark?messages=20000&threads=" + threads, ""), "perSecond");
             long w = writes();
             Intake intake = takeIn(INGEST, threads, i -> create(UUID.randomUUID().toString(), "Sweep" + i, t0));
             double seconds = intake.seconds();
@@ -282,11 +284,11 @@ public class Benchmark {
         }
         String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         long seedStart = System.nanoTime();
-        admin("POST", BASE + "/sandbox/dataverse/_control/seed",
+        admin("POST", SANDBOX + "/sandbox/dataverse/_control/seed",
                 "{\"set\":\"contacts\",\"count\":" + n + ",\"prefix\":\"" + prefix + "\"}", 200);
         System.out.printf(Locale.ROOT, "backfill: %d active contacts seeded in the Dataverse sandbox in %.1f s%n",
                 n, (System.nanoTime() - seedStart) / 1e9);
-        long requests = (long) number(get(BASE + "/sandbox/spotler/_control/stats"), "requests");
+        long requests = (long) number(get(SANDBOX + "/sandbox/spotler/_control/stats"), "requests");
         long start = System.nanoTime();
         String started = admin("POST", BASE + "/api/backfills", "{\"entities\":[\"contact\"]}", 202);
         long id = (long) number(started, "id");
@@ -296,7 +298,7 @@ public class Benchmark {
             done = admin("GET", BASE + "/api/backfills/" + id, null, 200);
         } while (done.contains("\"state\":\"Running\""));
         double seconds = (System.nanoTime() - start) / 1e9;
-        long calls = (long) number(get(BASE + "/sandbox/spotler/_control/stats"), "requests") - requests;
+        long calls = (long) number(get(SANDBOX + "/sandbox/spotler/_control/stats"), "requests") - requests;
         System.out.printf(Locale.ROOT, "backfill: %s; %.0f read, %.0f written; %d Spotler calls (ceil(N/100) = %d) in %.1f s = %.0f records/s%n",
                 done.replaceAll(".*\"state\":\"([A-Za-z]+)\".*", "$1"), number(done, "recordsRead"), number(done, "written"),
                 calls, (n + 99) / 100, seconds, n / seconds);
@@ -319,15 +321,15 @@ public class Benchmark {
         // seeded in calls of at most 10 per contact (one transaction each)
         int repeat = m / people;
         for (int seeded = 0; seeded < repeat; seeded += 10) {
-            admin("POST", BASE + "/sandbox/spotler/_control/interactions",
+            admin("POST", SANDBOX + "/sandbox/spotler/_control/interactions",
                     "{\"kind\":\"sent\",\"externalContactIds\":[" + ids + "],\"encryptedMailingId\":\"" + prefix
                             + "\",\"repeat\":" + Math.min(10, repeat - seeded) + "}", 200);
         }
-        long batches = (long) number(get(BASE + "/sandbox/dataverse/_control/stats"), "batches");
+        long batches = (long) number(get(SANDBOX + "/sandbox/dataverse/_control/stats"), "batches");
         long pull = System.nanoTime();
         String result = admin("POST", BASE + "/api/backsync/run", null, 200);
         double pullSeconds = (System.nanoTime() - pull) / 1e9;
-        long batchCalls = (long) number(get(BASE + "/sandbox/dataverse/_control/stats"), "batches") - batches;
+        long batchCalls = (long) number(get(SANDBOX + "/sandbox/dataverse/_control/stats"), "batches") - batches;
         System.out.printf(Locale.ROOT, "back-sync: %d interactions of %d contacts → %.0f activities created in %d $batch calls (ceil(N/1000) = %d) in %.1f s%n",
                 people * (m / people), people, number(result, "activitiesCreated"), batchCalls, (m + 999) / 1000, pullSeconds);
     }
@@ -406,7 +408,7 @@ public class Benchmark {
         int duplicated = 0;
         for (String line : lines) {
             String[] parts = line.split(" ");
-            String contact = get(BASE + "/sandbox/spotler/_control/contacts/" + parts[0]);
+            String contact = get(SANDBOX + "/sandbox/spotler/_control/contacts/" + parts[0]);
             if (!contact.contains("\"externalId\"") && !contact.contains("\"properties\"")) {
                 missing++;
                 continue;
@@ -506,7 +508,7 @@ public class Benchmark {
     static void rateCheck() throws Exception {
         int n = Integer.getInteger("changes", 300);
         double limit = Double.parseDouble(System.getProperty("limit", "10"));
-        String stats = NODES[0] + "/sandbox/spotler/_control/stats";
+        String stats = SANDBOX + "/sandbox/spotler/_control/stats";
         String done = "select count(*) from sync_record where status = 'Succeeded'";
         long before = sql(done);
         List<long[]> samples = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -600,7 +602,7 @@ public class Benchmark {
                 + " and changes like '%\"after\":\"Seq" + (updates - 1) + "\"%'", records, start);
         int wrong = 0;
         for (String id : ids) {
-            String contact = get(NODES[0] + "/sandbox/spotler/_control/contacts/" + id);
+            String contact = get(SANDBOX + "/sandbox/spotler/_control/contacts/" + id);
             if (!contact.contains("\"firstName\":\"Seq" + (updates - 1) + "\"")) {
                 wrong++;
             }
@@ -677,15 +679,16 @@ public class Benchmark {
     }
 
     /**
-     * A node killed while its back-sync run holds the run lock. Node 2's Spotler sandbox answers every read after
-     * 5 s, so the run started there by hand lasts; once run_lock shows node 2 holding the lock, -Dkill kills node 2.
-     * Its lease lapses and a later firing on node 1 (whose server.log is the argument) takes the lock over and runs.
+     * A node killed while its back-sync run holds the run lock. The Spotler sandbox answers every read after 5 s, so
+     * the run started on node 2 by hand lasts; once run_lock shows node 2 holding the lock, -Dkill kills node 2 and
+     * the sandbox answers at once again. Node 2's lease lapses and a later firing on node 1 (whose server.log is the
+     * argument) takes the lock over and runs.
      * Fails unless that happens within -Dwithin seconds of the kill.
      */
     static void clusterTakeover(java.nio.file.Path node1Log) throws Exception {
         String node2 = NODES[1];
         long within = Long.getLong("within", 150);
-        admin("POST", node2 + "/sandbox/spotler/_control/faults", "{\"status\":0,\"delayMs\":5000,\"count\":1000,\"method\":\"GET\"}", 204);
+        admin("POST", SANDBOX + "/sandbox/spotler/_control/faults", "{\"status\":0,\"delayMs\":5000,\"count\":1000,\"method\":\"GET\"}", 204);
         long takeoversBefore = takeovers(node1Log);
         java.util.concurrent.atomic.AtomicBoolean killed = new java.util.concurrent.atomic.AtomicBoolean();
         // started by hand, so a firing on node 1 may hold the lock just then (409): try again until node 2 runs
@@ -713,6 +716,7 @@ public class Benchmark {
         killed.set(true);
         long killedAt = System.nanoTime();
         System.out.println("cluster: node 2 holds the back-sync lock in a run; " + shell(System.getProperty("kill")));
+        admin("DELETE", SANDBOX + "/sandbox/spotler/_control/faults", null, 204);
         while (true) {
             List<String> lines = java.nio.file.Files.readAllLines(node1Log);
             int taken = -1;
@@ -929,7 +933,7 @@ public class Benchmark {
     }
 
     static long writes() throws Exception {
-        return (long) number(get(BASE + "/sandbox/spotler/_control/stats"), "writes");
+        return (long) number(get(SANDBOX + "/sandbox/spotler/_control/stats"), "writes");
     }
 
     static String metrics() throws Exception {

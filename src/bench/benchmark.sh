@@ -14,7 +14,7 @@ mvn -B -q -ntp package -DskipTests
 BASE_DIR=$(mktemp -d)/standalone
 cp -r target/server/standalone "$BASE_DIR"
 rm -rf "$BASE_DIR/data" "$BASE_DIR/log" "$BASE_DIR/tmp"
-cp target/ROOT.war "$BASE_DIR/deployments/ROOT.war"
+cp target/ROOT.war target/sandbox.war "$BASE_DIR/deployments/"
 # The scheduled back-sync and reconciliation are off: the benchmark runs the back-sync itself, and a timer firing
 # mid-run would add its calls to the figures.
 # SERVER_OPTS: the sandbox is not a real Dataverse, so by default Spotbridge's own budget of Dataverse requests is lifted

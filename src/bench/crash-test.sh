@@ -13,7 +13,7 @@ WORK=$(mktemp -d)
 BASE_DIR=$WORK/standalone
 cp -r target/server/standalone "$BASE_DIR"
 rm -rf "$BASE_DIR/data" "$BASE_DIR/log" "$BASE_DIR/tmp"
-cp target/ROOT.war "$BASE_DIR/deployments/ROOT.war"
+cp target/ROOT.war target/sandbox.war "$BASE_DIR/deployments/"
 start() {
   # shellcheck disable=SC2086
   JAVA_OPTS="${SERVER_HEAP:--Xms256m -Xmx384m -XX:+UseParallelGC} ${SERVER_OPTS--Ddataverse.max-requests-per-5-minutes=1000000}" \

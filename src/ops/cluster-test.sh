@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Scale-out check of the production profile on one machine: one PostgreSQL (database spotbridge_cluster, recreated),
-# one external Artemis broker (a fresh instance under target/cluster) and WildFly nodes 1 and 2 (port offset 100).
+# one external Artemis broker (a fresh instance under target/cluster), WildFly nodes 1 and 2 (port offset 100), and the
+# sandboxes on a server of their own (src/ops/node.sh start sandbox, :8580), which the nodes reach by URL.
+#   0. the production profile refuses to deploy without the outside services' URLs, and names the missing settings;
 #   1. throughput of one node, then of two (CHANGES new contacts each, spread over the nodes like a load balancer);
 #   2. per-record order while node 2 is killed (-9) mid-load and restarted: RECORDS records x UPDATES changes, sent
 #      in sequence per record, alternating nodes; every record ends at its last change, nothing applied out of order,
@@ -12,16 +14,20 @@
 #   5. the client-side Spotler rate limit: node 1 alone, restarted with spotler.max-requests-per-second=RATE_LIMIT
 #      (10), RATE_CHANGES (300) new contacts at once: no second with more than two seconds' worth of Spotler
 #      requests, all Succeeded (waiting for the limit sends nothing to the dead-letter queue).
-# Exit status 0 only if 2 to 5 hold. Needs psql and the machine's PostgreSQL (PGHOST/PGPORT/PGUSER as for
-# src/ops/database.sh); ports 8080/9990, 8180/10090 and 61616 free. Not part of `mvn verify` (about 10 minutes).
+# Exit status 0 only if 0 and 2 to 5 hold. Needs psql and the machine's PostgreSQL (PGHOST/PGPORT/PGUSER as for
+# src/ops/database.sh); ports 8080/9990, 8180/10090, 8580/10490 and 61616 free. Not part of `mvn verify` (about 10 minutes).
 #   src/ops/cluster-test.sh            CHANGES=3000 RECORDS=200 UPDATES=10 SKIP_BUILD=1 (reuse the last build)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
-for port in 8080 9990 8180 10090 61616; do
+for port in 8080 9990 8180 10090 8580 10490 61616; do
   if ss -ltnH "sport = :$port" | grep -q .; then echo "port $port is in use: stop what runs there first" >&2; exit 1; fi
 done
-[ -n "${SKIP_BUILD:-}" ] || mvn -B -q -ntp -Pproduction package -DskipTests
+# the sandbox server runs the default build's server (target/server, sandbox.war), which `mvn verify` has made
+if [ -z "${SKIP_BUILD:-}" ]; then
+  [ -x target/server/bin/standalone.sh ] || mvn -B -q -ntp package -DskipTests
+  mvn -B -q -ntp -Pproduction package -DskipTests
+fi
 
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432}
 DB=spotbridge_cluster
@@ -40,11 +46,33 @@ src/ops/artemis.sh start
 cleanup() {
   src/ops/node.sh stop 2 >/dev/null 2>&1 || true
   src/ops/node.sh stop 1 >/dev/null 2>&1 || true
+  src/ops/node.sh stop sandbox >/dev/null 2>&1 || true
   src/ops/artemis.sh stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-bench() { PGUSER=spotbridge PGDATABASE=$DB java "$@" src/bench/Benchmark.java "${BENCH_MODE[@]}"; }
+SANDBOX=http://127.0.0.1:8580
+bench() { PGUSER=spotbridge PGDATABASE=$DB java -Dsandbox=$SANDBOX "$@" src/bench/Benchmark.java "${BENCH_MODE[@]}"; }
 NODE1=http://127.0.0.1:8080; NODE2=http://127.0.0.1:8180
+
+# 0. without the outside services' URLs a node of the production profile does not deploy, and says which are missing
+if out=$(env -u SPOTLER_API_URL -u SPOTLER_CONSUMER_KEY -u SPOTLER_CONSUMER_SECRET -u DATAVERSE_API_URL \
+    -u DATAVERSE_TOKEN_URL -u DATAVERSE_CLIENT_ID -u DATAVERSE_CLIENT_SECRET -u DATAVERSE_SCOPE src/ops/node.sh start 1 2>&1); then
+  echo "node 1 deployed without SPOTLER_API_URL and DATAVERSE_API_URL" >&2; exit 1
+fi
+for setting in SPOTLER_API_URL SPOTLER_CONSUMER_KEY DATAVERSE_API_URL DATAVERSE_TOKEN_URL DATAVERSE_CLIENT_SECRET; do
+  grep -q "$setting" <<< "$out" || { echo "the refusal does not name $setting:" >&2; echo "$out" >&2; exit 1; }
+done
+echo "cluster: without the outside services' settings node 1 refused to deploy: $(grep -o 'Spotbridge cannot start: [^;]*' <<< "$out" | head -1); …"
+
+# the sandboxes on their own server; the nodes reach them by URL, with the sandboxes' credentials, like real services
+src/ops/node.sh start sandbox
+export SPOTLER_API_URL=$SANDBOX/sandbox/spotler/integrationservice
+export SPOTLER_CONSUMER_KEY=sandbox-consumer-key SPOTLER_CONSUMER_SECRET=sandbox-consumer-secret
+export DATAVERSE_API_URL=$SANDBOX/sandbox/dataverse/api/data/v9.2
+export DATAVERSE_TOKEN_URL=$SANDBOX/sandbox/dataverse/oauth2/v2.0/token
+export DATAVERSE_CLIENT_ID=sandbox-client DATAVERSE_CLIENT_SECRET=sandbox-client-secret
+export DATAVERSE_SCOPE=https://sandbox.crm.dynamics.com/.default
+export SPOTBRIDGE_WEBHOOK_KEY=sandbox-webhook-key SPOTBRIDGE_ADMIN_USER=admin SPOTBRIDGE_ADMIN_PASSWORD=admin
 
 src/ops/node.sh start 1
 BENCH_MODE=(cluster-load); bench -Dnodes=$NODE1 -Dchanges="${CHANGES:-3000}"

@@ -17,7 +17,7 @@ import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.Set;
 
-/** The Spotbridge REST API under /api. The sandboxes are a separate application under /sandbox. */
+/** The Spotbridge REST API under /api. */
 @ApplicationPath("api")
 public class Spotbridge extends Application {
 

@@ -1,7 +1,6 @@
 package dev.spotbridge.admin;
 
 import dev.spotbridge.json.Json;
-import dev.spotbridge.sandbox.SandboxMode;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
@@ -21,8 +20,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * HTTP Basic for the admin API: the one user of SPOTBRIDGE_ADMIN_USER / SPOTBRIDGE_ADMIN_PASSWORD
- * holds the role spotbridge-admin. Without those variables only a pure sandbox run has a login
- * (admin/admin); otherwise every admin request is refused. Passwords are compared in constant time.
+ * holds the role spotbridge-admin. Without them every admin request is refused (the default run's
+ * server configuration sets admin/admin; production has no default). Passwords are compared in
+ * constant time.
  */
 @jakarta.enterprise.context.ApplicationScoped
 @Provider
@@ -40,16 +40,10 @@ public class AdminAuthFilter implements ContainerRequestFilter {
     @ConfigProperty(name = "spotbridge.admin.password")
     Optional<String> password;
 
-    @Inject SandboxMode sandbox;
-
     @Override
     public void filter(ContainerRequestContext request) {
-        String expectedUser =
-                user.filter(s -> !s.isBlank())
-                        .orElse(sandbox.only() ? SandboxMode.ADMIN_USER : null);
-        String expectedPassword =
-                password.filter(s -> !s.isBlank())
-                        .orElse(sandbox.only() ? SandboxMode.ADMIN_PASSWORD : null);
+        String expectedUser = user.filter(s -> !s.isBlank()).orElse(null);
+        String expectedPassword = password.filter(s -> !s.isBlank()).orElse(null);
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         String given = null;
         if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {

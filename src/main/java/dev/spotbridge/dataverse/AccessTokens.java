@@ -3,7 +3,6 @@ package dev.spotbridge.dataverse;
 import dev.spotbridge.json.Json;
 import dev.spotbridge.metrics.CallMeter;
 import dev.spotbridge.metrics.SyncMetrics;
-import dev.spotbridge.sandbox.SandboxMode;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,8 +26,7 @@ import org.eclipse.microprofile.rest.client.RestClientBuilder;
 @ApplicationScoped
 public class AccessTokens {
 
-    @Inject SandboxMode sandbox;
-
+    /** Required: without them Spotbridge does not deploy (RequiredSettings). */
     @Inject
     @ConfigProperty(name = "dataverse.token.url")
     Optional<String> tokenUrl;
@@ -55,13 +53,9 @@ public class AccessTokens {
     @PostConstruct
     void connect() {
         calls = new CallMeter(metrics, "dataverse-token");
-        String url =
-                sandbox.dataverse()
-                        ? sandbox.dataverseTokenUrl()
-                        : tokenUrl.filter(s -> !s.isBlank()).orElse("http://unset.invalid/");
         client =
                 RestClientBuilder.newBuilder()
-                        .baseUri(URI.create(url))
+                        .baseUri(URI.create(tokenUrl.orElseThrow()))
                         .connectTimeout(5, TimeUnit.SECONDS)
                         .readTimeout(10, TimeUnit.SECONDS)
                         .property("microprofile.rest.client.disable.default.mapper", true)
@@ -94,31 +88,12 @@ public class AccessTokens {
     }
 
     private void request() {
-        boolean sand = sandbox.dataverse();
-        if (!sand
-                && (tokenUrl.filter(s -> !s.isBlank()).isEmpty()
-                        || clientId.filter(s -> !s.isBlank()).isEmpty()
-                        || clientSecret.filter(s -> !s.isBlank()).isEmpty()
-                        || scope.filter(s -> !s.isBlank()).isEmpty())) {
-            throw new DataverseRejectedException(
-                    "Dataverse credentials incomplete: set DATAVERSE_TOKEN_URL, DATAVERSE_CLIENT_ID, DATAVERSE_CLIENT_SECRET and DATAVERSE_SCOPE");
-        }
         Form form =
                 new Form()
                         .param("grant_type", "client_credentials")
-                        .param(
-                                "client_id",
-                                clientId.filter(s -> !s.isBlank())
-                                        .orElse(sand ? SandboxMode.DATAVERSE_CLIENT_ID : ""))
-                        .param(
-                                "client_secret",
-                                clientSecret
-                                        .filter(s -> !s.isBlank())
-                                        .orElse(sand ? SandboxMode.DATAVERSE_CLIENT_SECRET : ""))
-                        .param(
-                                "scope",
-                                scope.filter(s -> !s.isBlank())
-                                        .orElse(sand ? "sandbox/.default" : ""));
+                        .param("client_id", clientId.orElseThrow())
+                        .param("client_secret", clientSecret.orElseThrow())
+                        .param("scope", scope.orElseThrow());
         Response response;
         try {
             response = client.token(form);

@@ -3,7 +3,6 @@ package dev.spotbridge.dataverse;
 import dev.spotbridge.json.Json;
 import dev.spotbridge.metrics.CallMeter;
 import dev.spotbridge.metrics.SyncMetrics;
-import dev.spotbridge.sandbox.SandboxMode;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -53,10 +52,9 @@ import org.eclipse.microprofile.rest.client.RestClientBuilder;
         skipOn = {DataverseRejectedException.class, DataverseThrottledException.class})
 public class DataverseGateway {
 
-    @Inject SandboxMode sandbox;
-
     @Inject AccessTokens tokens;
 
+    /** Required: without it Spotbridge does not deploy (RequiredSettings). */
     @Inject
     @ConfigProperty(name = "dataverse.api.url")
     Optional<String> url;
@@ -80,7 +78,7 @@ public class DataverseGateway {
     @PostConstruct
     void connect() {
         calls = new CallMeter(metrics, "dataverse");
-        base = base0(sandbox.dataverse() ? sandbox.dataverseApiUrl() : url.get());
+        base = base0(url.orElseThrow());
         client =
                 RestClientBuilder.newBuilder()
                         .baseUri(URI.create(base))

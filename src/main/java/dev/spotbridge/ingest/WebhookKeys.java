@@ -1,6 +1,5 @@
 package dev.spotbridge.ingest;
 
-import dev.spotbridge.sandbox.SandboxMode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -23,15 +22,6 @@ public class WebhookKeys {
     @ConfigProperty(name = "spotbridge.webhook.key")
     Optional<String> configured;
 
-    @Inject SandboxMode sandbox;
-
-    /**
-     * True when no key is configured and the well-known sandbox key is in use (a pure sandbox run).
-     */
-    public boolean sandboxKey() {
-        return configured.filter(v -> !v.isBlank()).isEmpty() && sandbox.only();
-    }
-
     public boolean configured() {
         return !keys().isEmpty();
     }
@@ -49,19 +39,14 @@ public class WebhookKeys {
     }
 
     List<String> keys() {
-        List<String> keys =
-                configured
-                        .map(
-                                value ->
-                                        Arrays.stream(value.split(","))
-                                                .map(String::trim)
-                                                .filter(s -> !s.isEmpty())
-                                                .toList())
-                        .orElse(List.of());
-        if (keys.isEmpty() && sandbox.only()) {
-            return List.of(SandboxMode.WEBHOOK_KEY);
-        }
-        return keys;
+        return configured
+                .map(
+                        value ->
+                                Arrays.stream(value.split(","))
+                                        .map(String::trim)
+                                        .filter(s -> !s.isEmpty())
+                                        .toList())
+                .orElse(List.of());
     }
 
     private static byte[] sha256(String text) {

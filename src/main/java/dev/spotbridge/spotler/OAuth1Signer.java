@@ -18,8 +18,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * OAuth 1.0a signing (RFC 5849) as Spotler uses it: one-legged (consumer key and secret, no token),
- * HMAC-SHA1, query parameters in the signature base string, the JSON body not. Also parses and
- * verifies headers (the sandbox).
+ * HMAC-SHA1, query parameters in the signature base string, the JSON body not. The Spotler sandbox
+ * checks signatures with a verifier of its own, so a mistake here is refused there.
  */
 public final class OAuth1Signer {
 

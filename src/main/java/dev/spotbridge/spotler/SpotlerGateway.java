@@ -6,7 +6,6 @@ import dev.spotbridge.http.RetryAfter;
 import dev.spotbridge.json.Json;
 import dev.spotbridge.metrics.CallMeter;
 import dev.spotbridge.metrics.SyncMetrics;
-import dev.spotbridge.sandbox.SandboxMode;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,8 +61,7 @@ import org.eclipse.microprofile.rest.client.RestClientBuilder;
         skipOn = {SpotlerRejectedException.class, SpotlerThrottledException.class})
 public class SpotlerGateway {
 
-    @Inject SandboxMode sandbox;
-
+    /** Required: without them Spotbridge does not deploy (RequiredSettings). */
     @Inject
     @ConfigProperty(name = "spotler.api.url")
     Optional<String> url;
@@ -119,22 +117,17 @@ public class SpotlerGateway {
     @PostConstruct
     void connect() {
         calls = new CallMeter(metrics, "spotler");
-        String base = sandbox.spotler() ? sandbox.spotlerUrl() : url.get();
-        String key =
-                consumerKey
-                        .filter(s -> !s.isBlank())
-                        .orElse(sandbox.spotler() ? SandboxMode.SPOTLER_KEY : "");
-        String secret =
-                consumerSecret
-                        .filter(s -> !s.isBlank())
-                        .orElse(sandbox.spotler() ? SandboxMode.SPOTLER_SECRET : "");
         client =
                 RestClientBuilder.newBuilder()
-                        .baseUri(URI.create(base))
+                        .baseUri(URI.create(url.orElseThrow()))
                         .connectTimeout(connectTimeoutMs, TimeUnit.MILLISECONDS)
                         .readTimeout(readTimeoutMs, TimeUnit.MILLISECONDS)
                         .property("microprofile.rest.client.disable.default.mapper", true)
-                        .register(new SigningFilter(new OAuth1Signer(key, secret)))
+                        .register(
+                                new SigningFilter(
+                                        new OAuth1Signer(
+                                                consumerKey.orElseThrow(),
+                                                consumerSecret.orElseThrow())))
                         .register(calls)
                         .register(
                                 new RateLimitFilter(

@@ -41,9 +41,14 @@ class AdminPageIT {
     private static final File CHROMIUM = new File("/usr/bin/chromium");
     private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
 
-    @Deployment(testable = false)
+    @Deployment(order = 2, testable = false)
     static WebArchive deployment() {
         return Deployments.application();
+    }
+
+    @Deployment(name = "sandbox", order = 1, testable = false)
+    static WebArchive sandbox() {
+        return Deployments.sandbox();
     }
 
     private WebDriver browser;

@@ -26,6 +26,11 @@ class BacksyncRestartIT {
         return Deployments.application();
     }
 
+    @Deployment(name = "sandbox", order = 1, testable = false)
+    static WebArchive sandbox() {
+        return Deployments.sandbox();
+    }
+
     private static JsonObject watermarks() {
         return await(
                 () -> {

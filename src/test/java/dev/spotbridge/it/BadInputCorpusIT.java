@@ -38,9 +38,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class BadInputCorpusIT {
 
-    @Deployment(testable = false)
+    @Deployment(order = 2, testable = false)
     static WebArchive deployment() {
         return Deployments.application();
+    }
+
+    @Deployment(name = "sandbox", order = 1, testable = false)
+    static WebArchive sandbox() {
+        return Deployments.sandbox();
     }
 
     /** One delivery: the body and headers, the expected status and error code. */

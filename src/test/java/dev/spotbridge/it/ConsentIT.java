@@ -39,9 +39,14 @@ class ConsentIT {
     static final int SUCCEEDED = 100000000;
     static final int OPT_OUT = 100000003;
 
-    @Deployment(testable = false)
+    @Deployment(order = 2, testable = false)
     static WebArchive deployment() {
         return Deployments.application();
+    }
+
+    @Deployment(name = "sandbox", order = 1, testable = false)
+    static WebArchive sandbox() {
+        return Deployments.sandbox();
     }
 
     @AfterEach

@@ -36,9 +36,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class ContactSyncIT {
 
-    @Deployment(testable = false)
+    @Deployment(order = 2, testable = false)
     static WebArchive deployment() {
         return Deployments.application();
+    }
+
+    @Deployment(name = "sandbox", order = 1, testable = false)
+    static WebArchive sandbox() {
+        return Deployments.sandbox();
     }
 
     private static Map<String, Object> anna() {

@@ -5,19 +5,31 @@ import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
-/** The ITs deploy the application exactly as built: target/ROOT.war, sandboxes included. */
+/**
+ * The ITs deploy the two deployables exactly as built: target/sandbox.war (the Spotler and
+ * Dataverse sandboxes, deployed first) and target/ROOT.war (Spotbridge), which reaches the
+ * sandboxes through the default server configuration's URLs.
+ */
 final class Deployments {
 
     private Deployments() {}
 
     static WebArchive application() {
-        File war = new File("target/ROOT.war");
+        return built("ROOT.war");
+    }
+
+    static WebArchive sandbox() {
+        return built("sandbox.war");
+    }
+
+    private static WebArchive built(String name) {
+        File war = new File("target/" + name);
         if (!war.isFile()) {
             throw new IllegalStateException(
-                    "target/ROOT.war is missing: the ITs run after the package phase (mvn verify)");
+                    "target/"
+                            + name
+                            + " is missing: the ITs run after the package phase (mvn verify)");
         }
-        return ShrinkWrap.create(ZipImporter.class, "ROOT.war")
-                .importFrom(war)
-                .as(WebArchive.class);
+        return ShrinkWrap.create(ZipImporter.class, name).importFrom(war).as(WebArchive.class);
     }
 }

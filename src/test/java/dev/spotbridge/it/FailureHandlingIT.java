@@ -26,9 +26,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class FailureHandlingIT {
 
-    @Deployment(testable = false)
+    @Deployment(order = 2, testable = false)
     static WebArchive deployment() {
         return Deployments.application();
+    }
+
+    @Deployment(name = "sandbox", order = 1, testable = false)
+    static WebArchive sandbox() {
+        return Deployments.sandbox();
     }
 
     @AfterEach

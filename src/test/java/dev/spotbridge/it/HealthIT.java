@@ -38,9 +38,14 @@ class HealthIT {
     private static final String ACCEPTOR =
             "/subsystem=messaging-activemq/server=default/in-vm-acceptor=in-vm";
 
-    @Deployment(testable = false)
+    @Deployment(order = 2, testable = false)
     static WebArchive deployment() {
         return Deployments.application();
+    }
+
+    @Deployment(name = "sandbox", order = 1, testable = false)
+    static WebArchive sandbox() {
+        return Deployments.sandbox();
     }
 
     private static String create(String id) {

@@ -29,9 +29,14 @@ class InteractionsIT {
 
     static final String OWNER = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9";
 
-    @Deployment(testable = false)
+    @Deployment(order = 2, testable = false)
     static WebArchive deployment() {
         return Deployments.application();
+    }
+
+    @Deployment(name = "sandbox", order = 1, testable = false)
+    static WebArchive sandbox() {
+        return Deployments.sandbox();
     }
 
     @AfterEach

@@ -33,9 +33,14 @@ class ListsIT {
     static final int SUCCEEDED = 100000002;
     static final int PARTLY = 100000003;
 
-    @Deployment(testable = false)
+    @Deployment(order = 2, testable = false)
     static WebArchive deployment() {
         return Deployments.application();
+    }
+
+    @Deployment(name = "sandbox", order = 1, testable = false)
+    static WebArchive sandbox() {
+        return Deployments.sandbox();
     }
 
     /** n contacts in the Dataverse sandbox (not yet in Spotler); extra columns for each. */

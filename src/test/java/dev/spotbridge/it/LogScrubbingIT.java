@@ -39,9 +39,14 @@ class LogScrubbingIT {
     private static final Set<String> LOGGED =
             Set.of("INFO", "WARN", "WARNING", "ERROR", "FATAL", "SEVERE");
 
-    @Deployment(testable = false)
+    @Deployment(order = 2, testable = false)
     static WebArchive deployment() {
         return Deployments.application();
+    }
+
+    @Deployment(name = "sandbox", order = 1, testable = false)
+    static WebArchive sandbox() {
+        return Deployments.sandbox();
     }
 
     @AfterEach

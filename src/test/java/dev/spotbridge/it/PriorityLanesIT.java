@@ -32,9 +32,14 @@ class PriorityLanesIT {
 
     private static final int BACKLOG = 300;
 
-    @Deployment(testable = false)
+    @Deployment(order = 2, testable = false)
     static WebArchive deployment() {
         return Deployments.application();
+    }
+
+    @Deployment(name = "sandbox", order = 1, testable = false)
+    static WebArchive sandbox() {
+        return Deployments.sandbox();
     }
 
     private static Map<String, Object> person(String name, boolean optOut) {

@@ -1,6 +1,5 @@
 package dev.spotbridge.sandbox;
 
-import dev.spotbridge.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

@@ -1,6 +1,5 @@
 package dev.spotbridge.sandbox;
 
-import dev.spotbridge.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -12,12 +11,12 @@ import java.io.StringReader;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
-/** The sandboxes' storage: JSON objects by kind and id, in the application database. */
+/** The sandboxes' storage: JSON objects by kind and id, in the sandboxes' own database. */
 @ApplicationScoped
 @Transactional
 public class SandboxStore {
 
-    @PersistenceContext(unitName = "spotbridge")
+    @PersistenceContext(unitName = "sandbox")
     EntityManager em;
 
     public Optional<JsonObject> get(String kind, String id) {

@@ -110,9 +110,7 @@ public class SandboxControl {
     @Consumes(MediaType.APPLICATION_JSON)
     public JsonObject interactions(JsonObject spec) {
         spotlerOnly();
-        return dev.spotbridge.json.Json.createObjectBuilder()
-                .add("created", spotler.interactions(spec))
-                .build();
+        return Json.createObjectBuilder().add("created", spotler.interactions(spec)).build();
     }
 
     /**
@@ -133,7 +131,7 @@ public class SandboxControl {
         java.util.List<String> ids =
                 dataverse.seed(
                         spec.getString("set", "contacts"), count, spec.getString("prefix", "seed"));
-        return dev.spotbridge.json.Json.createObjectBuilder()
+        return Json.createObjectBuilder()
                 .add("seeded", ids.size())
                 .add("first", ids.get(0))
                 .add("last", ids.get(ids.size() - 1))

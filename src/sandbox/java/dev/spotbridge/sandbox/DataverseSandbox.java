@@ -1,6 +1,5 @@
 package dev.spotbridge.sandbox;
 
-import dev.spotbridge.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -20,8 +19,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.io.StringReader;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -58,15 +59,21 @@ public class DataverseSandbox {
 
     @Inject SandboxTransactions transactions;
 
-    @Inject SandboxMode mode;
+    /**
+     * The application (client) the emulated Entra ID issues tokens to (not secrets: a sandbox's).
+     */
+    @Inject
+    @ConfigProperty(name = "sandbox.dataverse.client.id", defaultValue = "sandbox-client")
+    String clientId;
 
     @Inject
-    @ConfigProperty(name = "dataverse.client.id")
-    Optional<String> clientId;
+    @ConfigProperty(
+            name = "sandbox.dataverse.client.secret",
+            defaultValue = "sandbox-client-secret")
+    String clientSecret;
 
-    @Inject
-    @ConfigProperty(name = "dataverse.client.secret")
-    Optional<String> clientSecret;
+    /** The request being answered: links in answers are built from its address. */
+    @Context UriInfo uri;
 
     @Inject
     @ConfigProperty(name = "spotbridge.sandbox.token-lifetime-seconds", defaultValue = "3599")
@@ -102,7 +109,6 @@ public class DataverseSandbox {
             @FormParam("client_id") String id,
             @FormParam("client_secret") String secret,
             @FormParam("scope") String scope) {
-        guard();
         if (!"client_credentials".equals(grantType)) {
             return oauthError(
                     400,
@@ -115,17 +121,13 @@ public class DataverseSandbox {
                     "invalid_scope",
                     "AADSTS1002012: The provided value for scope is not valid; use <environment URL>/.default.");
         }
-        String expectedId =
-                clientId.filter(s -> !s.isBlank()).orElse(SandboxMode.DATAVERSE_CLIENT_ID);
-        String expectedSecret =
-                clientSecret.filter(s -> !s.isBlank()).orElse(SandboxMode.DATAVERSE_CLIENT_SECRET);
-        if (!expectedId.equals(id)) {
+        if (!clientId.equals(id)) {
             return oauthError(
                     400,
                     "unauthorized_client",
                     "AADSTS700016: Application with identifier was not found in the directory.");
         }
-        if (!expectedSecret.equals(secret)) {
+        if (!clientSecret.equals(secret)) {
             return oauthError(
                     401, "invalid_client", "AADSTS7000215: Invalid client secret provided.");
         }
@@ -162,7 +164,7 @@ public class DataverseSandbox {
                 Json.createObjectBuilder()
                         .add(
                                 "@odata.context",
-                                mode.dataverseApiUrl()
+                                apiUrl()
                                         + "/$metadata#"
                                         + set
                                         + (select == null ? "" : "(" + select + ")")
@@ -221,7 +223,7 @@ public class DataverseSandbox {
                             + "%7d%22%20%2f%3e%3c%2fcookie%3e\" istracking=\"False\" />";
             out.add(
                     "@odata.nextLink",
-                    mode.dataverseApiUrl()
+                    apiUrl()
                             + "/"
                             + set
                             + "?"
@@ -275,7 +277,7 @@ public class DataverseSandbox {
                         .flatMap(Optional::stream)
                         .toList();
         String next =
-                mode.dataverseApiUrl()
+                apiUrl()
                         + "/lists("
                         + guid
                         + ")/"
@@ -295,7 +297,7 @@ public class DataverseSandbox {
         JsonArrayBuilder value = Json.createArrayBuilder();
         rows.forEach(r -> value.add(Json.createObjectBuilder(project(r, table, select, prefer))));
         return Json.createObjectBuilder()
-                .add("@odata.context", mode.dataverseApiUrl() + "/$metadata#" + set)
+                .add("@odata.context", apiUrl() + "/$metadata#" + set)
                 .add("value", value);
     }
 
@@ -346,7 +348,7 @@ public class DataverseSandbox {
         boolean more = from + fetch.count < matching.size();
         JsonObjectBuilder out =
                 Json.createObjectBuilder()
-                        .add("@odata.context", mode.dataverseApiUrl() + "/$metadata#" + table.set())
+                        .add("@odata.context", apiUrl() + "/$metadata#" + table.set())
                         .add("@Microsoft.Dynamics.CRM.morerecords", more)
                         .add("value", value);
         if (more) {
@@ -751,7 +753,6 @@ public class DataverseSandbox {
 
     /** Counts the request, meets an injected fault, checks the bearer token. */
     private void authorize(String set, String authorization) {
-        guard();
         requests.incrementAndGet();
         Faults.Fault fault = faults.meet("*", set);
         if (fault != null) {
@@ -782,7 +783,7 @@ public class DataverseSandbox {
                                                     ? "no bearer token"
                                                     : "the token is unknown or expired")
                                             + "\", authorization_uri=\""
-                                            + mode.dataverseTokenUrl()
+                                            + tokenUrl()
                                             + "\"")
                             .build());
         }
@@ -802,14 +803,17 @@ public class DataverseSandbox {
                                                         + "'.")));
     }
 
-    private void guard() {
-        if (!mode.dataverse()) {
-            throw new WebApplicationException(Response.status(404).build());
-        }
+    /** The Web API's base as the caller reached it. */
+    private String apiUrl() {
+        return uri.getBaseUriBuilder().path("dataverse/api/data/v9.2").build().toString();
+    }
+
+    private String tokenUrl() {
+        return uri.getBaseUriBuilder().path("dataverse/oauth2/v2.0/token").build().toString();
     }
 
     private String entityUri(String set, String guid) {
-        return mode.dataverseApiUrl() + "/" + set + "(" + guid + ")";
+        return apiUrl() + "/" + set + "(" + guid + ")";
     }
 
     static String kind(DataverseTables.Table table) {

@@ -1,6 +1,5 @@
 package dev.spotbridge.sandbox;
 
-import dev.spotbridge.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

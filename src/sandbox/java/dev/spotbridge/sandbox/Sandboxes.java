@@ -4,8 +4,11 @@ import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.Set;
 
-/** The sandboxes' own JAX-RS application under /sandbox, apart from the Spotbridge API. */
-@ApplicationPath("sandbox")
+/**
+ * The sandboxes' JAX-RS application: its own WAR (sandbox.war, context root /sandbox), deployed
+ * beside Spotbridge by the default run and the tests, never in production.
+ */
+@ApplicationPath("")
 public class Sandboxes extends Application {
 
     @Override

@@ -1,7 +1,5 @@
 package dev.spotbridge.sandbox;
 
-import dev.spotbridge.json.Json;
-import dev.spotbridge.spotler.OAuth1Signer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -27,10 +25,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -68,19 +63,21 @@ public class SpotlerSandbox {
 
     @Inject SandboxStore store;
 
-    @Inject SandboxMode mode;
-
+    /** The time zone of the emulated account: feeds take and give local times in it. */
     @Inject
-    @ConfigProperty(name = "spotler.timezone", defaultValue = "Europe/Amsterdam")
+    @ConfigProperty(name = "sandbox.spotler.timezone", defaultValue = "Europe/Amsterdam")
     String timezone;
 
+    /** The OAuth 1.0a consumer the emulated account accepts (not secrets: a sandbox's). */
     @Inject
-    @ConfigProperty(name = "spotler.consumer.key")
-    Optional<String> consumerKey;
+    @ConfigProperty(name = "sandbox.spotler.consumer.key", defaultValue = "sandbox-consumer-key")
+    String consumerKey;
 
     @Inject
-    @ConfigProperty(name = "spotler.consumer.secret")
-    Optional<String> consumerSecret;
+    @ConfigProperty(
+            name = "sandbox.spotler.consumer.secret",
+            defaultValue = "sandbox-consumer-secret")
+    String consumerSecret;
 
     private final Faults faults = new Faults();
     private final AtomicLong requests = new AtomicLong();
@@ -1101,9 +1098,6 @@ public class SpotlerSandbox {
     void admit(jakarta.ws.rs.container.ContainerRequestContext request) {
         UriInfo uri = request.getUriInfo();
         boolean write = !"GET".equals(request.getMethod());
-        if (!mode.spotler()) {
-            throw new WebApplicationException(Response.status(404).build());
-        }
         requests.incrementAndGet();
         Faults.Fault fault = faults.meet(request.getMethod(), uri.getPath());
         if (fault != null) {
@@ -1126,15 +1120,13 @@ public class SpotlerSandbox {
     }
 
     private void verify(String method, UriInfo uri, String authorization) {
-        Map<String, String> oauth = OAuth1Signer.parseAuthorization(authorization);
-        String key = consumerKey.filter(s -> !s.isBlank()).orElse(SandboxMode.SPOTLER_KEY);
-        String secret = consumerSecret.filter(s -> !s.isBlank()).orElse(SandboxMode.SPOTLER_SECRET);
+        Map<String, String> oauth = OAuthVerifier.parameters(authorization);
         String problem = null;
         if (oauth.isEmpty()) {
             problem = "Authorization header with OAuth parameters missing";
         } else if (!"HMAC-SHA1".equals(oauth.get("oauth_signature_method"))) {
             problem = "oauth_signature_method must be HMAC-SHA1";
-        } else if (!key.equals(oauth.get("oauth_consumer_key"))) {
+        } else if (!consumerKey.equals(oauth.get("oauth_consumer_key"))) {
             problem = "unknown oauth_consumer_key";
         } else if (oauth.get("oauth_nonce") == null
                 || oauth.get("oauth_timestamp") == null
@@ -1149,27 +1141,11 @@ public class SpotlerSandbox {
             }
             if (Math.abs(System.currentTimeMillis() / 1000 - timestamp) > CLOCK_SKEW_SECONDS) {
                 problem = "oauth_timestamp too far from the server clock";
-            } else {
-                List<Map.Entry<String, String>> params =
-                        new ArrayList<>(OAuth1Signer.queryParameters(uri.getRequestUri()));
-                oauth.forEach(
-                        (k, v) -> {
-                            if (!"oauth_signature".equals(k) && !"realm".equals(k)) {
-                                params.add(Map.entry(k, v));
-                            }
-                        });
-                String expected =
-                        OAuth1Signer.sign(
-                                OAuth1Signer.baseString(method, uri.getRequestUri(), params),
-                                secret,
-                                "");
-                if (!MessageDigest.isEqual(
-                        expected.getBytes(StandardCharsets.UTF_8),
-                        oauth.get("oauth_signature").getBytes(StandardCharsets.UTF_8))) {
-                    problem = "invalid signature";
-                } else if (!nonces.add(oauth.get("oauth_nonce") + "|" + timestamp)) {
-                    problem = "oauth_nonce already used";
-                }
+            } else if (!OAuthVerifier.signatureMatches(
+                    method, uri.getRequestUri(), oauth, consumerSecret)) {
+                problem = "invalid signature";
+            } else if (!nonces.add(oauth.get("oauth_nonce") + "|" + timestamp)) {
+                problem = "oauth_nonce already used";
             }
         }
         if (problem != null) {
