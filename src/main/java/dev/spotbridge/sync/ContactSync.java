@@ -93,27 +93,23 @@ public class ContactSync {
         }
         SyncRecord record = record(event.entity(), event.recordId());
         Snapshot before = new Snapshot(record);
+        boolean alreadyApplied = em.find(ProcessedEvent.class, event.key()) != null;
         Step step;
-        if (em.find(ProcessedEvent.class, event.key()) != null) {
-            step =
-                    new Step(
-                            Result.SKIPPED,
-                            "duplicate delivery of an event already applied; no second effect");
-        } else {
-            try {
-                step = decide(event, record);
-            } catch (SpotlerRejectedException e) {
-                record.failed("Spotler rejected the change: " + e.getMessage(), true);
-                history(
-                        record,
-                        event,
-                        "Failed",
-                        "Spotler rejected the change, not retried: "
-                                + e.getMessage()
-                                + "; the message is in the dead-letter queue");
-                writeback.request(record);
-                return Result.REJECTED;
-            }
+        try {
+            step = decide(event, record, alreadyApplied);
+        } catch (SpotlerRejectedException e) {
+            record.failed("Spotler rejected the change: " + e.getMessage(), true);
+            history(
+                    record,
+                    event,
+                    "Failed",
+                    "Spotler rejected the change, not retried: "
+                            + e.getMessage()
+                            + "; the message is in the dead-letter queue");
+            writeback.request(record);
+            return Result.REJECTED;
+        }
+        if (!alreadyApplied) {
             em.persist(new ProcessedEvent(event.key()));
         }
         if (step.result() == Result.WRITTEN || step.result() == Result.NO_CHANGE) {
@@ -162,133 +158,115 @@ public class ContactSync {
         }
     }
 
-    private Step decide(ChangeEvent event, SyncRecord record) {
-        if (record.deleted()) {
-            return new Step(
-                    Result.SKIPPED,
-                    "the record was deleted in D365; a late or repeated event never brings it back");
+    /** The record's values as a change carries them, or as Dataverse holds them now. */
+    private record Columns(Map<String, JsonValue> values, boolean current) {
+
+        static Columns ofEvent(ChangeEvent event) {
+            return new Columns(event.attributes(), false);
         }
-        // an event that only triggers a read of the current record is checked against the version
-        // it reads
-        boolean readsCurrent =
-                event.operation() == Operation.RESYNC
-                        || (event.operation() == Operation.UPSERT && !event.complete());
-        if (event.operation() != Operation.DELETE
-                && !readsCurrent
-                && event.version() != null
-                && record.appliedVersion() != null
-                && event.version().isBefore(record.appliedVersion())) {
-            return new Step(
-                    Result.SKIPPED,
-                    "older ("
-                            + event.version()
-                            + ") than the change already applied ("
-                            + record.appliedVersion()
-                            + ")");
+
+        static Columns ofDataverse(Map<String, JsonValue> values) {
+            return new Columns(values, true);
         }
-        Optional<Instant> newer = supersession.newerThan(event);
-        if (newer.isPresent()) {
-            return new Step(
-                    Result.SKIPPED,
-                    "superseded by a newer complete change of this record already queued ("
-                            + newer.get()
-                            + "), which carries these values: one Spotler write for both");
+
+        SyncDecision.Values decisive() {
+            return new SyncDecision.Values(
+                    values.get("statecode") instanceof JsonNumber n ? n.intValue() : null,
+                    bool(values.get("sb_syncenabled")));
         }
-        return switch (event.operation()) {
-            case DELETE -> {
-                Step step = blank(record, "deleted in D365");
+    }
+
+    private Step decide(ChangeEvent event, SyncRecord record, boolean alreadyApplied) {
+        Columns columns = Columns.ofEvent(event);
+        SyncDecision.Change change =
+                new SyncDecision.Change(
+                        event.operation(),
+                        event.version(),
+                        event.complete(),
+                        event.state(),
+                        alreadyApplied,
+                        supersession.newerThan(event).orElse(null),
+                        columns.decisive());
+        return carryOut(SyncDecision.ofEvent(facts(record), change), record, columns, event);
+    }
+
+    /** Does what the decision says; the change's version becomes the record's when it moves. */
+    private Step carryOut(
+            SyncDecision.Decision decision, SyncRecord record, Columns columns, ChangeEvent event) {
+        Step step = act(decision, record, columns, event);
+        if (decision.movesVersion()) {
+            record.applied(version(columns, event));
+        }
+        return step;
+    }
+
+    private Step act(
+            SyncDecision.Decision decision, SyncRecord record, Columns columns, ChangeEvent event) {
+        return switch (decision.action()) {
+            case SKIP -> new Step(Result.SKIPPED, decision.reason());
+            case READ -> read(record, event);
+            case RESYNC -> resync(event, record);
+            case TOMBSTONE -> {
+                Step step = blank(record, decision.reason());
                 record.tombstone();
-                record.applied(event.version());
                 yield step;
             }
-            case SET_STATE ->
-                    event.state() != null && event.state() == 0
-                            ? fromDataverse(event, record)
-                            : applied(
-                                    record,
-                                    event.version(),
-                                    record.syncEnabled() && !record.optedOut()
-                                            ? blank(
-                                                    record,
-                                                    "deactivated in D365 (statecode "
-                                                            + event.state()
-                                                            + ")")
-                                            : new Step(
-                                                    Result.SKIPPED,
-                                                    "deactivated in D365; " + why(record)));
-            case UPSERT ->
-                    event.complete()
-                            ? sync(record, event.attributes(), event.version(), false)
-                            : fromDataverse(event, record);
-            case RESYNC -> resync(event, record);
-            case PERMISSION, LIST_SYNC, LIST_CHANGE, LIST_MEMBERS, JOB ->
-                    throw new IllegalStateException(
-                            event.operation() + " events are not record events");
+            case BLANK -> blank(record, decision.reason());
+            case DISABLE -> {
+                record.syncEnabled(false);
+                yield new Step(Result.NO_CHANGE, decision.reason());
+            }
+            case ENABLE -> {
+                record.syncEnabled(true);
+                Columns all =
+                        columns.current()
+                                ? columns
+                                : current(record).map(Columns::ofDataverse).orElse(columns);
+                yield act(
+                        SyncDecision.byState(
+                                facts(record),
+                                all.decisive().statecode(),
+                                decision.scope(),
+                                decision.reason()),
+                        record,
+                        all,
+                        event);
+            }
+            case RESTORE ->
+                    restore(
+                            record,
+                            columns.current()
+                                    ? columns.values()
+                                    : current(record).orElse(columns.values()));
+            case WRITE ->
+                    upsert(
+                            record,
+                            columns.values(),
+                            decision.scope() == SyncDecision.Scope.EVERYTHING,
+                            decision.reason());
         };
     }
 
     /**
-     * Reads the current record (the event carried only changed columns, or none) and syncs that.
+     * Reads the current record (the event carried only changed columns, or none) and decides on
+     * that.
      */
-    private Step fromDataverse(ChangeEvent event, SyncRecord record) {
+    private Step read(SyncRecord record, ChangeEvent event) {
         Optional<Map<String, JsonValue>> current = current(record);
-        if (current.isEmpty()) {
-            return new Step(
-                    Result.SKIPPED, "no longer in Dataverse; its Delete event blanks the contact");
-        }
-        Instant version = modifiedOn(current.get()).orElse(event.version());
-        if (version != null
-                && record.appliedVersion() != null
-                && version.isBefore(record.appliedVersion())) {
-            return new Step(
-                    Result.SKIPPED,
-                    "Dataverse holds an older version than the change already applied");
-        }
-        return sync(record, current.get(), version, true);
+        Columns columns = current.map(Columns::ofDataverse).orElse(null);
+        SyncDecision.Decision decision =
+                SyncDecision.ofRead(
+                        facts(record),
+                        columns == null ? null : columns.decisive(),
+                        columns == null ? null : version(columns, event));
+        return carryOut(decision, record, columns, event);
     }
 
-    private Step sync(
-            SyncRecord record, Map<String, JsonValue> columns, Instant version, boolean fresh) {
-        Boolean enabled = bool(columns.get("sb_syncenabled"));
-        Step step;
-        if (Boolean.FALSE.equals(enabled)) {
-            boolean was = record.syncEnabled();
-            record.syncEnabled(false);
-            step =
-                    new Step(
-                            was ? Result.NO_CHANGE : Result.SKIPPED,
-                            "sync disabled in D365 (sb_syncenabled = false): nothing is written to Spotler");
-        } else if (!record.syncEnabled() && enabled == null) {
-            step = new Step(Result.SKIPPED, why(record));
-        } else if (!record.syncEnabled()) {
-            record.syncEnabled(true);
-            Map<String, JsonValue> current = fresh ? columns : current(record).orElse(columns);
-            step = full(record, current, "sync re-enabled in D365 (sb_syncenabled = true)");
-        } else if (record.optedOut()) {
-            step = new Step(Result.SKIPPED, why(record));
-        } else {
-            step = route(record, columns, fresh, false, null);
-        }
-        record.applied(version);
-        return step;
-    }
-
-    /** Active → upsert; inactive → blank; reactivated → restore. */
-    private Step route(
-            SyncRecord record,
-            Map<String, JsonValue> columns,
-            boolean fresh,
-            boolean full,
-            String why) {
-        Integer state = columns.get("statecode") instanceof JsonNumber n ? n.intValue() : null;
-        boolean active = state == null ? !record.blanked() : state == 0;
-        if (!active) {
-            return blank(record, "inactive in D365 (statecode " + state + ")");
-        }
-        if (record.blanked()) {
-            return restore(record, fresh ? columns : current(record).orElse(columns));
-        }
-        return upsert(record, columns, full, why);
+    /** The version of the values: Dataverse's modifiedon of a record read now, else the event's. */
+    private static Instant version(Columns columns, ChangeEvent event) {
+        return columns != null && columns.current()
+                ? modifiedOn(columns.values()).orElse(event.version())
+                : event.version();
     }
 
     /**
@@ -313,22 +291,33 @@ public class ContactSync {
                     event.key());
         }
         if (!record.syncEnabled()) {
-            return new Step(Result.SKIPPED, why(record));
+            return new Step(Result.SKIPPED, SyncDecision.whyNot(facts(record)));
         }
         Optional<Map<String, JsonValue>> current = current(record);
         if (current.isEmpty()) {
             return new Step(Result.SKIPPED, "no longer in Dataverse; nothing to sync");
         }
+        Columns columns = Columns.ofDataverse(current.get());
         record.applied(modifiedOn(current.get()).orElse(null));
-        return full(record, current.get(), "resync requested");
+        return act(
+                SyncDecision.byState(
+                        facts(record),
+                        columns.decisive().statecode(),
+                        SyncDecision.Scope.EVERYTHING,
+                        "resync requested"),
+                record,
+                columns,
+                event);
     }
 
-    /**
-     * Everything written again: all mapped properties and the permissions of the record's
-     * sb_permission rows.
-     */
-    private Step full(SyncRecord record, Map<String, JsonValue> columns, String why) {
-        return route(record, columns, true, true, why);
+    /** What the decision needs of the record's sync state. */
+    private static SyncDecision.Record facts(SyncRecord record) {
+        return new SyncDecision.Record(
+                record.deleted(),
+                record.blanked(),
+                record.syncEnabled(),
+                record.optedOut(),
+                record.appliedVersion());
     }
 
     private Step upsert(
@@ -549,16 +538,6 @@ public class ContactSync {
             found = true;
         }
         return found;
-    }
-
-    private String why(SyncRecord record) {
-        if (!record.syncEnabled()) {
-            return "sync disabled in D365 (sb_syncenabled = false): nothing written";
-        }
-        if (record.optedOut()) {
-            return "opted out in Spotler: nothing written until a resync after re-activation there";
-        }
-        return "nothing written";
     }
 
     /**
