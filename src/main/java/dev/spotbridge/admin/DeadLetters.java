@@ -1,9 +1,7 @@
 package dev.spotbridge.admin;
 
-import dev.spotbridge.sync.ProcessedEvents;
-import dev.spotbridge.sync.SyncConsumer;
-import dev.spotbridge.sync.SyncQueue;
-import dev.spotbridge.sync.WritebackQueue;
+import dev.spotbridge.queue.Queues;
+import dev.spotbridge.records.ProcessedEvents;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,13 +29,13 @@ public class DeadLetters {
 
     @Inject ProcessedEvents ledger;
 
-    @Resource(lookup = SyncConsumer.DEAD_LETTER_QUEUE)
+    @Resource(lookup = Queues.DEAD_LETTERS)
     Queue deadLetters;
 
-    @Resource(lookup = SyncQueue.QUEUE)
+    @Resource(lookup = Queues.SYNC)
     Queue sync;
 
-    @Resource(lookup = WritebackQueue.QUEUE)
+    @Resource(lookup = Queues.WRITEBACK)
     Queue writeback;
 
     /**

@@ -1,7 +1,7 @@
 package dev.spotbridge.admin;
 
 import dev.spotbridge.json.Json;
-import dev.spotbridge.sync.SyncConsumer;
+import dev.spotbridge.queue.Queues;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -37,7 +37,7 @@ public class DeadLettersResource {
     @Resource(lookup = "java:/ConnectionFactory")
     ConnectionFactory connectionFactory;
 
-    @Resource(lookup = SyncConsumer.DEAD_LETTER_QUEUE)
+    @Resource(lookup = Queues.DEAD_LETTERS)
     Queue deadLetters;
 
     @Inject DeadLetters deadLetterActions;

@@ -1,11 +1,11 @@
 package dev.spotbridge.admin;
 
 import dev.spotbridge.dataverse.DataverseValues;
+import dev.spotbridge.ingest.SyncQueue;
 import dev.spotbridge.json.Json;
 import dev.spotbridge.lists.ListSync;
-import dev.spotbridge.sync.ChangeEvent;
-import dev.spotbridge.sync.SyncQueue;
-import dev.spotbridge.sync.SyncRecords;
+import dev.spotbridge.queue.ChangeEvent;
+import dev.spotbridge.records.SyncRecords;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;

@@ -5,11 +5,9 @@ import dev.spotbridge.backsync.Watermarks;
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.json.Json;
 import dev.spotbridge.metrics.SyncMetrics;
+import dev.spotbridge.queue.Queues;
+import dev.spotbridge.records.SyncRecords;
 import dev.spotbridge.spotler.SpotlerGateway;
-import dev.spotbridge.sync.SyncConsumer;
-import dev.spotbridge.sync.SyncQueue;
-import dev.spotbridge.sync.SyncRecords;
-import dev.spotbridge.sync.WritebackQueue;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -56,13 +54,13 @@ public class OverviewResource {
     @Resource(lookup = "java:/ConnectionFactory")
     ConnectionFactory connectionFactory;
 
-    @Resource(lookup = SyncQueue.QUEUE)
+    @Resource(lookup = Queues.SYNC)
     Queue sync;
 
-    @Resource(lookup = WritebackQueue.QUEUE)
+    @Resource(lookup = Queues.WRITEBACK)
     Queue writeback;
 
-    @Resource(lookup = SyncConsumer.DEAD_LETTER_QUEUE)
+    @Resource(lookup = Queues.DEAD_LETTERS)
     Queue deadLetters;
 
     @GET

@@ -3,9 +3,9 @@ package dev.spotbridge.admin;
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.ingest.WebhookKeys;
 import dev.spotbridge.metrics.SyncMetrics;
+import dev.spotbridge.queue.Queues;
 import dev.spotbridge.schema.Migrations;
 import dev.spotbridge.spotler.SpotlerGateway;
-import dev.spotbridge.sync.SyncQueue;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -40,7 +40,7 @@ public class QueueReadiness implements HealthCheck {
     @Resource(lookup = "java:jboss/datasources/SpotbridgeDS")
     javax.sql.DataSource dataSource;
 
-    @Resource(lookup = SyncQueue.QUEUE)
+    @Resource(lookup = Queues.SYNC)
     Queue queue;
 
     @Override

@@ -2,9 +2,9 @@ package dev.spotbridge.admin;
 
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.DataverseValues;
-import dev.spotbridge.sync.SyncRecord;
-import dev.spotbridge.sync.SyncRecords;
-import dev.spotbridge.sync.SyncStatus;
+import dev.spotbridge.records.SyncRecord;
+import dev.spotbridge.records.SyncRecords;
+import dev.spotbridge.records.SyncStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonString;

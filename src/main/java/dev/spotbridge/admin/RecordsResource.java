@@ -1,13 +1,13 @@
 package dev.spotbridge.admin;
 
 import dev.spotbridge.dataverse.DataverseValues;
+import dev.spotbridge.ingest.SyncQueue;
 import dev.spotbridge.json.Json;
-import dev.spotbridge.sync.ChangeEvent;
-import dev.spotbridge.sync.SyncHistoryEntry;
-import dev.spotbridge.sync.SyncQueue;
-import dev.spotbridge.sync.SyncRecord;
-import dev.spotbridge.sync.SyncRecords;
-import dev.spotbridge.sync.SyncStatus;
+import dev.spotbridge.queue.ChangeEvent;
+import dev.spotbridge.records.SyncHistoryEntry;
+import dev.spotbridge.records.SyncRecord;
+import dev.spotbridge.records.SyncRecords;
+import dev.spotbridge.records.SyncStatus;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;

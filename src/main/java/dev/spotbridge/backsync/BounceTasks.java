@@ -2,15 +2,18 @@ package dev.spotbridge.backsync;
 
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.json.Json;
+import dev.spotbridge.records.SyncHistoryEntry;
+import dev.spotbridge.records.SyncRecords;
 import dev.spotbridge.spotler.SpotlerBounce;
 import dev.spotbridge.spotler.SpotlerGateway;
-import dev.spotbridge.sync.SyncRecords;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -40,12 +43,15 @@ public class BounceTasks {
 
     @Inject SyncRecords records;
 
+    @PersistenceContext(unitName = "spotbridge")
+    EntityManager em;
+
     /**
      * @return true when this call created the task
      */
     public boolean create(SpotlerBounce bounce) {
         String key = key(bounce);
-        if (records.bounceHandled(key)) {
+        if (em.find(BounceTask.class, key) != null) {
             return false;
         }
         Optional<String> recordKey = records.keyOfExternalId(bounce.externalId());
@@ -61,7 +67,7 @@ public class BounceTasks {
         Optional<Map<String, JsonValue>> current =
                 dataverse.record(entity, id, List.of("_ownerid_value"));
         if (current.isEmpty()) {
-            records.bounceHandled(
+            handled(
                     key,
                     recordKey.get(),
                     "none",
@@ -105,7 +111,7 @@ public class BounceTasks {
             task.add("ownerid@odata.bind", "/" + set + "(" + ownerId.getString() + ")");
         }
         boolean created = dataverse.createOnce("tasks", task.build());
-        records.bounceHandled(
+        handled(
                 key,
                 recordKey.get(),
                 taskId.toString(),
@@ -117,6 +123,20 @@ public class BounceTasks {
                         + " for the record's owner"
                         + (created ? "" : " (already there)"));
         return created;
+    }
+
+    /**
+     * Remembers a bounce event's task (or that it needs none) and notes it in the record's history.
+     */
+    private void handled(
+            String bounceKey,
+            String recordKey,
+            String taskId,
+            String operation,
+            String outcome,
+            String detail) {
+        em.persist(new BounceTask(bounceKey, recordKey, taskId));
+        em.persist(new SyncHistoryEntry(recordKey, operation, outcome, detail, null));
     }
 
     private static String bounceText(SpotlerBounce bounce, String mailing) {

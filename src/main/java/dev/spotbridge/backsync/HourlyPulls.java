@@ -1,10 +1,10 @@
 package dev.spotbridge.backsync;
 
+import dev.spotbridge.consent.SpotlerOptOuts;
 import dev.spotbridge.json.Json;
 import dev.spotbridge.spotler.SpotlerBounce;
 import dev.spotbridge.spotler.SpotlerContact;
 import dev.spotbridge.spotler.SpotlerGateway;
-import dev.spotbridge.sync.ContactSync;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
 import jakarta.ejb.Singleton;
@@ -30,7 +30,7 @@ public class HourlyPulls {
 
     @Inject SpotlerGateway spotler;
 
-    @Inject ContactSync sync;
+    @Inject SpotlerOptOuts spotlerOptOuts;
 
     @Inject BounceTasks bounceTasks;
 
@@ -96,7 +96,7 @@ public class HourlyPulls {
             SpotlerGateway.Page<SpotlerContact> page =
                     spotler.changedContacts(changes.from(), changes.to(), after);
             for (SpotlerContact contact : page.items()) {
-                if (contact.optedOut() && sync.optedOutInSpotler(contact.externalId())) {
+                if (contact.optedOut() && spotlerOptOuts.foundByPull(contact.externalId())) {
                     optOuts++;
                 }
             }

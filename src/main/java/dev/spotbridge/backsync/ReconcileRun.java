@@ -1,8 +1,7 @@
 package dev.spotbridge.backsync;
 
+import dev.spotbridge.backsync.Reconciler.Finding;
 import dev.spotbridge.json.Json;
-import dev.spotbridge.sync.Reconciler;
-import dev.spotbridge.sync.Reconciler.Finding;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
 import jakarta.ejb.Singleton;

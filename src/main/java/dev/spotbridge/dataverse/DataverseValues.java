@@ -85,6 +85,18 @@ public final class DataverseValues {
         return map;
     }
 
+    /** A Dataverse Boolean column's value; null when absent or not a Boolean. */
+    public static Boolean bool(JsonValue value) {
+        if (value == null) {
+            return null;
+        }
+        return switch (value.getValueType()) {
+            case TRUE -> true;
+            case FALSE -> false;
+            default -> null;
+        };
+    }
+
     /** One value, normalised; see the class comment. */
     public static JsonValue normalize(JsonValue value) {
         if (value == null) {

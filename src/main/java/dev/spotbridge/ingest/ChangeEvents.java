@@ -2,8 +2,8 @@ package dev.spotbridge.ingest;
 
 import dev.spotbridge.dataverse.DataverseValues;
 import dev.spotbridge.dataverse.RemoteExecutionContext;
-import dev.spotbridge.sync.ChangeEvent;
-import dev.spotbridge.sync.ChangeEvent.Operation;
+import dev.spotbridge.queue.ChangeEvent;
+import dev.spotbridge.queue.ChangeEvent.Operation;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;

@@ -3,7 +3,7 @@ package dev.spotbridge.ingest;
 import dev.spotbridge.dataverse.MalformedContextException;
 import dev.spotbridge.dataverse.RemoteExecutionContext;
 import dev.spotbridge.json.Json;
-import dev.spotbridge.sync.ChangeEvent;
+import dev.spotbridge.queue.ChangeEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonException;

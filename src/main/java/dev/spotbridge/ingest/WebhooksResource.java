@@ -2,8 +2,7 @@ package dev.spotbridge.ingest;
 
 import dev.spotbridge.json.Json;
 import dev.spotbridge.metrics.SyncMetrics;
-import dev.spotbridge.sync.ChangeEvent;
-import dev.spotbridge.sync.SyncQueue;
+import dev.spotbridge.queue.ChangeEvent;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.json.JsonObject;

@@ -3,7 +3,6 @@ package dev.spotbridge.jobs;
 import dev.spotbridge.backsync.RunLock;
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.json.Json;
-import dev.spotbridge.sync.BulkUpsert;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;

@@ -4,16 +4,14 @@ import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.DataverseValues;
 import dev.spotbridge.json.Json;
 import dev.spotbridge.lists.ListSync;
+import dev.spotbridge.queue.ChangeEvent;
+import dev.spotbridge.queue.ChangeEvent.Operation;
+import dev.spotbridge.queue.EventHandler;
+import dev.spotbridge.queue.Outcome;
+import dev.spotbridge.records.ProcessedEvents;
 import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.spotler.SpotlerGateway.Campaign;
-import dev.spotbridge.spotler.SpotlerGateway.Outcome;
-import dev.spotbridge.sync.BulkUpsert;
-import dev.spotbridge.sync.ChangeEvent;
-import dev.spotbridge.sync.ChangeEvent.Operation;
 import dev.spotbridge.sync.ContactSync;
-import dev.spotbridge.sync.ContactSync.Result;
-import dev.spotbridge.sync.EventHandler;
-import dev.spotbridge.sync.ProcessedEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonNumber;
@@ -81,9 +79,9 @@ public class SyncJobs implements EventHandler {
     }
 
     @Override
-    public Result apply(ChangeEvent event) {
+    public Outcome apply(ChangeEvent event) {
         if (ledger.seen(event.key())) {
-            return Result.SKIPPED;
+            return Outcome.SKIPPED;
         }
         String jobId = event.recordId();
         Map<String, JsonValue> job = new LinkedHashMap<>(event.attributes());
@@ -126,7 +124,7 @@ public class SyncJobs implements EventHandler {
                 done.result(),
                 event.key());
         ledger.remember(event.key());
-        return Result.WRITTEN;
+        return Outcome.WRITTEN;
     }
 
     private Done run(String jobId, Map<String, JsonValue> job) {
@@ -170,8 +168,8 @@ public class SyncJobs implements EventHandler {
                                 false,
                                 null,
                                 null);
-                Result result = contactSync.apply(resync);
-                return result == Result.SKIPPED || result == Result.REJECTED
+                Outcome result = contactSync.apply(resync);
+                return result == Outcome.SKIPPED || result == Outcome.REJECTED
                         ? new Done(
                                 FAILED,
                                 "full sync of "
@@ -251,12 +249,12 @@ public class SyncJobs implements EventHandler {
         String target = automation ? code : start ? triggerOf(code) : campaignOf(code);
         int done = 0;
         for (String id : report.eligible()) {
-            Outcome outcome;
+            SpotlerGateway.Outcome outcome;
             if (automation) {
                 outcome =
                         start
                                 ? spotler.triggerAutomation(target, id)
-                                : new Outcome(
+                                : new SpotlerGateway.Outcome(
                                         false,
                                         "stopping an automation is not in the Spotler REST API (2022)");
             } else {

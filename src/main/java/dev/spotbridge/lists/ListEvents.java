@@ -2,13 +2,13 @@ package dev.spotbridge.lists;
 
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.DataverseValues;
+import dev.spotbridge.jobs.BulkUpsert;
+import dev.spotbridge.queue.ChangeEvent;
+import dev.spotbridge.queue.ChangeEvent.Operation;
+import dev.spotbridge.queue.EventHandler;
+import dev.spotbridge.queue.Outcome;
+import dev.spotbridge.records.ProcessedEvents;
 import dev.spotbridge.spotler.SpotlerGateway;
-import dev.spotbridge.sync.BulkUpsert;
-import dev.spotbridge.sync.ChangeEvent;
-import dev.spotbridge.sync.ChangeEvent.Operation;
-import dev.spotbridge.sync.ContactSync.Result;
-import dev.spotbridge.sync.EventHandler;
-import dev.spotbridge.sync.ProcessedEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -49,11 +49,11 @@ public class ListEvents implements EventHandler {
     }
 
     @Override
-    public Result apply(ChangeEvent event) {
+    public Outcome apply(ChangeEvent event) {
         String listId = event.recordId();
         String subject = "list:" + listId;
         if (ledger.seen(event.key())) {
-            return Result.SKIPPED;
+            return Outcome.SKIPPED;
         }
         String[] outcome =
                 switch (event.operation()) {
@@ -66,7 +66,7 @@ public class ListEvents implements EventHandler {
             ledger.history(subject, event.message(), outcome[0], outcome[1], event.key());
         }
         ledger.remember(event.key());
-        return "Failed".equals(outcome[0]) ? Result.REJECTED : Result.WRITTEN;
+        return "Failed".equals(outcome[0]) ? Outcome.REJECTED : Outcome.WRITTEN;
     }
 
     private String[] sync(String listId) {

@@ -1,10 +1,10 @@
 package dev.spotbridge.lists;
 
 import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.jobs.BulkUpsert;
 import dev.spotbridge.json.Json;
+import dev.spotbridge.records.ProcessedEvents;
 import dev.spotbridge.spotler.SpotlerGateway;
-import dev.spotbridge.sync.BulkUpsert;
-import dev.spotbridge.sync.ProcessedEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,5 +59,12 @@ public class PermissionBits {
     public String describe(long bit) {
         String name = named().get(bit);
         return name == null || name.isEmpty() ? String.valueOf(bit) : bit + " (" + name + ")";
+    }
+
+    /** "Newsletter (1) on, Offers (2) off": bits as the history shows them. */
+    public String describe(Map<Long, Boolean> bits) {
+        List<String> parts = new ArrayList<>();
+        bits.forEach((bit, on) -> parts.add(describe(bit) + (on ? " on" : " off")));
+        return String.join(", ", parts);
     }
 }

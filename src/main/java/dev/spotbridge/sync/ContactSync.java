@@ -1,20 +1,28 @@
 package dev.spotbridge.sync;
 
+import dev.spotbridge.consent.PermissionSync;
+import dev.spotbridge.consent.Permissions;
+import dev.spotbridge.consent.SpotlerOptOuts;
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.DataverseValues;
-import dev.spotbridge.json.Json;
 import dev.spotbridge.mapping.ActiveMapping;
+import dev.spotbridge.queue.ChangeEvent;
+import dev.spotbridge.queue.ChangeEvent.Operation;
+import dev.spotbridge.queue.Outcome;
+import dev.spotbridge.records.ProcessedEvent;
+import dev.spotbridge.records.SyncHistoryEntry;
+import dev.spotbridge.records.SyncRecord;
+import dev.spotbridge.records.SyncRecords;
+import dev.spotbridge.records.SyncStatus;
 import dev.spotbridge.spotler.PermissionBits;
 import dev.spotbridge.spotler.SpotlerContact;
 import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.spotler.SpotlerRejectedException;
-import dev.spotbridge.sync.ChangeEvent.Operation;
-import dev.spotbridge.sync.ConsentChange.Source;
+import dev.spotbridge.writeback.WritebackQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
@@ -35,19 +43,11 @@ import java.util.Set;
  * the idempotency ledger, the record's state, its history and consent ledger, and the write-back
  * request commit together with the message acknowledgement. A transient failure propagates (the
  * transaction rolls back, the broker redelivers); a permanent Spotler refusal is recorded as Failed
- * and reported as {@link Result#REJECTED} so the consumer dead-letters the message.
+ * and reported as {@link Outcome#REJECTED} so the consumer dead-letters the message.
  */
 @ApplicationScoped
 @Transactional
 public class ContactSync {
-
-    /** What became of an event. */
-    public enum Result {
-        WRITTEN,
-        NO_CHANGE,
-        SKIPPED,
-        REJECTED
-    }
 
     @PersistenceContext(unitName = "spotbridge")
     EntityManager em;
@@ -60,18 +60,22 @@ public class ContactSync {
 
     @Inject ActiveMapping mapping;
 
-    @Inject Supersession supersession;
+    @Inject Coalescing coalescing;
 
-    @Inject ConsentLedger ledger;
+    @Inject SyncRecords records;
+
+    @Inject SpotlerOptOuts optOuts;
+
+    @Inject Permissions permissions;
 
     @Inject WritebackQueue writeback;
 
-    @Inject PermissionSync permissions;
+    @Inject PermissionSync permissionRows;
 
     /** The outcome and the history line of one attempt. */
     /** What a decision did; changes is {property: {before, after}} of a Spotler write, or null. */
-    record Step(Result result, String detail, JsonObject changes, int mappingVersion) {
-        Step(Result result, String detail) {
+    record Step(Outcome result, String detail, JsonObject changes, int mappingVersion) {
+        Step(Outcome result, String detail) {
             this(result, detail, null, 0);
         }
     }
@@ -83,15 +87,15 @@ public class ContactSync {
      * after a crash between the two commits is skipped.
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public Result applyAlone(ChangeEvent event) {
+    public Outcome applyInOwnTransaction(ChangeEvent event) {
         return apply(event);
     }
 
-    public Result apply(ChangeEvent event) {
+    public Outcome apply(ChangeEvent event) {
         if (event.operation() == Operation.PERMISSION) {
-            return permissions.apply(event);
+            return permissionRows.apply(event);
         }
-        SyncRecord record = record(event.entity(), event.recordId());
+        SyncRecord record = records.open(event.entity(), event.recordId());
         Snapshot before = new Snapshot(record);
         boolean alreadyApplied = em.find(ProcessedEvent.class, event.key()) != null;
         Step step;
@@ -107,15 +111,15 @@ public class ContactSync {
                             + e.getMessage()
                             + "; the message is in the dead-letter queue");
             writeback.request(record);
-            return Result.REJECTED;
+            return Outcome.REJECTED;
         }
         if (!alreadyApplied) {
             em.persist(new ProcessedEvent(event.key()));
         }
-        if (step.result() == Result.WRITTEN || step.result() == Result.NO_CHANGE) {
-            record.settled(step.result() == Result.WRITTEN);
+        if (step.result() == Outcome.WRITTEN || step.result() == Outcome.NO_CHANGE) {
+            record.settled(step.result() == Outcome.WRITTEN);
         }
-        supersession.processed(event);
+        coalescing.processed(event);
         SyncHistoryEntry entry =
                 history(
                         record,
@@ -133,16 +137,6 @@ public class ContactSync {
             writeback.request(record);
         }
         return step.result();
-    }
-
-    /** The sync state of a record, created on first sight. */
-    SyncRecord record(String entity, String recordId) {
-        SyncRecord record = em.find(SyncRecord.class, SyncRecord.key(entity, recordId));
-        if (record == null) {
-            record = new SyncRecord(entity, recordId);
-            em.persist(record);
-        }
-        return record;
     }
 
     /** What of a record is written back to D365; a change of it asks for a write-back. */
@@ -172,7 +166,7 @@ public class ContactSync {
         SyncDecision.Values decisive() {
             return new SyncDecision.Values(
                     values.get("statecode") instanceof JsonNumber n ? n.intValue() : null,
-                    bool(values.get("sb_syncenabled")));
+                    DataverseValues.bool(values.get("sb_syncenabled")));
         }
     }
 
@@ -185,7 +179,7 @@ public class ContactSync {
                         event.complete(),
                         event.state(),
                         alreadyApplied,
-                        supersession.newerThan(event).orElse(null),
+                        coalescing.newerThan(event).orElse(null),
                         columns.decisive());
         return carryOut(SyncDecision.ofEvent(facts(record), change), record, columns, event);
     }
@@ -203,7 +197,7 @@ public class ContactSync {
     private Step act(
             SyncDecision.Decision decision, SyncRecord record, Columns columns, ChangeEvent event) {
         return switch (decision.action()) {
-            case SKIP -> new Step(Result.SKIPPED, decision.reason());
+            case SKIP -> new Step(Outcome.SKIPPED, decision.reason());
             case READ -> read(record, event);
             case RESYNC -> resync(event, record);
             case TOMBSTONE -> {
@@ -214,7 +208,7 @@ public class ContactSync {
             case BLANK -> blank(record, decision.reason());
             case DISABLE -> {
                 record.syncEnabled(false);
-                yield new Step(Result.NO_CHANGE, decision.reason());
+                yield new Step(Outcome.NO_CHANGE, decision.reason());
             }
             case ENABLE -> {
                 record.syncEnabled(true);
@@ -277,25 +271,17 @@ public class ContactSync {
             Optional<SpotlerContact> contact = spotler.find(record.recordId());
             if (contact.isPresent() && contact.get().optedOut()) {
                 return new Step(
-                        Result.SKIPPED,
+                        Outcome.SKIPPED,
                         "still opted out in Spotler: re-activate the address there, then resync");
             }
-            record.optedOut(false);
-            ledger.record(
-                    record,
-                    Source.Spotler,
-                    ConsentLedger.SPOTLER_OPT_OUT,
-                    "Spotler subscription",
-                    "opted out",
-                    "active",
-                    event.key());
+            optOuts.reactivated(record, event.key());
         }
         if (!record.syncEnabled()) {
-            return new Step(Result.SKIPPED, SyncDecision.whyNot(facts(record)));
+            return new Step(Outcome.SKIPPED, SyncDecision.whyNot(facts(record)));
         }
         Optional<Map<String, JsonValue>> current = current(record);
         if (current.isEmpty()) {
-            return new Step(Result.SKIPPED, "no longer in Dataverse; nothing to sync");
+            return new Step(Outcome.SKIPPED, "no longer in Dataverse; nothing to sync");
         }
         Columns columns = Columns.ofDataverse(current.get());
         record.applied(modifiedOn(current.get()).orElse(null));
@@ -346,14 +332,18 @@ public class ContactSync {
                     }
                 });
         boolean created = !record.inSpotler();
-        Map<Long, Boolean> bits = permissionsToWrite(record, columns, full || created);
+        Map<Long, Boolean> bits =
+                permissions.forWrite(
+                        record,
+                        DataverseValues.bool(columns.get("donotbulkemail")),
+                        full || created);
         Map<Long, Boolean> written = record.writtenPermissions();
         boolean bitsChange =
                 bits.entrySet().stream()
                         .anyMatch(e -> !e.getValue().equals(written.get(e.getKey())));
         if (changed.isEmpty() && !bitsChange && !created && !full) {
             return new Step(
-                    Result.NO_CHANGE,
+                    Outcome.NO_CHANGE,
                     "mapped values unchanged; no Spotler write",
                     JsonValue.EMPTY_JSON_OBJECT,
                     inForce.version());
@@ -366,49 +356,15 @@ public class ContactSync {
                         + (created ? "created in Spotler" : "updated in Spotler")
                         + "; changed: "
                         + (changed.isEmpty() ? "(none)" : String.join(", ", changed))
-                        + (bits.isEmpty() ? "" : "; permissions " + describe(bits));
+                        + (bits.isEmpty() ? "" : "; permissions " + permissionBits.describe(bits));
         if (!subscribed) {
-            return optedOutInSpotler(record, detail + "; Spotler answered CONTACT_OPTOUT", null);
+            return optedOutInSpotler(record, detail);
         }
-        return new Step(Result.WRITTEN, detail, changes(before, after, changed), inForce.version());
-    }
-
-    /**
-     * The permission bits a write carries: all off while the record opts out of bulk email; on a
-     * change of donotbulkemail back to false, or a full/first write, the bits of the record's
-     * sb_permission rows.
-     */
-    private Map<Long, Boolean> permissionsToWrite(
-            SyncRecord record, Map<String, JsonValue> columns, boolean full) {
-        Boolean bulk = bool(columns.get("donotbulkemail"));
-        boolean was = record.bulkEmailOptOut();
-        boolean now = bulk == null ? was : bulk;
-        if (now != was) {
-            record.bulkEmailOptOut(now);
-            ledger.record(
-                    record,
-                    Source.D365,
-                    ConsentLedger.BULK_EMAIL,
-                    "bulk email (donotbulkemail)",
-                    !record.inSpotler() ? null : was ? "do not allow" : "allow",
-                    now ? "do not allow" : "allow",
-                    null);
-        }
-        if (now && (now != was || full)) {
-            Map<Long, Boolean> off = new LinkedHashMap<>();
-            permissionBits.all().forEach(bit -> off.put(bit, false));
-            record.writtenPermissions().keySet().forEach(bit -> off.put(bit, false));
-            return off;
-        }
-        if (!now && now != was) {
-            // back to "allow": the record's rows say which bits are on, every other bit stays off
-            return permissions.fromDataverse(record, true);
-        }
-        if (!now && full) {
-            // a first or full write: the bits the record's rows name, nothing else is touched
-            return permissions.fromDataverse(record, false);
-        }
-        return Map.of();
+        return new Step(
+                Outcome.WRITTEN,
+                detail,
+                SyncHistoryEntry.changes(before, after, changed),
+                inForce.version());
     }
 
     /**
@@ -426,7 +382,8 @@ public class ContactSync {
                     }
                 });
         Map<Long, Boolean> saved = record.savedPermissions();
-        if (record.bulkEmailOptOut() || Boolean.TRUE.equals(bool(columns.get("donotbulkemail")))) {
+        if (record.bulkEmailOptOut()
+                || Boolean.TRUE.equals(DataverseValues.bool(columns.get("donotbulkemail")))) {
             saved.replaceAll((bit, on) -> false);
         }
         boolean subscribed = spotler.upsert(record.recordId(), request, saved, !record.inSpotler());
@@ -441,22 +398,22 @@ public class ContactSync {
                         + " permission(s) restored";
         return subscribed
                 ? new Step(
-                        Result.WRITTEN,
+                        Outcome.WRITTEN,
                         detail,
-                        changes(Map.of(), request, request.keySet()),
+                        SyncHistoryEntry.changes(Map.of(), request, request.keySet()),
                         inForce.version())
-                : optedOutInSpotler(record, detail + "; Spotler answered CONTACT_OPTOUT", null);
+                : optedOutInSpotler(record, detail);
     }
 
     private Step blank(SyncRecord record, String why) {
         if (record.blanked()) {
-            return new Step(Result.NO_CHANGE, why + "; the Spotler contact is already blank");
+            return new Step(Outcome.NO_CHANGE, why + "; the Spotler contact is already blank");
         }
         Optional<SpotlerContact> current = spotler.find(record.recordId());
         if (current.isEmpty()) {
             record.blanked(Map.of());
             return new Step(
-                    Result.NO_CHANGE, why + "; Spotler has no such contact, nothing to blank");
+                    Outcome.NO_CHANGE, why + "; Spotler has no such contact, nothing to blank");
         }
         Set<Long> bits = new LinkedHashSet<>(permissionBits.all());
         bits.addAll(current.get().permissions().keySet());
@@ -467,77 +424,18 @@ public class ContactSync {
                 .setParameter("key", record.key())
                 .executeUpdate();
         return new Step(
-                Result.WRITTEN,
+                Outcome.WRITTEN,
                 why
                         + "; Spotler contact blanked: personal data purged, "
                         + bits.size()
                         + " permission bit(s) off");
     }
 
-    /**
-     * The contact unsubscribed in Spotler (found on a write, or by the hourly pull): D365 is told
-     * (donotbulkemail, sb_syncstatus OptOut, through the write-back) and nothing more is written to
-     * Spotler.
-     */
-    Step optedOutInSpotler(SyncRecord record, String detail, String eventKey) {
-        boolean wasBulkOptOut = record.bulkEmailOptOut();
-        record.optedOut(true);
-        record.bulkEmailOptOut(true);
-        ledger.record(
-                record,
-                Source.Spotler,
-                ConsentLedger.SPOTLER_OPT_OUT,
-                "Spotler subscription",
-                "active",
-                "opted out",
-                eventKey);
-        if (!wasBulkOptOut) {
-            ledger.record(
-                    record,
-                    Source.Spotler,
-                    ConsentLedger.BULK_EMAIL,
-                    "bulk email (donotbulkemail)",
-                    "allow",
-                    "do not allow",
-                    eventKey);
-        }
+    /** The contact turned out to be opted out in Spotler on a write. */
+    private Step optedOutInSpotler(SyncRecord record, String detail) {
         return new Step(
-                Result.WRITTEN,
-                detail
-                        + "; opted out in Spotler: D365 set to bulk email 'do not allow', "
-                        + "sync stopped until a resync");
-    }
-
-    /**
-     * The hourly pull found the contact opted out in Spotler.
-     *
-     * @return false when Spotbridge does not sync that externalId, or already knows
-     */
-    public boolean optedOutInSpotler(String externalId) {
-        String id = DataverseValues.guid(externalId);
-        if (id == null) {
-            return false;
-        }
-        boolean found = false;
-        for (SyncRecord record :
-                em.createQuery(
-                                "select r from SyncRecord r where r.recordId = :id",
-                                SyncRecord.class)
-                        .setParameter("id", id)
-                        .getResultList()) {
-            if (record.optedOut() || record.deleted() || record.blanked()) {
-                continue;
-            }
-            Step step =
-                    optedOutInSpotler(
-                            record, "found by the hourly pull of Spotler's contact changes", null);
-            em.persist(
-                    new SyncHistoryEntry(
-                            record.key(), "SpotlerChanges", "Succeeded", step.detail(), null));
-            writeback.request(record);
-            found = true;
-        }
-        return found;
+                Outcome.WRITTEN,
+                optOuts.optedOut(record, detail + "; Spotler answered CONTACT_OPTOUT", null));
     }
 
     /**
@@ -556,47 +454,11 @@ public class ContactSync {
                 .map(v -> DataverseValues.instant(((JsonString) v).getString()));
     }
 
-    static Boolean bool(JsonValue value) {
-        if (value == null) {
-            return null;
-        }
-        return switch (value.getValueType()) {
-            case TRUE -> true;
-            case FALSE -> false;
-            default -> null;
-        };
-    }
-
-    String describe(Map<Long, Boolean> bits) {
-        List<String> parts = new ArrayList<>();
-        bits.forEach((bit, on) -> parts.add(permissionBits.describe(bit) + (on ? " on" : " off")));
-        return String.join(", ", parts);
-    }
-
-    private static Step applied(SyncRecord record, Instant version, Step step) {
-        record.applied(version);
-        return step;
-    }
-
     private SyncHistoryEntry history(
             SyncRecord record, ChangeEvent event, String outcome, String detail) {
         SyncHistoryEntry entry =
                 new SyncHistoryEntry(record.key(), event.message(), outcome, detail, event.key());
         em.persist(entry);
         return entry;
-    }
-
-    /** {property: {before, after}} for the changed properties; null stands for "not set". */
-    static JsonObject changes(
-            Map<String, JsonValue> before, Map<String, JsonValue> after, Set<String> changed) {
-        JsonObjectBuilder changes = Json.createObjectBuilder();
-        for (String property : changed) {
-            changes.add(
-                    property,
-                    Json.createObjectBuilder()
-                            .add("before", before.getOrDefault(property, JsonValue.NULL))
-                            .add("after", after.getOrDefault(property, JsonValue.NULL)));
-        }
-        return changes.build();
     }
 }

@@ -1,31 +1,40 @@
 package dev.spotbridge.sync;
 
 import dev.spotbridge.metrics.SyncMetrics;
+import dev.spotbridge.queue.ChangeEvent;
+import dev.spotbridge.queue.EventHandler;
+import dev.spotbridge.queue.Outcome;
+import dev.spotbridge.queue.Queues;
+import dev.spotbridge.queue.Redelivery;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.jms.DeliveryMode;
-import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * Consumes the sync queue. Delegates to {@link ContactSync}; on any exception it records the failed
- * attempt and rethrows, so the transaction rolls back and the broker redelivers with back-off, then
- * dead-letters. A change Spotler refused for good goes straight to the dead-letter queue, in the
- * same transaction.
+ * Consumes the sync queue: unwraps the change event, hands it to {@link ContactSync} (a record
+ * change, in a transaction of its own) or to the list or job handler that takes it, and rethrows
+ * what fails, so the broker redelivers with back-off and then dead-letters. {@link Redelivery}
+ * decides the rest: a change a request limit had no room for goes back on the queue for later (no
+ * attempt counted), one refused for good goes to the dead-letter queue at once.
  */
 @MessageDriven(
         activationConfig = {
             @ActivationConfigProperty(
                     propertyName = "destinationLookup",
-                    propertyValue = SyncQueue.QUEUE),
+                    propertyValue = Queues.SYNC),
             @ActivationConfigProperty(
                     propertyName = "destinationType",
                     propertyValue = "jakarta.jms.Queue"),
@@ -33,92 +42,106 @@ import org.jboss.logging.MDC;
         })
 public class SyncConsumer implements MessageListener {
 
-    private static final Logger LOG = Logger.getLogger(SyncConsumer.class.getName());
+    /** Message property of a change put off by a request limit: when its webhook was taken in. */
+    static final String ENQUEUED_AT = "spotbridgeEnqueuedAt";
 
-    public static final String DEAD_LETTER_QUEUE = "java:/jms/queue/spotbridge-dlq";
+    private static final Logger LOG = Logger.getLogger(SyncConsumer.class.getName());
 
     @Inject ContactSync sync;
 
-    @Inject jakarta.enterprise.inject.Instance<EventHandler> handlers;
+    @Inject Instance<EventHandler> handlers;
 
     @Inject SyncFailures failures;
 
+    @Inject Redelivery redelivery;
+
     @Inject SyncMetrics metrics;
 
-    @Inject JMSContext context;
+    @Resource(lookup = Queues.SYNC)
+    Queue syncQueue;
 
-    @Resource(lookup = DEAD_LETTER_QUEUE)
-    Queue deadLetters;
+    /** A message of the sync queue, read. */
+    private record Received(ChangeEvent event, int delivery, long enqueuedAt, int putOffs) {
+
+        static Received of(Message message) {
+            try {
+                return new Received(
+                        ChangeEvent.fromJson(((TextMessage) message).getText()),
+                        message.getIntProperty("JMSXDeliveryCount"),
+                        // a change put off by a request limit keeps the time its webhook came in
+                        message.propertyExists(ENQUEUED_AT)
+                                ? message.getLongProperty(ENQUEUED_AT)
+                                : message.getJMSTimestamp(),
+                        Redelivery.putOffs(java.util.List.of(message)));
+            } catch (JMSException | RuntimeException e) {
+                throw new IllegalStateException(
+                        "unreadable sync message " + id(message) + ": " + e, e);
+            }
+        }
+
+        /** The properties a copy of the message carries (put off, dead-lettered). */
+        Map<String, Object> properties() {
+            return Map.of(
+                    "JMSXGroupID",
+                    event.group(),
+                    "entity",
+                    event.entity(),
+                    "recordId",
+                    event.recordId(),
+                    "eventKey",
+                    event.key(),
+                    ENQUEUED_AT,
+                    enqueuedAt);
+        }
+    }
 
     @Override
     public void onMessage(Message message) {
-        ChangeEvent event;
-        int delivery;
-        long enqueuedAt;
-        int putOffs;
-        try {
-            event = ChangeEvent.fromJson(((TextMessage) message).getText());
-            delivery = message.getIntProperty("JMSXDeliveryCount");
-            // a change put off by a request limit keeps the time its webhook was taken in
-            enqueuedAt =
-                    message.propertyExists(ENQUEUED_AT)
-                            ? message.getLongProperty(ENQUEUED_AT)
-                            : message.getJMSTimestamp();
-            putOffs =
-                    message.propertyExists(PutOffs.PROPERTY)
-                            ? message.getIntProperty(PutOffs.PROPERTY)
-                            : 0;
-        } catch (JMSException | RuntimeException e) {
-            throw new IllegalStateException(
-                    "unreadable sync message " + describe(message) + ": " + e, e);
-        }
+        Received received = Received.of(message);
+        ChangeEvent event = received.event();
         // the Dataverse ids of the change travel with it into every log line of its processing
         MDC.put("correlationId", String.valueOf(event.correlationId()));
         MDC.put("operationId", String.valueOf(event.operationId()));
         MDC.put("record", event.group());
         try {
-            ContactSync.Result result = handle(event);
-            metrics.processed(result.name().toLowerCase(java.util.Locale.ROOT));
-            if (result == ContactSync.Result.WRITTEN) {
-                metrics.endToEnd(enqueuedAt);
-            } else if (result == ContactSync.Result.REJECTED) {
-                deadLetter(message, event);
+            Optional<EventHandler> handler = handlerOf(event);
+            Outcome outcome =
+                    handler.map(h -> h.apply(event))
+                            .orElseGet(() -> sync.applyInOwnTransaction(event));
+            metrics.processed(outcome.name().toLowerCase(Locale.ROOT));
+            if (outcome == Outcome.WRITTEN) {
+                metrics.endToEnd(received.enqueuedAt());
+            } else if (outcome == Outcome.REJECTED) {
+                redelivery.deadLetter(
+                        message,
+                        Queues.SYNC_ADDRESS,
+                        "refused for good (see the history)",
+                        received.properties());
                 metrics.deadLettered("refused");
             }
         } catch (RuntimeException e) {
-            java.util.OptionalLong wait =
+            // lists and jobs keep the plain redelivery; a record change's work is rolled back on
+            // its own, so a request limit can put it off
+            OptionalLong wait =
                     handlerOf(event).isEmpty()
-                            ? putOffPolicy.delay(e, putOffs)
-                            : java.util.OptionalLong.empty();
+                            ? redelivery.putOffDelay(e, received.putOffs())
+                            : OptionalLong.empty();
             if (wait.isPresent()) {
-                // not a failure: a request limit had no room; its work was rolled back (a
-                // transaction of its own) and the change comes back later, no attempt counted
-                long delay = wait.getAsLong();
-                putOff(message, event, delay, putOffs, enqueuedAt);
-                metrics.processed("throttled");
-                LOG.info(
-                        () ->
-                                event.message()
-                                        + " "
-                                        + event.group()
-                                        + " put off for "
-                                        + delay
-                                        + " ms by a request limit: "
-                                        + SyncFailures.describe(e));
+                putOff(message, received, wait.getAsLong(), e);
                 return;
             }
             metrics.processed("failed");
-            failures.attemptFailed(event, delivery, e);
+            failures.attemptFailed(event, received.delivery(), e);
             LOG.warning(
                     () ->
                             "attempt "
-                                    + delivery
+                                    + received.delivery()
                                     + " of "
                                     + event.message()
                                     + " "
                                     + event.group()
                                     + " failed, rolled back for redelivery: "
-                                    + SyncFailures.describe(e));
+                                    + Redelivery.describe(e));
             throw e;
         } finally {
             MDC.remove("correlationId");
@@ -127,74 +150,32 @@ public class SyncConsumer implements MessageListener {
         }
     }
 
-    /**
-     * Record changes go to ContactSync, in a transaction of their own (so a change a request limit
-     * puts off can go back on the queue); lists and jobs to the handler that takes them, in the
-     * consumer's transaction.
-     */
-    private ContactSync.Result handle(ChangeEvent event) {
-        return handlerOf(event).map(h -> h.apply(event)).orElseGet(() -> sync.applyAlone(event));
+    /** Not a failure: the change comes back after the wait, no attempt counted. */
+    private void putOff(Message message, Received received, long delay, RuntimeException limit) {
+        redelivery.putOff(message, syncQueue, delay, received.putOffs() + 1, received.properties());
+        metrics.processed("throttled");
+        LOG.info(
+                () ->
+                        received.event().message()
+                                + " "
+                                + received.event().group()
+                                + " put off for "
+                                + delay
+                                + " ms by a request limit: "
+                                + Redelivery.describe(limit));
     }
 
     /** The list or job handler that takes the event; none for a record change. */
-    private java.util.Optional<EventHandler> handlerOf(ChangeEvent event) {
+    private Optional<EventHandler> handlerOf(ChangeEvent event) {
         for (EventHandler handler : handlers) {
             if (handler.handles(event)) {
-                return java.util.Optional.of(handler);
+                return Optional.of(handler);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
-    /** Message property of a change put off by a request limit: when its webhook was taken in. */
-    static final String ENQUEUED_AT = "spotbridgeEnqueuedAt";
-
-    @Inject PutOffs putOffPolicy;
-
-    @Resource(lookup = SyncQueue.QUEUE)
-    Queue syncQueue;
-
-    /** The change back on the sync queue, delivered after the wait (ms). */
-    private void putOff(
-            Message original, ChangeEvent event, long delay, int putOffs, long enqueuedAt) {
-        try {
-            TextMessage copy = copyOf(original, event);
-            copy.setLongProperty(ENQUEUED_AT, enqueuedAt);
-            copy.setIntProperty(PutOffs.PROPERTY, putOffs + 1);
-            context.createProducer()
-                    .setDeliveryMode(DeliveryMode.PERSISTENT)
-                    .setPriority(original.getJMSPriority())
-                    .setDeliveryDelay(Math.max(delay, 1))
-                    .send(syncQueue, copy);
-        } catch (JMSException e) {
-            throw new IllegalStateException(
-                    "could not put off a throttled change of " + event.group(), e);
-        }
-    }
-
-    private void deadLetter(Message original, ChangeEvent event) {
-        try {
-            TextMessage copy = copyOf(original, event);
-            copy.setStringProperty("spotbridgeReason", "refused for good (see the history)");
-            copy.setStringProperty("_AMQ_ORIG_ADDRESS", "jms.queue.spotbridge-sync");
-            context.createProducer().send(deadLetters, copy);
-        } catch (JMSException e) {
-            throw new IllegalStateException(
-                    "could not dead-letter a rejected change of " + event.group(), e);
-        }
-    }
-
-    /** A new message with the change's text and the properties the queues and the admin use. */
-    private TextMessage copyOf(Message original, ChangeEvent event) throws JMSException {
-        TextMessage copy = context.createTextMessage(((TextMessage) original).getText());
-        copy.setStringProperty("JMSXGroupID", event.group());
-        copy.setStringProperty("entity", event.entity());
-        copy.setStringProperty("recordId", event.recordId());
-        copy.setStringProperty("eventKey", event.key());
-        return copy;
-    }
-
-    private static String describe(Message message) {
+    private static String id(Message message) {
         try {
             return message.getJMSMessageID();
         } catch (JMSException e) {

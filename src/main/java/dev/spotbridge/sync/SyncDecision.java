@@ -1,6 +1,6 @@
 package dev.spotbridge.sync;
 
-import dev.spotbridge.sync.ChangeEvent.Operation;
+import dev.spotbridge.queue.ChangeEvent.Operation;
 import java.time.Instant;
 
 /**

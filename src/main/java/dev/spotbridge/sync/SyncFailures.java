@@ -1,6 +1,12 @@
 package dev.spotbridge.sync;
 
+import dev.spotbridge.consent.PermissionRow;
 import dev.spotbridge.metrics.SyncMetrics;
+import dev.spotbridge.queue.ChangeEvent;
+import dev.spotbridge.queue.Redelivery;
+import dev.spotbridge.records.SyncHistoryEntry;
+import dev.spotbridge.records.SyncRecord;
+import dev.spotbridge.writeback.WritebackQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -41,7 +47,7 @@ public class SyncFailures {
         if (last) {
             metrics.deadLettered("attempts_exhausted");
         }
-        String reason = describe(failure);
+        String reason = Redelivery.describe(failure);
         String key = recordKey(event);
         if (key == null) {
             LOG.warning(
@@ -100,17 +106,5 @@ public class SyncFailures {
         }
         PermissionRow row = em.find(PermissionRow.class, event.recordId());
         return row == null ? null : row.recordKey();
-    }
-
-    static String describe(Throwable failure) {
-        Throwable t = failure;
-        while (t.getCause() != null
-                && t.getCause() != t
-                && (t.getMessage() == null
-                        || t instanceof jakarta.ejb.EJBException
-                        || t.getClass().getName().startsWith("jakarta.transaction"))) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 }

@@ -1,7 +1,9 @@
 /**
- * Sync: the queue of change events, its consumer, and the rules that turn an event into at most one
- * Spotler write (idempotency, ordering by version, tombstones, no-op detection), with each record's
- * sync state and history. A failure inside a consumer rolls its transaction back, so the broker
- * redelivers and finally dead-letters the message.
+ * Sync: the consumer of the sync queue and what a D365 record change does to its Spotler contact.
+ * {@link dev.spotbridge.sync.SyncDecision} says what a change means (skip, blank, restore, write…)
+ * and why, without I/O; {@link dev.spotbridge.sync.ContactSync} carries it out — at most one
+ * Spotler write, its state, history and idempotency key committed together; {@link
+ * dev.spotbridge.sync.SyncConsumer} only unwraps, delegates and rethrows. Coalescing skips queued
+ * changes a newer one covers; failed attempts are recorded by SyncFailures before the rollback.
  */
 package dev.spotbridge.sync;

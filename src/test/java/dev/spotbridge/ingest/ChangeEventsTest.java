@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spotbridge.dataverse.RemoteExecutionContext;
-import dev.spotbridge.sync.ChangeEvent;
-import dev.spotbridge.sync.ChangeEvent.Operation;
+import dev.spotbridge.queue.ChangeEvent;
+import dev.spotbridge.queue.ChangeEvent.Operation;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.spotbridge.sync.ChangeEvent.Operation;
+import dev.spotbridge.queue.ChangeEvent.Operation;
 import dev.spotbridge.sync.SyncDecision.Action;
 import dev.spotbridge.sync.SyncDecision.Change;
 import dev.spotbridge.sync.SyncDecision.Decision;

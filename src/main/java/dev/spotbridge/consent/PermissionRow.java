@@ -1,4 +1,4 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.consent;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -45,7 +45,7 @@ public class PermissionRow {
         this.updatedAt = Instant.now();
     }
 
-    String recordKey() {
+    public String recordKey() {
         return recordKey;
     }
 

@@ -1,6 +1,8 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.consent;
 
-import dev.spotbridge.sync.ConsentChange.Source;
+import dev.spotbridge.consent.ConsentChange.Source;
+import dev.spotbridge.records.SyncHistoryEntry;
+import dev.spotbridge.records.SyncRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -23,7 +25,7 @@ public class ConsentLedger {
     @PersistenceContext(unitName = "spotbridge")
     EntityManager em;
 
-    void record(
+    public void record(
             SyncRecord record,
             Source source,
             String kind,

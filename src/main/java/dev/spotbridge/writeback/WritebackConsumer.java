@@ -1,5 +1,6 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.writeback;
 
+import dev.spotbridge.queue.Redelivery;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -84,7 +85,7 @@ public class WritebackConsumer {
                                 "write-back batch failed, rolled back for redelivery (next batch in "
                                         + wait
                                         + " ms): "
-                                        + SyncFailures.describe(e));
+                                        + Redelivery.describe(e));
                 sleep(pause);
             }
         }

@@ -1,9 +1,16 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.jobs;
 
+import dev.spotbridge.consent.PermissionSync;
+import dev.spotbridge.consent.SpotlerOptOuts;
 import dev.spotbridge.mapping.ActiveMapping;
+import dev.spotbridge.records.SyncHistoryEntry;
+import dev.spotbridge.records.SyncRecord;
+import dev.spotbridge.records.SyncRecords;
+import dev.spotbridge.spotler.PermissionBits;
 import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.spotler.SpotlerGateway.ContactResult;
 import dev.spotbridge.spotler.SpotlerGateway.ContactWrite;
+import dev.spotbridge.writeback.WritebackQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonNumber;
@@ -51,7 +58,11 @@ public class BulkUpsert {
 
     @Inject ActiveMapping mapping;
 
-    @Inject ContactSync contactSync;
+    @Inject SyncRecords records;
+
+    @Inject SpotlerOptOuts optOuts;
+
+    @Inject PermissionBits permissionBits;
 
     @Inject WritebackQueue writeback;
 
@@ -173,7 +184,7 @@ public class BulkUpsert {
             Set<String> eligible,
             Map<String, String> excluded) {
         String id = write.externalId();
-        SyncRecord record = contactSync.record(entity, id);
+        SyncRecord record = records.open(entity, id);
         switch (result.code()) {
             case "OK" -> {
                 Map<String, JsonValue> before = record.writtenProperties();
@@ -194,22 +205,22 @@ public class BulkUpsert {
                                                 + (write.permissions().isEmpty()
                                                         ? ""
                                                         : "; permissions "
-                                                                + contactSync.describe(
+                                                                + permissionBits.describe(
                                                                         write.permissions())),
                                         null)
                                 .mapped(
                                         mappingVersion,
-                                        ContactSync.changes(before, after, changed).toString()));
+                                        SyncHistoryEntry.changes(before, after, changed)
+                                                .toString()));
             }
             case "CONTACT_OPTOUT" -> {
                 eligible.remove(id);
                 excluded.put(id, "opted out in Spotler");
-                ContactSync.Step step =
-                        contactSync.optedOutInSpotler(
-                                record, "found by a batch write (CONTACT_OPTOUT)", null);
+                String detail =
+                        optOuts.optedOut(record, "found by a batch write (CONTACT_OPTOUT)", null);
                 em.persist(
                         new SyncHistoryEntry(
-                                record.key(), "BulkUpsert", "Succeeded", step.detail(), null));
+                                record.key(), "BulkUpsert", "Succeeded", detail, null));
             }
             default -> {
                 eligible.remove(id);

@@ -1,11 +1,12 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.spotbridge.dataverse.RemoteExecutionContext;
-import dev.spotbridge.ingest.ChangeEvents;
 import dev.spotbridge.json.Json;
+import dev.spotbridge.queue.ChangeEvent;
+import dev.spotbridge.sync.Coalescing;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.ExceptionListener;
 import jakarta.jms.JMSContext;
@@ -109,7 +110,7 @@ class SyncQueueTest {
         NullPointerException own = new NullPointerException("a bug of our own");
         own.setStackTrace(
                 new StackTraceElement[] {
-                    new StackTraceElement("dev.spotbridge.sync.ChangeEvent", "toJson", null, 1)
+                    new StackTraceElement("dev.spotbridge.queue.ChangeEvent", "toJson", null, 1)
                 });
         SyncQueue queue = queueFailingFirst(1, own);
 
@@ -142,7 +143,7 @@ class SyncQueueTest {
 
     private SyncQueue queueFailingFirst(int failures, RuntimeException failure) {
         SyncQueue queue = new SyncQueue();
-        queue.supersession = new Supersession();
+        queue.coalescing = new Coalescing();
         queue.user = Optional.empty();
         queue.password = Optional.empty();
         queue.maxIdle = 64;

@@ -1,8 +1,9 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.mapping;
 
 import dev.spotbridge.dataverse.DataverseGateway;
-import dev.spotbridge.mapping.ActiveMapping;
-import dev.spotbridge.mapping.Mapping;
+import dev.spotbridge.records.SyncHistoryEntry;
+import dev.spotbridge.records.SyncRecord;
+import dev.spotbridge.records.SyncRecords;
 import dev.spotbridge.spotler.SpotlerContact;
 import dev.spotbridge.spotler.SpotlerGateway;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -113,7 +114,7 @@ public class MappingDryRun {
                 record.key(),
                 changed.isEmpty() ? "unchanged" : "changes",
                 null,
-                ContactSync.changes(held, after, changed));
+                SyncHistoryEntry.changes(held, after, changed));
     }
 
     private static boolean isSet(JsonValue value) {

@@ -1,4 +1,4 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.queue;
 
 import dev.spotbridge.json.Json;
 import jakarta.json.JsonObject;

@@ -1,12 +1,18 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.consent;
 
+import dev.spotbridge.consent.ConsentChange.Source;
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.DataverseRejectedException;
 import dev.spotbridge.dataverse.DataverseValues;
+import dev.spotbridge.queue.ChangeEvent;
+import dev.spotbridge.queue.Outcome;
+import dev.spotbridge.records.ProcessedEvent;
+import dev.spotbridge.records.SyncHistoryEntry;
+import dev.spotbridge.records.SyncRecord;
 import dev.spotbridge.spotler.PermissionBits;
 import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.spotler.SpotlerRejectedException;
-import dev.spotbridge.sync.ConsentChange.Source;
+import dev.spotbridge.writeback.WritebackQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonNumber;
@@ -50,9 +56,9 @@ public class PermissionSync {
 
     @Inject WritebackQueue writeback;
 
-    ContactSync.Result apply(ChangeEvent event) {
+    public Outcome apply(ChangeEvent event) {
         if (em.find(ProcessedEvent.class, event.key()) != null) {
-            return ContactSync.Result.SKIPPED;
+            return Outcome.SKIPPED;
         }
         String rowId = event.recordId();
         PermissionRow row = em.find(PermissionRow.class, rowId);
@@ -73,7 +79,7 @@ public class PermissionSync {
         String recordKey = owner(columns).orElse(row == null ? null : row.recordKey());
         if (recordKey == null) {
             em.persist(new ProcessedEvent(event.key()));
-            return ContactSync.Result.SKIPPED;
+            return Outcome.SKIPPED;
         }
         String name =
                 columns.get("sb_name") instanceof JsonString s
@@ -90,7 +96,7 @@ public class PermissionSync {
                 !deleted
                         && (columns.containsKey("sb_subscribed")
                                 ? Boolean.TRUE.equals(
-                                        ContactSync.bool(columns.get("sb_subscribed")))
+                                        DataverseValues.bool(columns.get("sb_subscribed")))
                                 : row != null && row.subscribed());
         Boolean before = row == null ? null : row.subscribed();
         String[] parts = recordKey.split(":", 2);
@@ -116,7 +122,7 @@ public class PermissionSync {
                             reason + "; the message is in the dead-letter queue",
                             event.key()));
             writeback.request(record);
-            return ContactSync.Result.REJECTED;
+            return Outcome.REJECTED;
         }
         if (deleted) {
             if (row != null) {
@@ -182,14 +188,12 @@ public class PermissionSync {
                                         + e.getMessage(),
                                 event.key()));
                 writeback.request(record);
-                return ContactSync.Result.REJECTED;
+                return Outcome.REJECTED;
             }
         }
         em.persist(new SyncHistoryEntry(record.key(), operation, outcome, detail, event.key()));
         em.persist(new ProcessedEvent(event.key()));
-        return "Succeeded".equals(outcome)
-                ? ContactSync.Result.WRITTEN
-                : ContactSync.Result.NO_CHANGE;
+        return "Succeeded".equals(outcome) ? Outcome.WRITTEN : Outcome.NO_CHANGE;
     }
 
     /** Why a record's permission bits are not written now; null when they are. */
@@ -218,7 +222,7 @@ public class PermissionSync {
      * with othersOff every other bit of the account off too. Without an sb_permission table (the
      * solution is not installed) there are no rows.
      */
-    Map<Long, Boolean> fromDataverse(SyncRecord record, boolean othersOff) {
+    public Map<Long, Boolean> fromDataverse(SyncRecord record, boolean othersOff) {
         Map<Long, Boolean> wanted = new LinkedHashMap<>();
         if (othersOff) {
             bits.all().forEach(bit -> wanted.put(bit, false));
@@ -240,7 +244,8 @@ public class PermissionSync {
      * @return per record id the bits its rows name (subscribed on, unsubscribed off); a record
      *     without rows is absent
      */
-    Map<String, Map<Long, Boolean>> fromDataverse(String entity, Collection<String> recordIds) {
+    public Map<String, Map<Long, Boolean>> fromDataverse(
+            String entity, Collection<String> recordIds) {
         Map<String, Map<Long, Boolean>> wanted = new LinkedHashMap<>();
         List<String> ids = List.copyOf(recordIds);
         String lookup = "_sb_" + entity + "id_value";
@@ -277,7 +282,7 @@ public class PermissionSync {
                                 ? Long.valueOf(n.longValue())
                                 : bits.byName(name).orElse(null);
                 boolean subscribed =
-                        Boolean.TRUE.equals(ContactSync.bool(columns.get("sb_subscribed")));
+                        Boolean.TRUE.equals(DataverseValues.bool(columns.get("sb_subscribed")));
                 if (bit != null && bits.named().containsKey(bit)) {
                     wanted.computeIfAbsent(recordId, k -> new LinkedHashMap<>())
                             .merge(bit, subscribed, Boolean::logicalOr);

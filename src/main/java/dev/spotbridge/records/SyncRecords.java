@@ -1,4 +1,4 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.records;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -16,6 +16,17 @@ public class SyncRecords {
     @PersistenceContext(unitName = "spotbridge")
     EntityManager em;
 
+    /** The sync state of a record, created on first sight, in the caller's transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public SyncRecord open(String entity, String recordId) {
+        SyncRecord record = em.find(SyncRecord.class, SyncRecord.key(entity, recordId));
+        if (record == null) {
+            record = new SyncRecord(entity, recordId);
+            em.persist(record);
+        }
+        return record;
+    }
+
     public Optional<SyncRecord> find(String entity, String recordId) {
         return Optional.ofNullable(em.find(SyncRecord.class, SyncRecord.key(entity, recordId)));
     }
@@ -31,24 +42,6 @@ public class SyncRecords {
                 .getResultStream()
                 .map(SyncRecord::key)
                 .findFirst();
-    }
-
-    /** Whether a bounce event already has its task. */
-    public boolean bounceHandled(String bounceKey) {
-        return em.find(BounceTask.class, bounceKey) != null;
-    }
-
-    /** Remembers a bounce event's task and notes it in the record's history. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void bounceHandled(
-            String bounceKey,
-            String recordKey,
-            String taskId,
-            String operation,
-            String outcome,
-            String detail) {
-        em.persist(new BounceTask(bounceKey, recordKey, taskId));
-        em.persist(new SyncHistoryEntry(recordKey, operation, outcome, detail, null));
     }
 
     /** The history of any subject: "list:<id>", "sb_syncjob:<id>" or a record key. */

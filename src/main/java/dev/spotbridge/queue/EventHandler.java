@@ -1,4 +1,4 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.queue;
 
 /**
  * Work of the sync queue that is not a record change (marketing lists, jobs): the consumer hands
@@ -10,7 +10,7 @@ public interface EventHandler {
     boolean handles(ChangeEvent event);
 
     /**
-     * @return {@link ContactSync.Result#REJECTED} to dead-letter the message at once
+     * @return {@link Outcome#REJECTED} to dead-letter the message at once
      */
-    ContactSync.Result apply(ChangeEvent event);
+    Outcome apply(ChangeEvent event);
 }

@@ -1,4 +1,4 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.records;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;

@@ -1,4 +1,4 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.backsync;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

@@ -1,5 +1,6 @@
 package dev.spotbridge.sync;
 
+import dev.spotbridge.queue.ChangeEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Map;
@@ -15,12 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * queued change carries.
  */
 @ApplicationScoped
-public class Supersession {
+public class Coalescing {
 
     private final Map<String, Instant> newestComplete = new ConcurrentHashMap<>();
 
     /** Called once the change is on the queue. */
-    void queued(ChangeEvent event) {
+    public void queued(ChangeEvent event) {
         if (event.operation() == ChangeEvent.Operation.UPSERT
                 && event.complete()
                 && event.version() != null) {

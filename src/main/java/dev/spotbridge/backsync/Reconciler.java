@@ -1,7 +1,9 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.backsync;
 
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.mapping.ActiveMapping;
+import dev.spotbridge.records.SyncHistoryEntry;
+import dev.spotbridge.records.SyncRecord;
 import dev.spotbridge.spotler.SpotlerContact;
 import dev.spotbridge.spotler.SpotlerGateway;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.ingest;
 
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSContext;

@@ -1,5 +1,8 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.ingest;
 
+import dev.spotbridge.queue.ChangeEvent;
+import dev.spotbridge.queue.Queues;
+import dev.spotbridge.sync.Coalescing;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -26,8 +29,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class SyncQueue {
 
     private static final Logger LOG = Logger.getLogger(SyncQueue.class.getName());
-
-    public static final String QUEUE = "java:/jms/queue/spotbridge-sync";
 
     /**
      * The intake's connection factory (server-config/messaging.cli): a plain factory, not the
@@ -67,10 +68,10 @@ public class SyncQueue {
         }
     }
 
-    @Resource(lookup = QUEUE)
+    @Resource(lookup = Queues.SYNC)
     Queue queue;
 
-    @Inject Supersession supersession;
+    @Inject Coalescing coalescing;
 
     /**
      * Sends on a session of the intake's pool. Sessions opened before a broker outage fail on their
@@ -104,7 +105,7 @@ public class SyncQueue {
                         new Object[] {attempt, failed.toString()});
             }
         }
-        supersession.queued(event);
+        coalescing.queued(event);
     }
 
     /** A failure within this time is a dead connection, not a broker that does not answer. */

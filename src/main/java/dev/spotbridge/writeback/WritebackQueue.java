@@ -1,5 +1,7 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.writeback;
 
+import dev.spotbridge.queue.Queues;
+import dev.spotbridge.records.SyncRecord;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,14 +20,12 @@ import jakarta.jms.TextMessage;
 @ApplicationScoped
 public class WritebackQueue {
 
-    public static final String QUEUE = "java:/jms/queue/spotbridge-writeback";
-
     @Inject JMSContext context;
 
-    @Resource(lookup = QUEUE)
+    @Resource(lookup = Queues.WRITEBACK)
     Queue queue;
 
-    void request(SyncRecord record) {
+    public void request(SyncRecord record) {
         try {
             TextMessage message = context.createTextMessage(record.key());
             message.setStringProperty("JMSXGroupID", record.key());

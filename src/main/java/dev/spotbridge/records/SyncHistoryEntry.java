@@ -1,5 +1,9 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.records;
 
+import dev.spotbridge.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -7,6 +11,8 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
 
 /** One attempt on a record: what was asked, what happened, what changed. */
 @Entity
@@ -79,9 +85,23 @@ public class SyncHistoryEntry {
     }
 
     /** Says which mapping produced the change and what it changed (changes may be null). */
-    SyncHistoryEntry mapped(int version, String changes) {
+    public SyncHistoryEntry mapped(int version, String changes) {
         this.mappingVersion = version;
         this.changes = changes == null || changes.length() > 65535 ? null : changes;
         return this;
+    }
+
+    /** {property: {before, after}} for the changed properties; null stands for "not set". */
+    public static JsonObject changes(
+            Map<String, JsonValue> before, Map<String, JsonValue> after, Set<String> changed) {
+        JsonObjectBuilder changes = Json.createObjectBuilder();
+        for (String property : changed) {
+            changes.add(
+                    property,
+                    Json.createObjectBuilder()
+                            .add("before", before.getOrDefault(property, JsonValue.NULL))
+                            .add("after", after.getOrDefault(property, JsonValue.NULL)));
+        }
+        return changes.build();
     }
 }

@@ -1,4 +1,4 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.records;
 
 import dev.spotbridge.json.Json;
 import jakarta.json.JsonObject;
@@ -148,7 +148,7 @@ public class SyncRecord {
      * Succeeded); the last-synced time moves only when Spotler was written, so a no-op (such as the
      * echo of our own write-back) changes nothing that would be written back again.
      */
-    void settled(boolean wroteSpotler) {
+    public void settled(boolean wroteSpotler) {
         status =
                 !syncEnabled
                         ? SyncStatus.Disabled
@@ -164,7 +164,7 @@ public class SyncRecord {
         return syncEnabled;
     }
 
-    void syncEnabled(boolean enabled) {
+    public void syncEnabled(boolean enabled) {
         syncEnabled = enabled;
     }
 
@@ -172,7 +172,7 @@ public class SyncRecord {
         return optedOut;
     }
 
-    void optedOut(boolean value) {
+    public void optedOut(boolean value) {
         optedOut = value;
         if (value) {
             status = SyncStatus.OptOut;
@@ -184,18 +184,18 @@ public class SyncRecord {
         return bulkEmailOptOut;
     }
 
-    void bulkEmailOptOut(boolean value) {
+    public void bulkEmailOptOut(boolean value) {
         bulkEmailOptOut = value;
     }
 
-    Map<Long, Boolean> writtenPermissions() {
+    public Map<Long, Boolean> writtenPermissions() {
         Map<Long, Boolean> bits = new LinkedHashMap<>();
         readObject(writtenPermissions)
                 .forEach((bit, on) -> bits.put(Long.parseLong(bit), on == JsonValue.TRUE));
         return bits;
     }
 
-    void permissionsWritten(Map<Long, Boolean> bits) {
+    public void permissionsWritten(Map<Long, Boolean> bits) {
         Map<Long, Boolean> all = writtenPermissions();
         all.putAll(bits);
         JsonObjectBuilder json = Json.createObjectBuilder();
@@ -203,19 +203,19 @@ public class SyncRecord {
         writtenPermissions = json.build().toString();
     }
 
-    void failed(String error, boolean final_) {
+    public void failed(String error, boolean final_) {
         status = final_ ? SyncStatus.Failed : SyncStatus.Processing;
         lastError = error == null ? null : error.length() > 2000 ? error.substring(0, 2000) : error;
         updatedAt = Instant.now();
     }
 
-    void applied(Instant version) {
+    public void applied(Instant version) {
         if (version != null && (appliedVersion == null || version.isAfter(appliedVersion))) {
             appliedVersion = version;
         }
     }
 
-    void written(Map<String, JsonValue> properties) {
+    public void written(Map<String, JsonValue> properties) {
         JsonObjectBuilder json = Json.createObjectBuilder();
         properties.forEach(
                 (k, v) -> {
@@ -227,11 +227,11 @@ public class SyncRecord {
         inSpotler = true;
     }
 
-    Map<String, JsonValue> writtenProperties() {
+    public Map<String, JsonValue> writtenProperties() {
         return readObject(writtenProperties);
     }
 
-    void blanked(Map<Long, Boolean> permissionsBefore) {
+    public void blanked(Map<Long, Boolean> permissionsBefore) {
         if (!blanked && permissionsBefore != null) {
             JsonObjectBuilder json = Json.createObjectBuilder();
             permissionsBefore.forEach((bit, on) -> json.add(String.valueOf(bit), on));
@@ -242,15 +242,15 @@ public class SyncRecord {
         writtenPermissions = "{}";
     }
 
-    void restored() {
+    public void restored() {
         blanked = false;
     }
 
-    void tombstone() {
+    public void tombstone() {
         deleted = true;
     }
 
-    Map<Long, Boolean> savedPermissions() {
+    public Map<Long, Boolean> savedPermissions() {
         Map<Long, Boolean> bits = new LinkedHashMap<>();
         readObject(savedPermissions)
                 .forEach((bit, on) -> bits.put(Long.parseLong(bit), on == JsonValue.TRUE));

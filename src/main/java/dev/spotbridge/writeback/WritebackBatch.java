@@ -1,9 +1,10 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.writeback;
 
+import dev.spotbridge.queue.Queues;
+import dev.spotbridge.queue.Redelivery;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
@@ -12,10 +13,10 @@ import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -38,11 +39,8 @@ public class WritebackBatch {
 
     @Inject JMSContext context;
 
-    @Resource(lookup = WritebackQueue.QUEUE)
+    @Resource(lookup = Queues.WRITEBACK)
     Queue queue;
-
-    @Resource(lookup = SyncConsumer.DEAD_LETTER_QUEUE)
-    Queue deadLetters;
 
     @Inject StatusWriteback writeback;
 
@@ -54,7 +52,7 @@ public class WritebackBatch {
     @ConfigProperty(name = "spotbridge.writeback.linger-ms", defaultValue = "100")
     long lingerMillis;
 
-    @Inject PutOffs putOffPolicy;
+    @Inject Redelivery redelivery;
 
     /**
      * What one call took from the queue, and how long the consumer waits before the next batch (a
@@ -98,22 +96,26 @@ public class WritebackBatch {
             }
             Map<String, String> refused;
             try {
-                refused = writeback.applyAlone(byRecord.keySet());
+                refused = writeback.applyInOwnTransaction(byRecord.keySet());
             } catch (RuntimeException e) {
-                int putOffs = putOffs(byRecord.values());
-                java.util.OptionalLong wait = putOffPolicy.delay(e, putOffs);
+                int putOffs = Redelivery.putOffs(byRecord.values());
+                OptionalLong wait = redelivery.putOffDelay(e, putOffs);
                 if (wait.isEmpty()) {
                     throw e;
                 }
                 long delay = wait.getAsLong();
-                byRecord.values().forEach(m -> putOff(m, putOffs + 1, delay));
+                byRecord.values()
+                        .forEach(
+                                m ->
+                                        redelivery.putOff(
+                                                m, queue, delay, putOffs + 1, properties(m)));
                 LOG.info(
                         () ->
                                 byRecord.size()
                                         + " write-backs put off for "
                                         + delay
                                         + " ms by a request limit: "
-                                        + SyncFailures.describe(e));
+                                        + Redelivery.describe(e));
                 return new Taken(taken.size(), delay);
             }
             refused.forEach(
@@ -124,44 +126,9 @@ public class WritebackBatch {
         }
     }
 
-    private static int putOffs(Collection<Message> messages) {
-        int most = 0;
-        for (Message message : messages) {
-            try {
-                if (message.propertyExists(PutOffs.PROPERTY)) {
-                    most = Math.max(most, message.getIntProperty(PutOffs.PROPERTY));
-                }
-            } catch (JMSException e) {
-                throw new IllegalStateException("unreadable write-back request: " + e, e);
-            }
-        }
-        return most;
-    }
-
-    /** The request back on the write-back queue, delivered after the wait. */
-    private void putOff(Message original, int putOffs, long delay) {
-        try {
-            TextMessage copy = copy(original);
-            copy.setIntProperty(PutOffs.PROPERTY, putOffs);
-            context.createProducer()
-                    .setDeliveryMode(DeliveryMode.PERSISTENT)
-                    .setDeliveryDelay(Math.max(delay, 1))
-                    .send(queue, copy);
-        } catch (JMSException e) {
-            throw new IllegalStateException("could not put off a write-back request", e);
-        }
-    }
-
-    /** The request's text and the properties that name its record. */
-    private TextMessage copy(Message original) throws JMSException {
-        TextMessage copy =
-                context.createTextMessage(original instanceof TextMessage t ? t.getText() : null);
-        for (String name : List.of("entity", "recordId", "JMSXGroupID")) {
-            if (original.propertyExists(name)) {
-                copy.setStringProperty(name, original.getStringProperty(name));
-            }
-        }
-        return copy;
+    /** What a copy of a request carries besides its text: its record. */
+    private static Map<String, String> properties(Message message) {
+        return Redelivery.stringProperties(message, "entity", "recordId", "JMSXGroupID");
     }
 
     private static String recordKey(Message message) {
@@ -174,13 +141,6 @@ public class WritebackBatch {
     }
 
     private void deadLetter(Message original, String reason) {
-        try {
-            TextMessage copy = copy(original);
-            copy.setStringProperty("spotbridgeReason", reason);
-            copy.setStringProperty("_AMQ_ORIG_ADDRESS", "jms.queue.spotbridge-writeback");
-            context.createProducer().send(deadLetters, copy);
-        } catch (JMSException e) {
-            throw new IllegalStateException("could not dead-letter a write-back request", e);
-        }
+        redelivery.deadLetter(original, Queues.WRITEBACK_ADDRESS, reason, properties(original));
     }
 }

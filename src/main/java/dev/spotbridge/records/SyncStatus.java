@@ -1,4 +1,4 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.records;
 
 /** The sync status of a record, as D365 users and the records API see it. */
 public enum SyncStatus {

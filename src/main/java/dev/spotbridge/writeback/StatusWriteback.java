@@ -1,9 +1,11 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.writeback;
 
 import dev.spotbridge.dataverse.BatchOperation;
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.DataverseUnavailableException;
 import dev.spotbridge.json.Json;
+import dev.spotbridge.records.SyncHistoryEntry;
+import dev.spotbridge.records.SyncRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -116,7 +118,7 @@ public class StatusWriteback {
      * nothing behind, and the caller's transaction can still put its requests off.
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public Map<String, String> applyAlone(Collection<String> recordKeys) {
+    public Map<String, String> applyInOwnTransaction(Collection<String> recordKeys) {
         return apply(recordKeys);
     }
 

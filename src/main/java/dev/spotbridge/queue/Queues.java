@@ -1,0 +1,24 @@
+package dev.spotbridge.queue;
+
+/**
+ * Spotbridge's queues by their JNDI names (server-config/messaging.cli declares them, with their
+ * back-off, delivery attempts and dead-letter address), and the message properties they share.
+ */
+public final class Queues {
+
+    /** Change events, one message group per D365 record. */
+    public static final String SYNC = "java:/jms/queue/spotbridge-sync";
+
+    /** Requests to bring a D365 record up to date with its sync state. */
+    public static final String WRITEBACK = "java:/jms/queue/spotbridge-writeback";
+
+    /** Messages refused for good, or out of delivery attempts; replayable from the admin API. */
+    public static final String DEAD_LETTERS = "java:/jms/queue/spotbridge-dlq";
+
+    /** The broker addresses of the first two, as a dead letter's _AMQ_ORIG_ADDRESS names them. */
+    public static final String SYNC_ADDRESS = "jms.queue.spotbridge-sync";
+
+    public static final String WRITEBACK_ADDRESS = "jms.queue.spotbridge-writeback";
+
+    private Queues() {}
+}
