@@ -2,6 +2,7 @@ package dev.spotbridge.admin;
 
 import dev.spotbridge.json.Json;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -24,7 +25,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * server configuration sets admin/admin; production has no default). Passwords are compared in
  * constant time.
  */
-@jakarta.enterprise.context.ApplicationScoped
+@ApplicationScoped
 @Provider
 @AdminOnly
 @Priority(Priorities.AUTHENTICATION)

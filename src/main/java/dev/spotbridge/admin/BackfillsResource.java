@@ -19,6 +19,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -98,7 +99,7 @@ public class BackfillsResource {
             return Backfills.ALL;
         }
         JsonObject request;
-        try (var reader = Json.createReader(new java.io.StringReader(body))) {
+        try (var reader = Json.createReader(new StringReader(body))) {
             request = reader.readObject();
         } catch (RuntimeException e) {
             throw new BadRequestException("the body must be a JSON object: " + e.getMessage());

@@ -14,6 +14,7 @@ import jakarta.jms.QueueBrowser;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -87,8 +88,7 @@ public class DeadLettersResource {
     private List<String> selected(JsonObject request) throws JMSException {
         List<String> ids = new ArrayList<>();
         if (request.containsKey("ids")) {
-            request.getJsonArray("ids")
-                    .forEach(v -> ids.add(((jakarta.json.JsonString) v).getString()));
+            request.getJsonArray("ids").forEach(v -> ids.add(((JsonString) v).getString()));
             return ids;
         }
         if (!request.getBoolean("all", false)) {

@@ -21,6 +21,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -33,7 +34,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The mapping, versioned. GET /api/mapping: the version in force; GET /api/mapping/versions[/{n}]:
@@ -113,7 +116,7 @@ public class MappingResource {
                         "record must be entity:id (contact, lead or account and a GUID): "
                                 + record);
             }
-            keys.add(record.toLowerCase(java.util.Locale.ROOT));
+            keys.add(record.toLowerCase(Locale.ROOT));
         }
         JsonArrayBuilder answers = Json.createArrayBuilder();
         int changing = 0;
@@ -172,7 +175,7 @@ public class MappingResource {
         try {
             byte[] bytes = body.readNBytes(MAX_BYTES + 1);
             if (bytes.length > MAX_BYTES) {
-                throw new jakarta.ws.rs.WebApplicationException(
+                throw new WebApplicationException(
                         "a mapping file is at most " + MAX_BYTES + " bytes", 413);
             }
             if (bytes.length == 0) {
@@ -199,7 +202,7 @@ public class MappingResource {
                             "the mapping: unknown table \""
                                     + table
                                     + "\" (Spotbridge syncs "
-                                    + String.join(", ", new java.util.TreeSet<>(TABLES))
+                                    + String.join(", ", new TreeSet<>(TABLES))
                                     + ")");
                 }
             }

@@ -13,6 +13,8 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueBrowser;
 import jakarta.json.JsonObject;
@@ -133,8 +135,8 @@ public class OverviewResource {
                         .add("source", "broker")
                         .build();
             }
-        } catch (jakarta.jms.JMSException e) {
-            throw new jakarta.jms.JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
+        } catch (JMSException e) {
+            throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
         }
         int n = 0;
         try (JMSContext context = connectionFactory.createContext();
@@ -144,8 +146,8 @@ public class OverviewResource {
                 messages.nextElement();
                 n++;
             }
-        } catch (jakarta.jms.JMSException e) {
-            throw new jakarta.jms.JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
+        } catch (JMSException e) {
+            throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
         }
         return Json.createObjectBuilder()
                 .add("messages", n)

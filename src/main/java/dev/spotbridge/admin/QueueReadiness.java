@@ -13,6 +13,9 @@ import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueBrowser;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -38,7 +41,7 @@ public class QueueReadiness implements HealthCheck {
     ConnectionFactory connectionFactory;
 
     @Resource(lookup = "java:jboss/datasources/SpotbridgeDS")
-    javax.sql.DataSource dataSource;
+    DataSource dataSource;
 
     @Resource(lookup = Queues.SYNC)
     Queue queue;
@@ -60,9 +63,9 @@ public class QueueReadiness implements HealthCheck {
         }
         response.withData("queueReachable", broker);
         boolean database;
-        try (java.sql.Connection connection = dataSource.getConnection()) {
+        try (Connection connection = dataSource.getConnection()) {
             database = connection.isValid(2);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             database = false;
             response.withData("databaseError", e.getClass().getSimpleName());
         }

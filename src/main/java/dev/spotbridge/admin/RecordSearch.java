@@ -7,8 +7,6 @@ import dev.spotbridge.records.SyncRecords;
 import dev.spotbridge.records.SyncStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,14 +24,6 @@ public class RecordSearch {
 
     /** One hit: the record's sync state and, when D365 gave them, its name and email. */
     public record Hit(SyncRecord record, String name, String email) {}
-
-    private record Table(String entity, String set, String id, String name, String email) {}
-
-    private static final List<Table> TABLES =
-            List.of(
-                    new Table("contact", "contacts", "contactid", "fullname", "emailaddress1"),
-                    new Table("lead", "leads", "leadid", "fullname", "emailaddress1"),
-                    new Table("account", "accounts", "accountid", "name", "emailaddress1"));
 
     @Inject SyncRecords records;
 
@@ -53,26 +43,10 @@ public class RecordSearch {
         if (guid != null) {
             return keep(records.withIds(List.of(guid)), Map.of(), status);
         }
-        String literal = "'" + q.replace("'", "''") + "'";
         Map<String, String[]> found = new LinkedHashMap<>();
-        for (Table table : TABLES) {
-            String filter =
-                    q.contains("@")
-                            ? table.email() + " eq " + literal
-                            : "contains(" + table.name() + "," + literal + ")";
-            for (Map<String, JsonValue> row :
-                    dataverse.rows(
-                            table.set(),
-                            filter,
-                            table.id() + "," + table.name() + "," + table.email())) {
-                String id = DataverseValues.guid(text(row.get(table.id())));
-                if (id != null && found.size() < 500) {
-                    found.put(
-                            table.entity() + ":" + id,
-                            new String[] {
-                                text(row.get(table.name())), text(row.get(table.email()))
-                            });
-                }
+        for (DataverseGateway.Found f : dataverse.search(q)) {
+            if (found.size() < 500) {
+                found.put(f.entity() + ":" + f.id(), new String[] {f.name(), f.email()});
             }
         }
         List<String> ids =
@@ -93,9 +67,5 @@ public class RecordSearch {
             }
         }
         return hits;
-    }
-
-    private static String text(JsonValue value) {
-        return value instanceof JsonString s ? s.getString() : null;
     }
 }

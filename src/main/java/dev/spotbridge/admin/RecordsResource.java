@@ -8,13 +8,16 @@ import dev.spotbridge.records.SyncHistoryEntry;
 import dev.spotbridge.records.SyncRecord;
 import dev.spotbridge.records.SyncRecords;
 import dev.spotbridge.records.SyncStatus;
+import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -24,14 +27,16 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.StringReader;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 /** GET /api/records/{entity}/{id}: a record's sync status, last error and full history. */
-@jakarta.enterprise.context.RequestScoped
+@RequestScoped
 @Path("records")
 @AdminOnly
 @Produces(MediaType.APPLICATION_JSON)
@@ -45,6 +50,9 @@ public class RecordsResource {
 
     @Inject RecordSearch search;
 
+    /** A replay from the history is capped; the answer says when more matched. */
+    static final int MAX_REPLAY = 10_000;
+
     /**
      * GET /api/records?q=&status=: records by id, email (exact) or part of the name, at most 50;
      * without q the most recently changed ones.
@@ -57,7 +65,7 @@ public class RecordsResource {
                 wanted = SyncStatus.valueOf(status.trim());
             } catch (IllegalArgumentException e) {
                 throw new BadRequestException(
-                        "status must be one of " + java.util.Arrays.toString(SyncStatus.values()));
+                        "status must be one of " + Arrays.toString(SyncStatus.values()));
             }
         }
         JsonArrayBuilder hits = Json.createArrayBuilder();
@@ -96,8 +104,7 @@ public class RecordsResource {
                 item.add("mappingVersion", entry.mappingVersion());
             }
             if (entry.changes() != null) {
-                try (jakarta.json.JsonReader reader =
-                        Json.createReader(new java.io.StringReader(entry.changes()))) {
+                try (JsonReader reader = Json.createReader(new StringReader(entry.changes()))) {
                     item.add("changes", reader.readObject());
                 }
             }
@@ -146,9 +153,6 @@ public class RecordsResource {
                 .build();
     }
 
-    /** A replay from the history is capped; the answer says when more matched. */
-    static final int MAX_REPLAY = 10_000;
-
     /**
      * POST /api/records/resync {"from": ISO instant, "to": ISO instant, "outcome": "Failed"
      * (default), "entity": optional}: a resync, queued, of every record whose history has an entry
@@ -157,8 +161,8 @@ public class RecordsResource {
      */
     @POST
     @Path("resync")
-    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_JSON)
-    public Response resyncRange(jakarta.json.JsonObject request) {
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response resyncRange(JsonObject request) {
         if (request == null) {
             throw new BadRequestException("a JSON body with \"from\" and \"to\" is required");
         }

@@ -1,17 +1,13 @@
 package dev.spotbridge.backsync;
 
 import dev.spotbridge.dataverse.DataverseGateway;
-import dev.spotbridge.json.Json;
+import dev.spotbridge.dataverse.OwnerTask;
 import dev.spotbridge.records.SyncHistoryEntry;
 import dev.spotbridge.records.SyncRecords;
 import dev.spotbridge.spotler.SpotlerBounce;
 import dev.spotbridge.spotler.SpotlerGateway;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
@@ -22,8 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -64,9 +58,8 @@ public class BounceTasks {
         UUID taskId =
                 UUID.nameUUIDFromBytes(
                         ("spotbridge-bounce:" + key).getBytes(StandardCharsets.UTF_8));
-        Optional<Map<String, JsonValue>> current =
-                dataverse.record(entity, id, List.of("_ownerid_value"));
-        if (current.isEmpty()) {
+        Optional<OwnerTask.Owner> owner = dataverse.owner(entity, id);
+        if (owner.isEmpty()) {
             handled(
                     key,
                     recordKey.get(),
@@ -81,36 +74,21 @@ public class BounceTasks {
                 spotler.mailingName(bounce.mailingId())
                         .map(n -> "'" + n + "'")
                         .orElse(bounce.mailingId());
-        JsonObjectBuilder task =
-                Json.createObjectBuilder()
-                        .add("activityid", taskId.toString())
-                        .add(
-                                "subject",
-                                "Email bounced ("
-                                        + (bounce.hard() ? "hard" : "soft")
-                                        + "): "
-                                        + bounce.email())
-                        .add(
-                                "description",
-                                bounceText(bounce, mailing)
-                                        + ". Check the address, correct it on the record, or switch bulk email off.")
-                        .add(
-                                "regardingobjectid_" + entity + "_task@odata.bind",
-                                "/" + DataverseGateway.entitySet(entity) + "(" + id + ")")
-                        .add("prioritycode", bounce.hard() ? 2 : 1)
-                        .add(
-                                "scheduledend",
-                                Instant.now()
-                                        .plus(Duration.ofDays(2))
-                                        .truncatedTo(ChronoUnit.SECONDS)
-                                        .toString());
-        if (current.get().get("ownerid") instanceof JsonObject owner
-                && owner.get("id") instanceof JsonString ownerId) {
-            String set =
-                    "team".equals(owner.getString("logicalName", "")) ? "teams" : "systemusers";
-            task.add("ownerid@odata.bind", "/" + set + "(" + ownerId.getString() + ")");
-        }
-        boolean created = dataverse.createOnce("tasks", task.build());
+        OwnerTask task =
+                new OwnerTask(
+                        taskId.toString(),
+                        entity,
+                        id,
+                        "Email bounced ("
+                                + (bounce.hard() ? "hard" : "soft")
+                                + "): "
+                                + bounce.email(),
+                        bounceText(bounce, mailing)
+                                + ". Check the address, correct it on the record, or switch bulk email off.",
+                        bounce.hard(),
+                        Instant.now().plus(Duration.ofDays(2)),
+                        owner.get());
+        boolean created = dataverse.createTask(task);
         handled(
                 key,
                 recordKey.get(),

@@ -1,8 +1,8 @@
 package dev.spotbridge.backsync;
 
+import dev.spotbridge.dataverse.Activities;
 import dev.spotbridge.dataverse.BatchOperation;
 import dev.spotbridge.dataverse.DataverseGateway;
-import dev.spotbridge.json.Json;
 import dev.spotbridge.records.SyncRecords;
 import dev.spotbridge.spotler.SpotlerBounce;
 import dev.spotbridge.spotler.SpotlerContact;
@@ -11,11 +11,8 @@ import dev.spotbridge.spotler.SpotlerGateway.Interaction;
 import dev.spotbridge.spotler.SpotlerGateway.Mailing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import java.nio.charset.StandardCharsets;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -97,20 +94,17 @@ public class InteractionPull {
         for (Interaction i : items) {
             Optional<String> key =
                     keys.computeIfAbsent(i.externalContactId(), records::keyOfExternalId);
-            if (key.isEmpty() || timeline.known(i.id())) {
+            if (key.isEmpty() || timeline.known(i.key())) {
                 skipped++;
                 continue;
             }
             Optional<Mailing> mailing = mailings.computeIfAbsent(i.mailingId(), spotler::mailing);
             boolean sms = mailing.map(m -> "SMS".equalsIgnoreCase(m.type())).orElse(false);
-            String activityId = id(i.id());
-            ops.add(
-                    BatchOperation.create(
-                            sms ? "phonecalls" : "emails",
-                            activity(i, mailing, key.get(), activityId, sms)));
+            String activityId = id(i.key());
+            ops.add(Activities.created(sent(i, mailing, key.get(), activityId, sms)));
             rows.add(
                     new InteractionRow(
-                            i.id(),
+                            i.key(),
                             sms ? "sent-sms" : "sent",
                             key.get(),
                             i.mailingId(),
@@ -131,13 +125,13 @@ public class InteractionPull {
             Optional<String> key =
                     keys.computeIfAbsent(i.externalContactId(), records::keyOfExternalId);
             Optional<String> activity = key.flatMap(k -> timeline.emailActivity(k, i.mailingId()));
-            if (activity.isEmpty() || timeline.known(i.id())) {
+            if (activity.isEmpty() || timeline.known(i.key())) {
                 skipped++;
                 continue;
             }
             rows.add(
                     new InteractionRow(
-                            i.id(),
+                            i.key(),
                             kind,
                             key.get(),
                             i.mailingId(),
@@ -167,7 +161,7 @@ public class InteractionPull {
         timeline.remember(rows);
         List<BatchOperation> ops = new ArrayList<>();
         for (String activity : touched) {
-            ops.add(BatchOperation.update("emails", activity, timeline.engagement(activity)));
+            ops.add(Activities.engagement(activity, timeline.engagement(activity)));
         }
         int batches = write(ops, List.of());
         return new Counts(0, ops.size(), batches, skipped);
@@ -197,55 +191,32 @@ public class InteractionPull {
         return batches;
     }
 
-    private static JsonObject activity(
+    /** The timeline activity of a sent mailing: the mailing's name and subject, its link. */
+    private static Activities.Sent sent(
             Interaction i,
             Optional<Mailing> mailing,
             String recordKey,
             String activityId,
             boolean sms) {
         String[] parts = recordKey.split(":", 2);
-        String entity = parts[0];
-        String set = DataverseGateway.entitySet(entity);
         String name = mailing.map(Mailing::name).filter(n -> !n.isBlank()).orElse(i.name());
         String subject =
                 mailing.map(Mailing::subject).filter(s -> !s.isBlank()).orElse(i.subject());
-        String type = sms ? "phonecall" : "email";
-        JsonObjectBuilder body =
-                Json.createObjectBuilder()
-                        .add("activityid", activityId)
-                        .add(
-                                "subject",
-                                (sms ? "SMS: " : "")
-                                        + (subject == null || subject.isBlank() ? name : subject))
-                        .add(
-                                "description",
-                                (sms ? "SMS" : "Email")
-                                        + " sent by Spotler Mail+: "
-                                        + name
-                                        + (i.onlineVersionLink().isBlank()
-                                                ? ""
-                                                : "\nOnline version: " + i.onlineVersionLink()))
-                        .add("directioncode", true)
-                        .add("actualend", i.date().truncatedTo(ChronoUnit.SECONDS).toString())
-                        .add("sb_source", "Spotler")
-                        .add("sb_spotlerinteractionid", i.id())
-                        .add("sb_spotlermailingid", i.mailingId())
-                        .add(
-                                "regardingobjectid_" + entity + "_" + type + "@odata.bind",
-                                "/" + set + "(" + parts[1] + ")")
-                        .add(
-                                type + "_activity_parties",
-                                Json.createArrayBuilder()
-                                        .add(
-                                                Json.createObjectBuilder()
-                                                        .add(
-                                                                "partyid_" + entity + "@odata.bind",
-                                                                "/" + set + "(" + parts[1] + ")")
-                                                        .add("participationtypemask", 2)))
-                        // completed: email Sent (3), phone call Made (2)
-                        .add("statecode", 1)
-                        .add("statuscode", sms ? 2 : 3);
-        return body.build();
+        return new Activities.Sent(
+                activityId,
+                parts[0],
+                parts[1],
+                sms,
+                (sms ? "SMS: " : "") + (subject == null || subject.isBlank() ? name : subject),
+                (sms ? "SMS" : "Email")
+                        + " sent by Spotler Mail+: "
+                        + name
+                        + (i.onlineVersionLink().isBlank()
+                                ? ""
+                                : "\nOnline version: " + i.onlineVersionLink()),
+                i.date(),
+                i.id(),
+                i.mailingId());
     }
 
     /** The activityid of an interaction: the same on every run. */

@@ -8,6 +8,8 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -147,13 +149,13 @@ public class RunLocks {
     }
 
     /** The last finished run of each job that has run at least once. */
-    public java.util.List<LastRun> lastRuns() {
+    public List<LastRun> lastRuns() {
         return em
                 .createQuery("select l from RunLock l order by l.name", RunLock.class)
                 .getResultList()
                 .stream()
                 .map(RunLock::lastRun)
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .toList();
     }
 
@@ -164,7 +166,7 @@ public class RunLocks {
     public record Running(String job, String node, Instant leaseUntil, boolean lapsed) {}
 
     /** The jobs whose lock a run holds now, on any node. */
-    public java.util.List<Running> running() {
+    public List<Running> running() {
         Instant now = Instant.now();
         return em
                 .createQuery(

@@ -13,6 +13,8 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -82,8 +84,7 @@ public class ScheduledRuns {
         String name = String.valueOf(timer.getInfo());
         try {
             // the minute this firing is for: the same on every node, so only one of them runs it
-            java.time.Instant slot =
-                    java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+            Instant slot = Instant.now().truncatedTo(ChronoUnit.MINUTES);
             JsonObject result = "reconcile".equals(name) ? reconcile.run(slot) : backsync.run(slot);
             LOG.info(() -> name + " run: " + result);
         } catch (RuntimeException e) {

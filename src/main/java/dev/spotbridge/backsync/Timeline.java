@@ -1,14 +1,10 @@
 package dev.spotbridge.backsync;
 
-import dev.spotbridge.json.Json;
+import dev.spotbridge.dataverse.Activities;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -50,8 +46,8 @@ public class Timeline {
                 .findFirst();
     }
 
-    /** The engagement columns of an email activity, from every interaction recorded for it. */
-    public JsonObject engagement(String activityId) {
+    /** What became of an email activity, from every interaction recorded for it. */
+    public Activities.Engagement engagement(String activityId) {
         List<InteractionRow> rows =
                 em.createQuery(
                                 "select r from InteractionRow r where r.activityId = :id and r.kind in ('opened', 'clicked', 'bounced')"
@@ -59,39 +55,23 @@ public class Timeline {
                                 InteractionRow.class)
                         .setParameter("id", activityId)
                         .getResultList();
-        JsonObjectBuilder columns = Json.createObjectBuilder();
-        summarise(columns, rows, "opened", "sb_opencount", "sb_firstopenedon", "sb_lastopenedon");
-        summarise(
-                columns, rows, "clicked", "sb_clickcount", "sb_firstclickedon", "sb_lastclickedon");
-        rows.stream()
-                .filter(r -> "bounced".equals(r.kind()))
-                .reduce((a, b) -> b)
-                .ifPresent(
-                        r ->
-                                columns.add(
-                                                "sb_bouncetype",
-                                                "HARD".equalsIgnoreCase(r.bounceType())
-                                                        ? "Hard"
-                                                        : "Soft")
-                                        .add("sb_bouncedon", time(r.at())));
-        return columns.build();
+        List<InteractionRow> opens = of(rows, "opened");
+        List<InteractionRow> clicks = of(rows, "clicked");
+        Optional<InteractionRow> bounce =
+                rows.stream().filter(r -> "bounced".equals(r.kind())).reduce((a, b) -> b);
+        return new Activities.Engagement(
+                opens.size(),
+                opens.isEmpty() ? null : opens.get(0).at(),
+                opens.isEmpty() ? null : opens.get(opens.size() - 1).at(),
+                clicks.size(),
+                clicks.isEmpty() ? null : clicks.get(0).at(),
+                clicks.isEmpty() ? null : clicks.get(clicks.size() - 1).at(),
+                bounce.map(r -> "HARD".equalsIgnoreCase(r.bounceType()) ? "Hard" : "Soft")
+                        .orElse(null),
+                bounce.map(InteractionRow::at).orElse(null));
     }
 
-    private static void summarise(
-            JsonObjectBuilder columns,
-            List<InteractionRow> rows,
-            String kind,
-            String count,
-            String first,
-            String last) {
-        List<InteractionRow> of = rows.stream().filter(r -> kind.equals(r.kind())).toList();
-        columns.add(count, of.size());
-        if (!of.isEmpty()) {
-            columns.add(first, time(of.get(0).at())).add(last, time(of.get(of.size() - 1).at()));
-        }
-    }
-
-    private static String time(Instant at) {
-        return at.truncatedTo(ChronoUnit.SECONDS).toString();
+    private static List<InteractionRow> of(List<InteractionRow> rows, String kind) {
+        return rows.stream().filter(r -> kind.equals(r.kind())).toList();
     }
 }

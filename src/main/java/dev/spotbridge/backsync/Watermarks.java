@@ -7,6 +7,9 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.TreeMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -36,8 +39,7 @@ public class Watermarks {
     public Window window(String feed) {
         // Spotler takes whole seconds: the window ends at the next full second, so nothing of this
         // second is missed
-        Instant now =
-                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         Watermark mark = em.find(Watermark.class, feed);
         Instant from =
                 mark == null
@@ -47,8 +49,8 @@ public class Watermarks {
     }
 
     /** Every feed's position (the end of its last complete window). */
-    public java.util.Map<String, Instant> positions() {
-        java.util.Map<String, Instant> positions = new java.util.TreeMap<>();
+    public Map<String, Instant> positions() {
+        Map<String, Instant> positions = new TreeMap<>();
         em.createQuery("select w from Watermark w", Watermark.class)
                 .getResultList()
                 .forEach(w -> positions.put(w.feed(), w.position()));

@@ -3,7 +3,7 @@ package dev.spotbridge.consent;
 import dev.spotbridge.consent.ConsentChange.Source;
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.DataverseRejectedException;
-import dev.spotbridge.dataverse.DataverseValues;
+import dev.spotbridge.dataverse.SbPermission;
 import dev.spotbridge.queue.ChangeEvent;
 import dev.spotbridge.queue.Outcome;
 import dev.spotbridge.records.ProcessedEvent;
@@ -15,10 +15,6 @@ import dev.spotbridge.spotler.SpotlerRejectedException;
 import dev.spotbridge.writeback.WritebackQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
@@ -26,7 +22,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * An sb_permission row changed in D365: that one Spotler permission bit of its record goes on or
@@ -38,10 +33,6 @@ import java.util.Optional;
 @ApplicationScoped
 @Transactional(Transactional.TxType.MANDATORY)
 public class PermissionSync {
-
-    private static final String COLUMNS =
-            "sb_bit,sb_name,sb_subscribed,_sb_contactid_value,_sb_leadid_value,_sb_accountid_value";
-    private static final List<String> OWNERS = List.of("sb_contactid", "sb_leadid", "sb_accountid");
 
     @PersistenceContext(unitName = "spotbridge")
     EntityManager em;
@@ -63,40 +54,29 @@ public class PermissionSync {
         String rowId = event.recordId();
         PermissionRow row = em.find(PermissionRow.class, rowId);
         boolean deleted = "Delete".equals(event.message());
-        Map<String, JsonValue> columns = new LinkedHashMap<>(event.attributes());
-        if (!deleted && (!event.complete() || owner(columns).isEmpty() && row == null)) {
-            // an Update without image carries only what changed: read the row
-            dataverse
-                    .record("sb_permission", rowId, List.of(COLUMNS.split(",")))
-                    .ifPresent(
-                            current -> {
-                                Map<String, JsonValue> merged = new LinkedHashMap<>(current);
-                                merged.putAll(columns);
-                                columns.clear();
-                                columns.putAll(merged);
-                            });
-        }
-        String recordKey = owner(columns).orElse(row == null ? null : row.recordKey());
+        SbPermission carried = SbPermission.of(rowId, event.attributes());
+        // an Update without image carries only what changed: read the row
+        SbPermission columns =
+                !deleted && (!event.complete() || carried.owner().isEmpty() && row == null)
+                        ? dataverse.permissionRow(rowId, event.attributes())
+                        : carried;
+        String recordKey =
+                columns.owner()
+                        .map(o -> SyncRecord.key(o.entity(), o.id()))
+                        .orElse(row == null ? null : row.recordKey());
         if (recordKey == null) {
             em.persist(new ProcessedEvent(event.key()));
             return Outcome.SKIPPED;
         }
-        String name =
-                columns.get("sb_name") instanceof JsonString s
-                        ? s.getString()
-                        : row == null ? null : row.name();
-        Long bit =
-                columns.get("sb_bit") instanceof JsonNumber n
-                        ? Long.valueOf(n.longValue())
-                        : row == null ? null : row.bit();
+        String name = columns.name() != null ? columns.name() : row == null ? null : row.name();
+        Long bit = columns.bit() != null ? columns.bit() : row == null ? null : row.bit();
         if (bit == null) {
             bit = bits.byName(name).orElse(null);
         }
         boolean subscribed =
                 !deleted
-                        && (columns.containsKey("sb_subscribed")
-                                ? Boolean.TRUE.equals(
-                                        DataverseValues.bool(columns.get("sb_subscribed")))
+                        && (columns.subscribed() != null
+                                ? columns.subscribed()
                                 : row != null && row.subscribed());
         Boolean before = row == null ? null : row.subscribed();
         String[] parts = recordKey.split(":", 2);
@@ -105,7 +85,7 @@ public class PermissionSync {
             record = new SyncRecord(parts[0], parts[1]);
             em.persist(record);
         }
-        String operation = "sb_permission " + event.message();
+        String operation = SbPermission.TABLE + " " + event.message();
         if (bit == null || !bits.named().containsKey(bit)) {
             String reason =
                     "permission "
@@ -233,13 +213,9 @@ public class PermissionSync {
         return wanted;
     }
 
-    /** Records per sb_permission query of {@link #fromDataverse(String, Collection)}. */
-    static final int RECORDS_PER_QUERY = 100;
-
     /**
      * The permissions of many records of one table at once (the contacts a backfill or a list sync
-     * creates in Spotler): their sb_permission rows in one query per {@value #RECORDS_PER_QUERY}
-     * records ({@code _sb_contactid_value eq … or …}), mirrored like a single record's.
+     * creates in Spotler): their sb_permission rows read in bulk, mirrored like a single record's.
      *
      * @return per record id the bits its rows name (subscribed on, unsubscribed off); a record
      *     without rows is absent
@@ -247,55 +223,36 @@ public class PermissionSync {
     public Map<String, Map<Long, Boolean>> fromDataverse(
             String entity, Collection<String> recordIds) {
         Map<String, Map<Long, Boolean>> wanted = new LinkedHashMap<>();
-        List<String> ids = List.copyOf(recordIds);
-        String lookup = "_sb_" + entity + "id_value";
-        for (int from = 0; from < ids.size(); from += RECORDS_PER_QUERY) {
-            String filter =
-                    ids.subList(from, Math.min(ids.size(), from + RECORDS_PER_QUERY)).stream()
-                            .map(id -> lookup + " eq " + id)
-                            .collect(java.util.stream.Collectors.joining(" or "));
-            List<Map<String, JsonValue>> rows;
-            try {
-                rows = dataverse.rows("sb_permissions", filter, COLUMNS);
-            } catch (DataverseRejectedException e) {
-                // the org has no sb_permission table (solution not installed): no rows, no
-                // permission is changed
-                return wanted;
+        List<SbPermission> rows;
+        try {
+            rows = dataverse.permissionRows(entity, recordIds);
+        } catch (DataverseRejectedException e) {
+            // the org has no sb_permission table (solution not installed): no rows, no
+            // permission is changed
+            return wanted;
+        }
+        for (SbPermission permission : rows) {
+            if (permission.owner().isEmpty()) {
+                continue;
             }
-            for (Map<String, JsonValue> columns : rows) {
-                // the lookup as the gateway reads it: sb_contactid = {id, logicalName}
-                String recordId =
-                        columns.get("sb_" + entity + "id") instanceof JsonObject ref
-                                        && ref.get("id") instanceof JsonString s
-                                ? DataverseValues.guid(s.getString())
-                                : null;
-                if (recordId == null) {
-                    continue;
-                }
-                String rowId =
-                        columns.get("sb_permissionid") instanceof JsonString s
-                                ? s.getString()
-                                : null;
-                String name = columns.get("sb_name") instanceof JsonString s ? s.getString() : null;
-                Long bit =
-                        columns.get("sb_bit") instanceof JsonNumber n
-                                ? Long.valueOf(n.longValue())
-                                : bits.byName(name).orElse(null);
-                boolean subscribed =
-                        Boolean.TRUE.equals(DataverseValues.bool(columns.get("sb_subscribed")));
-                if (bit != null && bits.named().containsKey(bit)) {
-                    wanted.computeIfAbsent(recordId, k -> new LinkedHashMap<>())
-                            .merge(bit, subscribed, Boolean::logicalOr);
-                }
-                if (rowId != null) {
-                    mirror(
-                            em.find(PermissionRow.class, rowId),
-                            rowId,
-                            SyncRecord.key(entity, recordId),
-                            bit,
-                            name,
-                            subscribed);
-                }
+            String recordId = permission.owner().get().id();
+            Long bit =
+                    permission.bit() != null
+                            ? permission.bit()
+                            : bits.byName(permission.name()).orElse(null);
+            boolean subscribed = Boolean.TRUE.equals(permission.subscribed());
+            if (bit != null && bits.named().containsKey(bit)) {
+                wanted.computeIfAbsent(recordId, k -> new LinkedHashMap<>())
+                        .merge(bit, subscribed, Boolean::logicalOr);
+            }
+            if (permission.id() != null) {
+                mirror(
+                        em.find(PermissionRow.class, permission.id()),
+                        permission.id(),
+                        SyncRecord.key(entity, recordId),
+                        bit,
+                        permission.name(),
+                        subscribed);
             }
         }
         return wanted;
@@ -314,22 +271,5 @@ public class PermissionSync {
         if (known == null) {
             em.persist(row);
         }
-    }
-
-    /**
-     * "contact:<id>" of the record the row belongs to, from its sb_contactid / sb_leadid /
-     * sb_accountid lookup.
-     */
-    private static Optional<String> owner(Map<String, JsonValue> columns) {
-        for (String lookup : OWNERS) {
-            JsonValue value = columns.get(lookup);
-            if (value instanceof JsonObject ref
-                    && ref.get("id") instanceof JsonString id
-                    && DataverseValues.guid(id.getString()) != null) {
-                String entity = lookup.substring(3, lookup.length() - 2);
-                return Optional.of(SyncRecord.key(entity, DataverseValues.guid(id.getString())));
-            }
-        }
-        return Optional.empty();
     }
 }

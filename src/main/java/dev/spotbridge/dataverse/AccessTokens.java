@@ -4,6 +4,7 @@ import dev.spotbridge.json.Json;
 import dev.spotbridge.metrics.CallMeter;
 import dev.spotbridge.metrics.SyncMetrics;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -63,7 +64,7 @@ public class AccessTokens {
                         .build(TokenClient.class);
     }
 
-    @jakarta.annotation.PreDestroy
+    @PreDestroy
     void close() {
         if (client instanceof AutoCloseable closeable) {
             try {

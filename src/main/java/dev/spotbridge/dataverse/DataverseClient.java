@@ -25,6 +25,8 @@ public interface DataverseClient {
 
     String ANNOTATIONS = "odata.include-annotations=\"Microsoft.Dynamics.CRM.lookuplogicalname\"";
 
+    String BATCH_BOUNDARY = "batch_spotbridge";
+
     @GET
     @Path("{set}({id})")
     @ClientHeaderParam(name = "Prefer", value = ANNOTATIONS)
@@ -87,6 +89,4 @@ public interface DataverseClient {
     @Consumes("multipart/mixed;boundary=" + BATCH_BOUNDARY)
     @Produces("multipart/mixed")
     Response batch(String body, @HeaderParam("Authorization") String bearer);
-
-    String BATCH_BOUNDARY = "batch_spotbridge";
 }

@@ -4,22 +4,34 @@ import dev.spotbridge.json.Json;
 import dev.spotbridge.metrics.CallMeter;
 import dev.spotbridge.metrics.SyncMetrics;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -42,12 +54,12 @@ import org.eclipse.microprofile.rest.client.RestClientBuilder;
             DataverseThrottledException.class,
             CircuitBreakerOpenException.class
         })
-@Timeout(value = 15, unit = java.time.temporal.ChronoUnit.SECONDS)
+@Timeout(value = 15, unit = ChronoUnit.SECONDS)
 @CircuitBreaker(
         requestVolumeThreshold = 20,
         failureRatio = 0.5,
         delay = 15,
-        delayUnit = java.time.temporal.ChronoUnit.SECONDS,
+        delayUnit = ChronoUnit.SECONDS,
         successThreshold = 2,
         skipOn = {DataverseRejectedException.class, DataverseThrottledException.class})
 public class DataverseGateway {
@@ -72,8 +84,19 @@ public class DataverseGateway {
     @Inject SyncMetrics metrics;
 
     private CallMeter calls;
+
     private DataverseClient client;
+
     private String base;
+
+    /** Records per sb_permission query of {@link #permissionRows}. */
+    static final int RECORDS_PER_QUERY = 100;
+
+    private static final List<Searched> SEARCHED =
+            List.of(
+                    new Searched("contact", "contactid", "fullname", "emailaddress1"),
+                    new Searched("lead", "leadid", "fullname", "emailaddress1"),
+                    new Searched("account", "accountid", "name", "emailaddress1"));
 
     @PostConstruct
     void connect() {
@@ -89,7 +112,7 @@ public class DataverseGateway {
                         .build(DataverseClient.class);
     }
 
-    @jakarta.annotation.PreDestroy
+    @PreDestroy
     void close() {
         if (client instanceof AutoCloseable closeable) {
             try {
@@ -121,15 +144,184 @@ public class DataverseGateway {
      */
     public Optional<Map<String, JsonValue>> record(
             String entity, String id, Collection<String> columns) {
-        String select = String.join(",", new java.util.LinkedHashSet<>(columns));
+        String select = String.join(",", new LinkedHashSet<>(columns));
         String what = "GET " + entitySet(entity) + "(" + id + ")";
         Response response =
                 send(what, bearer -> client.row(entitySet(entity), id, select, bearer), true);
         return response == null ? Optional.empty() : Optional.of(normalize(read(response)));
     }
 
+    /**
+     * A contact, lead or account as Dataverse holds it now: the mapped columns and the ones the
+     * sync decides on; empty when Dataverse no longer has it.
+     */
+    public Optional<RecordRow> row(String entity, String id, Collection<String> mapped) {
+        return record(entity, id, RecordRow.select(entity, mapped)).map(RecordRow::new);
+    }
+
+    /**
+     * An sb_syncjob whose event carried only some of its columns: what Dataverse holds now, over
+     * what the event carried (all of that when the job is gone).
+     */
+    public SyncJobRow syncJob(String id, Map<String, JsonValue> carried) {
+        Map<String, JsonValue> columns = new LinkedHashMap<>(carried);
+        record(SyncJobRow.TABLE, id, SyncJobRow.SELECT).ifPresent(columns::putAll);
+        return SyncJobRow.of(columns);
+    }
+
+    /**
+     * Sets an sb_syncjob's sb_status, and its sb_result when given (a readable text, cut to the
+     * column's 4000 characters).
+     */
+    public void syncJobStatus(String id, SyncJobRow.Status status, String result) {
+        JsonObjectBuilder columns = Json.createObjectBuilder().add("sb_status", status.value);
+        if (result != null) {
+            columns.add(
+                    "sb_result",
+                    result.length() > 4000 ? result.substring(0, 3990) + " …" : result);
+        }
+        update(SyncJobRow.TABLE, id, columns.build());
+    }
+
+    /**
+     * One page of the active rows of a table (statecode 0), with the mapped columns, the decisive
+     * ones and the primary key.
+     */
+    public RowsPage activeRows(String entity, Collection<String> mapped, String next, int size) {
+        List<String> columns = RecordRow.select(entity, mapped);
+        Page page =
+                page(
+                        entitySet(entity),
+                        RecordRow.ACTIVE_FILTER,
+                        String.join(",", columns),
+                        next,
+                        size);
+        return new RowsPage(page.rows().stream().map(RecordRow::new).toList(), page.next());
+    }
+
+    /** One page of rows; {@code next} says where the next page starts, null at the last. */
+    public record RowsPage(List<RecordRow> rows, String next) {}
+
+    /** A marketing list; empty when Dataverse does not have it. */
+    public Optional<MarketingList> marketingList(String id) {
+        return record(MarketingList.TABLE, id, MarketingList.SELECT)
+                .map(columns -> MarketingList.of(id, columns));
+    }
+
+    /**
+     * The members of a marketing list as Dataverse holds them now (a static list's association, a
+     * dynamic list's FetchXML query), with the mapped columns and the decisive ones, every page.
+     */
+    public List<RecordRow> members(
+            MarketingList list, String memberTable, Collection<String> mapped) {
+        List<String> columns = RecordRow.select(memberTable, mapped);
+        List<Map<String, JsonValue>> rows =
+                list.dynamic()
+                        ? fetchAll(list.query(), columns)
+                        : staticMembers(list.id(), memberTable, columns);
+        return rows.stream().map(RecordRow::new).toList();
+    }
+
+    /**
+     * An sb_permission row whose event carried only some of its columns: what the event carried,
+     * over what Dataverse holds now (only what it carried when the row is gone).
+     */
+    public SbPermission permissionRow(String id, Map<String, JsonValue> carried) {
+        Map<String, JsonValue> columns = new LinkedHashMap<>();
+        record(SbPermission.TABLE, id, List.of(SbPermission.SELECT.split(",")))
+                .ifPresent(columns::putAll);
+        columns.putAll(carried);
+        return SbPermission.of(id, columns);
+    }
+
+    /**
+     * The sb_permission rows of many records of one table (the contacts a backfill or a list sync
+     * creates in Spotler): one query per {@value #RECORDS_PER_QUERY} records ({@code
+     * _sb_contactid_value eq … or …}).
+     *
+     * @throws DataverseRejectedException when the org has no sb_permission table (the solution is
+     *     not installed)
+     */
+    public List<SbPermission> permissionRows(String entity, Collection<String> recordIds) {
+        List<SbPermission> rows = new ArrayList<>();
+        List<String> ids = List.copyOf(recordIds);
+        String lookup = "_sb_" + entity + "id_value";
+        for (int from = 0; from < ids.size(); from += RECORDS_PER_QUERY) {
+            String filter =
+                    ids.subList(from, Math.min(ids.size(), from + RECORDS_PER_QUERY)).stream()
+                            .map(id -> lookup + " eq " + id)
+                            .collect(Collectors.joining(" or "));
+            rows(SbPermission.SET, filter, SbPermission.SELECT).stream()
+                    .map(SbPermission::read)
+                    .forEach(rows::add);
+        }
+        return rows;
+    }
+
+    /** Who owns a record; empty when Dataverse no longer has the record. */
+    public Optional<OwnerTask.Owner> owner(String entity, String id) {
+        return record(entity, id, List.of("_ownerid_value"))
+                .map(
+                        columns ->
+                                columns.get("ownerid") instanceof JsonObject owner
+                                                && owner.get("id") instanceof JsonString ownerId
+                                        ? new OwnerTask.Owner(
+                                                "team".equals(owner.getString("logicalName", "")),
+                                                ownerId.getString())
+                                        : OwnerTask.Owner.UNKNOWN);
+    }
+
+    /**
+     * Creates the task once: a repeated call with the same task id creates no second one.
+     *
+     * @return false when the task was there already
+     */
+    public boolean createTask(OwnerTask task) {
+        return createOnce("tasks", task.body());
+    }
+
+    /** A contact, lead or account a search found, with its name and email. */
+    public record Found(String entity, String id, String name, String email) {}
+
+    private record Searched(String entity, String id, String name, String email) {}
+
+    /**
+     * The contacts, leads and accounts whose email is this text (when it has an '@'), else whose
+     * name contains it, each table read to its end.
+     */
+    public List<Found> search(String text) {
+        String literal = "'" + text.replace("'", "''") + "'";
+        List<Found> found = new ArrayList<>();
+        for (Searched table : SEARCHED) {
+            String filter =
+                    text.contains("@")
+                            ? table.email() + " eq " + literal
+                            : "contains(" + table.name() + "," + literal + ")";
+            for (Map<String, JsonValue> row :
+                    rows(
+                            entitySet(table.entity()),
+                            filter,
+                            table.id() + "," + table.name() + "," + table.email())) {
+                String id = DataverseValues.guid(text(row.get(table.id())));
+                if (id != null) {
+                    found.add(
+                            new Found(
+                                    table.entity(),
+                                    id,
+                                    text(row.get(table.name())),
+                                    text(row.get(table.email()))));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String text(JsonValue value) {
+        return value instanceof JsonString s ? s.getString() : null;
+    }
+
     /** The rows of a table that match an OData $filter, every page (following @odata.nextLink). */
-    public List<Map<String, JsonValue>> rows(String entitySet, String filter, String select) {
+    private List<Map<String, JsonValue>> rows(String entitySet, String filter, String select) {
         List<Map<String, JsonValue>> rows = new ArrayList<>();
         Page page = null;
         do {
@@ -145,13 +337,13 @@ public class DataverseGateway {
      * @param next where the page starts: null for the first page, else {@link Page#next()} of the
      *     page before
      */
-    public record Page(List<Map<String, JsonValue>> rows, String next) {}
+    private record Page(List<Map<String, JsonValue>> rows, String next) {}
 
     /**
      * One page (at most {@code size} rows, odata.maxpagesize) of the rows of a table that match an
      * OData $filter.
      */
-    public Page page(String entitySet, String filter, String select, String next, int size) {
+    private Page page(String entitySet, String filter, String select, String next, int size) {
         JsonObject answer =
                 read(
                         send(
@@ -174,9 +366,9 @@ public class DataverseGateway {
     }
 
     /** The members of a static list (type false), with the given columns, every page. */
-    public List<Map<String, JsonValue>> staticMembers(
+    private List<Map<String, JsonValue>> staticMembers(
             String listId, String memberEntity, Collection<String> columns) {
-        String select = String.join(",", new java.util.LinkedHashSet<>(columns));
+        String select = String.join(",", new LinkedHashSet<>(columns));
         String navigation = "list" + memberEntity + "_association";
         List<Map<String, JsonValue>> rows = new ArrayList<>();
         String skipToken = null;
@@ -207,7 +399,7 @@ public class DataverseGateway {
      * added to it, page by page (count/page/paging-cookie,
      * while @Microsoft.Dynamics.CRM.morerecords).
      */
-    public List<Map<String, JsonValue>> fetchAll(String fetchXml, Collection<String> columns) {
+    private List<Map<String, JsonValue>> fetchAll(String fetchXml, Collection<String> columns) {
         FetchQuery query = FetchQuery.parse(fetchXml, columns);
         List<Map<String, JsonValue>> rows = new ArrayList<>();
         String cookie = null;
@@ -284,7 +476,7 @@ public class DataverseGateway {
      *
      * @return false when the row does not exist (nothing is created)
      */
-    public boolean update(String entity, String id, JsonObject columns) {
+    private boolean update(String entity, String id, JsonObject columns) {
         Response response =
                 send(
                         "PATCH " + entitySet(entity) + "(" + id + ")",
@@ -303,7 +495,7 @@ public class DataverseGateway {
      *
      * @return false when a row with that key already exists
      */
-    public boolean createOnce(String entitySet, JsonObject columns) {
+    private boolean createOnce(String entitySet, JsonObject columns) {
         Response response;
         try {
             response = client.create(entitySet, columns, tokens.bearer());
@@ -320,9 +512,7 @@ public class DataverseGateway {
     }
 
     private Response send(
-            String what,
-            java.util.function.Function<String, Response> request,
-            boolean notFoundIsAnswer) {
+            String what, Function<String, Response> request, boolean notFoundIsAnswer) {
         limits.acquire(1);
         Response response;
         try {
@@ -353,7 +543,7 @@ public class DataverseGateway {
             return null;
         }
         if (status == 429) {
-            java.time.Duration wait =
+            Duration wait =
                     dev.spotbridge.http.RetryAfter.parse(response.getHeaderString("Retry-After"));
             if (wait.toSeconds() > maxRetryAfterSeconds) {
                 // longer than a call may wait: the change goes back on the queue for that long
@@ -390,13 +580,11 @@ public class DataverseGateway {
         if (nextLink == null) {
             return null;
         }
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("[?&](?:%24|\\$)skiptoken=([^&]*)")
-                        .matcher(nextLink);
+        Matcher m = Pattern.compile("[?&](?:%24|\\$)skiptoken=([^&]*)").matcher(nextLink);
         if (!m.find()) {
             throw new DataverseRejectedException("@odata.nextLink without $skiptoken: " + nextLink);
         }
-        return java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8);
+        return URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
     }
 
     static Map<String, JsonValue> normalize(JsonObject row) {

@@ -1,5 +1,8 @@
 package dev.spotbridge.dataverse;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * Spotbridge's own request budget for Dataverse (the service protection limit) has no room for this
  * call within the wait it allows, or Dataverse answered 429 with a Retry-After longer than the
@@ -10,19 +13,19 @@ package dev.spotbridge.dataverse;
 public class DataverseThrottledException extends DataverseUnavailableException
         implements dev.spotbridge.http.Throttling {
 
-    private final java.time.Duration retryAfter;
+    private final Duration retryAfter;
 
     public DataverseThrottledException(String message) {
         this(message, null);
     }
 
-    public DataverseThrottledException(String message, java.time.Duration retryAfter) {
+    public DataverseThrottledException(String message, Duration retryAfter) {
         super(message);
         this.retryAfter = retryAfter;
     }
 
     @Override
-    public java.util.Optional<java.time.Duration> retryAfter() {
-        return java.util.Optional.ofNullable(retryAfter);
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 }

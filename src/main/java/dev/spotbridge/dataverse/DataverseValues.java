@@ -7,6 +7,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class DataverseValues {
             return Instant.parse(text);
         } catch (RuntimeException e) {
             try {
-                return java.time.OffsetDateTime.parse(text).toInstant();
+                return OffsetDateTime.parse(text).toInstant();
             } catch (RuntimeException again) {
                 return null;
             }
@@ -162,7 +163,7 @@ public final class DataverseValues {
             }
             default -> {
                 // images carry their entities without __type (the member is statically typed)
-                if (object.get("Attributes") instanceof jakarta.json.JsonArray) {
+                if (object.get("Attributes") instanceof JsonArray) {
                     return entityAttributes(object);
                 }
                 if (object.containsKey("LogicalName") && object.containsKey("Id")) {

@@ -1,11 +1,13 @@
 package dev.spotbridge.dataverse;
 
 import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -64,7 +66,7 @@ public record RemoteExecutionContext(
         Instant created = DataverseValues.instant(optionalString(body, "OperationCreatedOn"));
         return new RemoteExecutionContext(
                 message,
-                entity.toLowerCase(java.util.Locale.ROOT),
+                entity.toLowerCase(Locale.ROOT),
                 id,
                 operationId,
                 stepId,
@@ -111,7 +113,7 @@ public record RemoteExecutionContext(
     public Optional<Integer> intParameter(String key) {
         JsonValue v = inputParameters.get(key);
         if (v != null && v.getValueType() == JsonValue.ValueType.NUMBER) {
-            return Optional.of(((jakarta.json.JsonNumber) v).intValue());
+            return Optional.of(((JsonNumber) v).intValue());
         }
         return Optional.empty();
     }
@@ -168,7 +170,7 @@ public record RemoteExecutionContext(
         if (v.getValueType() != JsonValue.ValueType.NUMBER) {
             throw new MalformedContextException("field \"" + field + "\" must be a number");
         }
-        return ((jakarta.json.JsonNumber) v).intValue();
+        return ((JsonNumber) v).intValue();
     }
 
     private static JsonArray optionalArray(JsonObject body, String field) {

@@ -1,6 +1,7 @@
 package dev.spotbridge.ingest;
 
 import dev.spotbridge.json.Json;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -10,7 +11,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** The broker did not take the event: 503, so Dataverse retries; nothing was accepted. */
-@jakarta.enterprise.context.ApplicationScoped
+@ApplicationScoped
 @Provider
 public class BrokerUnavailable implements ExceptionMapper<JMSRuntimeException> {
 

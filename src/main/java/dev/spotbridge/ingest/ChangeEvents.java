@@ -1,7 +1,10 @@
 package dev.spotbridge.ingest;
 
 import dev.spotbridge.dataverse.DataverseValues;
+import dev.spotbridge.dataverse.RecordRow;
 import dev.spotbridge.dataverse.RemoteExecutionContext;
+import dev.spotbridge.dataverse.SbPermission;
+import dev.spotbridge.dataverse.SyncJobRow;
 import dev.spotbridge.queue.ChangeEvent;
 import dev.spotbridge.queue.ChangeEvent.Operation;
 import jakarta.json.JsonNumber;
@@ -21,7 +24,7 @@ import java.util.Set;
 public final class ChangeEvents {
 
     public static final Set<String> ENTITIES =
-            Set.of("contact", "lead", "account", "sb_permission", "list", "sb_syncjob");
+            Set.of("contact", "lead", "account", SbPermission.TABLE, "list", SyncJobRow.TABLE);
     private static final Set<String> PERMISSION_MESSAGES = Set.of("Create", "Update", "Delete");
     private static final Set<String> LIST_MESSAGES =
             Set.of(
@@ -63,7 +66,7 @@ public final class ChangeEvents {
                             + LIST_MESSAGES
                             + ")");
         }
-        if ("sb_syncjob".equals(context.primaryEntityName())) {
+        if (SyncJobRow.TABLE.equals(context.primaryEntityName())) {
             return "Create".equals(context.messageName())
                     ? Optional.empty()
                     : Optional.of(
@@ -74,7 +77,7 @@ public final class ChangeEvents {
         if ("list".equals(context.primaryEntityName())) {
             return Optional.empty();
         }
-        boolean permission = "sb_permission".equals(context.primaryEntityName());
+        boolean permission = SbPermission.TABLE.equals(context.primaryEntityName());
         if (permission && !PERMISSION_MESSAGES.contains(context.messageName())) {
             return Optional.of(
                     "message '"
@@ -107,7 +110,7 @@ public final class ChangeEvents {
                 complete =
                         !context.inputsStripped()
                                 && ("Create".equals(message) || image.isPresent());
-                state = intValue(attributes.get("statecode"));
+                state = new RecordRow(attributes).state();
                 operation = Operation.UPSERT;
             }
             case "Delete" -> {
@@ -129,9 +132,9 @@ public final class ChangeEvents {
                 operation = state == null ? Operation.UPSERT : Operation.SET_STATE;
             }
         }
-        if ("sb_permission".equals(context.primaryEntityName())) {
+        if (SbPermission.TABLE.equals(context.primaryEntityName())) {
             operation = Operation.PERMISSION;
-        } else if ("sb_syncjob".equals(context.primaryEntityName())) {
+        } else if (SyncJobRow.TABLE.equals(context.primaryEntityName())) {
             operation = Operation.JOB;
         } else if ("list".equals(context.primaryEntityName())) {
             operation =
@@ -148,10 +151,7 @@ public final class ChangeEvents {
             }
         }
         Instant version =
-                Optional.ofNullable(attributes.get("modifiedon"))
-                        .filter(v -> v instanceof JsonString)
-                        .map(v -> DataverseValues.instant(((JsonString) v).getString()))
-                        .orElse(context.operationCreatedOn());
+                new RecordRow(attributes).modifiedOn().orElse(context.operationCreatedOn());
         String key =
                 String.join(
                         "|",

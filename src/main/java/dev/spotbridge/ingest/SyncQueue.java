@@ -55,6 +55,20 @@ public class SyncQueue {
 
     private volatile IntakeContexts contexts;
 
+    @Resource(lookup = Queues.SYNC)
+    Queue queue;
+
+    @Inject Coalescing coalescing;
+
+    /** A failure within this time is a dead connection, not a broker that does not answer. */
+    private static final long STALE_FAILURE_NANOS = 1_000_000_000L;
+
+    /** Enough for the sessions a failure leaves to be found broken one by one. */
+    private static final int MAX_ATTEMPTS = 25;
+
+    /** The webhook is answered well within Dataverse's 60 s timeout, retries or not. */
+    private static final long MAX_RETRY_NANOS = 15_000_000_000L;
+
     @PostConstruct
     void open() {
         contexts = new IntakeContexts(factory, user, password, maxIdle);
@@ -67,11 +81,6 @@ public class SyncQueue {
             c.close();
         }
     }
-
-    @Resource(lookup = Queues.SYNC)
-    Queue queue;
-
-    @Inject Coalescing coalescing;
 
     /**
      * Sends on a session of the intake's pool. Sessions opened before a broker outage fail on their
@@ -107,15 +116,6 @@ public class SyncQueue {
         }
         coalescing.queued(event);
     }
-
-    /** A failure within this time is a dead connection, not a broker that does not answer. */
-    private static final long STALE_FAILURE_NANOS = 1_000_000_000L;
-
-    /** Enough for the sessions a failure leaves to be found broken one by one. */
-    private static final int MAX_ATTEMPTS = 25;
-
-    /** The webhook is answered well within Dataverse's 60 s timeout, retries or not. */
-    private static final long MAX_RETRY_NANOS = 15_000_000_000L;
 
     /**
      * A failure that says the connection itself is gone (disconnected, closed), however long the

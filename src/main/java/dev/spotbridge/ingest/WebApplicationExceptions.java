@@ -1,17 +1,19 @@
 package dev.spotbridge.ingest;
 
 import dev.spotbridge.json.Json;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.util.Locale;
 
 /**
  * Gives every JAX-RS error of the API (404, 405, 415 ...) a JSON body; bodies already built are
  * kept.
  */
-@jakarta.enterprise.context.ApplicationScoped
+@ApplicationScoped
 @Provider
 public class WebApplicationExceptions implements ExceptionMapper<WebApplicationException> {
 
@@ -32,8 +34,7 @@ public class WebApplicationExceptions implements ExceptionMapper<WebApplicationE
                                         "error",
                                         reason == null
                                                 ? "error"
-                                                : reason.toLowerCase(java.util.Locale.ROOT)
-                                                        .replace(' ', '_'))
+                                                : reason.toLowerCase(Locale.ROOT).replace(' ', '_'))
                                 .add(
                                         "message",
                                         exception.getMessage() == null

@@ -15,7 +15,12 @@ import jakarta.ws.rs.core.MediaType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -146,16 +151,16 @@ public class WebhookIntake {
         try {
             // strict: a byte sequence that is not UTF-8 is refused, not replaced
             text =
-                    java.nio.charset.StandardCharsets.UTF_8
+                    StandardCharsets.UTF_8
                             .newDecoder()
-                            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                            .decode(java.nio.ByteBuffer.wrap(bytes))
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(bytes))
                             .toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+        } catch (CharacterCodingException e) {
             throw new WebhookRejected(400, "malformed_json", "the body is not valid UTF-8");
         }
-        try (JsonParser parser = Json.createParser(new java.io.StringReader(text))) {
+        try (JsonParser parser = Json.createParser(new StringReader(text))) {
             if (!parser.hasNext()) {
                 throw new WebhookRejected(400, "malformed_json", "the body is empty");
             }

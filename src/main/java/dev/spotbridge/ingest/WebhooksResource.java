@@ -3,6 +3,7 @@ package dev.spotbridge.ingest;
 import dev.spotbridge.json.Json;
 import dev.spotbridge.metrics.SyncMetrics;
 import dev.spotbridge.queue.ChangeEvent;
+import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.json.JsonObject;
@@ -21,7 +22,7 @@ import org.jboss.logging.MDC;
  * POST /api/d365/webhook: the Dataverse service endpoint. 202 only after the event is durably on
  * the sync queue; a broker failure answers 503, which Dataverse retries once.
  */
-@jakarta.enterprise.context.RequestScoped
+@RequestScoped
 @Path("d365/webhook")
 public class WebhooksResource {
 

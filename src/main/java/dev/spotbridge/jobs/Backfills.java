@@ -2,14 +2,13 @@ package dev.spotbridge.jobs;
 
 import dev.spotbridge.backsync.RunLock;
 import dev.spotbridge.dataverse.DataverseGateway;
-import dev.spotbridge.json.Json;
+import dev.spotbridge.dataverse.SyncJobRow;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -137,13 +136,10 @@ public class Backfills {
             return false;
         }
         String entity = backfill.entity();
-        List<String> columns = new ArrayList<>(bulk.columns(entity));
-        columns.add(entity + "id");
-        DataverseGateway.Page page =
-                dataverse.page(
-                        DataverseGateway.entitySet(entity),
-                        "statecode eq 0",
-                        String.join(",", new java.util.LinkedHashSet<>(columns)),
+        DataverseGateway.RowsPage page =
+                dataverse.activeRows(
+                        entity,
+                        bulk.mappedColumns(entity),
                         backfill.skipToken(),
                         Math.min(5000, Math.max(1, pageSize)));
         BulkUpsert.Report report = bulk.upsert(entity, page.rows(), false);
@@ -196,20 +192,13 @@ public class Backfills {
                                 + backfill.id()
                                 + " failed: "
                                 + backfill.json().getString("detail");
-        dataverse.update(
-                "sb_syncjob",
+        dataverse.syncJobStatus(
                 jobId,
-                Json.createObjectBuilder()
-                        .add(
-                                "sb_status",
-                                !ok
-                                        ? SyncJobs.FAILED
-                                        : backfill.excluded() > 0
-                                                ? SyncJobs.PARTLY_SUCCEEDED
-                                                : SyncJobs.SUCCEEDED)
-                        .add(
-                                "sb_result",
-                                result.length() > 4000 ? result.substring(0, 3990) + " …" : result)
-                        .build());
+                !ok
+                        ? SyncJobRow.Status.FAILED
+                        : backfill.excluded() > 0
+                                ? SyncJobRow.Status.PARTLY_SUCCEEDED
+                                : SyncJobRow.Status.SUCCEEDED,
+                result);
     }
 }

@@ -2,6 +2,7 @@ package dev.spotbridge.jobs;
 
 import dev.spotbridge.consent.PermissionSync;
 import dev.spotbridge.consent.SpotlerOptOuts;
+import dev.spotbridge.dataverse.RecordRow;
 import dev.spotbridge.mapping.ActiveMapping;
 import dev.spotbridge.records.SyncHistoryEntry;
 import dev.spotbridge.records.SyncRecord;
@@ -13,8 +14,6 @@ import dev.spotbridge.spotler.SpotlerGateway.ContactWrite;
 import dev.spotbridge.writeback.WritebackQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -24,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -35,10 +35,6 @@ import java.util.Set;
 @ApplicationScoped
 @Transactional(Transactional.TxType.MANDATORY)
 public class BulkUpsert {
-
-    /** Columns a member row needs besides the mapped ones. */
-    public static final List<String> CONSENT_COLUMNS =
-            List.of("statecode", "donotbulkemail", "sb_syncenabled", "modifiedon");
 
     /**
      * Who can be in Spotler lists and campaigns, who was left out and why, what was (or would be)
@@ -68,14 +64,12 @@ public class BulkUpsert {
 
     @Inject PermissionSync permissions;
 
-    /** The columns to read for an entity's members. */
-    public List<String> columns(String entity) {
-        List<String> columns = new ArrayList<>(mapping.get().columns(entity));
-        columns.addAll(CONSENT_COLUMNS);
-        return columns;
+    /** The mapped columns of a table, which the rows given to {@link #upsert} must carry. */
+    public List<String> mappedColumns(String entity) {
+        return List.copyOf(mapping.get().columns(entity));
     }
 
-    public Report upsert(String entity, List<Map<String, JsonValue>> rows, boolean dryRun) {
+    public Report upsert(String entity, List<RecordRow> rows, boolean dryRun) {
         Set<String> eligible = new LinkedHashSet<>();
         Map<String, String> excluded = new LinkedHashMap<>();
         List<String> created = new ArrayList<>();
@@ -83,8 +77,8 @@ public class BulkUpsert {
         List<ContactWrite> writes = new ArrayList<>();
         Map<String, Map<String, JsonValue>> snapshots = new LinkedHashMap<>();
         ActiveMapping.Versioned inForce = mapping.current();
-        for (Map<String, JsonValue> row : rows) {
-            String id = row.get(entity + "id") instanceof JsonString s ? s.getString() : null;
+        for (RecordRow row : rows) {
+            String id = row.id(entity).orElse(null);
             if (id == null) {
                 continue;
             }
@@ -94,7 +88,7 @@ public class BulkUpsert {
                 excluded.put(id, reason);
                 continue;
             }
-            Map<String, JsonValue> mapped = inForce.mapping().apply(entity, row);
+            Map<String, JsonValue> mapped = inForce.mapping().apply(entity, row.columns());
             Map<String, JsonValue> after =
                     new LinkedHashMap<>(record == null ? Map.of() : record.writtenProperties());
             Map<String, JsonValue> request = new LinkedHashMap<>();
@@ -190,7 +184,7 @@ public class BulkUpsert {
                 Map<String, JsonValue> before = record.writtenProperties();
                 Set<String> changed = new LinkedHashSet<>(after.keySet());
                 changed.addAll(before.keySet());
-                changed.removeIf(p -> java.util.Objects.equals(before.get(p), after.get(p)));
+                changed.removeIf(p -> Objects.equals(before.get(p), after.get(p)));
                 record.written(after);
                 if (!write.permissions().isEmpty()) {
                     record.permissionsWritten(write.permissions());
@@ -246,24 +240,20 @@ public class BulkUpsert {
     }
 
     /** Why a record stays out of Spotler lists and campaigns; null when it may be in. */
-    static String leftOut(SyncRecord record, Map<String, JsonValue> row) {
+    static String leftOut(SyncRecord record, RecordRow row) {
         if (record != null && record.deleted()) {
             return "deleted in D365";
         }
         if (record != null && record.optedOut()) {
             return "opted out in Spotler";
         }
-        if ((record != null && !record.syncEnabled())
-                || row.get("sb_syncenabled") == JsonValue.FALSE
-                || (row.get("sb_syncenabled") != null
-                        && row.get("sb_syncenabled").getValueType() == JsonValue.ValueType.FALSE)) {
+        if ((record != null && !record.syncEnabled()) || Boolean.FALSE.equals(row.syncEnabled())) {
             return "sync disabled";
         }
-        if (row.get("donotbulkemail") != null
-                && row.get("donotbulkemail").getValueType() == JsonValue.ValueType.TRUE) {
+        if (Boolean.TRUE.equals(row.doNotBulkEmail())) {
             return "does not allow bulk email";
         }
-        if (row.get("statecode") instanceof JsonNumber n && n.intValue() != 0) {
+        if (row.state() != null && row.state() != 0) {
             return "inactive in D365";
         }
         return null;

@@ -1,11 +1,19 @@
 package dev.spotbridge.jobs;
 
+import static dev.spotbridge.dataverse.SyncJobRow.Status.FAILED;
+import static dev.spotbridge.dataverse.SyncJobRow.Status.PARTLY_SUCCEEDED;
+import static dev.spotbridge.dataverse.SyncJobRow.Status.RUNNING;
+import static dev.spotbridge.dataverse.SyncJobRow.Status.SUCCEEDED;
+
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.DataverseValues;
-import dev.spotbridge.json.Json;
+import dev.spotbridge.dataverse.RecordRow;
+import dev.spotbridge.dataverse.SyncJobRow;
+import dev.spotbridge.dataverse.SyncJobRow.Customer;
+import dev.spotbridge.dataverse.SyncJobRow.Operation;
+import dev.spotbridge.dataverse.SyncJobRow.Status;
 import dev.spotbridge.lists.ListSync;
 import dev.spotbridge.queue.ChangeEvent;
-import dev.spotbridge.queue.ChangeEvent.Operation;
 import dev.spotbridge.queue.EventHandler;
 import dev.spotbridge.queue.Outcome;
 import dev.spotbridge.records.ProcessedEvents;
@@ -14,10 +22,6 @@ import dev.spotbridge.spotler.SpotlerGateway.Campaign;
 import dev.spotbridge.sync.ContactSync;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,23 +41,6 @@ import java.util.UUID;
 @Transactional
 public class SyncJobs implements EventHandler {
 
-    /** sb_operation option values. */
-    static final int SYNC_LIST = 100000000;
-
-    static final int SYNC_CONTACTS = 100000001;
-    static final int START_CAMPAIGN = 100000002;
-    static final int STOP_CAMPAIGN = 100000003;
-
-    /** sb_status option values. */
-    static final int RUNNING = 100000001;
-
-    static final int SUCCEEDED = 100000002;
-    static final int PARTLY_SUCCEEDED = 100000003;
-    static final int FAILED = 100000004;
-
-    private static final List<String> CUSTOMERS =
-            List.of("sb_contactid", "sb_leadid", "sb_accountid");
-
     @Inject DataverseGateway dataverse;
 
     @Inject SpotlerGateway spotler;
@@ -71,11 +58,11 @@ public class SyncJobs implements EventHandler {
     @Inject BackfillRunner runner;
 
     /** The end of a job: its status and the text for sb_result. */
-    record Done(int status, String result) {}
+    record Done(Status status, String result) {}
 
     @Override
     public boolean handles(ChangeEvent event) {
-        return event.operation() == Operation.JOB;
+        return event.operation() == ChangeEvent.Operation.JOB;
     }
 
     @Override
@@ -84,55 +71,36 @@ public class SyncJobs implements EventHandler {
             return Outcome.SKIPPED;
         }
         String jobId = event.recordId();
-        Map<String, JsonValue> job = new LinkedHashMap<>(event.attributes());
-        if (!event.complete()) {
-            dataverse
-                    .record(
-                            "sb_syncjob",
-                            jobId,
-                            List.of(
-                                    "sb_operation",
-                                    "sb_campaigncode",
-                                    "_sb_listid_value",
-                                    "_sb_contactid_value",
-                                    "_sb_leadid_value",
-                                    "_sb_accountid_value"))
-                    .ifPresent(job::putAll);
-        }
-        dataverse.update(
-                "sb_syncjob", jobId, Json.createObjectBuilder().add("sb_status", RUNNING).build());
+        SyncJobRow job =
+                event.complete()
+                        ? SyncJobRow.of(event.attributes())
+                        : dataverse.syncJob(jobId, event.attributes());
+        dataverse.syncJobStatus(jobId, Status.RUNNING, null);
         Done done = run(jobId, job);
-        dataverse.update(
-                "sb_syncjob",
-                jobId,
-                Json.createObjectBuilder()
-                        .add("sb_status", done.status())
-                        .add(
-                                "sb_result",
-                                done.result().length() > 4000
-                                        ? done.result().substring(0, 3990) + " …"
-                                        : done.result())
-                        .build());
+        dataverse.syncJobStatus(jobId, done.status(), done.result());
         ledger.history(
-                "sb_syncjob:" + jobId,
+                SyncJobRow.TABLE + ":" + jobId,
                 "Job",
-                done.status() == FAILED
-                        ? "Failed"
-                        : done.status() == PARTLY_SUCCEEDED
-                                ? "PartlySucceeded"
-                                : done.status() == RUNNING ? "Started" : "Succeeded",
+                switch (done.status()) {
+                    case FAILED -> "Failed";
+                    case PARTLY_SUCCEEDED -> "PartlySucceeded";
+                    case RUNNING -> "Started";
+                    case SUCCEEDED -> "Succeeded";
+                },
                 done.result(),
                 event.key());
         ledger.remember(event.key());
         return Outcome.WRITTEN;
     }
 
-    private Done run(String jobId, Map<String, JsonValue> job) {
-        int operation = job.get("sb_operation") instanceof JsonNumber n ? n.intValue() : -1;
-        Optional<String> listId = reference(job, "sb_listid");
-        Optional<String[]> customer = customer(job);
-        String code =
-                job.get("sb_campaigncode") instanceof JsonString s ? s.getString().trim() : "";
+    private Done run(String jobId, SyncJobRow job) {
+        Optional<String> listId = job.listId();
+        Optional<Customer> customer = job.customer();
+        String code = job.campaignCode();
+        if (job.operation().isEmpty()) {
+            return new Done(FAILED, "unknown sb_operation " + job.operationValue());
+        }
+        Operation operation = job.operation().get();
         switch (operation) {
             case SYNC_LIST -> {
                 if (listId.isEmpty()) {
@@ -158,10 +126,10 @@ public class SyncJobs implements EventHandler {
                 ChangeEvent resync =
                         new ChangeEvent(
                                 "job-resync|" + UUID.randomUUID(),
-                                customer.get()[0],
-                                customer.get()[1],
+                                customer.get().entity(),
+                                customer.get().id(),
                                 "Resync",
-                                Operation.RESYNC,
+                                ChangeEvent.Operation.RESYNC,
                                 Instant.now(),
                                 null,
                                 Map.of(),
@@ -173,16 +141,16 @@ public class SyncJobs implements EventHandler {
                         ? new Done(
                                 FAILED,
                                 "full sync of "
-                                        + customer.get()[0]
+                                        + customer.get().entity()
                                         + " "
-                                        + customer.get()[1]
+                                        + customer.get().id()
                                         + " did not write: see the record's history")
                         : new Done(
                                 SUCCEEDED,
                                 "full sync of "
-                                        + customer.get()[0]
+                                        + customer.get().entity()
                                         + " "
-                                        + customer.get()[1]
+                                        + customer.get().id()
                                         + " done");
             }
             case START_CAMPAIGN, STOP_CAMPAIGN -> {
@@ -191,12 +159,10 @@ public class SyncJobs implements EventHandler {
                             FAILED,
                             "a campaign job needs the campaign or trigger code (sb_campaigncode)");
                 }
-                return campaign(operation == START_CAMPAIGN, code, listId, customer);
-            }
-            default -> {
-                return new Done(FAILED, "unknown sb_operation " + operation);
+                return campaign(operation == Operation.START_CAMPAIGN, code, listId, customer);
             }
         }
+        throw new IllegalStateException("no case for " + operation);
     }
 
     /**
@@ -224,14 +190,14 @@ public class SyncJobs implements EventHandler {
     }
 
     private Done campaign(
-            boolean start, String code, Optional<String> listId, Optional<String[]> customer) {
+            boolean start, String code, Optional<String> listId, Optional<Customer> customer) {
         String entity;
-        List<Map<String, JsonValue>> rows = new ArrayList<>();
+        List<RecordRow> rows = new ArrayList<>();
         if (customer.isPresent()) {
-            entity = customer.get()[0];
-            List<String> columns = new ArrayList<>(bulk.columns(entity));
-            columns.add(entity + "id");
-            dataverse.record(entity, customer.get()[1], columns).ifPresent(rows::add);
+            entity = customer.get().entity();
+            dataverse
+                    .row(entity, customer.get().id(), bulk.mappedColumns(entity))
+                    .ifPresent(rows::add);
         } else if (listId.isPresent()) {
             try {
                 ListSync.Members members = lists.members(listId.get());
@@ -284,7 +250,7 @@ public class SyncJobs implements EventHandler {
                         + failures.size()
                         + " failed"
                         + failures(failures);
-        int status = failures.isEmpty() ? SUCCEEDED : done == 0 ? FAILED : PARTLY_SUCCEEDED;
+        Status status = failures.isEmpty() ? SUCCEEDED : done == 0 ? FAILED : PARTLY_SUCCEEDED;
         return new Done(status, text);
     }
 
@@ -314,23 +280,5 @@ public class SyncJobs implements EventHandler {
         failures.forEach(
                 (id, reason) -> text.append("\n- ").append(id).append(": ").append(reason));
         return text.toString();
-    }
-
-    private static Optional<String> reference(Map<String, JsonValue> job, String lookup) {
-        if (job.get(lookup) instanceof JsonObject ref && ref.get("id") instanceof JsonString id) {
-            return Optional.ofNullable(DataverseValues.guid(id.getString()));
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<String[]> customer(Map<String, JsonValue> job) {
-        for (String lookup : CUSTOMERS) {
-            Optional<String> id = reference(job, lookup);
-            if (id.isPresent()) {
-                return Optional.of(
-                        new String[] {lookup.substring(3, lookup.length() - 2), id.get()});
-            }
-        }
-        return Optional.empty();
     }
 }

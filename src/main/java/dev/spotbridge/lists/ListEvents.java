@@ -2,6 +2,7 @@ package dev.spotbridge.lists;
 
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.DataverseValues;
+import dev.spotbridge.dataverse.RecordRow;
 import dev.spotbridge.jobs.BulkUpsert;
 import dev.spotbridge.queue.ChangeEvent;
 import dev.spotbridge.queue.ChangeEvent.Operation;
@@ -12,13 +13,11 @@ import dev.spotbridge.spotler.SpotlerGateway;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -78,10 +77,8 @@ public class ListEvents implements EventHandler {
     }
 
     private String[] change(ChangeEvent event, String listId) {
-        Integer state = event.state();
-        if (state == null && event.attributes().get("statecode") instanceof JsonNumber n) {
-            state = n.intValue();
-        }
+        Integer state =
+                event.state() != null ? event.state() : new RecordRow(event.attributes()).state();
         if ("Delete".equals(event.message())) {
             return new String[] {"Succeeded", lists.remove(listId, "list deleted in D365")};
         }
@@ -126,11 +123,9 @@ public class ListEvents implements EventHandler {
                 "Succeeded", present.size() + " member(s) removed from the Spotler audience"
             };
         }
-        List<String> columns = new ArrayList<>(bulk.columns(entity));
-        columns.add(entity + "id");
-        List<Map<String, JsonValue>> rows = new ArrayList<>();
+        List<RecordRow> rows = new ArrayList<>();
         for (String id : ids) {
-            dataverse.record(entity, id, columns).ifPresent(rows::add);
+            dataverse.row(entity, id, bulk.mappedColumns(entity)).ifPresent(rows::add);
         }
         BulkUpsert.Report report = bulk.upsert(entity, rows, false);
         List<String> add =

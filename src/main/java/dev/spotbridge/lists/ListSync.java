@@ -1,6 +1,8 @@
 package dev.spotbridge.lists;
 
 import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.dataverse.MarketingList;
+import dev.spotbridge.dataverse.RecordRow;
 import dev.spotbridge.jobs.BulkUpsert;
 import dev.spotbridge.json.Json;
 import dev.spotbridge.records.ProcessedEvents;
@@ -8,15 +10,12 @@ import dev.spotbridge.spotler.SpotlerGateway;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,7 +35,6 @@ import java.util.Set;
 public class ListSync {
 
     /** list.createdfromcode → the member table. */
-    static final Map<Integer, String> MEMBER_TYPES = Map.of(1, "account", 2, "contact", 4, "lead");
 
     /**
      * The list cannot be synced (gone, inactive, unknown member type): the reason is for the
@@ -129,7 +127,7 @@ public class ListSync {
         String name = members.name();
         String entity = members.entity();
         boolean dynamic = members.dynamic();
-        List<Map<String, JsonValue>> rows = members.rows();
+        List<RecordRow> rows = members.rows();
 
         BulkUpsert.Report report = bulk.upsert(entity, rows, dryRun);
         SyncedList synced = em.find(SyncedList.class, listId);
@@ -194,8 +192,7 @@ public class ListSync {
     }
 
     /** A list as Dataverse holds it now: its name, kind, member table and members. */
-    public record Members(
-            String name, boolean dynamic, String entity, List<Map<String, JsonValue>> rows) {}
+    public record Members(String name, boolean dynamic, String entity, List<RecordRow> rows) {}
 
     /**
      * The members of an active list as Dataverse holds them now (a sync, a campaign job for a
@@ -204,59 +201,36 @@ public class ListSync {
      * @throws NotSyncable when the list is gone, inactive or of an unknown member type
      */
     public Members members(String listId) {
-        Map<String, JsonValue> list =
+        MarketingList list =
                 dataverse
-                        .record(
-                                "list",
-                                listId,
-                                List.of(
-                                        "listname",
-                                        "type",
-                                        "createdfromcode",
-                                        "query",
-                                        "statecode"))
+                        .marketingList(listId)
                         .orElseThrow(
                                 () ->
                                         new NotSyncable(
                                                 "marketing list "
                                                         + listId
                                                         + " is not in Dataverse"));
-        if (list.get("statecode") instanceof JsonNumber state && state.intValue() != 0) {
+        if (!list.active()) {
             throw new NotSyncable(
                     "marketing list " + listId + " is inactive; activate it, then sync again");
         }
-        String name = list.get("listname") instanceof JsonString s ? s.getString() : listId;
-        boolean dynamic =
-                list.get("type") != null
-                        && list.get("type").getValueType() == JsonValue.ValueType.TRUE;
-        int code = list.get("createdfromcode") instanceof JsonNumber n ? n.intValue() : 2;
         String entity =
-                Optional.ofNullable(MEMBER_TYPES.get(code))
+                list.memberTable()
                         .orElseThrow(
                                 () ->
                                         new NotSyncable(
                                                 "marketing list "
                                                         + listId
                                                         + " has members of unknown type "
-                                                        + code));
-        return new Members(name, dynamic, entity, members(listId, list, dynamic, entity));
-    }
-
-    /**
-     * Members as Dataverse holds them now, with the columns a Spotler write and the consent checks
-     * need.
-     */
-    List<Map<String, JsonValue>> members(
-            String listId, Map<String, JsonValue> list, boolean dynamic, String entity) {
-        List<String> columns = new ArrayList<>(bulk.columns(entity));
-        columns.add(entity + "id");
-        if (!dynamic) {
-            return dataverse.staticMembers(listId, entity, columns);
-        }
-        if (!(list.get("query") instanceof JsonString query) || query.getString().isBlank()) {
+                                                        + list.memberType()));
+        if (list.dynamic() && list.query().isBlank()) {
             throw new NotSyncable("dynamic marketing list " + listId + " has no FetchXML query");
         }
-        return dataverse.fetchAll(query.getString(), columns);
+        return new Members(
+                list.name(),
+                list.dynamic(),
+                entity,
+                dataverse.members(list, entity, bulk.mappedColumns(entity)));
     }
 
     /** Removes the list's audience from Spotler (list deleted or deactivated in D365). */

@@ -9,6 +9,7 @@ import dev.spotbridge.spotler.SpotlerGateway;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -120,6 +121,6 @@ public class MappingDryRun {
     private static boolean isSet(JsonValue value) {
         return value != null
                 && value.getValueType() != JsonValue.ValueType.NULL
-                && !(value instanceof jakarta.json.JsonString s && s.getString().isEmpty());
+                && !(value instanceof JsonString s && s.getString().isEmpty());
     }
 }

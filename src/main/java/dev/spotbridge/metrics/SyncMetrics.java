@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,7 +51,7 @@ public class SyncMetrics {
     private volatile Timer endToEndTimer;
 
     private Counter counter(String name, String... tags) {
-        List<String> key = new java.util.ArrayList<>(tags.length + 1);
+        List<String> key = new ArrayList<>(tags.length + 1);
         key.add(name);
         key.addAll(List.of(tags));
         return counters.computeIfAbsent(key, k -> registry.counter(name, Tags.of(tags)));

@@ -1,5 +1,6 @@
 package dev.spotbridge.queue;
 
+import dev.spotbridge.dataverse.RecordRow;
 import dev.spotbridge.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -59,6 +60,12 @@ public record ChangeEvent(
         JOB
     }
 
+    /** JMS priority of the changes that overtake a backlog of profile updates. */
+    public static final int PRIORITY_CONSENT = 9;
+
+    /** JMS priority of everything else (the JMS default). */
+    public static final int PRIORITY_NORMAL = 4;
+
     /**
      * The message group: every event of one record (or one permission row: its Create, Updates and
      * Delete) is consumed in order, one after another.
@@ -66,12 +73,6 @@ public record ChangeEvent(
     public String group() {
         return entity + ":" + recordId;
     }
-
-    /** JMS priority of the changes that overtake a backlog of profile updates. */
-    public static final int PRIORITY_CONSENT = 9;
-
-    /** JMS priority of everything else (the JMS default). */
-    public static final int PRIORITY_NORMAL = 4;
 
     /**
      * The priority lane: what takes consent away or blanks personal data — a delete, a state
@@ -85,7 +86,8 @@ public record ChangeEvent(
             case DELETE, SET_STATE, PERMISSION -> PRIORITY_CONSENT;
             case UPSERT ->
                     (state != null && state != 0)
-                                    || JsonValue.TRUE.equals(attributes.get("donotbulkemail"))
+                                    || Boolean.TRUE.equals(
+                                            new RecordRow(attributes).doNotBulkEmail())
                             ? PRIORITY_CONSENT
                             : PRIORITY_NORMAL;
             default -> PRIORITY_NORMAL;

@@ -13,6 +13,7 @@ import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -134,7 +135,7 @@ public class Redelivery {
 
     /** The message's string properties of these names, as the copy should carry them. */
     public static Map<String, String> stringProperties(Message message, String... names) {
-        Map<String, String> properties = new java.util.LinkedHashMap<>();
+        Map<String, String> properties = new LinkedHashMap<>();
         try {
             for (String name : names) {
                 if (message.propertyExists(name)) {

@@ -5,7 +5,10 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Reads sync state and history for the records API. */
@@ -62,7 +65,7 @@ public class SyncRecords {
     }
 
     /** The records with one of these ids (any entity). */
-    public List<SyncRecord> withIds(java.util.Collection<String> recordIds) {
+    public List<SyncRecord> withIds(Collection<String> recordIds) {
         if (recordIds.isEmpty()) {
             return List.of();
         }
@@ -119,8 +122,8 @@ public class SyncRecords {
     }
 
     /** How many records have each status (every status listed, zero included). */
-    public java.util.Map<SyncStatus, Long> countsByStatus() {
-        java.util.Map<SyncStatus, Long> counts = new java.util.EnumMap<>(SyncStatus.class);
+    public Map<SyncStatus, Long> countsByStatus() {
+        Map<SyncStatus, Long> counts = new EnumMap<>(SyncStatus.class);
         for (SyncStatus status : SyncStatus.values()) {
             counts.put(status, 0L);
         }

@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +38,7 @@ public final class OAuth1Signer {
     public String authorization(String method, URI uri) {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
-        String nonceText = java.util.HexFormat.of().formatHex(nonce);
+        String nonceText = HexFormat.of().formatHex(nonce);
         return authorization(
                 method, uri, nonceText, String.valueOf(System.currentTimeMillis() / 1000));
     }

@@ -6,6 +6,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Map;
 
 /**
  * One ContactBounce of GET /contact/bounces/list.
@@ -20,7 +21,7 @@ public record SpotlerBounce(
         JsonObject contact = item.getJsonObject("contact");
         SpotlerContact c =
                 contact == null
-                        ? new SpotlerContact("", java.util.Map.of(), java.util.Map.of(), false)
+                        ? new SpotlerContact("", Map.of(), Map.of(), false)
                         : SpotlerContact.from(contact);
         String email =
                 c.properties().get("email") instanceof JsonString s

@@ -31,29 +31,34 @@ public record SpotlerContact(
                 && !email.getString().isBlank();
     }
 
-    /** A Contact object of the API (GET /contact/{id}, the updates list, a bounce). */
+    /** The Contact of GET /contact/{id}. */
+    static SpotlerContact from(ContactsClient.ContactView contact) {
+        Map<String, JsonValue> properties = new LinkedHashMap<>();
+        Map<Long, Boolean> permissions = new LinkedHashMap<>();
+        if (contact.properties() != null) {
+            read(contact.properties(), properties, permissions);
+        }
+        boolean email =
+                contact.channels() != null
+                        && contact.channels().stream()
+                                .anyMatch(
+                                        c ->
+                                                "EMAIL".equals(c.name())
+                                                        && Boolean.TRUE.equals(c.value()));
+        return new SpotlerContact(
+                contact.externalId() == null ? "" : contact.externalId(),
+                properties,
+                permissions,
+                email);
+    }
+
+    /** A Contact object of a feed (the updates list, a bounce). */
     static SpotlerContact from(JsonObject contact) {
         Map<String, JsonValue> properties = new LinkedHashMap<>();
         Map<Long, Boolean> permissions = new LinkedHashMap<>();
         JsonObject props = contact.getJsonObject("properties");
         if (props != null) {
-            props.forEach(
-                    (name, value) -> {
-                        if ("permissions".equals(name)
-                                && value.getValueType() == JsonValue.ValueType.ARRAY) {
-                            value.asJsonArray()
-                                    .forEach(
-                                            p ->
-                                                    permissions.put(
-                                                            p.asJsonObject()
-                                                                    .getJsonNumber("bit")
-                                                                    .longValue(),
-                                                            p.asJsonObject()
-                                                                    .getBoolean("enabled", false)));
-                        } else if (value.getValueType() != JsonValue.ValueType.ARRAY) {
-                            properties.put(name, value);
-                        }
-                    });
+            read(props, properties, permissions);
         }
         boolean email = false;
         JsonArray channels = contact.getJsonArray("channels");
@@ -68,5 +73,27 @@ public record SpotlerContact(
         }
         return new SpotlerContact(
                 contact.getString("externalId", ""), properties, permissions, email);
+    }
+
+    /** Scalar properties that have data, and the permission bits of the set "permissions". */
+    private static void read(
+            JsonObject props, Map<String, JsonValue> properties, Map<Long, Boolean> permissions) {
+        props.forEach(
+                (name, value) -> {
+                    if ("permissions".equals(name)
+                            && value.getValueType() == JsonValue.ValueType.ARRAY) {
+                        value.asJsonArray()
+                                .forEach(
+                                        p ->
+                                                permissions.put(
+                                                        p.asJsonObject()
+                                                                .getJsonNumber("bit")
+                                                                .longValue(),
+                                                        p.asJsonObject()
+                                                                .getBoolean("enabled", false)));
+                    } else if (value.getValueType() != JsonValue.ValueType.ARRAY) {
+                        properties.put(name, value);
+                    }
+                });
     }
 }

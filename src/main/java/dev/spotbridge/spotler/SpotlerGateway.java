@@ -2,32 +2,50 @@ package dev.spotbridge.spotler;
 
 import dev.spotbridge.http.RateLimit;
 import dev.spotbridge.http.RateLimitFilter;
-import dev.spotbridge.http.RetryAfter;
 import dev.spotbridge.json.Json;
 import dev.spotbridge.metrics.CallMeter;
 import dev.spotbridge.metrics.SyncMetrics;
+import dev.spotbridge.spotler.AudiencesClient.AudienceRequest;
+import dev.spotbridge.spotler.AudiencesClient.ContactIds;
+import dev.spotbridge.spotler.CampaignsClient.AutomationResult;
+import dev.spotbridge.spotler.CampaignsClient.ContactReference;
+import dev.spotbridge.spotler.CampaignsClient.TriggerResult;
+import dev.spotbridge.spotler.ContactsClient.AddContactResponse;
+import dev.spotbridge.spotler.ContactsClient.AddContactsRequest;
+import dev.spotbridge.spotler.ContactsClient.Channel;
+import dev.spotbridge.spotler.ContactsClient.Contact;
+import dev.spotbridge.spotler.ContactsClient.ContactRequest;
+import dev.spotbridge.spotler.ContactsClient.Permission;
+import dev.spotbridge.spotler.FeedsClient.MailingDetails;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.ProcessingException;
-import jakarta.ws.rs.core.Response;
-import java.io.StringReader;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -36,10 +54,13 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 import org.eclipse.microprofile.rest.client.RestClientBuilder;
 
 /**
- * The one way to Spotler. Each call is signed, bounded by a timeout, retried a little on transient
- * failure and guarded by a circuit breaker; what is still failing after that goes back to the
- * caller, whose message is then redelivered by the broker. Policies can be tuned through
- * MicroProfile Config (e.g. dev.spotbridge.spotler.SpotlerGateway/Retry/maxRetries).
+ * The one way to Spotler, and the one circuit: every call of the typed clients ({@link
+ * ContactsClient}, {@link AudiencesClient}, {@link CampaignsClient}, {@link FeedsClient}) is
+ * signed, bounded by a timeout, retried a little on transient failure and guarded by a circuit
+ * breaker; what is still failing after that goes back to the caller, whose message is then
+ * redelivered by the broker. The gateway translates between Spotbridge's types and Spotler's; their
+ * error answers are mapped by {@link SpotlerErrors}. Policies can be tuned through MicroProfile
+ * Config (e.g. dev.spotbridge.spotler.SpotlerGateway/Retry/maxRetries).
  */
 @ApplicationScoped
 @Retry(
@@ -51,15 +72,26 @@ import org.eclipse.microprofile.rest.client.RestClientBuilder;
             SpotlerThrottledException.class,
             CircuitBreakerOpenException.class
         })
-@Timeout(value = 15, unit = java.time.temporal.ChronoUnit.SECONDS)
+@Timeout(value = 15, unit = ChronoUnit.SECONDS)
 @CircuitBreaker(
         requestVolumeThreshold = 20,
         failureRatio = 0.5,
         delay = 15,
-        delayUnit = java.time.temporal.ChronoUnit.SECONDS,
+        delayUnit = ChronoUnit.SECONDS,
         successThreshold = 2,
         skipOn = {SpotlerRejectedException.class, SpotlerThrottledException.class})
 public class SpotlerGateway {
+
+    /** Contacts per POST /contact/list (the API's limit). */
+    public static final int CONTACTS_PER_WRITE = 100;
+
+    /** Contacts per audience membership call (the API's limit). */
+    private static final int CONTACTS_PER_AUDIENCE_CALL = 2500;
+
+    private static final int PAGE_SIZE = 1000;
+
+    /** The interaction feeds are read in the largest pages the API allows (restdoc: 10000). */
+    private static final int FEED_PAGE_SIZE = 10000;
 
     /** Required: without them Spotbridge does not deploy (RequiredSettings). */
     @Inject
@@ -78,6 +110,10 @@ public class SpotlerGateway {
     @ConfigProperty(name = "spotler.connect-timeout-ms", defaultValue = "5000")
     long connectTimeoutMs;
 
+    @Inject
+    @ConfigProperty(name = "spotler.read-timeout-ms", defaultValue = "10000")
+    long readTimeoutMs;
+
     /** Client-side request rate to Spotler; 0: none (Spotler publishes no figure). */
     @Inject
     @ConfigProperty(name = "spotler.max-requests-per-second", defaultValue = "0")
@@ -87,13 +123,9 @@ public class SpotlerGateway {
     @ConfigProperty(name = "spotler.throttle-max-wait-ms", defaultValue = "2000")
     long throttleMaxWaitMs;
 
-    @Inject
-    @ConfigProperty(name = "spotler.read-timeout-ms", defaultValue = "10000")
-    long readTimeoutMs;
-
     /**
-     * A 429 whose Retry-After is at most this long is waited out here; a longer one goes back to
-     * the broker.
+     * A 429 whose Retry-After is at most this long is waited out in place; a longer one goes back
+     * to the broker.
      */
     @Inject
     @ConfigProperty(name = "spotler.max-retry-after-seconds", defaultValue = "10")
@@ -104,45 +136,106 @@ public class SpotlerGateway {
     @ConfigProperty(name = "spotler.timezone", defaultValue = "Europe/Amsterdam")
     String timezone;
 
-    private static final int PAGE_SIZE = 1000;
-
-    /** The interaction feeds are read in the largest pages the API allows (restdoc: 10000). */
-    private static final int FEED_PAGE_SIZE = 10000;
-
     @Inject SyncMetrics metrics;
 
     private CallMeter calls;
-    private SpotlerClient client;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private ContactsClient contacts;
+    private AudiencesClient audiences;
+    private CampaignsClient campaigns;
+    private FeedsClient feeds;
+
+    /** One page of a paged Spotler list; {@code next} is the after of the next page, or null. */
+    public record Page<T>(List<T> items, Integer next) {}
+
+    /**
+     * One mailing interaction of GET /mailing-interaction/{sent|opened|clicked|bounced}.
+     *
+     * @param id Spotler's id (an int32 the API gives per feed, as text)
+     */
+    public record Interaction(
+            String kind,
+            String id,
+            String externalContactId,
+            String mailingId,
+            Instant date,
+            String name,
+            String subject,
+            String onlineVersionLink,
+            String bounceType) {
+
+        /**
+         * The interaction's key across feeds: its feed and id ("opened:17"), since each feed
+         * numbers its own.
+         */
+        public String key() {
+            return kind + ":" + id;
+        }
+    }
+
+    /** What a mailing is: EMAIL or SMS, its name and subject. */
+    public record Mailing(String id, String type, String name, String subject) {}
+
+    /** One contact of a batch upsert. */
+    public record ContactWrite(
+            String externalId,
+            Map<String, JsonValue> properties,
+            boolean created,
+            Map<Long, Boolean> permissions) {}
+
+    /**
+     * Spotler's per-item answer of POST /contact/list: code OK, CONTACT_OPTOUT, PROPERTY_INVALID, …
+     */
+    public record ContactResult(String externalId, String code, String message) {}
+
+    /** A campaign with external triggers (GET /campaign/list). */
+    public record Campaign(
+            String encryptedId, String name, boolean active, List<String> triggers) {}
+
+    /** What became of one contact in a campaign call: done, or Spotler's reason why not. */
+    public record Outcome(boolean done, String reason) {}
 
     @PostConstruct
     void connect() {
         calls = new CallMeter(metrics, "spotler");
-        client =
+        RateLimitFilter rate =
+                new RateLimitFilter(
+                        new RateLimit(maxRequestsPerSecond, Duration.ofMillis(throttleMaxWaitMs)),
+                        "Spotler");
+        SigningFilter signing =
+                new SigningFilter(
+                        new OAuth1Signer(consumerKey.orElseThrow(), consumerSecret.orElseThrow()));
+        SpotlerErrors errors = new SpotlerErrors(maxRetryAfterSeconds);
+        contacts = client(ContactsClient.class, signing, rate, errors);
+        audiences = client(AudiencesClient.class, signing, rate, errors);
+        campaigns = client(CampaignsClient.class, signing, rate, errors);
+        feeds = client(FeedsClient.class, signing, rate, errors);
+    }
+
+    private <T> T client(
+            Class<T> type, SigningFilter signing, RateLimitFilter rate, SpotlerErrors errors) {
+        T client =
                 RestClientBuilder.newBuilder()
                         .baseUri(URI.create(url.orElseThrow()))
                         .connectTimeout(connectTimeoutMs, TimeUnit.MILLISECONDS)
                         .readTimeout(readTimeoutMs, TimeUnit.MILLISECONDS)
                         .property("microprofile.rest.client.disable.default.mapper", true)
-                        .register(
-                                new SigningFilter(
-                                        new OAuth1Signer(
-                                                consumerKey.orElseThrow(),
-                                                consumerSecret.orElseThrow())))
+                        .register(signing)
                         .register(calls)
-                        .register(
-                                new RateLimitFilter(
-                                        new RateLimit(
-                                                maxRequestsPerSecond,
-                                                java.time.Duration.ofMillis(throttleMaxWaitMs)),
-                                        "Spotler"))
-                        .build(SpotlerClient.class);
+                        .register(rate)
+                        .register(errors)
+                        .build(type);
+        if (client instanceof AutoCloseable closeable) {
+            opened.add(closeable);
+        }
+        return client;
     }
 
     @PreDestroy
     void close() {
-        if (client instanceof AutoCloseable closeable) {
+        for (AutoCloseable client : opened) {
             try {
-                closeable.close();
+                client.close();
             } catch (Exception ignored) {
                 // closing an idle HTTP client cannot lose work
             }
@@ -150,46 +243,33 @@ public class SpotlerGateway {
     }
 
     /**
-     * The permission bits of the account with their descriptions, from the entries of the
-     * "permissions" set property (GET /contact/properties/list).
+     * The permission bits of the account with their descriptions, from the entries of the set-type
+     * property "permissions" (GET /contact/properties/list).
      */
     public Map<Long, String> permissionBits() {
-        JsonArray properties =
-                read(call("GET contact/properties/list", client::properties)).asJsonArray();
         Map<Long, String> bits = new LinkedHashMap<>();
-        properties.stream()
-                .map(JsonValue::asJsonObject)
-                .filter(p -> "permissions".equals(p.getString("name", "")))
-                .filter(p -> p.getJsonArray("entries") != null)
-                .flatMap(p -> p.getJsonArray("entries").stream())
-                .map(JsonValue::asJsonObject)
-                .forEach(
-                        e ->
-                                bits.put(
-                                        e.getJsonNumber("bit").longValue(),
-                                        e.getString("description", "")));
+        call("GET contact/properties/list", contacts::properties).stream()
+                .filter(p -> "permissions".equals(p.name()) && p.entries() != null)
+                .flatMap(p -> p.entries().stream())
+                .filter(e -> e.bit() != null)
+                .forEach(e -> bits.put(e.bit(), e.description() == null ? "" : e.description()));
         return bits;
     }
 
     /** The names of the account's contact properties (GET /contact/properties/list). */
-    public java.util.Set<String> propertyNames() {
-        JsonArray properties =
-                read(call("GET contact/properties/list", client::properties)).asJsonArray();
-        java.util.Set<String> names = new java.util.LinkedHashSet<>();
-        properties.stream()
-                .map(JsonValue::asJsonObject)
-                .map(p -> p.getString("name", ""))
-                .filter(name -> !name.isBlank())
+    public Set<String> propertyNames() {
+        Set<String> names = new LinkedHashSet<>();
+        call("GET contact/properties/list", contacts::properties).stream()
+                .map(ContactsClient.Property::name)
+                .filter(name -> name != null && !name.isBlank())
                 .forEach(names::add);
         return names;
     }
 
     /** The contact, or empty when Spotler does not know the externalId. */
     public Optional<SpotlerContact> find(String externalId) {
-        Response response = send("GET contact/{id}", () -> client.contact(externalId), true);
-        return response == null
-                ? Optional.empty()
-                : Optional.of(SpotlerContact.from(read(response).asJsonObject()));
+        return ifFound("GET contact/{id}", () -> contacts.contact(externalId))
+                .map(SpotlerContact::from);
     }
 
     /**
@@ -206,41 +286,71 @@ public class SpotlerGateway {
             Map<String, JsonValue> properties,
             Map<Long, Boolean> permissions,
             boolean created) {
-        JsonObjectBuilder contact = contact(externalId, properties, permissions);
-        if (created && properties.get("email") instanceof jakarta.json.JsonString) {
-            contact.add(
-                    "channels",
-                    Json.createArrayBuilder()
-                            .add(
-                                    Json.createObjectBuilder()
-                                            .add("name", "EMAIL")
-                                            .add("value", true)));
-        }
-        JsonObject request =
-                Json.createObjectBuilder()
-                        .add("update", true)
-                        .add("purge", false)
-                        .add("contacts", Json.createArrayBuilder().add(contact))
-                        .build();
-        JsonValue answer = read(call("POST contact/list", () -> client.upsertAll(request)));
-        JsonObject item =
-                answer.getValueType() == JsonValue.ValueType.ARRAY
-                                && !answer.asJsonArray().isEmpty()
-                        ? answer.asJsonArray().getJsonObject(0)
-                        : JsonValue.EMPTY_JSON_OBJECT;
-        String code = item.getString("code", "OK");
+        List<AddContactResponse> answer =
+                call(
+                        "POST contact/list",
+                        () ->
+                                contacts.upsertAll(
+                                        new AddContactsRequest(
+                                                true,
+                                                false,
+                                                List.of(
+                                                        contact(
+                                                                externalId,
+                                                                properties,
+                                                                permissions,
+                                                                created)))));
+        AddContactResponse item =
+                answer == null || answer.isEmpty()
+                        ? new AddContactResponse(externalId, "OK", "")
+                        : answer.get(0);
+        String code = item.code() == null ? "OK" : item.code();
+        String message = item.message() == null ? "" : item.message();
         return switch (code) {
             case "OK" -> true;
             case "CONTACT_OPTOUT" -> false;
             case "ERROR" ->
-                    throw new SpotlerUnavailableException(
-                            "POST contact/list: ERROR " + item.getString("message", ""));
+                    throw new SpotlerUnavailableException("POST contact/list: ERROR " + message);
             default ->
                     throw new SpotlerRejectedException(
-                            400,
-                            code,
-                            "POST contact/list: " + code + " " + item.getString("message", ""));
+                            400, code, "POST contact/list: " + code + " " + message);
         };
+    }
+
+    /**
+     * Creates or updates up to 100 contacts in one POST /contact/list (update:true, purge:false).
+     *
+     * @return Spotler's per-item codes, in request order
+     */
+    public List<ContactResult> upsertAll(List<ContactWrite> writes) {
+        if (writes.size() > CONTACTS_PER_WRITE) {
+            throw new IllegalArgumentException("POST /contact/list takes at most 100 contacts");
+        }
+        List<Contact> batch =
+                writes.stream()
+                        .map(
+                                w ->
+                                        contact(
+                                                w.externalId(),
+                                                w.properties(),
+                                                w.permissions(),
+                                                w.created()))
+                        .toList();
+        List<AddContactResponse> answer =
+                call(
+                        "POST contact/list",
+                        () -> contacts.upsertAll(new AddContactsRequest(true, false, batch)));
+        List<ContactResult> results = new ArrayList<>();
+        if (answer != null) {
+            for (AddContactResponse item : answer) {
+                results.add(
+                        new ContactResult(
+                                item.externalId() == null ? "" : item.externalId(),
+                                item.code() == null ? "OK" : item.code(),
+                                item.message() == null ? "" : item.message()));
+            }
+        }
+        return results;
     }
 
     /**
@@ -249,16 +359,24 @@ public class SpotlerGateway {
      * @return false when Spotler does not know the contact yet
      */
     public boolean permissions(String externalId, Map<Long, Boolean> bits) {
-        JsonObject request =
-                Json.createObjectBuilder()
-                        .add("purge", false)
-                        .add("contact", contact(externalId, Map.of(), bits))
-                        .build();
-        return answered(send("PUT contact/{id}", () -> client.update(externalId, request), true));
+        ContactRequest request =
+                new ContactRequest(null, false, contact(externalId, Map.of(), bits, false));
+        return ifFound("PUT contact/{id}", () -> update(externalId, request)).isPresent();
     }
 
-    /** One page of a paged Spotler list; {@code next} is the after of the next page, or null. */
-    public record Page<T>(List<T> items, Integer next) {}
+    /**
+     * Blanks a contact: PUT /contact/{id} with purge:true, so every property not sent is wiped, and
+     * every permission bit off.
+     *
+     * @return false when Spotler does not know the contact (nothing to blank)
+     */
+    public boolean blank(String externalId, List<Long> permissionBits) {
+        Map<Long, Boolean> off = new LinkedHashMap<>();
+        permissionBits.forEach(bit -> off.put(bit, false));
+        ContactRequest request =
+                new ContactRequest(null, true, contact(externalId, Map.of(), off, false));
+        return ifFound("PUT contact/{id}", () -> update(externalId, request)).isPresent();
+    }
 
     /**
      * One page of the contacts changed in Spotler within [from, to] (GET /contact/updates/list).
@@ -271,7 +389,7 @@ public class SpotlerGateway {
                 "contacts",
                 after,
                 PAGE_SIZE,
-                a -> client.updates(date(from), date(to), PAGE_SIZE, a),
+                a -> feeds.changedContacts(date(from), date(to), PAGE_SIZE, a),
                 SpotlerContact::from);
     }
 
@@ -282,20 +400,9 @@ public class SpotlerGateway {
                 "bounces",
                 after,
                 PAGE_SIZE,
-                a -> client.bounces(date(from), date(to), PAGE_SIZE, a),
+                a -> feeds.bounces(date(from), date(to), PAGE_SIZE, a),
                 SpotlerBounce::from);
     }
-
-    /** One mailing interaction of GET /mailing-interaction/{sent|opened|clicked|bounced}. */
-    public record Interaction(
-            String id,
-            String externalContactId,
-            String mailingId,
-            java.time.Instant date,
-            String name,
-            String subject,
-            String onlineVersionLink,
-            String bounceType) {}
 
     /**
      * One page of a feed of mailing interactions whose change date lies in [from, to]. One page per
@@ -307,10 +414,11 @@ public class SpotlerGateway {
                 "interactions",
                 after,
                 FEED_PAGE_SIZE,
-                a -> client.interactions(kind, date(from), date(to), FEED_PAGE_SIZE, a),
+                a -> feeds.interactions(kind, date(from), date(to), FEED_PAGE_SIZE, a),
                 i ->
                         new Interaction(
-                                i.getString("id", ""),
+                                kind,
+                                text(i.get("id")),
                                 i.getString("externalContactId", ""),
                                 i.getString("encryptedMailingId", ""),
                                 SpotlerBounce.date(i.get("date")),
@@ -320,208 +428,107 @@ public class SpotlerGateway {
                                 i.getString("bounceType", "")));
     }
 
-    /** What a mailing is: EMAIL or SMS, its name and subject. */
-    public record Mailing(String id, String type, String name, String subject) {}
-
     /**
      * GET /mailing/{id}, or GET /campaign-mailing/{id} for a mailing of a triggered campaign; empty
      * when Spotler knows neither.
      */
     public Optional<Mailing> mailing(String encryptedMailingId) {
-        Response response =
-                send("GET mailing/{id}", () -> client.mailing(encryptedMailingId), true);
-        if (response == null) {
-            response =
-                    send(
-                            "GET campaign-mailing/{id}",
-                            () -> client.campaignMailing(encryptedMailingId),
-                            true);
-        }
-        if (response == null) {
-            return Optional.empty();
-        }
-        JsonObject m = read(response).asJsonObject();
-        JsonObject message = m.getJsonObject("message");
-        return Optional.of(
-                new Mailing(
-                        encryptedMailingId,
-                        m.getString("type", "EMAIL"),
-                        m.getString("name", ""),
-                        message == null ? "" : message.getString("subject", "")));
+        return ifFound("GET mailing/{id}", () -> feeds.mailing(encryptedMailingId))
+                .or(
+                        () ->
+                                ifFound(
+                                        "GET campaign-mailing/{id}",
+                                        () -> feeds.campaignMailing(encryptedMailingId)))
+                .map(
+                        m ->
+                                new Mailing(
+                                        encryptedMailingId,
+                                        m.type() == null ? "EMAIL" : m.type(),
+                                        m.name() == null ? "" : m.name(),
+                                        m.message() == null || m.message().subject() == null
+                                                ? ""
+                                                : m.message().subject()));
     }
 
     /** The name of a mailing (GET /mailing/{id}), or empty when Spotler does not know it. */
     public Optional<String> mailingName(String encryptedMailingId) {
-        Response response =
-                send("GET mailing/{id}", () -> client.mailing(encryptedMailingId), true);
-        if (response == null) {
-            return Optional.empty();
-        }
-        JsonObject mailing = read(response).asJsonObject();
-        return Optional.ofNullable(mailing.getString("name", null));
-    }
-
-    /** One contact of a batch upsert. */
-    public record ContactWrite(
-            String externalId,
-            Map<String, JsonValue> properties,
-            boolean created,
-            Map<Long, Boolean> permissions) {}
-
-    /**
-     * Spotler's per-item answer of POST /contact/list: code OK, CONTACT_OPTOUT, PROPERTY_INVALID, …
-     */
-    public record ContactResult(String externalId, String code, String message) {}
-
-    /**
-     * Creates or updates up to 100 contacts in one POST /contact/list (update:true, purge:false).
-     *
-     * @return Spotler's per-item codes, in request order
-     */
-    public List<ContactResult> upsertAll(List<ContactWrite> writes) {
-        if (writes.size() > 100) {
-            throw new IllegalArgumentException("POST /contact/list takes at most 100 contacts");
-        }
-        JsonArrayBuilder contacts = Json.createArrayBuilder();
-        for (ContactWrite write : writes) {
-            JsonObjectBuilder contact =
-                    contact(write.externalId(), write.properties(), write.permissions());
-            if (write.created()
-                    && write.properties().get("email") instanceof jakarta.json.JsonString) {
-                contact.add(
-                        "channels",
-                        Json.createArrayBuilder()
-                                .add(
-                                        Json.createObjectBuilder()
-                                                .add("name", "EMAIL")
-                                                .add("value", true)));
-            }
-            contacts.add(contact);
-        }
-        JsonObject request =
-                Json.createObjectBuilder()
-                        .add("update", true)
-                        .add("purge", false)
-                        .add("contacts", contacts)
-                        .build();
-        JsonValue answer = read(call("POST contact/list", () -> client.upsertAll(request)));
-        List<ContactResult> results = new ArrayList<>();
-        if (answer.getValueType() == JsonValue.ValueType.ARRAY) {
-            answer.asJsonArray()
-                    .forEach(
-                            item -> {
-                                JsonObject o = item.asJsonObject();
-                                results.add(
-                                        new ContactResult(
-                                                o.getString("externalId", ""),
-                                                o.getString("code", "OK"),
-                                                o.getString("message", "")));
-                            });
-        }
-        return results;
+        return ifFound("GET mailing/{id}", () -> feeds.mailing(encryptedMailingId))
+                .map(MailingDetails::name);
     }
 
     /** The audience's name, or empty when Spotler has no audience with that externalId. */
     public Optional<String> audienceName(String externalId) {
-        Response response = send("GET audience/{id}", () -> client.audience(externalId), true);
-        return response == null
-                ? Optional.empty()
-                : Optional.of(read(response).asJsonObject().getString("name", ""));
+        return ifFound("GET audience/{id}", () -> audiences.audience(externalId))
+                .map(a -> a.name() == null ? "" : a.name());
     }
 
     public void createAudience(String externalId, String name) {
-        JsonObject audience =
-                Json.createObjectBuilder()
-                        .add("externalId", externalId)
-                        .add("name", name)
-                        .add("description", "Dynamics 365 marketing list, synced by Spotbridge")
-                        .build();
-        call("POST audience", () -> client.createAudience(audience)).close();
+        AudienceRequest audience =
+                new AudienceRequest(
+                        externalId, name, "Dynamics 365 marketing list, synced by Spotbridge");
+        run("POST audience", () -> audiences.create(audience));
     }
 
     public void renameAudience(String externalId, String name) {
-        JsonObject audience =
-                Json.createObjectBuilder().add("externalId", externalId).add("name", name).build();
-        call("PUT audience/{id}", () -> client.updateAudience(externalId, audience)).close();
+        run(
+                "PUT audience/{id}",
+                () -> audiences.update(externalId, new AudienceRequest(externalId, name, null)));
     }
 
     /**
      * @return false when there was no such audience
      */
     public boolean deleteAudience(String externalId) {
-        return answered(
-                send("DELETE audience/{id}", () -> client.deleteAudience(externalId), true));
+        return ifFound(
+                        "DELETE audience/{id}",
+                        () -> {
+                            audiences.delete(externalId);
+                            return Boolean.TRUE;
+                        })
+                .isPresent();
     }
 
     /** Adds members, 2500 per call (the API's limit). */
-    public int addToAudience(String externalId, List<String> contacts) {
+    public int addToAudience(String externalId, List<String> members) {
         return inChunks(
-                contacts,
-                2500,
+                members,
                 chunk ->
-                        call(
-                                        "POST audience/{id}/contact",
-                                        () ->
-                                                client.addAudienceContacts(
-                                                        externalId, contactList(chunk)))
-                                .close());
+                        run(
+                                "POST audience/{id}/contact",
+                                () -> audiences.addContacts(externalId, new ContactIds(chunk))));
     }
 
     /** Removes members, 2500 per call; null removes every member. */
-    public int removeFromAudience(String externalId, List<String> contacts) {
-        if (contacts == null) {
-            call(
-                            "DELETE audience/{id}/contact",
-                            () -> client.removeAudienceContacts(externalId, null))
-                    .close();
+    public int removeFromAudience(String externalId, List<String> members) {
+        if (members == null) {
+            run("DELETE audience/{id}/contact", () -> audiences.removeContacts(externalId, null));
             return 1;
         }
         return inChunks(
-                contacts,
-                2500,
+                members,
                 chunk ->
-                        call(
-                                        "DELETE audience/{id}/contact",
-                                        () ->
-                                                client.removeAudienceContacts(
-                                                        externalId, contactList(chunk)))
-                                .close());
+                        run(
+                                "DELETE audience/{id}/contact",
+                                () -> audiences.removeContacts(externalId, new ContactIds(chunk))));
     }
-
-    /** A campaign with external triggers (GET /campaign/list). */
-    public record Campaign(
-            String encryptedId, String name, boolean active, List<String> triggers) {}
 
     public List<Campaign> campaigns() {
-        List<Campaign> campaigns = new ArrayList<>();
-        read(call("GET campaign/list", client::campaigns))
-                .asJsonArray()
-                .forEach(
-                        item -> {
-                            JsonObject c = item.asJsonObject();
-                            List<String> triggers = new ArrayList<>();
-                            if (c.getJsonArray("triggers") != null) {
-                                c.getJsonArray("triggers")
-                                        .forEach(
-                                                t ->
-                                                        triggers.add(
-                                                                t.asJsonObject()
-                                                                        .getString(
-                                                                                "encryptedId",
-                                                                                "")));
-                            }
-                            campaigns.add(
-                                    new Campaign(
-                                            c.getString("encryptedId", ""),
-                                            c.getString("name", ""),
-                                            c.getBoolean("active", true),
-                                            triggers));
-                        });
-        return campaigns;
+        List<Campaign> list = new ArrayList<>();
+        for (CampaignsClient.Campaign c : call("GET campaign/list", campaigns::campaigns)) {
+            List<String> triggers = new ArrayList<>();
+            if (c.triggers() != null) {
+                c.triggers()
+                        .forEach(t -> triggers.add(t.encryptedId() == null ? "" : t.encryptedId()));
+            }
+            list.add(
+                    new Campaign(
+                            c.encryptedId() == null ? "" : c.encryptedId(),
+                            c.name() == null ? "" : c.name(),
+                            c.active() == null || c.active(),
+                            triggers));
+        }
+        return list;
     }
-
-    /** What became of one contact in a campaign call: done, or Spotler's reason why not. */
-    public record Outcome(boolean done, String reason) {}
 
     /**
      * POST /campaign/trigger/{trigger}: 204 done; 400/404 are the contact's outcome, not a failure
@@ -530,14 +537,14 @@ public class SpotlerGateway {
     public Outcome triggerCampaign(String triggerId, String externalId) {
         return outcome(
                 "POST campaign/trigger/{id}",
-                () -> client.triggerCampaign(triggerId, contactRequest(externalId)));
+                () -> campaigns.trigger(triggerId, new ContactReference(externalId)));
     }
 
     /** POST /campaign/{campaign}/stop. */
     public Outcome stopCampaign(String campaignId, String externalId) {
         return outcome(
                 "POST campaign/{id}/stop",
-                () -> client.stopCampaign(campaignId, contactRequest(externalId)));
+                () -> campaigns.stop(campaignId, new ContactReference(externalId)));
     }
 
     /**
@@ -545,82 +552,118 @@ public class SpotlerGateway {
      * NOT_TRIGGERED …).
      */
     public Outcome triggerAutomation(String code, String externalId) {
-        Response response;
+        String what = "POST automation/trigger/{code}";
         try {
-            response = client.triggerAutomation(code, contactRequest(externalId));
-        } catch (ProcessingException | RateLimitFilter.Throttled e) {
-            throw unavailable("POST automation/trigger/{code}", e);
+            TriggerResult result =
+                    call(
+                            what,
+                            () ->
+                                    campaigns.triggerAutomation(
+                                            code, new ContactReference(externalId)));
+            return new Outcome(true, reason(result, "OK"));
+        } catch (SpotlerRejectedException e) {
+            if (e.status() != 404 && e.status() != 417) {
+                throw e;
+            }
+            TriggerResult result = triggerResult(e.body());
+            return new Outcome(false, reason(result, "NOT_TRIGGERED"));
         }
-        int status = response.getStatus();
-        if (status == 200 || status == 404 || status == 417) {
-            String body = response.hasEntity() ? response.readEntity(String.class) : "";
-            JsonObject result = errorObject(body);
-            String reason = result.getString("result", status == 200 ? "OK" : "NOT_TRIGGERED");
-            if (result.getJsonArray("automationResults") != null) {
-                for (JsonValue r : result.getJsonArray("automationResults")) {
-                    String each = r.asJsonObject().getString("result", "");
-                    if (!"OK".equals(each)) {
-                        reason = reason + " (" + each + ")";
-                    }
+    }
+
+    /** The trigger's result, with that of every automation that did not answer OK. */
+    private static String reason(TriggerResult result, String otherwise) {
+        String reason = result == null || result.result() == null ? otherwise : result.result();
+        if (result != null && result.automationResults() != null) {
+            for (AutomationResult each : result.automationResults()) {
+                if (each.result() != null && !"OK".equals(each.result())) {
+                    reason = reason + " (" + each.result() + ")";
                 }
             }
-            return new Outcome(status == 200, reason);
         }
-        check("POST automation/trigger/{code}", response, false);
-        return new Outcome(true, "OK");
+        return reason;
     }
 
-    private Outcome outcome(String what, java.util.function.Supplier<Response> request) {
-        Response response;
+    /** An ExternalTriggerValidationResult that came as an error answer's body. */
+    private static TriggerResult triggerResult(JsonObject body) {
+        List<AutomationResult> automations = new ArrayList<>();
+        JsonArray results = body.getJsonArray("automationResults");
+        if (results != null) {
+            for (JsonValue r : results) {
+                automations.add(
+                        new AutomationResult(
+                                r.asJsonObject().getString("automationId", null),
+                                r.asJsonObject().getString("result", null)));
+            }
+        }
+        return new TriggerResult(body.getString("result", null), automations);
+    }
+
+    /** A campaign call whose 400 and 404 are the contact's outcome. */
+    private Outcome outcome(String what, Runnable request) {
         try {
-            response = request.get();
-        } catch (ProcessingException | RateLimitFilter.Throttled e) {
-            throw unavailable(what, e);
+            run(what, request);
+            return new Outcome(true, "OK");
+        } catch (SpotlerRejectedException e) {
+            if (e.status() != 400 && e.status() != 404) {
+                throw e;
+            }
+            return new Outcome(false, e.body().getString("message", "HTTP " + e.status()));
         }
-        int status = response.getStatus();
-        if (status == 400 || status == 404) {
-            String body = response.hasEntity() ? response.readEntity(String.class) : "";
-            JsonObject error = errorObject(body);
-            return new Outcome(false, error.getString("message", "HTTP " + status));
+    }
+
+    /** A PUT /contact/{id}, answered (the empty answer of a 204) for {@link #ifFound}. */
+    private Boolean update(String externalId, ContactRequest request) {
+        contacts.update(externalId, request);
+        return Boolean.TRUE;
+    }
+
+    /**
+     * A Contact to write: the properties, the permission bits (a list of {bit, enabled} under
+     * "permissions"), and on a first write with an address the EMAIL channel.
+     */
+    private static Contact contact(
+            String externalId,
+            Map<String, JsonValue> properties,
+            Map<Long, Boolean> permissions,
+            boolean created) {
+        Map<String, Object> values = new LinkedHashMap<>(properties);
+        if (!permissions.isEmpty()) {
+            List<Permission> bits = new ArrayList<>();
+            permissions.forEach((bit, enabled) -> bits.add(new Permission(bit, enabled)));
+            values.put("permissions", bits);
         }
-        check(what, response, false).close();
-        return new Outcome(true, "OK");
+        List<Channel> channels =
+                created && properties.get("email") instanceof JsonString
+                        ? List.of(new Channel("EMAIL", true))
+                        : null;
+        return new Contact(externalId, values, channels);
     }
 
-    private static JsonObject contactRequest(String externalId) {
-        return Json.createObjectBuilder().add("externalContactId", externalId).build();
-    }
-
-    private static JsonObject contactList(List<String> contacts) {
-        JsonArrayBuilder list = Json.createArrayBuilder();
-        contacts.forEach(list::add);
-        return Json.createObjectBuilder().add("contacts", list).build();
-    }
-
-    private static int inChunks(
-            List<String> items, int size, java.util.function.Consumer<List<String>> call) {
+    private static int inChunks(List<String> items, Consumer<List<String>> call) {
         int calls = 0;
-        for (int i = 0; i < items.size(); i += size) {
-            call.accept(items.subList(i, Math.min(items.size(), i + size)));
+        for (int i = 0; i < items.size(); i += CONTACTS_PER_AUDIENCE_CALL) {
+            call.accept(
+                    List.copyOf(
+                            items.subList(
+                                    i, Math.min(items.size(), i + CONTACTS_PER_AUDIENCE_CALL))));
             calls++;
         }
         return calls;
     }
 
     /**
-     * Reads a paged list: both the documented envelope {paging, <field>[]} and the bare array some
-     * versions answer with; follows paging.after until a page is short or has no next.
+     * One page of a paged feed, as either the documented envelope {paging, &lt;field&gt;[]} or the
+     * bare array some versions answer with; the after of the next page, or null at the last.
      */
-    /** One page of a paged list; the after of the next page, or null at the last. */
     private <T> Page<T> page(
             String what,
             String field,
             int from,
             int pageSize,
-            java.util.function.IntFunction<Response> page,
-            java.util.function.Function<JsonObject, T> item) {
-        JsonValue answer = read(call(what, () -> page.apply(from)));
-        jakarta.json.JsonArray items;
+            IntFunction<JsonValue> page,
+            Function<JsonObject, T> item) {
+        JsonValue answer = call(what, () -> page.apply(from));
+        JsonArray items;
         JsonObject paging = null;
         if (answer.getValueType() == JsonValue.ValueType.ARRAY) {
             items = answer.asJsonArray();
@@ -648,144 +691,73 @@ public class SpotlerGateway {
                         : from + items.size());
     }
 
+    /** An id the API types as integer, read as text (a string id is taken as it is). */
+    private static String text(JsonValue value) {
+        if (value instanceof JsonNumber n) {
+            return n.toString();
+        }
+        return value instanceof JsonString s ? s.getString() : "";
+    }
+
     /** fromDate/toDate as restdoc gives them: yyyy-MM-ddTHH:mm:ss, in the account's time zone. */
     private String date(Instant instant) {
-        return java.time.LocalDateTime.ofInstant(instant, java.time.ZoneId.of(timezone))
-                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                .format(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+        return LocalDateTime.ofInstant(instant, ZoneId.of(timezone))
+                .truncatedTo(ChronoUnit.SECONDS)
+                .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+    }
+
+    /** A call whose 404 is an answer: empty then. */
+    private <T> Optional<T> ifFound(String what, Supplier<T> request) {
+        try {
+            return Optional.ofNullable(call(what, request));
+        } catch (SpotlerRejectedException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private void run(String what, Runnable request) {
+        call(
+                what,
+                () -> {
+                    request.run();
+                    return null;
+                });
     }
 
     /**
-     * Blanks a contact: PUT /contact/{id} with purge:true, so every property not sent is wiped, and
-     * every permission bit off.
-     *
-     * @return false when Spotler does not know the contact (nothing to blank)
+     * Makes one call. A call that got no answer (throttled on this side, or Spotler unreachable) is
+     * {@link SpotlerThrottledException} or {@link SpotlerUnavailableException}; an error answer is
+     * what {@link SpotlerErrors} made of it; both name the call.
      */
-    public boolean blank(String externalId, List<Long> permissionBits) {
-        Map<Long, Boolean> off = new LinkedHashMap<>();
-        permissionBits.forEach(bit -> off.put(bit, false));
-        JsonObject request =
-                Json.createObjectBuilder()
-                        .add("purge", true)
-                        .add("contact", contact(externalId, Map.of(), off))
-                        .build();
-        return answered(send("PUT contact/{id}", () -> client.update(externalId, request), true));
-    }
-
-    private static JsonObjectBuilder contact(
-            String externalId, Map<String, JsonValue> properties, Map<Long, Boolean> permissions) {
-        JsonObjectBuilder props = Json.createObjectBuilder();
-        properties.forEach(props::add);
-        if (!permissions.isEmpty()) {
-            JsonArrayBuilder bits = Json.createArrayBuilder();
-            permissions.forEach(
-                    (bit, enabled) ->
-                            bits.add(
-                                    Json.createObjectBuilder()
-                                            .add("bit", bit)
-                                            .add("enabled", enabled)));
-            props.add("permissions", bits);
+    private <T> T call(String what, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (RuntimeException e) {
+            throw translated(what, e);
         }
-        return Json.createObjectBuilder().add("externalId", externalId).add("properties", props);
     }
 
-    /** True for an answer (then closed), false for the 404 that send turned into null. */
-    private static boolean answered(Response response) {
-        if (response == null) {
-            return false;
+    private RuntimeException translated(String what, RuntimeException failure) {
+        // the client may hand a mapped answer on wrapped in a ProcessingException
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SpotlerRejectedException rejected) {
+                return rejected.in(what);
+            }
+            if (t instanceof SpotlerUnavailableException unavailable) {
+                return unavailable.in(what);
+            }
         }
-        response.close();
-        return true;
-    }
-
-    /** A call that got no answer: throttled on our side, or Spotler unreachable. */
-    private SpotlerUnavailableException unavailable(String what, RuntimeException e) {
-        RateLimitFilter.Throttled throttled = RateLimitFilter.Throttled.in(e);
+        RateLimitFilter.Throttled throttled = RateLimitFilter.Throttled.in(failure);
         if (throttled != null) {
             return new SpotlerThrottledException(what + ": " + throttled.getMessage());
         }
-        calls.unreachable();
-        return new SpotlerUnavailableException(what + ": " + e.getMessage(), e);
-    }
-
-    private Response call(String what, java.util.function.Supplier<Response> request) {
-        return send(what, request, false);
-    }
-
-    /**
-     * Sends and checks; returns null for a 404 when notFoundIsAnswer, throws for every other
-     * non-2xx.
-     */
-    private Response send(
-            String what, java.util.function.Supplier<Response> request, boolean notFoundIsAnswer) {
-        Response response;
-        try {
-            response = request.get();
-        } catch (ProcessingException | RateLimitFilter.Throttled e) {
-            throw unavailable(what, e);
+        if (failure instanceof ProcessingException) {
+            calls.unreachable();
+            return new SpotlerUnavailableException(what + ": " + failure.getMessage(), failure);
         }
-        return check(what, response, notFoundIsAnswer);
-    }
-
-    /**
-     * 2xx → the response; 404 → null when that is an answer; 429/5xx → unavailable; other →
-     * rejected.
-     */
-    private Response check(String what, Response response, boolean notFoundIsAnswer) {
-        int status = response.getStatus();
-        if (status >= 200 && status < 300) {
-            return response;
-        }
-        String body = response.hasEntity() ? response.readEntity(String.class) : "";
-        if (status == 404 && notFoundIsAnswer) {
-            return null;
-        }
-        if (status == 429) {
-            Duration wait = RetryAfter.parse(response.getHeaderString("Retry-After"));
-            if (wait.toSeconds() > maxRetryAfterSeconds) {
-                // longer than a call may wait: the change goes back on the queue for that long
-                throw new SpotlerThrottledException(
-                        what + ": 429 Too Many Requests (Retry-After " + wait.toSeconds() + " s)",
-                        wait);
-            }
-            RetryAfter.sleep(wait);
-            throw new SpotlerUnavailableException(
-                    what + ": 429 Too Many Requests (Retry-After " + wait.toSeconds() + " s)");
-        }
-        if (status >= 500) {
-            throw new SpotlerUnavailableException(what + ": " + status + " " + errorMessage(body));
-        }
-        JsonObject error = errorObject(body);
-        throw new SpotlerRejectedException(
-                status,
-                error.getString("errorType", ""),
-                what + ": " + status + " " + errorMessage(body));
-    }
-
-    private static JsonValue read(Response response) {
-        String text = response.readEntity(String.class);
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
-            return reader.readValue();
-        }
-    }
-
-    private static JsonObject errorObject(String body) {
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
-            JsonValue value = reader.readValue();
-            return value.getValueType() == JsonValue.ValueType.OBJECT
-                    ? value.asJsonObject()
-                    : JsonValue.EMPTY_JSON_OBJECT;
-        } catch (RuntimeException e) {
-            return JsonValue.EMPTY_JSON_OBJECT;
-        }
-    }
-
-    private static String errorMessage(String body) {
-        JsonObject error = errorObject(body);
-        if (error.containsKey("message")) {
-            String type = error.getString("errorType", "");
-            return (type.isEmpty() ? "" : type + ": ") + error.getString("message", "");
-        }
-        return body.length() > 300 ? body.substring(0, 300) : body;
+        return failure;
     }
 }

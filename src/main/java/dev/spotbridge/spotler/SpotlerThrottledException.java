@@ -1,5 +1,9 @@
 package dev.spotbridge.spotler;
 
+import dev.spotbridge.http.Throttling;
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * The client-side Spotler request rate (spotler.max-requests-per-second) had no room for this call
  * within the wait it allows, or Spotler answered 429 with a Retry-After longer than the gateway
@@ -7,22 +11,26 @@ package dev.spotbridge.spotler;
  * change that needed the call goes back on the queue for a later try, without counting as a failed
  * attempt.
  */
-public class SpotlerThrottledException extends SpotlerUnavailableException
-        implements dev.spotbridge.http.Throttling {
+public class SpotlerThrottledException extends SpotlerUnavailableException implements Throttling {
 
-    private final java.time.Duration retryAfter;
+    private final Duration retryAfter;
 
     public SpotlerThrottledException(String message) {
         this(message, null);
     }
 
-    public SpotlerThrottledException(String message, java.time.Duration retryAfter) {
+    public SpotlerThrottledException(String message, Duration retryAfter) {
         super(message);
         this.retryAfter = retryAfter;
     }
 
     @Override
-    public java.util.Optional<java.time.Duration> retryAfter() {
-        return java.util.Optional.ofNullable(retryAfter);
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+
+    @Override
+    SpotlerThrottledException in(String call) {
+        return new SpotlerThrottledException(call + ": " + getMessage(), retryAfter);
     }
 }

@@ -13,4 +13,9 @@ public class SpotlerUnavailableException extends RuntimeException {
     public SpotlerUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The same failure, its message naming the call. */
+    SpotlerUnavailableException in(String call) {
+        return new SpotlerUnavailableException(call + ": " + getMessage(), getCause());
+    }
 }

@@ -4,7 +4,7 @@ import dev.spotbridge.consent.PermissionSync;
 import dev.spotbridge.consent.Permissions;
 import dev.spotbridge.consent.SpotlerOptOuts;
 import dev.spotbridge.dataverse.DataverseGateway;
-import dev.spotbridge.dataverse.DataverseValues;
+import dev.spotbridge.dataverse.RecordRow;
 import dev.spotbridge.mapping.ActiveMapping;
 import dev.spotbridge.queue.ChangeEvent;
 import dev.spotbridge.queue.ChangeEvent.Operation;
@@ -21,15 +21,12 @@ import dev.spotbridge.spotler.SpotlerRejectedException;
 import dev.spotbridge.writeback.WritebackQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -153,20 +150,22 @@ public class ContactSync {
     }
 
     /** The record's values as a change carries them, or as Dataverse holds them now. */
-    private record Columns(Map<String, JsonValue> values, boolean current) {
+    private record Columns(RecordRow row, boolean current) {
 
         static Columns ofEvent(ChangeEvent event) {
-            return new Columns(event.attributes(), false);
+            return new Columns(new RecordRow(event.attributes()), false);
         }
 
-        static Columns ofDataverse(Map<String, JsonValue> values) {
-            return new Columns(values, true);
+        static Columns ofDataverse(RecordRow row) {
+            return new Columns(row, true);
+        }
+
+        Map<String, JsonValue> values() {
+            return row.columns();
         }
 
         SyncDecision.Values decisive() {
-            return new SyncDecision.Values(
-                    values.get("statecode") instanceof JsonNumber n ? n.intValue() : null,
-                    DataverseValues.bool(values.get("sb_syncenabled")));
+            return new SyncDecision.Values(row.state(), row.syncEnabled());
         }
     }
 
@@ -231,7 +230,9 @@ public class ContactSync {
                             record,
                             columns.current()
                                     ? columns.values()
-                                    : current(record).orElse(columns.values()));
+                                    : current(record)
+                                            .map(RecordRow::columns)
+                                            .orElse(columns.values()));
             case WRITE ->
                     upsert(
                             record,
@@ -246,8 +247,7 @@ public class ContactSync {
      * that.
      */
     private Step read(SyncRecord record, ChangeEvent event) {
-        Optional<Map<String, JsonValue>> current = current(record);
-        Columns columns = current.map(Columns::ofDataverse).orElse(null);
+        Columns columns = current(record).map(Columns::ofDataverse).orElse(null);
         SyncDecision.Decision decision =
                 SyncDecision.ofRead(
                         facts(record),
@@ -259,7 +259,7 @@ public class ContactSync {
     /** The version of the values: Dataverse's modifiedon of a record read now, else the event's. */
     private static Instant version(Columns columns, ChangeEvent event) {
         return columns != null && columns.current()
-                ? modifiedOn(columns.values()).orElse(event.version())
+                ? columns.row().modifiedOn().orElse(event.version())
                 : event.version();
     }
 
@@ -279,12 +279,12 @@ public class ContactSync {
         if (!record.syncEnabled()) {
             return new Step(Outcome.SKIPPED, SyncDecision.whyNot(facts(record)));
         }
-        Optional<Map<String, JsonValue>> current = current(record);
+        Optional<RecordRow> current = current(record);
         if (current.isEmpty()) {
             return new Step(Outcome.SKIPPED, "no longer in Dataverse; nothing to sync");
         }
         Columns columns = Columns.ofDataverse(current.get());
-        record.applied(modifiedOn(current.get()).orElse(null));
+        record.applied(current.get().modifiedOn().orElse(null));
         return act(
                 SyncDecision.byState(
                         facts(record),
@@ -334,9 +334,7 @@ public class ContactSync {
         boolean created = !record.inSpotler();
         Map<Long, Boolean> bits =
                 permissions.forWrite(
-                        record,
-                        DataverseValues.bool(columns.get("donotbulkemail")),
-                        full || created);
+                        record, new RecordRow(columns).doNotBulkEmail(), full || created);
         Map<Long, Boolean> written = record.writtenPermissions();
         boolean bitsChange =
                 bits.entrySet().stream()
@@ -383,7 +381,7 @@ public class ContactSync {
                 });
         Map<Long, Boolean> saved = record.savedPermissions();
         if (record.bulkEmailOptOut()
-                || Boolean.TRUE.equals(DataverseValues.bool(columns.get("donotbulkemail")))) {
+                || Boolean.TRUE.equals(new RecordRow(columns).doNotBulkEmail())) {
             saved.replaceAll((bit, on) -> false);
         }
         boolean subscribed = spotler.upsert(record.recordId(), request, saved, !record.inSpotler());
@@ -438,20 +436,10 @@ public class ContactSync {
                 optOuts.optedOut(record, detail + "; Spotler answered CONTACT_OPTOUT", null));
     }
 
-    /**
-     * The record's mapped columns, statecode, modifiedon and consent columns as Dataverse holds
-     * them now.
-     */
-    private Optional<Map<String, JsonValue>> current(SyncRecord record) {
-        List<String> columns = new ArrayList<>(mapping.get().columns(record.entity()));
-        columns.addAll(List.of("statecode", "modifiedon", "donotbulkemail", "sb_syncenabled"));
-        return dataverse.record(record.entity(), record.recordId(), columns);
-    }
-
-    private static Optional<Instant> modifiedOn(Map<String, JsonValue> columns) {
-        return Optional.ofNullable(columns.get("modifiedon"))
-                .filter(v -> v instanceof JsonString)
-                .map(v -> DataverseValues.instant(((JsonString) v).getString()));
+    /** The record's mapped and decisive columns as Dataverse holds them now. */
+    private Optional<RecordRow> current(SyncRecord record) {
+        return dataverse.row(
+                record.entity(), record.recordId(), mapping.get().columns(record.entity()));
     }
 
     private SyncHistoryEntry history(

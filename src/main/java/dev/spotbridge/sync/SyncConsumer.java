@@ -16,6 +16,7 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +73,7 @@ public class SyncConsumer implements MessageListener {
                         message.propertyExists(ENQUEUED_AT)
                                 ? message.getLongProperty(ENQUEUED_AT)
                                 : message.getJMSTimestamp(),
-                        Redelivery.putOffs(java.util.List.of(message)));
+                        Redelivery.putOffs(List.of(message)));
             } catch (JMSException | RuntimeException e) {
                 throw new IllegalStateException(
                         "unreadable sync message " + id(message) + ": " + e, e);

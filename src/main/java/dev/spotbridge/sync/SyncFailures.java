@@ -1,6 +1,7 @@
 package dev.spotbridge.sync;
 
 import dev.spotbridge.consent.PermissionRow;
+import dev.spotbridge.dataverse.SbPermission;
 import dev.spotbridge.metrics.SyncMetrics;
 import dev.spotbridge.queue.ChangeEvent;
 import dev.spotbridge.queue.Redelivery;
@@ -9,13 +10,10 @@ import dev.spotbridge.records.SyncRecord;
 import dev.spotbridge.writeback.WritebackQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -62,7 +60,7 @@ public class SyncFailures {
         }
         String operation =
                 event.operation() == ChangeEvent.Operation.PERMISSION
-                        ? "sb_permission " + event.message()
+                        ? SbPermission.TABLE + " " + event.message()
                         : event.message();
         String detail =
                 "attempt "
@@ -98,11 +96,10 @@ public class SyncFailures {
         if (event.operation() != ChangeEvent.Operation.PERMISSION) {
             return SyncRecord.key(event.entity(), event.recordId());
         }
-        for (String lookup : List.of("sb_contactid", "sb_leadid", "sb_accountid")) {
-            JsonValue ref = event.attributes().get(lookup);
-            if (ref instanceof JsonObject o && o.get("id") instanceof JsonString id) {
-                return SyncRecord.key(lookup.substring(3, lookup.length() - 2), id.getString());
-            }
+        Optional<SbPermission.Owner> owner =
+                SbPermission.of(event.recordId(), event.attributes()).owner();
+        if (owner.isPresent()) {
+            return SyncRecord.key(owner.get().entity(), owner.get().id());
         }
         PermissionRow row = em.find(PermissionRow.class, event.recordId());
         return row == null ? null : row.recordKey();

@@ -1,19 +1,15 @@
 package dev.spotbridge.writeback;
 
-import dev.spotbridge.dataverse.BatchOperation;
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.DataverseUnavailableException;
-import dev.spotbridge.json.Json;
+import dev.spotbridge.dataverse.StatusUpdate;
 import dev.spotbridge.records.SyncHistoryEntry;
 import dev.spotbridge.records.SyncRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -41,6 +37,9 @@ public class StatusWriteback {
     EntityManager em;
 
     @Inject DataverseGateway dataverse;
+
+    /** The most requests one $batch carries (Dataverse takes up to 1000). */
+    private static final int MAX_BATCH = 1000;
 
     /**
      * Option values of the sb_syncstatus choice, as the solution defines them
@@ -71,16 +70,7 @@ public class StatusWriteback {
         for (int from = 0; from < pending.size(); from += MAX_BATCH) {
             List<Pending> part = pending.subList(from, Math.min(pending.size(), from + MAX_BATCH));
             List<Integer> statuses =
-                    dataverse.batch(
-                            part.stream()
-                                    .map(
-                                            p ->
-                                                    BatchOperation.update(
-                                                            DataverseGateway.entitySet(
-                                                                    p.record().entity()),
-                                                            p.record().recordId(),
-                                                            p.columns()))
-                                    .toList());
+                    dataverse.batch(part.stream().map(p -> p.update().operation()).toList());
             for (int i = 0; i < part.size(); i++) {
                 int status = statuses.get(i);
                 Pending p = part.get(i);
@@ -100,7 +90,7 @@ public class StatusWriteback {
                                     "WriteBack",
                                     "Failed",
                                     "Dataverse refused the PATCH of "
-                                            + String.join(", ", p.columns().keySet())
+                                            + p.update().columnNames()
                                             + " ("
                                             + status
                                             + "); the request is in the dead-letter queue",
@@ -122,10 +112,7 @@ public class StatusWriteback {
         return apply(recordKeys);
     }
 
-    /** The most requests one $batch carries (Dataverse takes up to 1000). */
-    private static final int MAX_BATCH = 1000;
-
-    private record Pending(SyncRecord record, WritebackState state, JsonObject columns) {}
+    private record Pending(SyncRecord record, WritebackState state, StatusUpdate update) {}
 
     private Optional<Pending> pendingOf(String recordKey) {
         SyncRecord record = em.find(SyncRecord.class, recordKey);
@@ -137,25 +124,20 @@ public class StatusWriteback {
             state = new WritebackState(recordKey);
             em.persist(state);
         }
-        JsonObjectBuilder patch = Json.createObjectBuilder();
-        boolean changes = false;
-        if (record.optedOut() && !state.optOutWritten()) {
-            patch.add("donotbulkemail", true);
-            changes = true;
-        }
         String status = record.status().name();
-        if (!status.equals(state.status())) {
-            patch.add("sb_syncstatus", optionValue(status));
-            changes = true;
-        }
-        if (record.lastSyncedAt() != null
-                && !Objects.equals(record.lastSyncedAt(), state.syncedAt())) {
-            patch.add(
-                    "sb_lastsyncedon",
-                    record.lastSyncedAt().truncatedTo(ChronoUnit.SECONDS).toString());
-            changes = true;
-        }
-        return changes ? Optional.of(new Pending(record, state, patch.build())) : Optional.empty();
+        StatusUpdate update =
+                new StatusUpdate(
+                        record.entity(),
+                        record.recordId(),
+                        status.equals(state.status()) ? null : optionValue(status),
+                        record.lastSyncedAt() != null
+                                        && !Objects.equals(record.lastSyncedAt(), state.syncedAt())
+                                ? record.lastSyncedAt()
+                                : null,
+                        record.optedOut() && !state.optOutWritten());
+        return update.isEmpty()
+                ? Optional.empty()
+                : Optional.of(new Pending(record, state, update));
     }
 
     private void written(Pending p, boolean exists) {
@@ -167,7 +149,7 @@ public class StatusWriteback {
                         "WriteBack",
                         exists ? "Succeeded" : "Skipped",
                         exists
-                                ? "D365 record updated: " + String.join(", ", p.columns().keySet())
+                                ? "D365 record updated: " + p.update().columnNames()
                                 : "the record is no longer in Dataverse; nothing written back",
                         null));
     }

@@ -6,12 +6,14 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -24,12 +26,17 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.StringReader;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,7 +45,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -66,12 +77,6 @@ public class DataverseSandbox {
     @ConfigProperty(name = "sandbox.dataverse.client.id", defaultValue = "sandbox-client")
     String clientId;
 
-    @Inject
-    @ConfigProperty(
-            name = "sandbox.dataverse.client.secret",
-            defaultValue = "sandbox-client-secret")
-    String clientSecret;
-
     /** The request being answered: links in answers are built from its address. */
     @Context UriInfo uri;
 
@@ -80,10 +85,27 @@ public class DataverseSandbox {
     long tokenLifetime;
 
     private final Faults faults = new Faults();
+
     private final AtomicLong requests = new AtomicLong();
+
     private final AtomicLong tokensIssued = new AtomicLong();
+
     private final AtomicLong patches = new AtomicLong();
+
     private final AtomicLong batches = new AtomicLong();
+
+    private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
+
+    /** pagenumber and the last primary key of a paging cookie ($skiptoken of a table query). */
+    private static final Pattern PAGING_COOKIE =
+            Pattern.compile(
+                    "pagenumber=\"(\\d+)\".*last%3d%22%7b([0-9a-fA-F-]{36})%7d", Pattern.DOTALL);
+
+    @Inject
+    @ConfigProperty(
+            name = "sandbox.dataverse.client.secret",
+            defaultValue = "sandbox-client-secret")
+    String clientSecret;
 
     /** The fault switch (called through the CDI proxy: fields of a proxy are not the bean's). */
     Faults faults() {
@@ -98,8 +120,6 @@ public class DataverseSandbox {
                 .add("batches", batches.get())
                 .build();
     }
-
-    private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
 
     @POST
     @Path("oauth2/v2.0/token")
@@ -187,7 +207,7 @@ public class DataverseSandbox {
         if (fetchXml != null) {
             return fetch(table, fetchXml, prefer);
         }
-        java.util.function.Predicate<JsonObject> condition;
+        Predicate<JsonObject> condition;
         try {
             condition = ODataFilter.parse(filter);
         } catch (IllegalArgumentException e) {
@@ -199,7 +219,7 @@ public class DataverseSandbox {
         String after = null;
         int pageNumber = 1;
         if (skipToken != null) {
-            java.util.regex.Matcher cookie = PAGING_COOKIE.matcher(skipToken);
+            Matcher cookie = PAGING_COOKIE.matcher(skipToken);
             if (!cookie.find()) {
                 return error(
                         400, "0x80060888", "The $skiptoken is not a paging cookie of this query.");
@@ -235,12 +255,6 @@ public class DataverseSandbox {
         return Response.ok(out.build()).build();
     }
 
-    /** pagenumber and the last primary key of a paging cookie ($skiptoken of a table query). */
-    private static final java.util.regex.Pattern PAGING_COOKIE =
-            java.util.regex.Pattern.compile(
-                    "pagenumber=\"(\\d+)\".*last%3d%22%7b([0-9a-fA-F-]{36})%7d",
-                    java.util.regex.Pattern.DOTALL);
-
     /**
      * Static list members: GET lists({id})/listcontact_association (or listlead_, listaccount_).
      */
@@ -255,9 +269,7 @@ public class DataverseSandbox {
             @HeaderParam("Authorization") String authorization) {
         admit("lists", authorization);
         String guid = guid(id);
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("^list(contact|lead|account)_association$")
-                        .matcher(navigation);
+        Matcher m = Pattern.compile("^list(contact|lead|account)_association$").matcher(navigation);
         if (!m.matches()) {
             return error(
                     400,
@@ -291,7 +303,7 @@ public class DataverseSandbox {
     private JsonObjectBuilder pageBody(
             String set,
             DataverseTables.Table table,
-            java.util.stream.Stream<JsonObject> rows,
+            Stream<JsonObject> rows,
             String select,
             String prefer) {
         JsonArrayBuilder value = Json.createArrayBuilder();
@@ -476,11 +488,11 @@ public class DataverseSandbox {
     /** A change set: every request, or none (the first failure undoes the others). */
     private String changeset(List<ODataBatch.Request> requests) {
         String boundary = "changesetresponse_" + UUID.randomUUID();
-        List<Response> responses = new java.util.ArrayList<>();
+        List<Response> responses = new ArrayList<>();
         try {
             transactions.run(
                     () -> {
-                        Map<String, String> ids = new java.util.HashMap<>();
+                        Map<String, String> ids = new HashMap<>();
                         for (ODataBatch.Request request : requests) {
                             Response response = execute(request, ids);
                             if (response.getStatus() >= 400) {
@@ -527,10 +539,8 @@ public class DataverseSandbox {
             url = contentIds.get(url.substring(1));
         }
         String path = url.replaceFirst("^.*?/api/data/v9\\.2/", "").replaceFirst("^/", "");
-        java.util.regex.Matcher row =
-                java.util.regex.Pattern.compile("^([a-z_]+)\\(([0-9a-fA-F-]{36})\\)$")
-                        .matcher(path);
-        java.util.regex.Matcher set = java.util.regex.Pattern.compile("^([a-z_]+)$").matcher(path);
+        Matcher row = Pattern.compile("^([a-z_]+)\\(([0-9a-fA-F-]{36})\\)$").matcher(path);
+        Matcher set = Pattern.compile("^([a-z_]+)$").matcher(path);
         try {
             if ("POST".equals(request.method()) && set.matches()) {
                 return doCreate(table(set.group(1)), set.group(1), request.body());
@@ -584,7 +594,7 @@ public class DataverseSandbox {
                         : Arrays.stream(select.split(","))
                                 .map(String::trim)
                                 .collect(Collectors.toSet());
-        Map<String, JsonValue> out = new java.util.LinkedHashMap<>();
+        Map<String, JsonValue> out = new LinkedHashMap<>();
         out.put(
                 "@odata.etag",
                 Json.createValue("W/\"" + row.getJsonNumber("versionnumber") + "\""));
@@ -619,11 +629,11 @@ public class DataverseSandbox {
      *
      * @return the ids, in order
      */
-    java.util.List<String> seed(String set, int count, String prefix) {
+    List<String> seed(String set, int count, String prefix) {
         DataverseTables.Table table =
                 DataverseTables.bySet(set)
-                        .orElseThrow(() -> new jakarta.ws.rs.NotFoundException("no table " + set));
-        java.util.List<String> ids = new java.util.ArrayList<>(count);
+                        .orElseThrow(() -> new NotFoundException("no table " + set));
+        List<String> ids = new ArrayList<>(count);
         for (int from = 0; from < count; from += 1000) {
             int start = from;
             int end = Math.min(count, from + 1000);
@@ -703,12 +713,12 @@ public class DataverseSandbox {
      * with the target's logical name kept for the lookuplogicalname annotation.
      */
     private static void bind(JsonObjectBuilder row, String navigation, JsonValue target) {
-        if (!(target instanceof jakarta.json.JsonString path)) {
+        if (!(target instanceof JsonString path)) {
             throw new WebApplicationException(
                     error(400, "0x80048d19", "An @odata.bind value must be an entity URI."));
         }
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("^/?(?:.*/)?([a-z_]+)\\(([0-9a-fA-F-]{36})\\)$")
+        Matcher m =
+                Pattern.compile("^/?(?:.*/)?([a-z_]+)\\(([0-9a-fA-F-]{36})\\)$")
                         .matcher(path.getString());
         if (!m.matches()) {
             throw new WebApplicationException(
@@ -737,8 +747,7 @@ public class DataverseSandbox {
 
     private static int pageSize(String prefer) {
         if (prefer != null) {
-            java.util.regex.Matcher m =
-                    java.util.regex.Pattern.compile("odata\\.maxpagesize=(\\d+)").matcher(prefer);
+            Matcher m = Pattern.compile("odata\\.maxpagesize=(\\d+)").matcher(prefer);
             if (m.find()) {
                 return Math.max(1, Math.min(5000, Integer.parseInt(m.group(1))));
             }
@@ -747,8 +756,7 @@ public class DataverseSandbox {
     }
 
     private static String encode(String text) {
-        return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8)
-                .replace("+", "%20");
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Counts the request, meets an injected fault, checks the bearer token. */
@@ -863,9 +871,7 @@ public class DataverseSandbox {
         String traceId =
                 HexFormat.of()
                         .formatHex(
-                                UUID.randomUUID()
-                                        .toString()
-                                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                                UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII),
                                 0,
                                 8);
         return Response.status(status)

@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import javax.xml.XMLConstants;
@@ -150,7 +151,7 @@ final class FetchXml {
                 .matches();
     }
 
-    private static java.util.Optional<Element> child(Element parent, String name) {
+    private static Optional<Element> child(Element parent, String name) {
         return children(parent, name).stream().findFirst();
     }
 

@@ -7,6 +7,7 @@ import jakarta.json.JsonValue;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,15 +49,11 @@ final class ODataFilter {
             if (c.matches()) {
                 String column = c.group(1);
                 String needle =
-                        ((JsonString) literal(c.group(2)))
-                                .getString()
-                                .toLowerCase(java.util.Locale.ROOT);
+                        ((JsonString) literal(c.group(2))).getString().toLowerCase(Locale.ROOT);
                 conditions.add(
                         row ->
                                 row.get(column) instanceof JsonString s
-                                        && s.getString()
-                                                .toLowerCase(java.util.Locale.ROOT)
-                                                .contains(needle));
+                                        && s.getString().toLowerCase(Locale.ROOT).contains(needle));
                 continue;
             }
             Matcher m = CONDITION.matcher(part);
@@ -83,7 +80,7 @@ final class ODataFilter {
             case "null" -> JsonValue.NULL;
             default ->
                     text.length() == 36 && text.contains("-")
-                            ? Json.createValue(text.toLowerCase(java.util.Locale.ROOT))
+                            ? Json.createValue(text.toLowerCase(Locale.ROOT))
                             : Json.createValue(new BigDecimal(text));
         };
     }

@@ -3,6 +3,7 @@ package dev.spotbridge.sandbox;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 
 /**
  * Test and demo controls of the sandboxes (no signature needed): POST
@@ -90,7 +92,7 @@ public class SandboxControl {
     public Response bounce(JsonObject spec) {
         spotlerOnly();
         if (!spec.containsKey("externalId")) {
-            throw new jakarta.ws.rs.BadRequestException("externalId is required");
+            throw new BadRequestException("externalId is required");
         }
         spotler.bounce(spec);
         return Response.noContent().build();
@@ -126,9 +128,9 @@ public class SandboxControl {
         }
         int count = spec.getInt("count", 0);
         if (count < 1 || count > 1_000_000) {
-            throw new jakarta.ws.rs.BadRequestException("count must be 1 … 1000000");
+            throw new BadRequestException("count must be 1 … 1000000");
         }
-        java.util.List<String> ids =
+        List<String> ids =
                 dataverse.seed(
                         spec.getString("set", "contacts"), count, spec.getString("prefix", "seed"));
         return Json.createObjectBuilder()

@@ -8,8 +8,13 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /** The sandboxes' storage: JSON objects by kind and id, in the sandboxes' own database. */
 @ApplicationScoped
@@ -44,7 +49,7 @@ public class SandboxStore {
     }
 
     /** Every object of a kind, ordered by id. */
-    public java.util.List<JsonObject> all(String kind) {
+    public List<JsonObject> all(String kind) {
         return em
                 .createQuery(
                         "select r from SandboxRow r where r.kind = :kind order by r.id",
@@ -60,15 +65,12 @@ public class SandboxStore {
      * Up to {@code limit} objects of a kind that match, in id order, after the id {@code after}
      * (from the start when null); reads the table in chunks, never all of it at once.
      */
-    public java.util.List<JsonObject> after(
-            String kind,
-            String after,
-            java.util.function.Predicate<JsonObject> condition,
-            int limit) {
-        java.util.List<JsonObject> out = new java.util.ArrayList<>();
+    public List<JsonObject> after(
+            String kind, String after, Predicate<JsonObject> condition, int limit) {
+        List<JsonObject> out = new ArrayList<>();
         String from = after == null ? "" : after;
         while (out.size() < limit) {
-            java.util.List<SandboxRow> chunk =
+            List<SandboxRow> chunk =
                     em.createQuery(
                                     "select r from SandboxRow r where r.kind = :kind and r.id > :from"
                                             + " order by r.id",
@@ -97,10 +99,10 @@ public class SandboxStore {
      * of 1000 and keeping none of them (scans of large sandboxes; {@link #field} reads a top-level
      * value without parsing the whole object).
      */
-    public void scan(String kind, java.util.function.BiConsumer<String, String> visit) {
+    public void scan(String kind, BiConsumer<String, String> visit) {
         // one streamed query of (id, text) pairs: no entities, nothing parsed (keyset chunks cost
         // a query each, which at 100 000 objects took longer than a client waits)
-        try (java.util.stream.Stream<Object[]> rows =
+        try (Stream<Object[]> rows =
                 em.createQuery(
                                 "select r.id, r.body from SandboxRow r where r.kind = :kind"
                                         + " order by r.id",
@@ -117,8 +119,8 @@ public class SandboxStore {
      * key lookup each (H2 does not use the (kind, id) key for "kind = ? and id in (…)": 10 000 ids
      * took 9 s that way against 0.3 s by key).
      */
-    public java.util.List<JsonObject> getAll(String kind, java.util.List<String> ids) {
-        java.util.List<JsonObject> found = new java.util.ArrayList<>(ids.size());
+    public List<JsonObject> getAll(String kind, List<String> ids) {
+        List<JsonObject> found = new ArrayList<>(ids.size());
         for (String id : ids) {
             SandboxRow row = em.find(SandboxRow.class, new SandboxRow.Key(kind, id));
             if (row != null) {

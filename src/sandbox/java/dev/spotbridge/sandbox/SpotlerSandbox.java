@@ -10,8 +10,10 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.transaction.Transactional;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -19,14 +21,21 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.StringReader;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,6 +44,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -51,14 +62,25 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class SpotlerSandbox {
 
     static final String KIND = "spotler.contact";
+
     static final String BOUNCE = "spotler.bounce";
+
     static final String MAILING = "spotler.mailing";
+
     static final String AUDIENCE = "spotler.audience";
+
     static final String CAMPAIGN = "spotler.campaign";
+
     static final String AUTOMATION = "spotler.automation";
+
     static final String INTERACTION = "spotler.interaction";
+
     static final String CAMPAIGN_MAILING = "spotler.campaign-mailing";
+
+    static final String SEQUENCE = "spotler.sequence";
+
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+
     private static final long CLOCK_SKEW_SECONDS = 300;
 
     @Inject SandboxStore store;
@@ -73,16 +95,41 @@ public class SpotlerSandbox {
     @ConfigProperty(name = "sandbox.spotler.consumer.key", defaultValue = "sandbox-consumer-key")
     String consumerKey;
 
+    private final Faults faults = new Faults();
+
+    private final AtomicLong requests = new AtomicLong();
+
+    private final AtomicLong writes = new AtomicLong();
+
+    private final AtomicLong refusedSignatures = new AtomicLong();
+
+    private final Set<String> nonces =
+            Collections.synchronizedSet(
+                    Collections.newSetFromMap(
+                            new LinkedHashMap<>() {
+                                @Override
+                                protected boolean removeEldestEntry(
+                                        Map.Entry<String, Boolean> eldest) {
+                                    return size() > 50_000;
+                                }
+                            }));
+
+    /** The matching ids of paged queries, by query without its after (the last few queries). */
+    private final Map<String, List<String>> snapshots =
+            Collections.synchronizedMap(
+                    new LinkedHashMap<>(16, 0.75f, true) {
+                        @Override
+                        protected boolean removeEldestEntry(
+                                Map.Entry<String, List<String>> eldest) {
+                            return size() > 20;
+                        }
+                    });
+
     @Inject
     @ConfigProperty(
             name = "sandbox.spotler.consumer.secret",
             defaultValue = "sandbox-consumer-secret")
     String consumerSecret;
-
-    private final Faults faults = new Faults();
-    private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong writes = new AtomicLong();
-    private final AtomicLong refusedSignatures = new AtomicLong();
 
     /** The fault switch (called through the CDI proxy: fields of a proxy are not the bean's). */
     Faults faults() {
@@ -96,17 +143,6 @@ public class SpotlerSandbox {
                 .add("refusedSignatures", refusedSignatures.get())
                 .build();
     }
-
-    private final Set<String> nonces =
-            Collections.synchronizedSet(
-                    Collections.newSetFromMap(
-                            new LinkedHashMap<>() {
-                                @Override
-                                protected boolean removeEldestEntry(
-                                        Map.Entry<String, Boolean> eldest) {
-                                    return size() > 50_000;
-                                }
-                            }));
 
     @GET
     @Path("integrationservice/contact/properties/list")
@@ -308,7 +344,7 @@ public class SpotlerSandbox {
                     .build();
         }
         Map<String, Long> counts = new LinkedHashMap<>();
-        java.util.Set<String> openers = new java.util.HashSet<>();
+        Set<String> openers = new HashSet<>();
         for (JsonObject i : store.all(INTERACTION)) {
             if (!id.equals(i.getString("encryptedMailingId", ""))) {
                 continue;
@@ -385,8 +421,7 @@ public class SpotlerSandbox {
      */
     void optOut(String externalId, boolean optedOut) {
         if (store.get(KIND, externalId).isEmpty()) {
-            throw new jakarta.ws.rs.NotFoundException(
-                    "the Spotler sandbox has no contact " + externalId);
+            throw new NotFoundException("the Spotler sandbox has no contact " + externalId);
         }
         store.update(
                 KIND,
@@ -413,7 +448,7 @@ public class SpotlerSandbox {
                                     .add("encryptedId", mailing)
                                     .add("name", name)
                                     .add("type", "EMAIL")
-                                    .add("scheduledStartDate", System.currentTimeMillis())
+                                    .add("scheduledStartDate", iso(System.currentTimeMillis()))
                                     .add(
                                             "message",
                                             Json.createObjectBuilder()
@@ -455,7 +490,7 @@ public class SpotlerSandbox {
                 uri,
                 after,
                 () -> {
-                    List<String> ids = new java.util.ArrayList<>();
+                    List<String> ids = new ArrayList<>();
                     store.scan(
                             kind,
                             (id, body) -> {
@@ -468,24 +503,12 @@ public class SpotlerSandbox {
                 });
     }
 
-    /** The matching ids of paged queries, by query without its after (the last few queries). */
-    private final Map<String, List<String>> snapshots =
-            Collections.synchronizedMap(
-                    new LinkedHashMap<>(16, 0.75f, true) {
-                        @Override
-                        protected boolean removeEldestEntry(
-                                Map.Entry<String, List<String>> eldest) {
-                            return size() > 20;
-                        }
-                    });
-
     /**
      * The ids a paged query matches: computed at its first page (no after, or 0) and reused by the
      * next pages of the same query, so paging through N items scans the store once, not once per
      * page.
      */
-    private List<String> snapshot(
-            UriInfo uri, Integer after, java.util.function.Supplier<List<String>> compute) {
+    private List<String> snapshot(UriInfo uri, Integer after, Supplier<List<String>> compute) {
         String key = uri.getRequestUriBuilder().replaceQueryParam("after").build().toString();
         List<String> ids = after == null || after == 0 ? null : snapshots.get(key);
         if (ids == null) {
@@ -512,11 +535,11 @@ public class SpotlerSandbox {
             throw bad("INVALID_PARAMS", "Invalid " + name);
         }
         try {
-            return java.time.OffsetDateTime.parse(text).toInstant().toEpochMilli();
+            return OffsetDateTime.parse(text).toInstant().toEpochMilli();
         } catch (RuntimeException withoutOffset) {
             try {
-                return java.time.LocalDateTime.parse(text)
-                        .atZone(java.time.ZoneId.of(timezone))
+                return LocalDateTime.parse(text)
+                        .atZone(ZoneId.of(timezone))
                         .toInstant()
                         .toEpochMilli();
             } catch (RuntimeException e) {
@@ -531,7 +554,7 @@ public class SpotlerSandbox {
             List<String> ids,
             int pageSize,
             Integer after,
-            java.util.function.Function<List<String>, List<JsonObject>> load) {
+            Function<List<String>, List<JsonObject>> load) {
         int from = after == null ? 0 : after;
         JsonArrayBuilder page = Json.createArrayBuilder();
         if (from < ids.size()) {
@@ -655,7 +678,7 @@ public class SpotlerSandbox {
                 AUDIENCE,
                 id,
                 a -> {
-                    java.util.LinkedHashSet<String> members = members(a);
+                    LinkedHashSet<String> members = members(a);
                     members.addAll(contacts);
                     return withMembers(a, members, "lastContactAddedAt");
                 });
@@ -677,7 +700,7 @@ public class SpotlerSandbox {
                 AUDIENCE,
                 id,
                 a -> {
-                    java.util.LinkedHashSet<String> members = members(a);
+                    LinkedHashSet<String> members = members(a);
                     if (all) {
                         members.clear();
                     } else {
@@ -738,7 +761,7 @@ public class SpotlerSandbox {
                 CAMPAIGN,
                 campaignId,
                 c -> {
-                    java.util.LinkedHashSet<String> participants = participants(c);
+                    LinkedHashSet<String> participants = participants(c);
                     already[0] = !participants.add(contact);
                     return withParticipants(c, participants);
                 });
@@ -769,7 +792,7 @@ public class SpotlerSandbox {
                 CAMPAIGN,
                 campaignId,
                 c -> {
-                    java.util.LinkedHashSet<String> participants = participants(c);
+                    LinkedHashSet<String> participants = participants(c);
                     participants.remove(contact);
                     return withParticipants(c, participants);
                 });
@@ -793,7 +816,7 @@ public class SpotlerSandbox {
                 AUTOMATION,
                 code,
                 a -> {
-                    java.util.LinkedHashSet<String> participants = participants(a);
+                    LinkedHashSet<String> participants = participants(a);
                     already[0] = !participants.add(contact);
                     return withParticipants(a, participants);
                 });
@@ -858,14 +881,13 @@ public class SpotlerSandbox {
         return view.build();
     }
 
-    private static java.util.LinkedHashSet<String> members(JsonObject a) {
-        java.util.LinkedHashSet<String> set = new java.util.LinkedHashSet<>();
+    private static LinkedHashSet<String> members(JsonObject a) {
+        LinkedHashSet<String> set = new LinkedHashSet<>();
         a.getJsonArray("members").forEach(m -> set.add(((JsonString) m).getString()));
         return set;
     }
 
-    private static JsonObject withMembers(
-            JsonObject a, java.util.Set<String> members, String stamp) {
+    private static JsonObject withMembers(JsonObject a, Set<String> members, String stamp) {
         JsonArrayBuilder list = Json.createArrayBuilder();
         members.forEach(list::add);
         long now = System.currentTimeMillis();
@@ -876,13 +898,13 @@ public class SpotlerSandbox {
                 .build();
     }
 
-    private static java.util.LinkedHashSet<String> participants(JsonObject c) {
-        java.util.LinkedHashSet<String> set = new java.util.LinkedHashSet<>();
+    private static LinkedHashSet<String> participants(JsonObject c) {
+        LinkedHashSet<String> set = new LinkedHashSet<>();
         c.getJsonArray("participants").forEach(m -> set.add(((JsonString) m).getString()));
         return set;
     }
 
-    private static JsonObject withParticipants(JsonObject c, java.util.Set<String> participants) {
+    private static JsonObject withParticipants(JsonObject c, Set<String> participants) {
         JsonArrayBuilder list = Json.createArrayBuilder();
         participants.forEach(list::add);
         return Json.createObjectBuilder(c).add("participants", list).build();
@@ -890,7 +912,7 @@ public class SpotlerSandbox {
 
     private static List<String> contactIds(String body) {
         JsonObject request = object(body);
-        if (!(request.get("contacts") instanceof jakarta.json.JsonArray contacts)) {
+        if (!(request.get("contacts") instanceof JsonArray contacts)) {
             throw bad("INVALID_PARAMS", "contacts is required");
         }
         return contacts.stream().map(c -> ((JsonString) c).getString()).toList();
@@ -960,7 +982,7 @@ public class SpotlerSandbox {
                         after,
                         () -> {
                             // (changeDate, id) of the matches, in changeDate order
-                            List<Map.Entry<Long, String>> found = new java.util.ArrayList<>();
+                            List<Map.Entry<Long, String>> found = new ArrayList<>();
                             store.scan(
                                     INTERACTION,
                                     (id, body) -> {
@@ -995,9 +1017,23 @@ public class SpotlerSandbox {
                                         store.getAll(INTERACTION, slice).stream()
                                                 .map(
                                                         i -> {
+                                                            // stored as epoch ms (for the
+                                                            // window), answered as the API types
+                                                            // them: ISO 8601 date-time strings
                                                             JsonObjectBuilder view =
                                                                     Json.createObjectBuilder(i);
                                                             view.remove("kind");
+                                                            view.add(
+                                                                    "date",
+                                                                    iso(
+                                                                            i.getJsonNumber("date")
+                                                                                    .longValue()));
+                                                            view.add(
+                                                                    "changeDate",
+                                                                    iso(
+                                                                            i.getJsonNumber(
+                                                                                            "changeDate")
+                                                                                    .longValue()));
                                                             return (JsonObject) view.build();
                                                         })
                                                 .toList()))
@@ -1011,7 +1047,7 @@ public class SpotlerSandbox {
      * per contact (n each with repeat); a sent one creates the mailing when unknown; a bounced one
      * is also a contact bounce.
      */
-    @jakarta.transaction.Transactional
+    @Transactional
     int interactions(JsonObject spec) {
         String kind = spec.getString("kind", "sent");
         String mailing = spec.getString("encryptedMailingId", "sandbox-mailing-1");
@@ -1033,7 +1069,7 @@ public class SpotlerSandbox {
                                     .add("encryptedId", mailing)
                                     .add("name", name)
                                     .add("type", type)
-                                    .add("scheduledStartDate", System.currentTimeMillis())
+                                    .add("scheduledStartDate", iso(System.currentTimeMillis()))
                                     .add(
                                             "message",
                                             Json.createObjectBuilder()
@@ -1045,6 +1081,11 @@ public class SpotlerSandbox {
         int repeat = spec.getInt("repeat", 1);
         long now = System.currentTimeMillis();
         int made = 0;
+        // the API types an interaction's id as int32: each feed numbers its own
+        int number =
+                reserve(
+                        "interaction:" + kind,
+                        spec.getJsonArray("externalContactIds").size() * repeat);
         for (JsonValue contact : spec.getJsonArray("externalContactIds")) {
             String externalId = ((JsonString) contact).getString();
             for (int r = 0; r < repeat; r++) {
@@ -1052,7 +1093,7 @@ public class SpotlerSandbox {
                 long date = now - 1000L * r;
                 JsonObjectBuilder i =
                         Json.createObjectBuilder()
-                                .add("id", id)
+                                .add("id", number++)
                                 .add("kind", kind)
                                 .add("externalContactId", externalId)
                                 .add("encryptedMailingId", mailing)
@@ -1090,12 +1131,31 @@ public class SpotlerSandbox {
         return made;
     }
 
+    /** Reserves {@code count} numbers of a sequence; answers the first. */
+    private int reserve(String sequence, int count) {
+        JsonObject counter =
+                store.update(
+                        SEQUENCE,
+                        sequence,
+                        c ->
+                                Json.createObjectBuilder()
+                                        .add("next", (c == null ? 1 : c.getInt("next")) + count)
+                                        .build());
+        return counter.getInt("next") - count;
+    }
+
+    /** An ISO 8601 date-time with the account's offset, as the API's date-time strings are. */
+    private String iso(long epochMillis) {
+        return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneId.of(timezone))
+                .toString();
+    }
+
     /**
      * Called by {@link SpotlerApiFilter} before every API call: counts it, meets an injected fault,
      * checks the OAuth signature — in that order, as a real server would see them. Throws the
      * refusal as the answer.
      */
-    void admit(jakarta.ws.rs.container.ContainerRequestContext request) {
+    void admit(ContainerRequestContext request) {
         UriInfo uri = request.getUriInfo();
         boolean write = !"GET".equals(request.getMethod());
         requests.incrementAndGet();
