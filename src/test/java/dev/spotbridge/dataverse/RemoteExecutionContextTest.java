@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
@@ -67,7 +68,7 @@ class RemoteExecutionContextTest {
         assertEquals("Anna", ((JsonString) target.get("firstname")).getString());
         assertEquals(
                 2,
-                ((jakarta.json.JsonNumber) target.get("gendercode")).intValue(),
+                ((JsonNumber) target.get("gendercode")).intValue(),
                 "OptionSetValue → its number");
         assertEquals(
                 "1988-04-23T00:00:00Z",

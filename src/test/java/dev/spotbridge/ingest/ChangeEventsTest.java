@@ -11,6 +11,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
+import java.io.StringReader;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -94,7 +95,7 @@ class ChangeEventsTest {
         assertEquals(a.key(), b.key());
         ChangeEvent back = ChangeEvent.fromJson(a.toJson());
         assertEquals(a, back);
-        JsonObject json = Json.createReader(new java.io.StringReader(a.toJson())).readObject();
+        JsonObject json = Json.createReader(new StringReader(a.toJson())).readObject();
         assertEquals("lead", json.getString("entity"));
     }
 

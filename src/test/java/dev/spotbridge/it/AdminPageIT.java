@@ -1,6 +1,6 @@
 package dev.spotbridge.it;
 
-import static dev.spotbridge.it.Service.await;
+import static dev.spotbridge.it.Http.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -81,7 +83,7 @@ class AdminPageIT {
 
     @AfterEach
     void close() {
-        Service.clearSpotlerFault();
+        SpotlerSandbox.clearSpotlerFault();
         if (browser != null) {
             browser.quit();
         }
@@ -91,7 +93,7 @@ class AdminPageIT {
     void findRecordSeeItsDeadLetterReplayItAndSeeSucceeded() {
         String id = UUID.randomUUID().toString();
         String surname = "Browser" + id.substring(0, 8);
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "contacts",
                 id,
                 Json.createObjectBuilder()
@@ -101,11 +103,11 @@ class AdminPageIT {
                         .add("emailaddress1", "ada." + id.substring(0, 8) + "@example.com")
                         .build());
         // Spotler refuses the first write for good: Failed and dead-lettered at once
-        Service.spotlerFault(
+        SpotlerSandbox.spotlerFault(
                 "{\"status\":400,\"count\":1,\"method\":\"POST\",\"path\":\"contact\"}");
         assertEquals(
                 202,
-                Service.webhook(
+                Webhooks.webhook(
                                 Contexts.create(
                                         "contact",
                                         id,
@@ -118,9 +120,9 @@ class AdminPageIT {
                                                 "ada." + id.substring(0, 8) + "@example.com"),
                                         Instant.now()))
                         .status());
-        Service.deadLetterOf(id);
+        AdminApi.deadLetterOf(id);
 
-        browser.get(Service.BASE + "/admin/");
+        browser.get(Http.BASE + "/admin/");
         // a wrong password is refused on the form (no browser dialog)
         type("user", "it-admin");
         type("password", "wrong");
@@ -171,7 +173,7 @@ class AdminPageIT {
                 browser.findElement(By.id("queue-table-deadLetters")).getText());
 
         // the dead letter is listed; the sandbox recovers; replay it
-        Service.clearSpotlerFault();
+        SpotlerSandbox.clearSpotlerFault();
         click(By.linkText("Dead letters"));
         WebElement box =
                 wait.until(
@@ -188,10 +190,10 @@ class AdminPageIT {
 
         // the record page shows Succeeded once the replay went through
         await(
-                () -> Service.record("contact", id).orElse(null),
+                () -> AdminApi.record("contact", id).orElse(null),
                 r -> "Succeeded".equals(r.getString("status")),
                 "Succeeded after the replay");
-        browser.get(Service.BASE + "/admin/#record/contact/" + id);
+        browser.get(Http.BASE + "/admin/#record/contact/" + id);
         wait.until(ExpectedConditions.textToBe(By.id("record-status"), "Succeeded"));
         String replayed = browser.findElement(By.id("timeline")).getText();
         assertTrue(replayed.contains("Replayed"), replayed);
@@ -200,7 +202,7 @@ class AdminPageIT {
         assertTrue(replayed.contains("lastName: (empty) → \"" + surname + "\""), replayed);
         assertEquals(
                 surname,
-                Service.spotlerContact(id)
+                SpotlerSandbox.spotlerContact(id)
                         .orElseThrow()
                         .getJsonObject("properties")
                         .getString("lastName"));
@@ -209,7 +211,7 @@ class AdminPageIT {
     @Test
     void mappingDryRunShowsWhatWouldChangeAndWritesNothing() {
         String id = UUID.randomUUID().toString();
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "contacts",
                 id,
                 Json.createObjectBuilder()
@@ -219,7 +221,7 @@ class AdminPageIT {
                         .build());
         assertEquals(
                 202,
-                Service.webhook(
+                Webhooks.webhook(
                                 Contexts.create(
                                         "contact",
                                         id,
@@ -228,17 +230,16 @@ class AdminPageIT {
                                                 "emailaddress1", "tess@example.com"),
                                         Instant.now()))
                         .status());
-        Service.awaitHistory("contact", id, 1);
-        long writes = Service.spotlerWrites();
+        AdminApi.awaitHistory("contact", id, 1);
+        long writes = SpotlerSandbox.spotlerWrites();
 
-        browser.get(Service.BASE + "/admin/#mapping");
+        browser.get(Http.BASE + "/admin/#mapping");
         type("user", "it-admin");
         type("password", "it-admin-secret");
         click(By.id("login-button"));
         wait.until(
                 ExpectedConditions.textMatches(
-                        By.id("mapping-current"),
-                        java.util.regex.Pattern.compile("In force: version \\d+")));
+                        By.id("mapping-current"), Pattern.compile("In force: version \\d+")));
         WebElement text = browser.findElement(By.id("mapping-text"));
         wait.until(d -> text.getAttribute("value").contains("\"contact\""));
         String proposed =
@@ -247,7 +248,7 @@ class AdminPageIT {
                                 "\"firstname\": \"firstName\"",
                                 "\"firstname\": \"firstName\", \"jobtitle\": \"customerType\"");
         assertTrue(proposed.contains("customerType"), proposed);
-        ((org.openqa.selenium.JavascriptExecutor) browser)
+        ((JavascriptExecutor) browser)
                 .executeScript("arguments[0].value = arguments[1];", text, proposed);
         type("dry-records", "contact:" + id);
         click(By.id("dry-run"));
@@ -256,8 +257,10 @@ class AdminPageIT {
                         By.id("dry-run-summary"), "1 of 1 record(s) would change"));
         String table = browser.findElement(By.id("dry-run-table")).getText();
         assertTrue(table.contains("customerType: (empty) → \"Pilot\""), table);
-        assertEquals(writes, Service.spotlerWrites(), "the dry run wrote nothing");
-        assertTrue(!Service.spotlerProperties(id).containsKey("customerType"), "Spotler unchanged");
+        assertEquals(writes, SpotlerSandbox.spotlerWrites(), "the dry run wrote nothing");
+        assertTrue(
+                !SpotlerSandbox.spotlerProperties(id).containsKey("customerType"),
+                "Spotler unchanged");
     }
 
     private void type(String id, String text) {

@@ -1,6 +1,6 @@
 package dev.spotbridge.it;
 
-import static dev.spotbridge.it.Service.await;
+import static dev.spotbridge.it.Http.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -34,7 +34,7 @@ class BacksyncRestartIT {
     private static JsonObject watermarks() {
         return await(
                 () -> {
-                    Service.Answer a = Service.get(Service.BASE + "/api/backsync", Service.ADMIN);
+                    Http.Answer a = Http.get(Http.BASE + "/api/backsync", AdminApi.ADMIN);
                     return a.status() == 200 ? a.json().getJsonObject("watermarks") : null;
                 },
                 w -> true,
@@ -45,7 +45,7 @@ class BacksyncRestartIT {
     void watermarksSurviveARestart() {
         deployer.deploy("app");
         try {
-            assertEquals(200, Service.adminPost("/api/backsync/run").status());
+            assertEquals(200, AdminApi.adminPost("/api/backsync/run").status());
             JsonObject before = watermarks();
             assertFalse(before.isEmpty());
             deployer.undeploy("app");

@@ -1,9 +1,9 @@
 package dev.spotbridge.it;
 
-import static dev.spotbridge.it.Service.BASE;
-import static dev.spotbridge.it.Service.KEY;
-import static dev.spotbridge.it.Service.awaitHistory;
-import static dev.spotbridge.it.Service.spotlerProperties;
+import static dev.spotbridge.it.AdminApi.awaitHistory;
+import static dev.spotbridge.it.Http.BASE;
+import static dev.spotbridge.it.SpotlerSandbox.spotlerProperties;
+import static dev.spotbridge.it.Webhooks.KEY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -67,7 +68,7 @@ class BadInputCorpusIT {
 
     /** A valid context with one top-level field changed (or removed, for null). */
     private static String with(String field, JsonValue value) {
-        JsonObject context = Service.parse(valid(UUID.randomUUID().toString())).asJsonObject();
+        JsonObject context = Http.parse(valid(UUID.randomUUID().toString())).asJsonObject();
         JsonObjectBuilder b = Json.createObjectBuilder(context);
         if (value == null) {
             b.remove(field);
@@ -79,7 +80,7 @@ class BadInputCorpusIT {
 
     /** A valid context whose Target entity is changed by f. */
     private static String withTarget(UnaryOperator<JsonObject> f) {
-        JsonObject context = Service.parse(valid(UUID.randomUUID().toString())).asJsonObject();
+        JsonObject context = Http.parse(valid(UUID.randomUUID().toString())).asJsonObject();
         JsonArray inputs = context.getJsonArray("InputParameters");
         JsonObject pair = inputs.getJsonObject(0);
         JsonObject target = f.apply(pair.getJsonObject("value"));
@@ -143,7 +144,7 @@ class BadInputCorpusIT {
                         415,
                         "unsupported_media_type"));
         byte[] tenMegabytes = new byte[10 * 1024 * 1024];
-        java.util.Arrays.fill(tenMegabytes, (byte) ' ');
+        Arrays.fill(tenMegabytes, (byte) ' ');
         tenMegabytes[0] = '{';
         tenMegabytes[tenMegabytes.length - 1] = '}';
         cases.add(new Case("10 MB body", tenMegabytes, json(KEY), 413, "payload_too_large"));
@@ -242,18 +243,18 @@ class BadInputCorpusIT {
         return cases;
     }
 
-    private static Service.Answer deliver(Case c) {
+    private static Http.Answer deliver(Case c) {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(BASE + "/api/d365/webhook"))
                         .timeout(Duration.ofSeconds(60))
                         .POST(HttpRequest.BodyPublishers.ofByteArray(c.body()));
         c.headers().forEach(request::header);
-        return Service.send(request.build());
+        return Http.send(request.build());
     }
 
     private static double enqueued() {
         return OperationsIT.sample(
-                Service.get("http://127.0.0.1:9990/metrics", null).body(),
+                Http.get("http://127.0.0.1:9990/metrics", null).body(),
                 "spotbridge_webhooks_enqueued_total");
     }
 
@@ -263,7 +264,7 @@ class BadInputCorpusIT {
         double before = enqueued();
         List<String> wrong = new ArrayList<>();
         for (Case c : corpus) {
-            Service.Answer a = deliver(c);
+            Http.Answer a = deliver(c);
             String error = null;
             try {
                 error = a.json().getString("error", null);
@@ -288,9 +289,9 @@ class BadInputCorpusIT {
         assertTrue(corpus.size() >= 28, "the refused part of the corpus");
 
         // healthy after: ready, and a good webhook goes through
-        assertEquals(200, Service.get("http://127.0.0.1:9990/health/ready", null).status());
+        assertEquals(200, Http.get("http://127.0.0.1:9990/health/ready", null).status());
         String id = UUID.randomUUID().toString();
-        assertEquals(202, Service.webhook(valid(id)).status());
+        assertEquals(202, Webhooks.webhook(valid(id)).status());
         awaitHistory("contact", id, 1);
     }
 
@@ -302,7 +303,7 @@ class BadInputCorpusIT {
                 "Robert'); DROP TABLE sync_record;-- <script>alert(1)</script> ${jndi:ldap://x}";
         assertEquals(
                 202,
-                Service.webhook(
+                Webhooks.webhook(
                                 Contexts.create(
                                         "contact",
                                         injection,
@@ -317,7 +318,7 @@ class BadInputCorpusIT {
         String name = "Zoë Ñúñez 山田 太郎 \uD83D\uDE00 \u202Eevil";
         assertEquals(
                 202,
-                Service.webhook(
+                Webhooks.webhook(
                                 Contexts.create(
                                         "contact",
                                         unicode,
@@ -336,16 +337,19 @@ class BadInputCorpusIT {
         // the same delivery three times: one effect
         String duplicate = UUID.randomUUID().toString();
         String once = valid(duplicate);
-        long writes = Service.spotlerWrites();
+        long writes = SpotlerSandbox.spotlerWrites();
         for (int i = 0; i < 3; i++) {
-            assertEquals(202, Service.webhook(once).status());
+            assertEquals(202, Webhooks.webhook(once).status());
         }
         JsonObject record =
-                Service.await(
-                        () -> Service.record("contact", duplicate).orElse(null),
-                        r -> Service.events(r).size() >= 3,
+                Http.await(
+                        () -> AdminApi.record("contact", duplicate).orElse(null),
+                        r -> AdminApi.events(r).size() >= 3,
                         "three deliveries answered");
-        assertEquals(1, Service.spotlerWrites() - writes, "one Spotler write for three deliveries");
+        assertEquals(
+                1,
+                SpotlerSandbox.spotlerWrites() - writes,
+                "one Spotler write for three deliveries");
         assertEquals("Succeeded", record.getString("status"));
 
         // out of order: the newer change arrives first; the older one does not overwrite it
@@ -353,7 +357,7 @@ class BadInputCorpusIT {
         Instant t0 = Instant.now().minusSeconds(60);
         assertEquals(
                 202,
-                Service.webhook(
+                Webhooks.webhook(
                                 Contexts.create(
                                         "contact",
                                         ordered,
@@ -371,7 +375,7 @@ class BadInputCorpusIT {
                 Map.of("firstname", "Older", "emailaddress1", "order@example.com");
         assertEquals(
                 202,
-                Service.webhook(
+                Webhooks.webhook(
                                 Contexts.update(
                                         "contact",
                                         ordered,
@@ -383,7 +387,7 @@ class BadInputCorpusIT {
         awaitHistory("contact", ordered, 2);
         assertEquals(
                 202,
-                Service.webhook(
+                Webhooks.webhook(
                                 Contexts.update(
                                         "contact",
                                         ordered,

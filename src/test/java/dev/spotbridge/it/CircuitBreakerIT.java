@@ -1,8 +1,8 @@
 package dev.spotbridge.it;
 
-import static dev.spotbridge.it.Service.await;
-import static dev.spotbridge.it.Service.spotlerProperties;
-import static dev.spotbridge.it.Service.webhook;
+import static dev.spotbridge.it.Http.await;
+import static dev.spotbridge.it.SpotlerSandbox.spotlerProperties;
+import static dev.spotbridge.it.Webhooks.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import jakarta.json.JsonObject;
@@ -54,7 +54,7 @@ class CircuitBreakerIT {
     }
 
     private static void outage(String fault, int contacts) {
-        Service.spotlerFault(fault);
+        SpotlerSandbox.spotlerFault(fault);
         List<String> ids = new ArrayList<>();
         try {
             for (int i = 0; i < contacts; i++) {
@@ -79,18 +79,18 @@ class CircuitBreakerIT {
                             ids.stream()
                                     .map(
                                             id ->
-                                                    Service.record("contact", id)
+                                                    AdminApi.record("contact", id)
                                                             .map(JsonObject::toString)
                                                             .orElse(""))
                                     .anyMatch(h -> h.contains("CircuitBreakerOpenException")),
                     open -> open,
                     "a failed attempt that met the open circuit");
         } finally {
-            Service.clearSpotlerFault();
+            SpotlerSandbox.clearSpotlerFault();
         }
         for (String id : ids) {
             await(
-                    () -> Service.record("contact", id).map(r -> r.getString("status")).orElse(""),
+                    () -> AdminApi.record("contact", id).map(r -> r.getString("status")).orElse(""),
                     "Succeeded"::equals,
                     "contact " + id + " delivered after the outage",
                     Duration.ofSeconds(90));

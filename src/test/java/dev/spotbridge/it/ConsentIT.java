@@ -1,11 +1,11 @@
 package dev.spotbridge.it;
 
-import static dev.spotbridge.it.Service.await;
-import static dev.spotbridge.it.Service.awaitHistory;
-import static dev.spotbridge.it.Service.spotlerContact;
-import static dev.spotbridge.it.Service.spotlerProperties;
-import static dev.spotbridge.it.Service.spotlerWrites;
-import static dev.spotbridge.it.Service.webhook;
+import static dev.spotbridge.it.AdminApi.awaitHistory;
+import static dev.spotbridge.it.Http.await;
+import static dev.spotbridge.it.SpotlerSandbox.spotlerContact;
+import static dev.spotbridge.it.SpotlerSandbox.spotlerProperties;
+import static dev.spotbridge.it.SpotlerSandbox.spotlerWrites;
+import static dev.spotbridge.it.Webhooks.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,8 +14,11 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -51,7 +54,7 @@ class ConsentIT {
 
     @AfterEach
     void clear() {
-        Service.clearDataverseFault();
+        DataverseSandbox.clearDataverseFault();
     }
 
     private static Map<String, Object> person(String email) {
@@ -72,7 +75,7 @@ class ConsentIT {
     private static String contact(Instant at) {
         String id = UUID.randomUUID().toString();
         String email = "eva." + id.substring(0, 8) + "@example.com";
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "contacts",
                 id,
                 Json.createObjectBuilder()
@@ -96,7 +99,7 @@ class ConsentIT {
     }
 
     private static String permission(String contactId, long bit, String name, boolean subscribed) {
-        String row = Service.dataversePermission(contactId, bit, name, subscribed);
+        String row = DataverseSandbox.dataversePermission(contactId, bit, name, subscribed);
         Map<String, Object> columns = new LinkedHashMap<>();
         columns.put("sb_bit", (int) bit);
         columns.put("sb_name", name);
@@ -124,7 +127,7 @@ class ConsentIT {
     }
 
     private static String history(String id) {
-        return Service.record("contact", id).orElseThrow().getJsonArray("history").toString();
+        return AdminApi.record("contact", id).orElseThrow().getJsonArray("history").toString();
     }
 
     @Test
@@ -217,7 +220,7 @@ class ConsentIT {
         Instant t0 = Instant.now().minusSeconds(60);
         String id = contact(t0);
         String email = email(id);
-        Service.spotlerOptOut(id);
+        SpotlerSandbox.spotlerOptOut(id);
         webhook(
                 Contexts.update(
                         "contact",
@@ -228,7 +231,7 @@ class ConsentIT {
                         UUID.randomUUID().toString()));
         JsonObject record =
                 await(
-                        () -> Service.record("contact", id).orElse(null),
+                        () -> AdminApi.record("contact", id).orElse(null),
                         r -> "OptOut".equals(r.getString("status")),
                         "status OptOut");
         assertTrue(
@@ -237,7 +240,7 @@ class ConsentIT {
                         .contains("Spotler subscription: active → opted out (source Spotler)"));
         JsonObject row =
                 await(
-                        () -> Service.dataverseRow("contacts", id).orElse(null),
+                        () -> DataverseSandbox.dataverseRow("contacts", id).orElse(null),
                         r ->
                                 r.getBoolean("donotbulkemail")
                                         && r.getInt("sb_syncstatus", 0) == OPT_OUT,
@@ -260,41 +263,41 @@ class ConsentIT {
     @Test
     void hourlyPullFindsOptOutsAndResyncResumesAfterReactivation() {
         String id = contact(Instant.now().minusSeconds(60));
-        Service.spotlerOptOut(id);
-        Service.Answer run = Service.adminPost("/api/backsync/run");
+        SpotlerSandbox.spotlerOptOut(id);
+        Http.Answer run = AdminApi.adminPost("/api/backsync/run");
         assertEquals(200, run.status(), run.body());
         await(
-                () -> Service.record("contact", id).map(r -> r.getString("status")).orElse(""),
+                () -> AdminApi.record("contact", id).map(r -> r.getString("status")).orElse(""),
                 "OptOut"::equals,
                 "OptOut from the hourly pull");
         await(
-                () -> Service.dataverseRow("contacts", id).orElseThrow(),
+                () -> DataverseSandbox.dataverseRow("contacts", id).orElseThrow(),
                 r -> r.getBoolean("donotbulkemail"),
                 "D365 donotbulkemail");
 
         // a resync while the address is still opted out in Spotler changes nothing
-        assertEquals(202, Service.adminPost("/api/records/contact/" + id + "/resync").status());
+        assertEquals(202, AdminApi.adminPost("/api/records/contact/" + id + "/resync").status());
         JsonObject still = awaitHistory("contact", id, 2);
         assertEquals("OptOut", still.getString("status"));
-        assertTrue(Service.events(still).get(1).getString("detail").contains("still opted out"));
+        assertTrue(AdminApi.events(still).get(1).getString("detail").contains("still opted out"));
 
         // re-activated in Spotler; D365 lets bulk email again; a resync resumes the sync
-        Service.spotlerReactivate(id);
-        Service.dataverseUpsert(
+        SpotlerSandbox.spotlerReactivate(id);
+        DataverseSandbox.dataverseUpsert(
                 "contacts",
                 id,
                 Json.createObjectBuilder()
                         .add("donotbulkemail", false)
                         .add("lastname", "Resynced")
                         .build());
-        assertEquals(202, Service.adminPost("/api/records/contact/" + id + "/resync").status());
+        assertEquals(202, AdminApi.adminPost("/api/records/contact/" + id + "/resync").status());
         await(
-                () -> Service.record("contact", id).map(r -> r.getString("status")).orElse(""),
+                () -> AdminApi.record("contact", id).map(r -> r.getString("status")).orElse(""),
                 "Succeeded"::equals,
                 "Succeeded after the resync");
         assertEquals("Resynced", spotlerProperties(id).getString("lastName"));
         await(
-                () -> Service.dataverseRow("contacts", id).orElseThrow(),
+                () -> DataverseSandbox.dataverseRow("contacts", id).orElseThrow(),
                 r -> r.getInt("sb_syncstatus", 0) == SUCCEEDED,
                 "D365 status Succeeded again");
     }
@@ -303,15 +306,16 @@ class ConsentIT {
     void bounceMakesExactlyOneTaskForTheOwnerAcrossRuns() {
         String id = contact(Instant.now().minusSeconds(60));
         String email = email(id);
-        Service.spotlerBounce(
+        SpotlerSandbox.spotlerBounce(
                 "{\"externalId\":\""
                         + id
                         + "\",\"type\":\"HARDBOUNCE\",\"encryptedActId\":\"mail-"
                         + id.substring(0, 8)
                         + "\",\"mailingName\":\"Spring newsletter\"}");
-        assertEquals(200, Service.adminPost("/api/backsync/run").status());
-        assertEquals(200, Service.adminPost("/api/backsync/run").status());
-        JsonArray tasks = Service.dataverseRows("tasks", "_regardingobjectid_value eq " + id);
+        assertEquals(200, AdminApi.adminPost("/api/backsync/run").status());
+        assertEquals(200, AdminApi.adminPost("/api/backsync/run").status());
+        JsonArray tasks =
+                DataverseSandbox.dataverseRows("tasks", "_regardingobjectid_value eq " + id);
         assertEquals(1, tasks.size(), tasks.toString());
         JsonObject task = tasks.getJsonObject(0);
         assertEquals(OWNER, task.getString("_ownerid_value"));
@@ -335,7 +339,7 @@ class ConsentIT {
                         t0.plusSeconds(5),
                         UUID.randomUUID().toString()));
         await(
-                () -> Service.record("contact", id).map(r -> r.getString("status")).orElse(""),
+                () -> AdminApi.record("contact", id).map(r -> r.getString("status")).orElse(""),
                 "Disabled"::equals,
                 "status Disabled");
         webhook(
@@ -350,7 +354,7 @@ class ConsentIT {
         assertEquals(writes, spotlerWrites(), "a disabled record is never written");
         assertEquals("Jansen", spotlerProperties(id).getString("lastName"));
 
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "contacts",
                 id,
                 Json.createObjectBuilder()
@@ -371,7 +375,7 @@ class ConsentIT {
                 "full sync after enabling");
         // the sandbox holds the write a moment before the consumer's transaction commits the status
         await(
-                () -> Service.record("contact", id).orElseThrow().getString("status"),
+                () -> AdminApi.record("contact", id).orElseThrow().getString("status"),
                 "Succeeded"::equals,
                 "status Succeeded after enabling");
     }
@@ -382,14 +386,14 @@ class ConsentIT {
         String id = contact(t0);
         JsonObject row =
                 await(
-                        () -> Service.dataverseRow("contacts", id).orElseThrow(),
+                        () -> DataverseSandbox.dataverseRow("contacts", id).orElseThrow(),
                         r ->
                                 r.getInt("sb_syncstatus", 0) == SUCCEEDED
                                         && !r.isNull("sb_lastsyncedon")
                                         && r.containsKey("sb_lastsyncedon"),
                         "status written back to D365");
         long writes = spotlerWrites();
-        long patches = Service.dataversePatches();
+        long patches = DataverseSandbox.dataversePatches();
         // Dataverse echoes our PATCH as an Update webhook: only the sync columns changed
         Map<String, Object> echo = new LinkedHashMap<>();
         echo.put("sb_syncstatus", Contexts.option(SUCCEEDED));
@@ -408,20 +412,21 @@ class ConsentIT {
                                         UUID.randomUUID().toString()))
                         .status());
         JsonObject record = awaitHistory("contact", id, 2);
-        assertEquals("NoChange", Service.events(record).get(1).getString("outcome"));
+        assertEquals("NoChange", AdminApi.events(record).get(1).getString("outcome"));
         // give a looping write-back the time it would need, then count
-        await(() -> Service.record("contact", id).orElseThrow(), r -> true, "settled");
+        await(() -> AdminApi.record("contact", id).orElseThrow(), r -> true, "settled");
         sleep(1500);
         assertEquals(writes, spotlerWrites(), "the echo makes zero Spotler writes");
-        assertEquals(patches, Service.dataversePatches(), "and no further write-back: no loop");
+        assertEquals(
+                patches, DataverseSandbox.dataversePatches(), "and no further write-back: no loop");
     }
 
     @Test
     void dataverseTooManyRequestsWithRetryAfterIsHonoured() {
         String id = contact(Instant.now().minusSeconds(60));
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "contacts", id, Json.createObjectBuilder().add("lastname", "Throttled").build());
-        Service.dataverseFault(
+        DataverseSandbox.dataverseFault(
                 "{\"status\":429,\"count\":1,\"retryAfter\":1,\"path\":\"contacts\"}");
         long sent = System.currentTimeMillis();
         webhook(
@@ -448,15 +453,15 @@ class ConsentIT {
         String queue =
                 "/subsystem=messaging-activemq/server=default/jms-queue=spotbridge-writeback";
         Instant t0 = Instant.now().minusSeconds(60);
-        java.util.List<String> ids = new java.util.ArrayList<>();
+        List<String> ids = new ArrayList<>();
         long batches;
         long patches;
-        Service.cli(queue + ":pause");
+        Http.cli(queue + ":pause");
         try {
             for (int i = 0; i < 20; i++) {
                 String id = UUID.randomUUID().toString();
                 String email = "batch." + id.substring(0, 8) + "@example.com";
-                Service.dataverseUpsert(
+                DataverseSandbox.dataverseUpsert(
                         "contacts",
                         id,
                         Json.createObjectBuilder()
@@ -471,29 +476,29 @@ class ConsentIT {
             for (String id : ids) {
                 await(
                         () ->
-                                Service.record("contact", id)
+                                AdminApi.record("contact", id)
                                         .map(r -> r.getString("status"))
                                         .orElse("not yet"),
                         "Succeeded"::equals,
                         "synced");
             }
             // counted while the write-backs are held: once resumed, the batch can go at once
-            batches = Service.dataverseBatches();
-            patches = Service.dataversePatches();
+            batches = DataverseSandbox.dataverseBatches();
+            patches = DataverseSandbox.dataversePatches();
         } finally {
-            Service.cli(queue + ":resume");
+            Http.cli(queue + ":resume");
         }
         for (String id : ids) {
             await(
-                    () -> Service.dataverseRow("contacts", id).orElseThrow(),
+                    () -> DataverseSandbox.dataverseRow("contacts", id).orElseThrow(),
                     r -> r.getInt("sb_syncstatus", 0) == SUCCEEDED,
                     "status written back");
         }
-        long used = Service.dataverseBatches() - batches;
+        long used = DataverseSandbox.dataverseBatches() - batches;
         assertTrue(used >= 1 && used <= 2, "20 write-backs in 1 or 2 $batch calls, not " + used);
-        assertEquals(patches + 20, Service.dataversePatches(), "one PATCH per record");
+        assertEquals(patches + 20, DataverseSandbox.dataversePatches(), "one PATCH per record");
         await(
-                () -> Service.record("contact", ids.get(0)).orElseThrow().getJsonArray("history"),
+                () -> AdminApi.record("contact", ids.get(0)).orElseThrow().getJsonArray("history"),
                 h ->
                         h.stream()
                                 .map(JsonValue::asJsonObject)
@@ -513,13 +518,13 @@ class ConsentIT {
      */
     @Test
     void statusWriteBackIsRetriedAfterADataverseOutage() {
-        Service.dataverseFault("{\"status\":503,\"count\":6,\"path\":\"$batch\"}");
+        DataverseSandbox.dataverseFault("{\"status\":503,\"count\":6,\"path\":\"$batch\"}");
         String id = contact(Instant.now().minusSeconds(60));
         await(
-                () -> Service.dataverseRow("contacts", id).orElseThrow(),
+                () -> DataverseSandbox.dataverseRow("contacts", id).orElseThrow(),
                 r -> r.getInt("sb_syncstatus", 0) == SUCCEEDED,
                 "status written back after the outage",
-                java.time.Duration.ofSeconds(60));
+                Duration.ofSeconds(60));
     }
 
     /**
@@ -529,15 +534,15 @@ class ConsentIT {
      */
     @Test
     void aLongRetryAfterPutsTheWriteBackOff() {
-        Service.dataverseFault(
+        DataverseSandbox.dataverseFault(
                 "{\"status\":429,\"count\":1,\"retryAfter\":12,\"path\":\"$batch\"}");
         long sent = System.currentTimeMillis();
         String id = contact(Instant.now().minusSeconds(60));
         await(
-                () -> Service.dataverseRow("contacts", id).orElseThrow(),
+                () -> DataverseSandbox.dataverseRow("contacts", id).orElseThrow(),
                 r -> r.getInt("sb_syncstatus", 0) == SUCCEEDED,
                 "status written back after the Retry-After",
-                java.time.Duration.ofSeconds(60));
+                Duration.ofSeconds(60));
         assertTrue(
                 System.currentTimeMillis() - sent >= 12_000,
                 "the write-back waited the 12 s Retry-After");
@@ -551,9 +556,9 @@ class ConsentIT {
     @Test
     void aLongRetryAfterPutsTheChangeOffWithoutAFailedAttempt() {
         String id = contact(Instant.now().minusSeconds(60));
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "contacts", id, Json.createObjectBuilder().add("lastname", "PutOff").build());
-        Service.dataverseFault(
+        DataverseSandbox.dataverseFault(
                 "{\"status\":429,\"count\":1,\"retryAfter\":12,\"path\":\"contacts\"}");
         long sent = System.currentTimeMillis();
         webhook(
@@ -568,9 +573,9 @@ class ConsentIT {
                 () -> spotlerProperties(id).getString("lastName"),
                 "PutOff"::equals,
                 "applied after the Retry-After",
-                java.time.Duration.ofSeconds(60));
+                Duration.ofSeconds(60));
         assertTrue(System.currentTimeMillis() - sent >= 12_000, "waited the 12 s Retry-After");
-        JsonObject record = Service.record("contact", id).orElseThrow();
+        JsonObject record = AdminApi.record("contact", id).orElseThrow();
         assertFalse(
                 record.getJsonArray("history").stream()
                         .map(JsonValue::asJsonObject)

@@ -1,11 +1,11 @@
 package dev.spotbridge.it;
 
-import static dev.spotbridge.it.Service.await;
-import static dev.spotbridge.it.Service.awaitHistory;
-import static dev.spotbridge.it.Service.spotlerContact;
-import static dev.spotbridge.it.Service.spotlerProperties;
-import static dev.spotbridge.it.Service.spotlerWrites;
-import static dev.spotbridge.it.Service.webhook;
+import static dev.spotbridge.it.AdminApi.awaitHistory;
+import static dev.spotbridge.it.Http.await;
+import static dev.spotbridge.it.SpotlerSandbox.spotlerContact;
+import static dev.spotbridge.it.SpotlerSandbox.spotlerProperties;
+import static dev.spotbridge.it.SpotlerSandbox.spotlerWrites;
+import static dev.spotbridge.it.Webhooks.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,11 +14,14 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -81,7 +84,7 @@ class ContactSyncIT {
 
     @Test
     void createPutsTheMappedContactIntoSpotler() {
-        long refused = Service.refusedSignatures();
+        long refused = SpotlerSandbox.refusedSignatures();
         String id = created(Instant.now());
         JsonObject contact = spotlerContact(id).orElseThrow();
         JsonObject p = contact.getJsonObject("properties");
@@ -99,8 +102,9 @@ class ContactSyncIT {
         assertEquals("F", p.getString("gender"));
         assertEquals("1988-04-23", p.getString("birthday"));
         assertFalse(p.containsKey("jobtitle") || p.containsKey("jobTitle"));
-        assertEquals(refused, Service.refusedSignatures(), "every request was signed correctly");
-        JsonObject record = Service.record("contact", id).orElseThrow();
+        assertEquals(
+                refused, SpotlerSandbox.refusedSignatures(), "every request was signed correctly");
+        JsonObject record = AdminApi.record("contact", id).orElseThrow();
         assertEquals("Succeeded", record.getString("status"));
         assertFalse(record.isNull("lastSyncedAt"));
     }
@@ -109,14 +113,14 @@ class ContactSyncIT {
     void recordsAreFoundByIdEmailOrNameAndAWrongStatusIs400() {
         String id = created(Instant.now());
         String email = "search." + id.substring(0, 8) + "@example.com";
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "contacts",
                 id,
-                jakarta.json.Json.createObjectBuilder()
+                Json.createObjectBuilder()
                         .add("fullname", "Anna Searchable" + id.substring(0, 8))
                         .add("emailaddress1", email)
                         .build());
-        String byId = search("q=" + id.toUpperCase(java.util.Locale.ROOT));
+        String byId = search("q=" + id.toUpperCase(Locale.ROOT));
         assertTrue(byId.contains("\"id\":\"" + id + "\""), byId);
         String byEmail = search("q=" + email);
         assertTrue(byEmail.contains("\"id\":\"" + id + "\""), byEmail);
@@ -125,15 +129,14 @@ class ContactSyncIT {
         assertTrue(byName.contains("\"name\":\"Anna Searchable" + id.substring(0, 8)), byName);
         assertEquals("[]", search("q=searchable" + id.substring(0, 8) + "&status=Failed"));
         assertEquals("[]", search("q=nobody." + id + "@example.com"));
-        Service.Answer wrong =
-                Service.get(Service.BASE + "/api/records?status=Done", Service.ADMIN);
+        Http.Answer wrong = Http.get(Http.BASE + "/api/records?status=Done", AdminApi.ADMIN);
         assertEquals(400, wrong.status(), wrong.body());
         assertTrue(wrong.body().contains("status must be one of"), wrong.body());
-        assertEquals(401, Service.get(Service.BASE + "/api/records?q=x", null).status());
+        assertEquals(401, Http.get(Http.BASE + "/api/records?q=x", null).status());
     }
 
     private static String search(String query) {
-        Service.Answer answer = Service.get(Service.BASE + "/api/records?" + query, Service.ADMIN);
+        Http.Answer answer = Http.get(Http.BASE + "/api/records?" + query, AdminApi.ADMIN);
         assertEquals(200, answer.status(), answer.body());
         return answer.body();
     }
@@ -214,7 +217,7 @@ class ContactSyncIT {
     void updateWithoutImageReadsTheRecordFromDataverse() {
         Instant t0 = Instant.now().minusSeconds(60);
         String id = created(t0);
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "contacts",
                 id,
                 Json.createObjectBuilder()
@@ -245,7 +248,7 @@ class ContactSyncIT {
     @Test
     void payloadStrippedByDataverseIsCompletedFromTheWebApi() throws Exception {
         String id = UUID.randomUUID().toString();
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "contacts",
                 id,
                 Json.createObjectBuilder()
@@ -264,14 +267,13 @@ class ContactSyncIT {
                         .replace(
                                 "0c1d2e3f-0494-f011-b4cc-000d3a4f8c21",
                                 UUID.randomUUID().toString());
-        Service.Answer a =
-                Service.send(
-                        java.net.http.HttpRequest.newBuilder(
-                                        java.net.URI.create(Service.BASE + "/api/d365/webhook"))
+        Http.Answer a =
+                Http.send(
+                        HttpRequest.newBuilder(URI.create(Http.BASE + "/api/d365/webhook"))
                                 .header("Content-Type", "application/json")
-                                .header("x-spotbridge-key", Service.KEY)
+                                .header("x-spotbridge-key", Webhooks.KEY)
                                 .header("x-ms-dynamics-msg-size-exceeded", "true")
-                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
                                 .build());
         assertEquals(202, a.status(), a.body());
         await(
@@ -392,15 +394,15 @@ class ContactSyncIT {
         Instant t0 = Instant.now().minusSeconds(60);
         String id = created(t0);
         // the contact subscribed to the newsletter (bit 1) and events (bit 4) in Spotler
-        Service.Answer put =
-                Service.spotler(
+        Http.Answer put =
+                SpotlerSandbox.spotler(
                         "PUT",
                         "/contact/" + id,
                         "{\"purge\":false,\"contact\":{\"externalId\":\""
                                 + id
                                 + "\",\"properties\":{\"permissions\":[{\"bit\":1,\"enabled\":true},{\"bit\":4,\"enabled\":true}]}}}");
         assertEquals(204, put.status(), put.body());
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "contacts",
                 id,
                 Json.createObjectBuilder()
@@ -435,7 +437,7 @@ class ContactSyncIT {
         assertEquals("Berlin", p.getString("city"));
         assertEquals("1988-04-23", p.getString("birthday"));
         assertEquals(Map.of(1L, true, 4L, true), enabledBits(p.getJsonArray("permissions")));
-        assertEquals("Succeeded", Service.record("contact", id).orElseThrow().getString("status"));
+        assertEquals("Succeeded", AdminApi.record("contact", id).orElseThrow().getString("status"));
     }
 
     @Test
@@ -474,7 +476,7 @@ class ContactSyncIT {
     }
 
     static JsonObject last(JsonObject record) {
-        List<JsonObject> events = Service.events(record);
+        List<JsonObject> events = AdminApi.events(record);
         return events.get(events.size() - 1);
     }
 }

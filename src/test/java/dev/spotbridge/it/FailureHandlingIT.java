@@ -1,12 +1,15 @@
 package dev.spotbridge.it;
 
-import static dev.spotbridge.it.Service.await;
-import static dev.spotbridge.it.Service.spotlerContact;
-import static dev.spotbridge.it.Service.webhook;
+import static dev.spotbridge.it.Http.await;
+import static dev.spotbridge.it.SpotlerSandbox.spotlerContact;
+import static dev.spotbridge.it.Webhooks.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -38,12 +41,12 @@ class FailureHandlingIT {
 
     @AfterEach
     void clear() {
-        Service.clearSpotlerFault();
+        SpotlerSandbox.clearSpotlerFault();
     }
 
     @Test
     void threeServiceUnavailableThenRecoveryIsDelivered() {
-        Service.spotlerFault(
+        SpotlerSandbox.spotlerFault(
                 "{\"status\":503,\"count\":3,\"method\":\"POST\",\"path\":\"contact\"}");
         String id = UUID.randomUUID().toString();
         assertEquals(
@@ -67,7 +70,7 @@ class FailureHandlingIT {
         assertEquals("Retry", contact.getJsonObject("properties").getString("firstName"));
         JsonObject record =
                 await(
-                        () -> Service.record("contact", id).orElse(null),
+                        () -> AdminApi.record("contact", id).orElse(null),
                         r -> "Succeeded".equals(r.getString("status")),
                         "status Succeeded");
         String history = record.getJsonArray("history").toString();
@@ -78,7 +81,7 @@ class FailureHandlingIT {
 
     @Test
     void tooManyRequestsWithRetryAfterIsHonoured() {
-        Service.spotlerFault(
+        SpotlerSandbox.spotlerFault(
                 "{\"status\":429,\"count\":1,\"retryAfter\":1,\"method\":\"POST\",\"path\":\"contact\"}");
         String id = UUID.randomUUID().toString();
         long sent = System.currentTimeMillis();
@@ -112,29 +115,28 @@ class FailureHandlingIT {
                         .status());
         JsonObject record =
                 await(
-                        () -> Service.record("contact", id).orElse(null),
+                        () -> AdminApi.record("contact", id).orElse(null),
                         r -> "Failed".equals(r.getString("status")),
                         "status Failed");
         assertTrue(record.getString("lastError").contains("Email is invalid"), record.toString());
-        assertEquals(1, Service.events(record).size(), "no retry storm: one attempt");
+        assertEquals(1, AdminApi.events(record).size(), "no retry storm: one attempt");
         assertTrue(spotlerContact(id).isEmpty());
-        Service.deadLetterOf(id);
+        AdminApi.deadLetterOf(id);
     }
 
-    private static Service.Answer deadLetterAction(String action, String json) {
-        return Service.send(
-                java.net.http.HttpRequest.newBuilder(
-                                java.net.URI.create(Service.BASE + "/api/dead-letters/" + action))
-                        .header("Authorization", "Basic " + Service.ADMIN)
+    private static Http.Answer deadLetterAction(String action, String json) {
+        return Http.send(
+                HttpRequest.newBuilder(URI.create(Http.BASE + "/api/dead-letters/" + action))
+                        .header("Authorization", "Basic " + AdminApi.ADMIN)
                         .header("Content-Type", "application/json")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
                         .build());
     }
 
     @Test
     void deadLetterIsReplayedAfterTheCauseIsGone() {
         // Spotler refuses once (say, a property that the account did not have yet)
-        Service.spotlerFault(
+        SpotlerSandbox.spotlerFault(
                 "{\"status\":400,\"count\":1,\"method\":\"POST\",\"path\":\"contact\"}");
         String id = UUID.randomUUID().toString();
         webhook(
@@ -144,17 +146,17 @@ class FailureHandlingIT {
                         Map.of("firstname", "Replay", "emailaddress1", "replay@example.com"),
                         Instant.now()));
         await(
-                () -> Service.record("contact", id).orElse(null),
+                () -> AdminApi.record("contact", id).orElse(null),
                 r -> "Failed".equals(r.getString("status")),
                 "Failed");
-        String messageId = Service.deadLetterOf(id);
-        Service.clearSpotlerFault();
+        String messageId = AdminApi.deadLetterOf(id);
+        SpotlerSandbox.clearSpotlerFault();
 
-        Service.Answer replay = deadLetterAction("replay", "{\"ids\":[\"" + messageId + "\"]}");
+        Http.Answer replay = deadLetterAction("replay", "{\"ids\":[\"" + messageId + "\"]}");
         assertEquals(200, replay.status(), replay.body());
         assertEquals(1, replay.json().getInt("replayed"));
         await(
-                () -> Service.record("contact", id).orElse(null),
+                () -> AdminApi.record("contact", id).orElse(null),
                 r -> "Succeeded".equals(r.getString("status")),
                 "Succeeded after the replay");
         assertEquals(
@@ -164,10 +166,10 @@ class FailureHandlingIT {
                         .getJsonObject("properties")
                         .getString("firstName"));
         assertTrue(
-                Service.deadLetters().stream()
+                AdminApi.deadLetters().stream()
                         .noneMatch(m -> messageId.equals(m.asJsonObject().getString("messageId"))));
         assertTrue(
-                Service.record("contact", id)
+                AdminApi.record("contact", id)
                         .orElseThrow()
                         .getJsonArray("history")
                         .toString()
@@ -179,7 +181,7 @@ class FailureHandlingIT {
     }
 
     private static String refusedCreate(String id, String name) {
-        Service.spotlerFault(
+        SpotlerSandbox.spotlerFault(
                 "{\"status\":400,\"count\":1,\"method\":\"POST\",\"path\":\"contact\"}");
         webhook(
                 Contexts.create(
@@ -187,8 +189,8 @@ class FailureHandlingIT {
                         id,
                         Map.of("firstname", name, "emailaddress1", "range@example.com"),
                         Instant.now()));
-        Service.deadLetterOf(id);
-        Service.clearSpotlerFault();
+        AdminApi.deadLetterOf(id);
+        SpotlerSandbox.clearSpotlerFault();
         return id;
     }
 
@@ -202,7 +204,7 @@ class FailureHandlingIT {
 
         assertEquals(
                 400, deadLetterAction("replay", "{\"all\":true,\"from\":\"yesterday\"}").status());
-        Service.Answer replay =
+        Http.Answer replay =
                 deadLetterAction(
                         "replay",
                         "{\"all\":true,\"from\":\""
@@ -213,11 +215,11 @@ class FailureHandlingIT {
         assertEquals(200, replay.status(), replay.body());
         assertEquals(1, replay.json().getInt("replayed"), "only the change after mid");
         await(
-                () -> Service.record("contact", newer).orElse(null),
+                () -> AdminApi.record("contact", newer).orElse(null),
                 r -> "Succeeded".equals(r.getString("status")),
                 "the newer one replayed");
         assertTrue(
-                Service.deadLetters().stream()
+                AdminApi.deadLetters().stream()
                         .anyMatch(m -> older.equals(m.asJsonObject().getString("recordId", ""))),
                 "the older one is still a dead letter");
         assertEquals(
@@ -236,36 +238,36 @@ class FailureHandlingIT {
         Instant start = Instant.now();
         String id = UUID.randomUUID().toString();
         // the resync reads the record's current state from Dataverse
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "contacts",
                 id,
-                jakarta.json.Json.createObjectBuilder()
+                Json.createObjectBuilder()
                         .add("firstname", "History")
                         .add("emailaddress1", "range@example.com")
                         .build());
         refusedCreate(id, "History");
-        assertEquals("Failed", Service.record("contact", id).orElseThrow().getString("status"));
+        assertEquals("Failed", AdminApi.record("contact", id).orElseThrow().getString("status"));
         String body =
                 "{\"from\":\"" + start + "\",\"to\":\"" + Instant.now().plusSeconds(1) + "\"}";
-        Service.Answer bad = adminJson("/api/records/resync", "{\"from\":\"" + start + "\"}");
+        Http.Answer bad = adminJson("/api/records/resync", "{\"from\":\"" + start + "\"}");
         assertEquals(400, bad.status(), bad.body());
-        Service.Answer resync = adminJson("/api/records/resync", body);
+        Http.Answer resync = adminJson("/api/records/resync", body);
         assertEquals(202, resync.status(), resync.body());
         assertTrue(resync.json().getInt("queued") >= 1, resync.body());
         assertTrue(resync.body().contains("contact:" + id), resync.body());
         await(
-                () -> Service.record("contact", id).orElse(null),
+                () -> AdminApi.record("contact", id).orElse(null),
                 r -> "Succeeded".equals(r.getString("status")),
                 "Succeeded after the resync");
-        assertEquals("History", Service.spotlerProperties(id).getString("firstName"));
+        assertEquals("History", SpotlerSandbox.spotlerProperties(id).getString("firstName"));
     }
 
-    private static Service.Answer adminJson(String path, String json) {
-        return Service.send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(Service.BASE + path))
-                        .header("Authorization", "Basic " + Service.ADMIN)
+    private static Http.Answer adminJson(String path, String json) {
+        return Http.send(
+                HttpRequest.newBuilder(URI.create(Http.BASE + path))
+                        .header("Authorization", "Basic " + AdminApi.ADMIN)
                         .header("Content-Type", "application/json")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
                         .build());
     }
 
@@ -278,12 +280,12 @@ class FailureHandlingIT {
                         id,
                         Map.of("firstname", "Gone", "emailaddress1", "not-an-email"),
                         Instant.now()));
-        String messageId = Service.deadLetterOf(id);
+        String messageId = AdminApi.deadLetterOf(id);
         assertEquals(
                 400,
                 deadLetterAction("discard", "{\"ids\":[\"" + messageId + "\"]}").status(),
                 "a reason is required");
-        Service.Answer discard =
+        Http.Answer discard =
                 deadLetterAction(
                         "discard",
                         "{\"all\":true,\"recordId\":\""
@@ -292,10 +294,10 @@ class FailureHandlingIT {
         assertEquals(200, discard.status(), discard.body());
         assertEquals(1, discard.json().getInt("discarded"));
         assertTrue(
-                Service.deadLetters().stream()
+                AdminApi.deadLetters().stream()
                         .noneMatch(m -> id.equals(m.asJsonObject().getString("recordId", ""))));
         assertTrue(
-                Service.record("contact", id)
+                AdminApi.record("contact", id)
                         .orElseThrow()
                         .getJsonArray("history")
                         .toString()

@@ -1,8 +1,8 @@
 package dev.spotbridge.it;
 
-import static dev.spotbridge.it.Service.awaitHistory;
-import static dev.spotbridge.it.Service.record;
-import static dev.spotbridge.it.Service.webhook;
+import static dev.spotbridge.it.AdminApi.awaitHistory;
+import static dev.spotbridge.it.AdminApi.record;
+import static dev.spotbridge.it.Webhooks.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,11 +66,11 @@ class HealthIT {
         }
         ExecutorService senders = Executors.newFixedThreadPool(before.size());
         try {
-            List<Future<Service.Answer>> sent = new ArrayList<>();
+            List<Future<Http.Answer>> sent = new ArrayList<>();
             for (String id : before) {
                 sent.add(senders.submit(() -> webhook(create(id))));
             }
-            for (Future<Service.Answer> answer : sent) {
+            for (Future<Http.Answer> answer : sent) {
                 assertEquals(202, answer.get().status());
             }
         } finally {
@@ -79,35 +79,35 @@ class HealthIT {
         for (String id : before) {
             awaitHistory("contact", id, 1);
         }
-        Service.cli(ACCEPTOR + ":stop");
+        Http.cli(ACCEPTOR + ":stop");
         String refused = UUID.randomUUID().toString();
         try {
-            Service.Answer ready = Service.get("http://127.0.0.1:9990/health/ready", null);
+            Http.Answer ready = Http.get("http://127.0.0.1:9990/health/ready", null);
             assertEquals(503, ready.status(), ready.body());
             JsonObject check = intakeCheck(ready);
             assertEquals("DOWN", check.getString("status"), check.toString());
             assertEquals(false, check.getJsonObject("data").getBoolean("queueReachable"));
             assertEquals(true, check.getJsonObject("data").getBoolean("databaseReachable"));
 
-            Service.Answer live = Service.get("http://127.0.0.1:9990/health/live", null);
+            Http.Answer live = Http.get("http://127.0.0.1:9990/health/live", null);
             assertEquals(200, live.status(), live.body());
 
             // answered at once, not after the broker client's failover wait (the request would time
             // out)
-            Service.Answer webhook =
-                    Service.send(
-                            HttpRequest.newBuilder(URI.create(Service.BASE + "/api/d365/webhook"))
+            Http.Answer webhook =
+                    Http.send(
+                            HttpRequest.newBuilder(URI.create(Http.BASE + "/api/d365/webhook"))
                                     .timeout(Duration.ofSeconds(20))
-                                    .header("x-spotbridge-key", Service.KEY)
+                                    .header("x-spotbridge-key", Webhooks.KEY)
                                     .header("Content-Type", "application/json")
                                     .POST(HttpRequest.BodyPublishers.ofString(create(refused)))
                                     .build());
             assertEquals(503, webhook.status(), webhook.body());
             assertEquals("queue_unavailable", webhook.json().getString("error"));
         } finally {
-            Service.cli(ACCEPTOR + ":start");
+            Http.cli(ACCEPTOR + ":start");
         }
-        Service.Answer ready = Service.get("http://127.0.0.1:9990/health/ready", null);
+        Http.Answer ready = Http.get("http://127.0.0.1:9990/health/ready", null);
         assertEquals(200, ready.status(), ready.body());
         assertEquals("UP", intakeCheck(ready).getString("status"));
         assertEquals(
@@ -118,7 +118,7 @@ class HealthIT {
         List<String> after = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             String id = UUID.randomUUID().toString();
-            Service.Answer answer = webhook(create(id));
+            Http.Answer answer = webhook(create(id));
             assertEquals(
                     202, answer.status(), "webhook " + i + " after the recovery: " + answer.body());
             after.add(id);
@@ -129,7 +129,7 @@ class HealthIT {
         assertTrue(record("contact", refused).isEmpty(), "the refused webhook left nothing");
     }
 
-    private static JsonObject intakeCheck(Service.Answer ready) {
+    private static JsonObject intakeCheck(Http.Answer ready) {
         return ready.json().getJsonArray("checks").stream()
                 .map(c -> c.asJsonObject())
                 .filter(c -> "spotbridge-webhook-intake".equals(c.getString("name")))

@@ -1,8 +1,8 @@
 package dev.spotbridge.it;
 
-import static dev.spotbridge.it.Service.await;
-import static dev.spotbridge.it.Service.spotlerContact;
-import static dev.spotbridge.it.Service.webhook;
+import static dev.spotbridge.it.Http.await;
+import static dev.spotbridge.it.SpotlerSandbox.spotlerContact;
+import static dev.spotbridge.it.Webhooks.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,7 +41,7 @@ class InteractionsIT {
 
     @AfterEach
     void clear() {
-        Service.clearDataverseFault();
+        DataverseSandbox.clearDataverseFault();
     }
 
     /** Synced contacts (in both sandboxes). */
@@ -50,7 +50,7 @@ class InteractionsIT {
         for (int i = 0; i < n; i++) {
             String id = UUID.randomUUID().toString();
             String email = "t" + i + "." + id.substring(0, 8) + "@example.com";
-            Service.dataverseUpsert(
+            DataverseSandbox.dataverseUpsert(
                     "contacts",
                     id,
                     Json.createObjectBuilder()
@@ -78,7 +78,7 @@ class InteractionsIT {
         }
         for (String id : ids) {
             await(() -> spotlerContact(id).orElse(null), c -> true, "contact in Spotler");
-            Service.awaitHistory("contact", id, 1);
+            AdminApi.awaitHistory("contact", id, 1);
         }
         return ids;
     }
@@ -92,11 +92,11 @@ class InteractionsIT {
     }
 
     private static JsonArray activities(String set, String id) {
-        return Service.dataverseRows(set, "_regardingobjectid_value eq " + id);
+        return DataverseSandbox.dataverseRows(set, "_regardingobjectid_value eq " + id);
     }
 
     private static JsonObject run() {
-        Service.Answer a = Service.adminPost("/api/backsync/run");
+        Http.Answer a = AdminApi.adminPost("/api/backsync/run");
         assertEquals(200, a.status(), a.body());
         return a.json();
     }
@@ -109,19 +109,19 @@ class InteractionsIT {
         String m1 = "mail-" + UUID.randomUUID().toString().substring(0, 8);
         String m2 = "mail-" + UUID.randomUUID().toString().substring(0, 8);
         String sms = "sms-" + UUID.randomUUID().toString().substring(0, 8);
-        Service.spotlerInteractions(
+        SpotlerSandbox.spotlerInteractions(
                 "{\"kind\":\"sent\",\"externalContactIds\":"
                         + ids(List.of(a, b))
                         + ",\"encryptedMailingId\":\""
                         + m1
                         + "\",\"mailingName\":\"Spring newsletter\",\"subject\":\"Spring is here\"}");
-        Service.spotlerInteractions(
+        SpotlerSandbox.spotlerInteractions(
                 "{\"kind\":\"sent\",\"externalContactIds\":"
                         + ids(List.of(a))
                         + ",\"encryptedMailingId\":\""
                         + m2
                         + "\",\"mailingName\":\"Summer offer\"}");
-        Service.spotlerInteractions(
+        SpotlerSandbox.spotlerInteractions(
                 "{\"kind\":\"sent\",\"externalContactIds\":"
                         + ids(List.of(a))
                         + ",\"encryptedMailingId\":\""
@@ -147,13 +147,13 @@ class InteractionsIT {
         assertEquals(1, activities("phonecalls", a).size());
 
         // opens and clicks → counts on the email activity
-        Service.spotlerInteractions(
+        SpotlerSandbox.spotlerInteractions(
                 "{\"kind\":\"opened\",\"externalContactIds\":"
                         + ids(List.of(b))
                         + ",\"encryptedMailingId\":\""
                         + m1
                         + "\",\"repeat\":2}");
-        Service.spotlerInteractions(
+        SpotlerSandbox.spotlerInteractions(
                 "{\"kind\":\"clicked\",\"externalContactIds\":"
                         + ids(List.of(b))
                         + ",\"encryptedMailingId\":\""
@@ -168,7 +168,7 @@ class InteractionsIT {
                 engaged.containsKey("sb_firstopenedon") && engaged.containsKey("sb_lastopenedon"));
 
         // a bounce → bounce type on the activity and one task for the owner
-        Service.spotlerInteractions(
+        SpotlerSandbox.spotlerInteractions(
                 "{\"kind\":\"bounced\",\"externalContactIds\":"
                         + ids(List.of(b))
                         + ",\"encryptedMailingId\":\""
@@ -177,12 +177,13 @@ class InteractionsIT {
         run();
         run();
         assertEquals("Hard", activities("emails", b).getJsonObject(0).getString("sb_bouncetype"));
-        JsonArray tasks = Service.dataverseRows("tasks", "_regardingobjectid_value eq " + b);
+        JsonArray tasks =
+                DataverseSandbox.dataverseRows("tasks", "_regardingobjectid_value eq " + b);
         assertEquals(1, tasks.size(), tasks.toString());
         assertEquals(OWNER, tasks.getJsonObject(0).getString("_ownerid_value"));
 
         // the sandbox's statistics of that mailing agree
-        Service.Answer stats = Service.spotler("GET", "/mailing/" + m1 + "/statistics", null);
+        Http.Answer stats = SpotlerSandbox.spotler("GET", "/mailing/" + m1 + "/statistics", null);
         assertEquals(200, stats.status(), stats.body());
         JsonObject s = stats.json();
         assertEquals(2, s.getInt("sentCount"));
@@ -195,7 +196,7 @@ class InteractionsIT {
     void campaignMailingsAreIncluded() {
         String id = contacts(1).get(0);
         String mailing = "camp-" + UUID.randomUUID().toString().substring(0, 8);
-        Service.spotlerInteractions(
+        SpotlerSandbox.spotlerInteractions(
                 "{\"kind\":\"sent\",\"externalContactIds\":"
                         + ids(List.of(id))
                         + ",\"encryptedMailingId\":\""
@@ -211,15 +212,15 @@ class InteractionsIT {
     @Test
     void fiveThousandInteractionsTakeAtMostSixBatchCalls() {
         List<String> c = contacts(50);
-        Service.spotlerInteractions(
+        SpotlerSandbox.spotlerInteractions(
                 "{\"kind\":\"sent\",\"externalContactIds\":"
                         + ids(c)
                         + ",\"encryptedMailingId\":\"bulk-"
                         + UUID.randomUUID().toString().substring(0, 8)
                         + "\",\"repeat\":100}");
-        long before = Service.dataverseBatches();
+        long before = DataverseSandbox.dataverseBatches();
         JsonObject result = run();
-        long calls = Service.dataverseBatches() - before;
+        long calls = DataverseSandbox.dataverseBatches() - before;
         assertEquals(5000, result.getInt("activitiesCreated"), result.toString());
         assertTrue(calls <= 6, calls + " $batch calls");
         int total = c.stream().mapToInt(id -> activities("emails", id).size()).sum();
@@ -229,19 +230,20 @@ class InteractionsIT {
     @Test
     void aRunThatFailsHalfwayIsRepeatedWithoutGapOrDuplicate() {
         List<String> c = contacts(25);
-        Service.spotlerInteractions(
+        SpotlerSandbox.spotlerInteractions(
                 "{\"kind\":\"sent\",\"externalContactIds\":"
                         + ids(c)
                         + ",\"encryptedMailingId\":\"half-"
                         + UUID.randomUUID().toString().substring(0, 8)
                         + "\",\"repeat\":100}");
         // the first $batch goes through, the second fails (with its retries)
-        Service.dataverseFault("{\"status\":503,\"after\":1,\"count\":3,\"path\":\"$batch\"}");
-        Service.Answer failed = Service.adminPost("/api/backsync/run");
+        DataverseSandbox.dataverseFault(
+                "{\"status\":503,\"after\":1,\"count\":3,\"path\":\"$batch\"}");
+        Http.Answer failed = AdminApi.adminPost("/api/backsync/run");
         assertEquals(503, failed.status(), failed.body());
         int partial = c.stream().mapToInt(id -> activities("emails", id).size()).sum();
         assertEquals(1000, partial, "the first batch landed");
-        Service.clearDataverseFault();
+        DataverseSandbox.clearDataverseFault();
         JsonObject rerun = run();
         assertEquals(1500, rerun.getInt("activitiesCreated"), rerun.toString());
         int total = c.stream().mapToInt(id -> activities("emails", id).size()).sum();

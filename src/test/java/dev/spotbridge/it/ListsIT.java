@@ -1,15 +1,18 @@
 package dev.spotbridge.it;
 
-import static dev.spotbridge.it.Service.await;
-import static dev.spotbridge.it.Service.spotlerAudience;
-import static dev.spotbridge.it.Service.spotlerWrites;
-import static dev.spotbridge.it.Service.webhook;
+import static dev.spotbridge.it.Http.await;
+import static dev.spotbridge.it.SpotlerSandbox.spotlerAudience;
+import static dev.spotbridge.it.SpotlerSandbox.spotlerWrites;
+import static dev.spotbridge.it.Webhooks.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -64,7 +68,7 @@ class ListsIT {
                             row.add(k, v.toString());
                         }
                     });
-            Service.dataverseUpsert("contacts", id, row.build());
+            DataverseSandbox.dataverseUpsert("contacts", id, row.build());
             ids.add(id);
         }
         return ids;
@@ -72,7 +76,7 @@ class ListsIT {
 
     private static String staticList(String name, List<String> members) {
         String listId = UUID.randomUUID().toString();
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "lists",
                 listId,
                 Json.createObjectBuilder()
@@ -82,7 +86,7 @@ class ListsIT {
                         .build());
         members.forEach(
                 id ->
-                        Service.dataverseUpsert(
+                        DataverseSandbox.dataverseUpsert(
                                 "listmembers",
                                 UUID.randomUUID().toString(),
                                 Json.createObjectBuilder()
@@ -102,15 +106,14 @@ class ListsIT {
     }
 
     private static JsonObject syncNow(String listId, int syncs) {
-        assertEquals(202, Service.adminPost("/api/lists/" + listId + "/sync").status());
+        assertEquals(202, AdminApi.adminPost("/api/lists/" + listId + "/sync").status());
         return awaitList(listId, syncs);
     }
 
     private static JsonObject awaitList(String listId, int entries) {
         return await(
                 () -> {
-                    Service.Answer a =
-                            Service.get(Service.BASE + "/api/lists/" + listId, Service.ADMIN);
+                    Http.Answer a = Http.get(Http.BASE + "/api/lists/" + listId, AdminApi.ADMIN);
                     return a.status() == 200 ? a.json() : null;
                 },
                 l -> l.getJsonArray("history").size() >= entries,
@@ -151,7 +154,7 @@ class ListsIT {
                         + city
                         + "\"/>"
                         + "<condition attribute=\"statecode\" operator=\"eq\" value=\"0\"/></filter></entity></fetch>";
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "lists",
                 listId,
                 Json.createObjectBuilder()
@@ -164,9 +167,9 @@ class ListsIT {
         assertEquals(Set.copyOf(in), members(listId), lastDetail(list));
         assertTrue(lastDetail(list).contains("3 of 5 members"), lastDetail(list));
         assertTrue(
-                Service.spotlerContact(optedOut.get(0)).isEmpty(),
+                SpotlerSandbox.spotlerContact(optedOut.get(0)).isEmpty(),
                 "a bulk-email opt-out is not even created in Spotler");
-        assertTrue(Service.spotlerContact(disabled.get(0)).isEmpty());
+        assertTrue(SpotlerSandbox.spotlerContact(disabled.get(0)).isEmpty());
     }
 
     @Test
@@ -179,7 +182,7 @@ class ListsIT {
 
         // a member added later follows at once
         String added = ids.get(2);
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "listmembers",
                 UUID.randomUUID().toString(),
                 Json.createObjectBuilder()
@@ -189,12 +192,12 @@ class ListsIT {
         assertEquals(202, webhook(member("AddMember", listId, added)).status());
         await(() -> members(listId), m -> m.contains(added), "added member in the audience");
         // removed in D365: the listmember row goes, and Dataverse raises RemoveMember
-        Service.dataverseRows(
+        DataverseSandbox.dataverseRows(
                         "listmembers",
                         "_listid_value eq " + listId + " and _entityid_value eq " + ids.get(0))
                 .forEach(
                         r ->
-                                Service.dataverseDelete(
+                                DataverseSandbox.dataverseDelete(
                                         "listmembers", r.asJsonObject().getString("listmemberid")));
         assertEquals(202, webhook(member("RemoveMember", listId, ids.get(0))).status());
         await(
@@ -203,7 +206,7 @@ class ListsIT {
                 "removed member out of the audience");
 
         // a rename waits for the next sync
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "lists",
                 listId,
                 Json.createObjectBuilder().add("listname", name + " (renamed)").build());
@@ -234,7 +237,7 @@ class ListsIT {
         List<String> ids = contacts(4, "Haarlem", Map.of());
         String listId = staticList("Dry run " + UUID.randomUUID(), ids);
         long writes = spotlerWrites();
-        Service.Answer a = Service.adminPost("/api/lists/" + listId + "/sync?dryRun=true");
+        Http.Answer a = AdminApi.adminPost("/api/lists/" + listId + "/sync?dryRun=true");
         assertEquals(200, a.status(), a.body());
         JsonObject report = a.json();
         assertTrue(report.getBoolean("dryRun"));
@@ -242,7 +245,7 @@ class ListsIT {
         assertEquals(4, report.getJsonArray("created").size());
         assertEquals(writes, spotlerWrites(), "a dry run makes no Spotler write");
         assertTrue(spotlerAudience(listId).isEmpty());
-        ids.forEach(id -> assertTrue(Service.spotlerContact(id).isEmpty()));
+        ids.forEach(id -> assertTrue(SpotlerSandbox.spotlerContact(id).isEmpty()));
     }
 
     @Test
@@ -251,7 +254,7 @@ class ListsIT {
         String listId = staticList("Campaign Breda " + UUID.randomUUID(), ids);
         String campaign = "cmp-" + UUID.randomUUID().toString().substring(0, 8);
         String trigger = "trg-" + UUID.randomUUID().toString().substring(0, 8);
-        Service.spotlerCampaignSetup(
+        SpotlerSandbox.spotlerCampaignSetup(
                 "{\"encryptedId\":\""
                         + campaign
                         + "\",\"name\":\"Welcome\",\"triggers\":[{\"encryptedId\":\""
@@ -259,8 +262,8 @@ class ListsIT {
                         + "\",\"name\":\"External\"}]}");
         // one of them is already in the campaign
         syncNow(listId, 1);
-        Service.Answer first =
-                Service.spotler(
+        Http.Answer first =
+                SpotlerSandbox.spotler(
                         "POST",
                         "/campaign/trigger/" + trigger,
                         "{\"externalContactId\":\"" + ids.get(0) + "\"}");
@@ -280,7 +283,8 @@ class ListsIT {
         String result = row.getString("sb_result");
         assertTrue(result.contains("5 contact(s), 4 started, 1 failed"), result);
         assertTrue(result.contains(ids.get(0) + ": Contact already in campaign"), result);
-        assertEquals(5, Service.spotlerCampaign(campaign).getJsonArray("participants").size());
+        assertEquals(
+                5, SpotlerSandbox.spotlerCampaign(campaign).getJsonArray("participants").size());
 
         // StopCampaign for one customer
         String stop =
@@ -294,7 +298,8 @@ class ListsIT {
                                 Contexts.reference("contact", ids.get(1))));
         JsonObject stopped = awaitJob(stop);
         assertEquals(SUCCEEDED, stopped.getInt("sb_status"), stopped.toString());
-        assertEquals(4, Service.spotlerCampaign(campaign).getJsonArray("participants").size());
+        assertEquals(
+                4, SpotlerSandbox.spotlerCampaign(campaign).getJsonArray("participants").size());
     }
 
     @Test
@@ -319,7 +324,7 @@ class ListsIT {
         String listId = staticList("Venlo " + UUID.randomUUID(), ids);
         syncNow(listId, 1);
         assertEquals(Set.copyOf(ids), members(listId));
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "contacts",
                 ids.get(0),
                 Json.createObjectBuilder().add("donotbulkemail", true).build());
@@ -340,7 +345,7 @@ class ListsIT {
                                 Contexts.reference("contact", id)));
         JsonObject row = awaitJob(job);
         assertEquals(SUCCEEDED, row.getInt("sb_status"), row.toString());
-        assertEquals("Assen", Service.spotlerProperties(id).getString("city"));
+        assertEquals("Assen", SpotlerSandbox.spotlerProperties(id).getString("city"));
     }
 
     /**
@@ -350,21 +355,20 @@ class ListsIT {
     @Test
     void backfillBringsEveryActiveContactInBatchesAndRepeatsWithoutWrites() {
         String prefix = "bf-" + UUID.randomUUID().toString().substring(0, 8);
-        List<String> ids = Service.dataverseSeed("contacts", 250, prefix);
+        List<String> ids = DataverseSandbox.dataverseSeed("contacts", 250, prefix);
         // consent given in D365 before Spotbridge was connected: sb_permission rows, no webhooks
-        Service.dataversePermission(ids.get(0), 2, "Offers", true);
-        Service.dataversePermission(ids.get(0), 4, "Events", false);
-        Service.dataversePermission(ids.get(150), 1, "Newsletter", true);
-        long requests = Service.spotlerRequests();
-        Service.Answer started =
-                Service.adminPost("/api/backfills", "{\"entities\":[\"contact\"]}");
+        DataverseSandbox.dataversePermission(ids.get(0), 2, "Offers", true);
+        DataverseSandbox.dataversePermission(ids.get(0), 4, "Events", false);
+        DataverseSandbox.dataversePermission(ids.get(150), 1, "Newsletter", true);
+        long requests = SpotlerSandbox.spotlerRequests();
+        Http.Answer started = AdminApi.adminPost("/api/backfills", "{\"entities\":[\"contact\"]}");
         assertEquals(202, started.status(), started.body());
         JsonObject done = awaitBackfill(started.json().getInt("id"));
         assertEquals("Succeeded", done.getString("state"), done.toString());
         for (String id : ids) {
             assertEquals(
                     prefix + " " + ids.indexOf(id),
-                    Service.spotlerProperties(id).getString("lastName"));
+                    SpotlerSandbox.spotlerProperties(id).getString("lastName"));
         }
         int written = done.getInt("written");
         int calls = done.getInt("spotlerCalls");
@@ -372,9 +376,9 @@ class ListsIT {
         // one POST /contact/list per 100 written, at most one partial batch per page
         assertTrue(calls <= (written + 99) / 100 + done.getInt("pages") - 1, done.toString());
         // besides the batches only the account's properties list (cached) may have been read
-        assertTrue(Service.spotlerRequests() - requests <= calls + 1, done.toString());
+        assertTrue(SpotlerSandbox.spotlerRequests() - requests <= calls + 1, done.toString());
         assertTrue(
-                Service.record("contact", ids.get(0))
+                AdminApi.record("contact", ids.get(0))
                         .orElseThrow()
                         .getJsonArray("history")
                         .toString()
@@ -384,31 +388,30 @@ class ListsIT {
         assertEquals(Set.of(1L), enabledBits(ids.get(150)));
         assertEquals(Set.of(), enabledBits(ids.get(1)));
         String history =
-                Service.record("contact", ids.get(0))
+                AdminApi.record("contact", ids.get(0))
                         .orElseThrow()
                         .getJsonArray("history")
                         .toString();
         assertTrue(history.contains("permissions"), history);
 
         // again: nothing changed, nothing written
-        Service.Answer again = Service.adminPost("/api/backfills", "{\"entities\":[\"contact\"]}");
+        Http.Answer again = AdminApi.adminPost("/api/backfills", "{\"entities\":[\"contact\"]}");
         assertEquals(202, again.status(), again.body());
         JsonObject second = awaitBackfill(again.json().getInt("id"));
         assertEquals("Succeeded", second.getString("state"), second.toString());
         assertEquals(0, second.getInt("written"), second.toString());
 
-        Service.Answer bad = Service.adminPost("/api/backfills", "{\"entities\":[\"invoice\"]}");
+        Http.Answer bad = AdminApi.adminPost("/api/backfills", "{\"entities\":[\"invoice\"]}");
         assertEquals(400, bad.status(), bad.body());
     }
 
     /** The permission bits the Spotler sandbox holds enabled for a contact. */
     private static Set<Long> enabledBits(String id) {
-        Set<Long> bits = new java.util.TreeSet<>();
-        jakarta.json.JsonArray permissions =
-                Service.spotlerProperties(id).getJsonArray("permissions");
+        Set<Long> bits = new TreeSet<>();
+        JsonArray permissions = SpotlerSandbox.spotlerProperties(id).getJsonArray("permissions");
         if (permissions != null) {
             permissions.stream()
-                    .map(jakarta.json.JsonValue::asJsonObject)
+                    .map(JsonValue::asJsonObject)
                     .filter(p -> p.getBoolean("enabled", false))
                     .forEach(p -> bits.add(p.getJsonNumber("bit").longValue()));
         }
@@ -419,35 +422,35 @@ class ListsIT {
     @Test
     void syncContactsJobWithoutCustomerRunsABackfill() {
         String prefix = "bfjob-" + UUID.randomUUID().toString().substring(0, 8);
-        List<String> ids = Service.dataverseSeed("contacts", 30, prefix);
+        List<String> ids = DataverseSandbox.dataverseSeed("contacts", 30, prefix);
         String job = job(Map.of("sb_operation", Contexts.option(100000001)));
         JsonObject row =
                 await(
-                        () -> Service.dataverseRow("sb_syncjobs", job).orElseThrow(),
+                        () -> DataverseSandbox.dataverseRow("sb_syncjobs", job).orElseThrow(),
                         r -> r.getInt("sb_status", 0) >= SUCCEEDED,
                         "job " + job + " finished",
-                        java.time.Duration.ofSeconds(180));
+                        Duration.ofSeconds(180));
         assertTrue(
                 row.getInt("sb_status") == SUCCEEDED || row.getInt("sb_status") == SUCCEEDED + 1,
                 row.toString());
         assertTrue(row.getString("sb_result").contains("backfill"), row.toString());
         for (String id : ids) {
-            assertTrue(Service.spotlerContact(id).isPresent(), id);
+            assertTrue(SpotlerSandbox.spotlerContact(id).isPresent(), id);
         }
     }
 
     private static JsonObject awaitBackfill(int id) {
         return await(
-                () -> Service.get(Service.BASE + "/api/backfills/" + id, Service.ADMIN).json(),
+                () -> Http.get(Http.BASE + "/api/backfills/" + id, AdminApi.ADMIN).json(),
                 b -> !"Running".equals(b.getString("state")),
                 "backfill " + id + " finished",
-                java.time.Duration.ofSeconds(120));
+                Duration.ofSeconds(120));
     }
 
     /** An sb_syncjob row in Dataverse and its Create webhook. */
     private static String job(Map<String, Object> columns) {
         String jobId = UUID.randomUUID().toString();
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "sb_syncjobs", jobId, Json.createObjectBuilder().add("sb_name", "job").build());
         assertEquals(
                 202,
@@ -463,7 +466,7 @@ class ListsIT {
 
     private static JsonObject awaitJob(String jobId) {
         return await(
-                () -> Service.dataverseRow("sb_syncjobs", jobId).orElseThrow(),
+                () -> DataverseSandbox.dataverseRow("sb_syncjobs", jobId).orElseThrow(),
                 r -> r.getInt("sb_status", 0) >= SUCCEEDED,
                 "job " + jobId + " finished");
     }

@@ -1,7 +1,7 @@
 package dev.spotbridge.it;
 
-import static dev.spotbridge.it.Service.await;
-import static dev.spotbridge.it.Service.webhook;
+import static dev.spotbridge.it.Http.await;
+import static dev.spotbridge.it.Webhooks.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,7 +51,7 @@ class LogScrubbingIT {
 
     @AfterEach
     void clear() {
-        Service.clearSpotlerFault();
+        SpotlerSandbox.clearSpotlerFault();
     }
 
     @Test
@@ -77,9 +77,9 @@ class LogScrubbingIT {
                         Instant.now()));
         // both processed before the fault, so that its three 503s all meet the next change (one
         // failed delivery)
-        Service.awaitHistory("contact", ok, 1);
-        Service.awaitHistory("contact", refused, 1);
-        Service.spotlerFault(
+        AdminApi.awaitHistory("contact", ok, 1);
+        AdminApi.awaitHistory("contact", refused, 1);
+        SpotlerSandbox.spotlerFault(
                 "{\"status\":503,\"count\":3,\"method\":\"POST\",\"path\":\"contact\"}");
         String retriedBody =
                 Contexts.create(
@@ -100,16 +100,19 @@ class LogScrubbingIT {
                                 "wrong-" + tag)
                         .status());
         await(
-                () -> Service.record("contact", retried).orElse(null),
+                () -> AdminApi.record("contact", retried).orElse(null),
                 r -> "Succeeded".equals(r.getString("status")),
                 "retried");
         await(
-                () -> Service.record("contact", refused).orElse(null),
+                () -> AdminApi.record("contact", refused).orElse(null),
                 r -> "Failed".equals(r.getString("status")),
                 "refused");
 
         String retriedHistory =
-                Service.record("contact", retried).orElseThrow().getJsonArray("history").toString();
+                AdminApi.record("contact", retried)
+                        .orElseThrow()
+                        .getJsonArray("history")
+                        .toString();
         assertTrue(
                 retriedHistory.contains("Retrying"), "the fault made a retry: " + retriedHistory);
 
@@ -160,8 +163,8 @@ class LogScrubbingIT {
                         email,
                         bad,
                         "wrong-" + tag,
-                        Service.KEY,
-                        Service.ROTATED_KEY,
+                        Webhooks.KEY,
+                        Webhooks.ROTATED_KEY,
                         "it-admin-secret",
                         "sandbox-consumer-secret",
                         "sandbox-client-secret",

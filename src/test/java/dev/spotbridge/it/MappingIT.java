@@ -1,9 +1,9 @@
 package dev.spotbridge.it;
 
-import static dev.spotbridge.it.Service.ADMIN;
-import static dev.spotbridge.it.Service.BASE;
-import static dev.spotbridge.it.Service.awaitHistory;
-import static dev.spotbridge.it.Service.webhook;
+import static dev.spotbridge.it.AdminApi.ADMIN;
+import static dev.spotbridge.it.AdminApi.awaitHistory;
+import static dev.spotbridge.it.Http.BASE;
+import static dev.spotbridge.it.Webhooks.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,7 +52,7 @@ class MappingIT {
 
     /** The default mapping with one more contact column: jobtitle → customerType. */
     private static String withJobTitle(String property) throws IOException {
-        JsonObject mapping = Service.parse(defaultMapping()).asJsonObject();
+        JsonObject mapping = Http.parse(defaultMapping()).asJsonObject();
         JsonObject entities = mapping.getJsonObject("entities");
         JsonObject contact =
                 Json.createObjectBuilder(entities.getJsonObject("contact"))
@@ -64,8 +64,8 @@ class MappingIT {
                 .toString();
     }
 
-    private static Service.Answer post(String path, String body) {
-        return Service.send(
+    private static Http.Answer post(String path, String body) {
+        return Http.send(
                 HttpRequest.newBuilder(URI.create(BASE + path))
                         .header("Authorization", "Basic " + ADMIN)
                         .header("Content-Type", "application/json")
@@ -74,7 +74,7 @@ class MappingIT {
     }
 
     private static JsonObject get(String path) {
-        Service.Answer a = Service.get(BASE + path, ADMIN);
+        Http.Answer a = Http.get(BASE + path, ADMIN);
         assertEquals(200, a.status(), a.body());
         return a.json();
     }
@@ -88,7 +88,7 @@ class MappingIT {
                         "lastname", "Berg",
                         "emailaddress1", "mia.berg@example.com",
                         "jobtitle", "Buyer");
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "contacts",
                 id,
                 Json.createObjectBuilder()
@@ -102,8 +102,8 @@ class MappingIT {
         int before = get("/api/mapping").getInt("version");
 
         // the dry run: one record would get customerType; nothing is written, nothing changes
-        long writes = Service.spotlerWrites();
-        Service.Answer dry =
+        long writes = SpotlerSandbox.spotlerWrites();
+        Http.Answer dry =
                 post("/api/mapping/dry-run?record=contact:" + id, withJobTitle("customerType"));
         assertEquals(200, dry.status(), dry.body());
         JsonObject answer = dry.json().getJsonArray("records").getJsonObject(0);
@@ -113,8 +113,9 @@ class MappingIT {
         assertEquals("Buyer", change.getString("after"));
         assertEquals(1, answer.getJsonObject("changes").size(), "only the new property");
         assertEquals(0, dry.json().getJsonArray("unknownSpotlerProperties").size());
-        assertEquals(writes, Service.spotlerWrites(), "the dry run wrote nothing to Spotler");
-        assertFalse(Service.spotlerProperties(id).containsKey("customerType"));
+        assertEquals(
+                writes, SpotlerSandbox.spotlerWrites(), "the dry run wrote nothing to Spotler");
+        assertFalse(SpotlerSandbox.spotlerProperties(id).containsKey("customerType"));
         assertEquals(before, get("/api/mapping").getInt("version"), "nothing applied");
 
         // refused mappings change nothing
@@ -124,14 +125,14 @@ class MappingIT {
                 post("/api/mapping", "{\"entities\":{\"opportunity\":{\"name\":\"x\"}}}").status());
         assertEquals(
                 400, post("/api/mapping/dry-run?record=contact:nope", defaultMapping()).status());
-        Service.Answer unknown = post("/api/mapping", withJobTitle("shoeSize"));
+        Http.Answer unknown = post("/api/mapping", withJobTitle("shoeSize"));
         assertEquals(422, unknown.status(), unknown.body());
         assertTrue(unknown.body().contains("shoeSize"), unknown.body());
         assertEquals(before, get("/api/mapping").getInt("version"));
 
         try {
             // apply: the next version is in force, and says who applied it
-            Service.Answer applied =
+            Http.Answer applied =
                     post(
                             "/api/mapping?note=job%20title%20to%20Spotler",
                             withJobTitle("customerType"));
@@ -171,8 +172,8 @@ class MappingIT {
                                             UUID.randomUUID().toString()))
                             .status());
             JsonObject record = awaitHistory("contact", id, 2);
-            assertEquals("Buyer", Service.spotlerProperties(id).getString("customerType"));
-            List<JsonObject> events = Service.events(record);
+            assertEquals("Buyer", SpotlerSandbox.spotlerProperties(id).getString("customerType"));
+            List<JsonObject> events = AdminApi.events(record);
             JsonObject first = events.get(0);
             JsonObject last = events.get(events.size() - 1);
             assertEquals(before, first.getInt("mappingVersion"), first.toString());
@@ -191,7 +192,7 @@ class MappingIT {
             assertEquals(202, webhook(Contexts.delete("contact", id)).status());
             record = awaitHistory("contact", id, 3);
             assertTrue(
-                    Service.events(record).stream().noneMatch(e -> e.containsKey("changes")),
+                    AdminApi.events(record).stream().noneMatch(e -> e.containsKey("changes")),
                     "no personal values kept after blanking: " + record);
         } finally {
             // later test classes share the database: the default mapping goes back in force

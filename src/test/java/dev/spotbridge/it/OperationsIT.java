@@ -1,7 +1,7 @@
 package dev.spotbridge.it;
 
-import static dev.spotbridge.it.Service.awaitHistory;
-import static dev.spotbridge.it.Service.webhook;
+import static dev.spotbridge.it.AdminApi.awaitHistory;
+import static dev.spotbridge.it.Webhooks.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,7 +35,7 @@ class OperationsIT {
     }
 
     private static String metrics() {
-        Service.Answer a = Service.get("http://127.0.0.1:9990/metrics", null);
+        Http.Answer a = Http.get("http://127.0.0.1:9990/metrics", null);
         assertEquals(200, a.status());
         return a.body();
     }
@@ -74,7 +74,7 @@ class OperationsIT {
         assertEquals(202, webhook(create(id)).status());
         awaitHistory("contact", id, 1);
         String after =
-                Service.await(
+                Http.await(
                         OperationsIT::metrics,
                         m ->
                                 sample(m, "spotbridge_end_to_end_seconds_count")
@@ -143,16 +143,16 @@ class OperationsIT {
     @Test
     void aRefusedChangeIsCountedAsDeadLettered() {
         String before = metrics();
-        Service.spotlerFault("{\"status\":400,\"count\":1,\"path\":\"contact\"}");
+        SpotlerSandbox.spotlerFault("{\"status\":400,\"count\":1,\"path\":\"contact\"}");
         try {
             String id = UUID.randomUUID().toString();
             assertEquals(202, webhook(create(id)).status());
-            Service.deadLetterOf(id);
+            AdminApi.deadLetterOf(id);
         } finally {
-            Service.clearSpotlerFault();
+            SpotlerSandbox.clearSpotlerFault();
         }
         String after =
-                Service.await(
+                Http.await(
                         OperationsIT::metrics,
                         m ->
                                 sample(m, "spotbridge_dead_lettered_total", "why=\"refused\"")
@@ -173,20 +173,20 @@ class OperationsIT {
     @Test
     void overviewShowsBrokerQueuesCircuitsAndTheLastRunsOutcome() {
         // a back-sync run that fails: Spotler refuses the contact-updates feed
-        Service.spotlerFault("{\"status\":400,\"count\":1,\"path\":\"contact/updates\"}");
+        SpotlerSandbox.spotlerFault("{\"status\":400,\"count\":1,\"path\":\"contact/updates\"}");
         try {
-            Service.Answer failed = Service.adminPost("/api/backsync/run");
+            Http.Answer failed = AdminApi.adminPost("/api/backsync/run");
             assertTrue(failed.status() >= 400, failed.status() + " " + failed.body());
         } finally {
-            Service.clearSpotlerFault();
+            SpotlerSandbox.clearSpotlerFault();
         }
-        JsonObject overview = Service.overview();
+        JsonObject overview = AdminApi.overview();
         JsonObject run = overview.getJsonObject("lastRuns").getJsonObject("backsync");
         assertEquals("Failed", run.getString("outcome"), run.toString());
         assertTrue(run.getString("detail").contains("400"), run.toString());
 
-        assertEquals(200, Service.adminPost("/api/backsync/run").status());
-        overview = Service.overview();
+        assertEquals(200, AdminApi.adminPost("/api/backsync/run").status());
+        overview = AdminApi.overview();
         run = overview.getJsonObject("lastRuns").getJsonObject("backsync");
         assertEquals("Succeeded", run.getString("outcome"), run.toString());
 

@@ -1,11 +1,12 @@
 package dev.spotbridge.it;
 
-import static dev.spotbridge.it.Service.awaitHistory;
-import static dev.spotbridge.it.Service.webhook;
+import static dev.spotbridge.it.AdminApi.awaitHistory;
+import static dev.spotbridge.it.Webhooks.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,7 @@ class PriorityLanesIT {
     }
 
     private static Instant at(JsonObject record, String operation) {
-        return Service.events(record).stream()
+        return AdminApi.events(record).stream()
                 .filter(e -> operation.equals(e.getString("operation")))
                 .map(e -> Instant.parse(e.getString("at")))
                 .findFirst()
@@ -76,7 +77,7 @@ class PriorityLanesIT {
         awaitHistory("contact", optingOut, 1);
 
         List<String> backlog = new ArrayList<>();
-        Service.cli(SYNC_QUEUE + ":pause");
+        Http.cli(SYNC_QUEUE + ":pause");
         try {
             for (int i = 0; i < BACKLOG; i++) {
                 String id = UUID.randomUUID().toString();
@@ -100,7 +101,7 @@ class PriorityLanesIT {
                                             UUID.randomUUID().toString()))
                             .status());
         } finally {
-            Service.cli(SYNC_QUEUE + ":resume");
+            Http.cli(SYNC_QUEUE + ":resume");
         }
 
         Instant deleteAt = at(awaitHistory("contact", deleted, 2), "Delete");
@@ -119,10 +120,10 @@ class PriorityLanesIT {
         assertTrue(beforeDelete < BACKLOG / 10, beforeDelete + " profile changes went first");
         assertTrue(beforeOptOut < BACKLOG / 10, beforeOptOut + " profile changes went first");
         assertTrue(
-                Service.spotlerContact(deleted)
+                SpotlerSandbox.spotlerContact(deleted)
                         .orElseThrow()
                         .getJsonObject("properties")
-                        .getOrDefault("firstName", jakarta.json.JsonValue.NULL)
+                        .getOrDefault("firstName", JsonValue.NULL)
                         .toString()
                         .matches("null|\"\""),
                 "blanked");
@@ -135,8 +136,8 @@ class PriorityLanesIT {
         assertEquals(
                 202, webhook(Contexts.create("contact", id, person("burst", false), t0)).status());
         awaitHistory("contact", id, 1);
-        long writes = Service.spotlerWrites();
-        Service.cli(SYNC_QUEUE + ":pause");
+        long writes = SpotlerSandbox.spotlerWrites();
+        Http.cli(SYNC_QUEUE + ":pause");
         try {
             for (int i = 0; i < 50; i++) {
                 Map<String, Object> image = person("burst" + i, false);
@@ -153,11 +154,12 @@ class PriorityLanesIT {
                                 .status());
             }
         } finally {
-            Service.cli(SYNC_QUEUE + ":resume");
+            Http.cli(SYNC_QUEUE + ":resume");
         }
         JsonObject record = awaitHistory("contact", id, 51);
-        assertEquals(1, Service.spotlerWrites() - writes, "one Spotler write for 50 updates");
-        assertEquals("burst49", Service.spotlerProperties(id).getString("firstName"));
+        assertEquals(
+                1, SpotlerSandbox.spotlerWrites() - writes, "one Spotler write for 50 updates");
+        assertEquals("burst49", SpotlerSandbox.spotlerProperties(id).getString("firstName"));
         assertEquals("Succeeded", record.getString("status"));
         assertTrue(
                 record.getJsonArray("history").toString().contains("superseded by a newer"),

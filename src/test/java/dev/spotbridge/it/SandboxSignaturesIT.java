@@ -25,7 +25,7 @@ class SandboxSignaturesIT {
     private static final String KEY = "sandbox-consumer-key";
     private static final String SECRET = "sandbox-consumer-secret";
     private static final String FEED =
-            Service.SPOTLER
+            SpotlerSandbox.SPOTLER
                     + "/contact/updates/list?fromDate=2026-01-01T00:00:00&toDate=2026-01-01T01:00:00&pageSize=100";
 
     @Deployment(name = "sandbox", testable = false)
@@ -35,7 +35,7 @@ class SandboxSignaturesIT {
 
     @Test
     void aRightSignatureIsAdmitted() {
-        Service.Answer a =
+        Http.Answer a =
                 get(FEED, new OAuth1Signer(KEY, SECRET).authorization("GET", URI.create(FEED)));
         assertEquals(200, a.status(), a.body());
     }
@@ -78,13 +78,13 @@ class SandboxSignaturesIT {
         assertRefused(get(FEED, authorization));
     }
 
-    private static void assertRefused(Service.Answer a) {
+    private static void assertRefused(Http.Answer a) {
         assertEquals(401, a.status(), a.body());
         assertTrue(a.body().contains("NOT_AUTHORIZED"), a.body());
     }
 
-    private static Service.Answer get(String url, String authorization) {
-        return Service.send(
+    private static Http.Answer get(String url, String authorization) {
+        return Http.send(
                 HttpRequest.newBuilder(URI.create(url))
                         .header("Authorization", authorization)
                         .GET()

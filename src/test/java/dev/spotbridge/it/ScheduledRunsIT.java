@@ -1,9 +1,9 @@
 package dev.spotbridge.it;
 
-import static dev.spotbridge.it.Service.await;
-import static dev.spotbridge.it.Service.spotlerContact;
-import static dev.spotbridge.it.Service.spotlerProperties;
-import static dev.spotbridge.it.Service.webhook;
+import static dev.spotbridge.it.Http.await;
+import static dev.spotbridge.it.SpotlerSandbox.spotlerContact;
+import static dev.spotbridge.it.SpotlerSandbox.spotlerProperties;
+import static dev.spotbridge.it.Webhooks.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,24 +42,25 @@ class ScheduledRunsIT {
 
     @AfterEach
     void clear() {
-        Service.clearSpotlerFault();
+        SpotlerSandbox.clearSpotlerFault();
     }
 
     @Test
     void twoConcurrentTriggersMakeOneRun() {
         // the first Spotler call of a run takes a while, so the two triggers overlap
-        Service.spotlerFault("{\"status\":0,\"delayMs\":1500,\"count\":1,\"path\":\"updates\"}");
-        CompletableFuture<Service.Answer> a =
-                CompletableFuture.supplyAsync(() -> Service.adminPost("/api/backsync/run"));
-        CompletableFuture<Service.Answer> b =
-                CompletableFuture.supplyAsync(() -> Service.adminPost("/api/backsync/run"));
+        SpotlerSandbox.spotlerFault(
+                "{\"status\":0,\"delayMs\":1500,\"count\":1,\"path\":\"updates\"}");
+        CompletableFuture<Http.Answer> a =
+                CompletableFuture.supplyAsync(() -> AdminApi.adminPost("/api/backsync/run"));
+        CompletableFuture<Http.Answer> b =
+                CompletableFuture.supplyAsync(() -> AdminApi.adminPost("/api/backsync/run"));
         List<Integer> statuses = new ArrayList<>(List.of(a.join().status(), b.join().status()));
         statuses.sort(Integer::compare);
         assertEquals(List.of(200, 409), statuses, a.join().body() + " / " + b.join().body());
         String refused = a.join().status() == 409 ? a.join().body() : b.join().body();
         assertTrue(refused.contains("holds the lock"), refused);
         // and the lock is free again afterwards
-        assertEquals(200, Service.adminPost("/api/backsync/run").status());
+        assertEquals(200, AdminApi.adminPost("/api/backsync/run").status());
     }
 
     /**
@@ -69,17 +70,18 @@ class ScheduledRunsIT {
     @Test
     void aRunLongerThanItsLeaseKeepsTheLock() throws Exception {
         // every Spotler feed read of the run (4 of them) takes 2 s: the run lasts about 8 s
-        Service.spotlerFault("{\"status\":0,\"delayMs\":2000,\"count\":4,\"method\":\"GET\"}");
+        SpotlerSandbox.spotlerFault(
+                "{\"status\":0,\"delayMs\":2000,\"count\":4,\"method\":\"GET\"}");
         long started = System.nanoTime();
-        CompletableFuture<Service.Answer> longRun =
-                CompletableFuture.supplyAsync(() -> Service.adminPost("/api/backsync/run"));
+        CompletableFuture<Http.Answer> longRun =
+                CompletableFuture.supplyAsync(() -> AdminApi.adminPost("/api/backsync/run"));
         Thread.sleep(5000);
         assertTrue(!longRun.isDone(), "the first run ended within 5 s");
-        Service.Answer during = Service.adminPost("/api/backsync/run");
+        Http.Answer during = AdminApi.adminPost("/api/backsync/run");
         assertEquals(409, during.status(), during.body());
         // the overview shows it running, its lease renewed
         JsonObject running =
-                Service.overview().getJsonObject("runningRuns").getJsonObject("backsync");
+                AdminApi.overview().getJsonObject("runningRuns").getJsonObject("backsync");
         assertEquals("spotbridge-1", running.getString("node"), running.toString());
         assertFalse(running.getBoolean("lapsed"), running.toString());
         assertTrue(
@@ -88,14 +90,14 @@ class ScheduledRunsIT {
         assertEquals(200, longRun.join().status(), longRun.join().body());
         assertTrue(System.nanoTime() - started > 6_000_000_000L, "the run lasted two leases");
         // released at its end, not left to lapse
-        assertFalse(Service.overview().getJsonObject("runningRuns").containsKey("backsync"));
-        assertEquals(200, Service.adminPost("/api/backsync/run").status());
+        assertFalse(AdminApi.overview().getJsonObject("runningRuns").containsKey("backsync"));
+        assertEquals(200, AdminApi.adminPost("/api/backsync/run").status());
     }
 
     @Test
     void driftedSpotlerContactIsFoundReportedAndRepaired() {
         String id = UUID.randomUUID().toString();
-        Service.dataverseUpsert(
+        DataverseSandbox.dataverseUpsert(
                 "contacts",
                 id,
                 Json.createObjectBuilder()
@@ -111,11 +113,11 @@ class ScheduledRunsIT {
         columns.put("address1_city", "Arnhem");
         assertEquals(202, webhook(Contexts.create("contact", id, columns, Instant.now())).status());
         await(() -> spotlerContact(id).orElse(null), c -> true, "contact in Spotler");
-        Service.awaitHistory("contact", id, 1);
+        AdminApi.awaitHistory("contact", id, 1);
 
         // someone edits the contact in Spotler
-        Service.Answer edit =
-                Service.spotler(
+        Http.Answer edit =
+                SpotlerSandbox.spotler(
                         "PUT",
                         "/contact/" + id,
                         "{\"purge\":false,\"contact\":{\"externalId\":\""
@@ -123,7 +125,7 @@ class ScheduledRunsIT {
                                 + "\",\"properties\":{\"city\":\"Nijmegen\",\"lastName\":\"Changed\"}}}");
         assertEquals(204, edit.status(), edit.body());
 
-        Service.Answer run = Service.adminPost("/api/reconcile/run");
+        Http.Answer run = AdminApi.adminPost("/api/reconcile/run");
         assertEquals(200, run.status(), run.body());
         JsonObject summary = run.json();
         assertTrue(
@@ -132,15 +134,15 @@ class ScheduledRunsIT {
         assertEquals("Arnhem", spotlerProperties(id).getString("city"));
         assertEquals("Check", spotlerProperties(id).getString("lastName"));
         String history =
-                Service.record("contact", id).orElseThrow().getJsonArray("history").toString();
+                AdminApi.record("contact", id).orElseThrow().getJsonArray("history").toString();
         assertTrue(history.contains("city: Spotler 'Nijmegen', D365 'Arnhem'"), history);
         assertTrue(history.contains("Repaired"), history);
 
         // a second run finds it in sync
-        Service.Answer again = Service.adminPost("/api/reconcile/run");
+        Http.Answer again = AdminApi.adminPost("/api/reconcile/run");
         assertEquals(200, again.status(), again.body());
         String after =
-                Service.record("contact", id).orElseThrow().getJsonArray("history").toString();
+                AdminApi.record("contact", id).orElseThrow().getJsonArray("history").toString();
         assertEquals(
                 history.split("Repaired", -1).length,
                 after.split("Repaired", -1).length,

@@ -1,11 +1,11 @@
 package dev.spotbridge.it;
 
-import static dev.spotbridge.it.Service.BASE;
-import static dev.spotbridge.it.Service.KEY;
-import static dev.spotbridge.it.Service.awaitHistory;
-import static dev.spotbridge.it.Service.record;
-import static dev.spotbridge.it.Service.send;
-import static dev.spotbridge.it.Service.webhook;
+import static dev.spotbridge.it.AdminApi.awaitHistory;
+import static dev.spotbridge.it.AdminApi.record;
+import static dev.spotbridge.it.Http.BASE;
+import static dev.spotbridge.it.Http.send;
+import static dev.spotbridge.it.Webhooks.KEY;
+import static dev.spotbridge.it.Webhooks.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +13,7 @@ import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -52,7 +53,7 @@ class WebhookIntakeIT {
      * Sends the bad request, then a good one after it; once the good one is processed, the bad one
      * left no trace.
      */
-    private static void assertRefused(int status, Service.Answer answer, String badId) {
+    private static void assertRefused(int status, Http.Answer answer, String badId) {
         assertEquals(status, answer.status(), answer.body());
         assertTrue(
                 answer.json().getString("message").length() > 5,
@@ -67,7 +68,7 @@ class WebhookIntakeIT {
     @Test
     void wrongKeyIs401() {
         String id = UUID.randomUUID().toString();
-        Service.Answer a = webhook(validCreate(id), "not-the-key");
+        Http.Answer a = webhook(validCreate(id), "not-the-key");
         assertRefused(401, a, id);
     }
 
@@ -80,7 +81,7 @@ class WebhookIntakeIT {
     @Test
     void keyInQueryParameterCodeAndRotatedKeyAreAccepted() {
         String id = UUID.randomUUID().toString();
-        Service.Answer a =
+        Http.Answer a =
                 send(
                         HttpRequest.newBuilder(URI.create(BASE + "/api/d365/webhook?code=" + KEY))
                                 .header("Content-Type", "application/json")
@@ -88,7 +89,7 @@ class WebhookIntakeIT {
                                 .build());
         assertEquals(202, a.status(), a.body());
         String id2 = UUID.randomUUID().toString();
-        assertEquals(202, webhook(validCreate(id2), Service.ROTATED_KEY).status());
+        assertEquals(202, webhook(validCreate(id2), Webhooks.ROTATED_KEY).status());
         awaitHistory("contact", id, 1);
         awaitHistory("contact", id2, 1);
     }
@@ -103,7 +104,7 @@ class WebhookIntakeIT {
     @Test
     void jsonThatIsNoRemoteExecutionContextIs400() {
         String id = UUID.randomUUID().toString();
-        Service.Answer a = webhook("{\"PrimaryEntityId\":\"" + id + "\",\"hello\":\"world\"}");
+        Http.Answer a = webhook("{\"PrimaryEntityId\":\"" + id + "\",\"hello\":\"world\"}");
         assertRefused(400, a, id);
         assertTrue(a.json().getString("message").contains("MessageName"), a.body());
     }
@@ -123,7 +124,7 @@ class WebhookIntakeIT {
     @Test
     void notJsonIs415() {
         String id = UUID.randomUUID().toString();
-        Service.Answer a =
+        Http.Answer a =
                 send(
                         HttpRequest.newBuilder(URI.create(BASE + "/api/d365/webhook"))
                                 .header("Content-Type", "text/plain")
@@ -136,7 +137,7 @@ class WebhookIntakeIT {
     @Test
     void unhandledEntityIs422AndSaysWhich() {
         String id = UUID.randomUUID().toString();
-        Service.Answer a =
+        Http.Answer a =
                 webhook(Contexts.create("opportunity", id, Map.of("name", "Deal"), Instant.now()));
         assertEquals(422, a.status(), a.body());
         assertTrue(a.json().getString("message").contains("opportunity"), a.body());
@@ -145,7 +146,7 @@ class WebhookIntakeIT {
     @Test
     void unhandledMessageIs422AndSaysWhich() {
         String id = UUID.randomUUID().toString();
-        Service.Answer a = webhook(Contexts.other("Assign", "contact", id));
+        Http.Answer a = webhook(Contexts.other("Assign", "contact", id));
         assertRefused(422, a, id);
         assertTrue(a.json().getString("message").contains("Assign"), a.body());
     }
@@ -157,7 +158,7 @@ class WebhookIntakeIT {
                         WebhookIntakeIT.class
                                 .getResourceAsStream("/dataverse-samples/09-list-addmember.json")
                                 .readAllBytes());
-        Service.Answer a = webhook(body);
+        Http.Answer a = webhook(body);
         assertEquals(202, a.status(), a.body());
     }
 
@@ -176,7 +177,7 @@ class WebhookIntakeIT {
                             WebhookIntakeIT.class
                                     .getResourceAsStream("/dataverse-samples/" + sample)
                                     .readAllBytes());
-            Service.Answer a = webhook(body);
+            Http.Answer a = webhook(body);
             assertEquals(202, a.status(), sample + ": " + a.body());
         }
     }
@@ -184,20 +185,18 @@ class WebhookIntakeIT {
     @Test
     void recordsApiNeedsCredentials() {
         assertEquals(
-                401,
-                Service.get(BASE + "/api/records/contact/" + UUID.randomUUID(), null).status());
+                401, Http.get(BASE + "/api/records/contact/" + UUID.randomUUID(), null).status());
         assertEquals(
                 401,
-                Service.get(
+                Http.get(
                                 BASE + "/api/records/contact/" + UUID.randomUUID(),
-                                java.util.Base64.getEncoder()
-                                        .encodeToString("it-admin:wrong".getBytes()))
+                                Base64.getEncoder().encodeToString("it-admin:wrong".getBytes()))
                         .status());
     }
 
     @Test
     void openApiDocumentDescribesTheApi() {
-        Service.Answer a = Service.get(BASE + "/openapi?format=JSON", null);
+        Http.Answer a = Http.get(BASE + "/openapi?format=JSON", null);
         assertEquals(200, a.status(), a.body());
         JsonObject paths = a.json().getJsonObject("paths");
         assertTrue(paths.containsKey("/api/d365/webhook"), paths.keySet().toString());
@@ -214,7 +213,7 @@ class WebhookIntakeIT {
         String id = UUID.randomUUID().toString();
         assertEquals(202, webhook(validCreate(id)).status());
         awaitHistory("contact", id, 1);
-        Service.Answer a = Service.get("http://127.0.0.1:9990/metrics", null);
+        Http.Answer a = Http.get("http://127.0.0.1:9990/metrics", null);
         assertEquals(200, a.status());
         assertTrue(
                 a.body().contains("# TYPE ft_circuitbreaker_state_current gauge"),
@@ -234,7 +233,7 @@ class WebhookIntakeIT {
 
     @Test
     void readinessIsUp() {
-        Service.Answer a = Service.get("http://127.0.0.1:9990/health/ready", null);
+        Http.Answer a = Http.get("http://127.0.0.1:9990/health/ready", null);
         assertEquals(200, a.status(), a.body());
         assertTrue(a.body().contains("spotbridge-webhook-intake"), a.body());
         assertTrue(a.body().contains("\"databaseReachable\":true"), a.body());

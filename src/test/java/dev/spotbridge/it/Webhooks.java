@@ -1,0 +1,35 @@
+package dev.spotbridge.it;
+
+import static dev.spotbridge.it.Http.BASE;
+import static dev.spotbridge.it.Http.send;
+
+import dev.spotbridge.it.Http.Answer;
+import java.net.URI;
+import java.net.http.HttpRequest;
+
+/**
+ * Dataverse's side of the webhook: RemoteExecutionContext bodies posted with the ITs' webhook keys.
+ */
+final class Webhooks {
+
+    private Webhooks() {}
+
+    static final String KEY = "it-webhook-key";
+
+    static final String ROTATED_KEY = "it-webhook-key-next";
+
+    static Answer webhook(String body) {
+        return webhook(body, KEY);
+    }
+
+    static Answer webhook(String body, String key) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(BASE + "/api/d365/webhook"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("x-spotbridge-key", key);
+        }
+        return send(request.build());
+    }
+}
