@@ -36,11 +36,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Applies one change event to Spotler, at most once in effect, inside the consumer's transaction:
- * the idempotency ledger, the record's state, its history and consent ledger, and the write-back
- * request commit together with the message acknowledgement. A transient failure propagates (the
- * transaction rolls back, the broker redelivers); a permanent Spotler refusal is recorded as Failed
- * and reported as {@link Outcome#REJECTED} so the consumer dead-letters the message.
+ * Carries out what {@link SyncDecision} says a record change means, at most once in effect: the
+ * idempotency ledger, the record's state, its history and consent ledger, and the write-back
+ * request commit together (in a transaction of its own, nested in the consumer's, so that a change
+ * a request limit puts off leaves nothing behind). A transient failure propagates (the transaction
+ * rolls back, the broker redelivers); a permanent Spotler refusal is recorded as Failed and
+ * reported as {@link Outcome#REJECTED} so the consumer dead-letters the message.
  */
 @ApplicationScoped
 @Transactional

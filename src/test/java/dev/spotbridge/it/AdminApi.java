@@ -24,11 +24,18 @@ import java.util.Set;
  */
 final class AdminApi {
 
-    private AdminApi() {}
-
     static final String ADMIN =
             Base64.getEncoder()
                     .encodeToString("it-admin:it-admin-secret".getBytes(StandardCharsets.UTF_8));
+
+    /**
+     * Operations of the history that are the record's own events (not write-back, consent or bounce
+     * notes).
+     */
+    static final Set<String> EVENTS =
+            Set.of("Create", "Update", "Delete", "SetState", "SetStateDynamicEntity", "Resync");
+
+    private AdminApi() {}
 
     /** The records API answer for a record, or empty while Spotbridge has not seen it. */
     static Optional<JsonObject> record(String entity, String id) {
@@ -97,13 +104,6 @@ final class AdminApi {
     static JsonArray deadLetters() {
         return parse(get(BASE + "/api/dead-letters", ADMIN).body()).asJsonArray();
     }
-
-    /**
-     * Operations of the history that are the record's own events (not write-back, consent or bounce
-     * notes).
-     */
-    static final Set<String> EVENTS =
-            Set.of("Create", "Update", "Delete", "SetState", "SetStateDynamicEntity", "Resync");
 
     /** The entries of a record's history that answer its events, in order. */
     static List<JsonObject> events(JsonObject record) {

@@ -41,7 +41,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class AdminPageIT {
 
     private static final File CHROMIUM = new File("/usr/bin/chromium");
+
     private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+
+    private WebDriver browser;
+
+    private WebDriverWait wait;
 
     @Deployment(order = 2, testable = false)
     static WebArchive deployment() {
@@ -52,9 +57,6 @@ class AdminPageIT {
     static WebArchive sandbox() {
         return Deployments.sandbox();
     }
-
-    private WebDriver browser;
-    private WebDriverWait wait;
 
     @BeforeEach
     void browser() {

@@ -39,6 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class BadInputCorpusIT {
 
+    private static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
+
     @Deployment(order = 2, testable = false)
     static WebArchive deployment() {
         return Deployments.application();
@@ -51,8 +53,6 @@ class BadInputCorpusIT {
 
     /** One delivery: the body and headers, the expected status and error code. */
     record Case(String name, byte[] body, Map<String, String> headers, int status, String error) {}
-
-    private static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
 
     private static Map<String, String> json(String key) {
         return Map.of("Content-Type", "application/json", "x-spotbridge-key", key);

@@ -23,12 +23,12 @@ import org.junit.jupiter.api.Assertions;
  */
 final class Http {
 
-    private Http() {}
-
     static final String BASE = "http://127.0.0.1:8080";
 
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Http() {}
 
     record Answer(int status, String body) {
         JsonObject json() {

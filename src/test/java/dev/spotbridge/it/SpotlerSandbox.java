@@ -18,9 +18,9 @@ import java.util.Optional;
  */
 final class SpotlerSandbox {
 
-    private SpotlerSandbox() {}
-
     static final String SPOTLER = BASE + "/sandbox/spotler/integrationservice";
+
+    private SpotlerSandbox() {}
 
     /** The contact as the Spotler sandbox holds it (its GET /contact/{id} view), or empty. */
     static Optional<JsonObject> spotlerContact(String id) {

@@ -12,11 +12,11 @@ import java.net.http.HttpRequest;
  */
 final class Webhooks {
 
-    private Webhooks() {}
-
     static final String KEY = "it-webhook-key";
 
     static final String ROTATED_KEY = "it-webhook-key-next";
+
+    private Webhooks() {}
 
     static Answer webhook(String body) {
         return webhook(body, KEY);
