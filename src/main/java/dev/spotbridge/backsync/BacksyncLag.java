@@ -2,6 +2,7 @@ package dev.spotbridge.backsync;
 
 import dev.spotbridge.metrics.SyncMetrics;
 import jakarta.annotation.PostConstruct;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -19,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Singleton
 @Startup
+@DependsOn("Migrations")
 public class BacksyncLag {
 
     @Inject Watermarks watermarks;

@@ -2,6 +2,7 @@ package dev.spotbridge.backsync;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
@@ -19,6 +20,7 @@ import jakarta.inject.Inject;
  */
 @Singleton
 @Startup
+@DependsOn("Migrations")
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class RunLockHeartbeat {
 

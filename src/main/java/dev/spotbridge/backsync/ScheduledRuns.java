@@ -2,6 +2,7 @@ package dev.spotbridge.backsync;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.ScheduleExpression;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -28,6 +29,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @Singleton
 @Startup
+@DependsOn("Migrations")
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class ScheduledRuns {
 
