@@ -26,6 +26,8 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
 import jakarta.ws.rs.ProcessingException;
 import java.net.URI;
 import java.time.Duration;
@@ -139,6 +141,7 @@ public class SpotlerGateway {
     @Inject SyncMetrics metrics;
 
     private CallMeter calls;
+    private Jsonb jsonb;
     private final List<AutoCloseable> opened = new ArrayList<>();
     private ContactsClient contacts;
     private AudiencesClient audiences;
@@ -206,6 +209,8 @@ public class SpotlerGateway {
                 new SigningFilter(
                         new OAuth1Signer(consumerKey.orElseThrow(), consumerSecret.orElseThrow()));
         SpotlerErrors errors = new SpotlerErrors(maxRetryAfterSeconds);
+        jsonb = JsonbBuilder.create();
+        opened.add(jsonb);
         contacts = client(ContactsClient.class, signing, rate, errors);
         audiences = client(AudiencesClient.class, signing, rate, errors);
         campaigns = client(CampaignsClient.class, signing, rate, errors);
@@ -224,6 +229,7 @@ public class SpotlerGateway {
                         .register(calls)
                         .register(rate)
                         .register(errors)
+                        .register(new SharedJsonb(jsonb))
                         .build(type);
         if (client instanceof AutoCloseable closeable) {
             opened.add(closeable);
