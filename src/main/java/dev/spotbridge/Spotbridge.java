@@ -10,6 +10,7 @@ import dev.spotbridge.admin.OverviewResource;
 import dev.spotbridge.admin.ReconcileResource;
 import dev.spotbridge.admin.RecordsResource;
 import dev.spotbridge.admin.RunFailures;
+import dev.spotbridge.admin.SetupResource;
 import dev.spotbridge.ingest.BrokerUnavailable;
 import dev.spotbridge.ingest.WebApplicationExceptions;
 import dev.spotbridge.ingest.WebhooksResource;
@@ -30,6 +31,7 @@ public class Spotbridge extends Application {
                 BacksyncResource.class,
                 ListsResource.class,
                 BackfillsResource.class,
+                SetupResource.class,
                 ReconcileResource.class,
                 OverviewResource.class,
                 MappingResource.class,

@@ -54,6 +54,11 @@ public record SyncJobRow(
             this.value = value;
         }
 
+        /** The option value in the sb_joboperation choice. */
+        public int value() {
+            return value;
+        }
+
         static Optional<Operation> of(Integer value) {
             for (Operation o : values()) {
                 if (value != null && o.value == value) {
@@ -75,6 +80,11 @@ public record SyncJobRow(
 
         Status(int value) {
             this.value = value;
+        }
+
+        /** The option value in the sb_jobstatus choice. */
+        public int value() {
+            return value;
         }
     }
 

@@ -38,6 +38,12 @@ public class WebhookKeys {
         return match;
     }
 
+    /** The key to give Dataverse: the last one listed (the new key during a rotation). */
+    public Optional<String> newest() {
+        List<String> keys = keys();
+        return keys.isEmpty() ? Optional.empty() : Optional.of(keys.get(keys.size() - 1));
+    }
+
     List<String> keys() {
         return configured
                 .map(

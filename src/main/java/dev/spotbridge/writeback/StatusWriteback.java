@@ -41,15 +41,18 @@ public class StatusWriteback {
     /** The most requests one $batch carries (Dataverse takes up to 1000). */
     private static final int MAX_BATCH = 1000;
 
+    /** The sb_syncstatus choice's option values in the Spotbridge solution (src/main/dataverse). */
+    public static final String DEFAULT_STATUS_VALUES =
+            "Succeeded=100000000,Processing=100000001,Failed=100000002,OptOut=100000003,Disabled=100000004";
+
     /**
-     * Option values of the sb_syncstatus choice, as the solution defines them
-     * (docs/dataverse-solution.md).
+     * Option values of the sb_syncstatus choice (other values: an org whose choice was built by hand
+     * before the solution existed).
      */
     @Inject
     @ConfigProperty(
             name = "spotbridge.d365.status-values",
-            defaultValue =
-                    "Succeeded=100000000,Processing=100000001,Failed=100000002,OptOut=100000003,Disabled=100000004")
+            defaultValue = DEFAULT_STATUS_VALUES)
     String statusValues;
 
     /**

@@ -1,0 +1,705 @@
+package dev.spotbridge.setup;
+
+import dev.spotbridge.dataverse.SolutionGateway;
+import dev.spotbridge.dataverse.SolutionGateway.Endpoint;
+import dev.spotbridge.dataverse.SolutionGateway.Image;
+import dev.spotbridge.dataverse.SolutionGateway.Step;
+import dev.spotbridge.dataverse.SolutionGateway.StepRow;
+import dev.spotbridge.dataverse.SolutionGateway.TableDefinition;
+import dev.spotbridge.ingest.WebhookKeys;
+import dev.spotbridge.mapping.ActiveMapping;
+import dev.spotbridge.mapping.Mapping;
+import dev.spotbridge.setup.SolutionDefinition.Choice;
+import dev.spotbridge.setup.SolutionDefinition.Column;
+import dev.spotbridge.setup.SolutionDefinition.Option;
+import dev.spotbridge.setup.SolutionDefinition.Table;
+import dev.spotbridge.setup.WebhookSteps.ImageSpec;
+import dev.spotbridge.setup.WebhookSteps.StepSpec;
+import dev.spotbridge.spotler.SpotlerGateway;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Brings a Dataverse org to the Spotbridge solution, or says how far it is from it: publisher and
+ * solution, global choices, tables, columns (all through the metadata API, into the solution), the
+ * webhook endpoint, and every step and image the mapping in force needs. One walk serves the check
+ * (read only), the dry run (what setup would do) and setup itself (doing it, in dependency order);
+ * a second setup finds nothing to do.
+ */
+@ApplicationScoped
+public class DataverseSetup {
+
+    /** The one call that fixes what setup can fix. */
+    static final String FIX = "POST /api/setup/dataverse";
+
+    static final String ENDPOINT_NAME = "Spotbridge webhook";
+
+    static final String WEBHOOK_PATH = "/api/d365/webhook";
+
+    /** solutioncomponent.componenttype of a step and of a service endpoint. */
+    private static final int STEP_COMPONENT = 92;
+
+    private static final int ENDPOINT_COMPONENT = 95;
+
+    private static final Map<String, String> ATTRIBUTE_TYPES =
+            Map.of(
+                    "text", "String",
+                    "memo", "Memo",
+                    "integer", "Integer",
+                    "boolean", "Boolean",
+                    "datetime", "DateTime",
+                    "choice", "Picklist",
+                    "lookup", "Lookup");
+
+    private static final Logger LOG = Logger.getLogger(DataverseSetup.class.getName());
+
+    @Inject SolutionGateway dataverse;
+
+    @Inject ActiveMapping mapping;
+
+    @Inject SpotlerGateway spotler;
+
+    @Inject WebhookKeys keys;
+
+    /** Where Dataverse reaches Spotbridge: the webhook goes to this URL + /api/d365/webhook. */
+    @Inject
+    @ConfigProperty(name = "spotbridge.public-url")
+    Optional<String> publicUrl;
+
+    private final SolutionDefinition definition = SolutionDefinition.load();
+
+    /** What the walk does: read only, say what it would do, or do it. */
+    enum Mode {
+        CHECK,
+        PLAN,
+        APPLY
+    }
+
+    /**
+     * The items a walk found. After setup, {@code done} lists what it changed and {@code failure}
+     * what stopped it (null when nothing did).
+     */
+    public record Report(List<SetupItem> items, List<String> done, String failure) {
+
+        public boolean ok() {
+            return failure == null && items.stream().allMatch(SetupItem::ok);
+        }
+
+        /** The items setup itself can fix. */
+        public List<SetupItem> fixable() {
+            return items.stream().filter(i -> !i.ok() && FIX.equals(i.fix())).toList();
+        }
+    }
+
+    public SolutionDefinition definition() {
+        return definition;
+    }
+
+    /** Reads everything back and says what is OK, missing or drifted. */
+    public synchronized Report check() {
+        return new Walk(Mode.CHECK).run();
+    }
+
+    /**
+     * Creates or updates what is missing or drifted ({@code dryRun}: only says what it would do).
+     */
+    public synchronized Report setup(boolean dryRun) {
+        Report report = new Walk(dryRun ? Mode.PLAN : Mode.APPLY).run();
+        if (!dryRun) {
+            LOG.info(
+                    () ->
+                            "setup: "
+                                    + (report.done().isEmpty()
+                                            ? "nothing to change"
+                                            : report.done().size()
+                                                    + " changes: "
+                                                    + String.join("; ", report.done()))
+                                    + (report.failure() == null
+                                            ? ""
+                                            : "; stopped: " + report.failure()));
+        }
+        return report;
+    }
+
+    /** One walk over the solution, in dependency order. */
+    private final class Walk {
+
+        private final Mode mode;
+        private final List<SetupItem> items = new ArrayList<>();
+        private final List<String> done = new ArrayList<>();
+        private final Map<String, String> choiceIds = new HashMap<>();
+        private final Map<String, Optional<String>> messageIds = new HashMap<>();
+        private String publisherId;
+        private final String solution = definition.solution().uniqueName();
+
+        Walk(Mode mode) {
+            this.mode = mode;
+        }
+
+        Report run() {
+            try {
+                solution();
+                choices();
+                tables();
+                columns();
+                webhook();
+                spotler();
+            } catch (RuntimeException e) {
+                if (mode != Mode.APPLY) {
+                    throw e;
+                }
+                return new Report(items, done, e.getMessage());
+            }
+            return new Report(items, done, null);
+        }
+
+        private boolean apply() {
+            return mode == Mode.APPLY;
+        }
+
+        private void record(SetupItem item) {
+            items.add(item);
+        }
+
+        private void did(String what) {
+            done.add(what);
+        }
+
+        private void solution() {
+            SolutionDefinition.Publisher p = definition.publisher();
+            Optional<String> publisher = dataverse.publisherId(p.uniqueName());
+            if (publisher.isPresent()) {
+                publisherId = publisher.get();
+                record(SetupItem.ok("publisher", p.uniqueName()));
+            } else {
+                record(
+                        SetupItem.missing(
+                                "publisher",
+                                p.uniqueName(),
+                                "no publisher "
+                                        + p.uniqueName()
+                                        + " (prefix "
+                                        + p.prefix()
+                                        + ", option values from "
+                                        + p.optionValuePrefix()
+                                        + "0000)"));
+                if (apply()) {
+                    publisherId =
+                            dataverse.createPublisher(
+                                    p.uniqueName(),
+                                    p.displayName(),
+                                    p.prefix(),
+                                    p.optionValuePrefix());
+                    did("created the publisher " + p.uniqueName());
+                }
+            }
+            SolutionDefinition.Solution s = definition.solution();
+            Optional<SolutionGateway.SolutionRow> row = dataverse.solution(s.uniqueName());
+            if (row.isEmpty()) {
+                record(
+                        SetupItem.missing(
+                                "solution", s.uniqueName(), "the solution is not in the org"));
+                if (apply()) {
+                    dataverse.createSolution(
+                            s.uniqueName(),
+                            s.displayName(),
+                            s.version(),
+                            s.description(),
+                            publisherId);
+                    did("created the solution " + s.uniqueName() + " " + s.version());
+                }
+            } else if (row.get().managed()) {
+                record(
+                        SetupItem.ok(
+                                "solution",
+                                s.uniqueName() + " " + row.get().version() + " (managed)"));
+            } else if (!s.version().equals(row.get().version())) {
+                record(
+                        SetupItem.drifted(
+                                "solution",
+                                s.uniqueName(),
+                                "version "
+                                        + row.get().version()
+                                        + ", this Spotbridge brings "
+                                        + s.version()));
+                if (apply()) {
+                    dataverse.updateSolution(row.get().id(), s.version(), s.description());
+                    did("set the solution's version to " + s.version());
+                }
+            } else {
+                record(SetupItem.ok("solution", s.uniqueName() + " " + s.version()));
+            }
+        }
+
+        private void choices() {
+            for (Choice choice : definition.choices()) {
+                Optional<SolutionGateway.ChoiceDefinition> found = dataverse.choice(choice.name());
+                if (found.isEmpty()) {
+                    record(
+                            SetupItem.missing(
+                                    "choice", choice.name(), "the global choice does not exist"));
+                    if (apply()) {
+                        Map<Integer, String> options = new LinkedHashMap<>();
+                        choice.options().forEach(o -> options.put(o.value(), o.label()));
+                        dataverse.createChoice(
+                                solution,
+                                choice.name(),
+                                choice.label(),
+                                choice.description(),
+                                options);
+                        did("created the choice " + choice.name());
+                        found = dataverse.choice(choice.name());
+                    }
+                } else {
+                    Set<Integer> values = found.get().values();
+                    List<Option> lacking =
+                            choice.options().stream()
+                                    .filter(o -> !values.contains(o.value()))
+                                    .toList();
+                    if (lacking.isEmpty()) {
+                        record(SetupItem.ok("choice", choice.name()));
+                    } else {
+                        record(
+                                SetupItem.drifted(
+                                        "choice",
+                                        choice.name(),
+                                        "lacks "
+                                                + lacking.stream()
+                                                        .map(o -> o.label() + " = " + o.value())
+                                                        .collect(Collectors.joining(", "))));
+                        if (apply()) {
+                            for (Option o : lacking) {
+                                dataverse.insertOption(
+                                        solution, choice.name(), o.value(), o.label());
+                                did(
+                                        "added "
+                                                + o.label()
+                                                + " = "
+                                                + o.value()
+                                                + " to "
+                                                + choice.name());
+                            }
+                        }
+                    }
+                }
+                found.ifPresent(f -> choiceIds.put(choice.name(), f.metadataId()));
+            }
+        }
+
+        private void tables() {
+            for (Table table : definition.tables()) {
+                if (dataverse.table(table.name()).isPresent()) {
+                    record(SetupItem.ok("table", table.name()));
+                    continue;
+                }
+                record(SetupItem.missing("table", table.name(), "the table does not exist"));
+                if (apply()) {
+                    dataverse.createTable(
+                            solution,
+                            table.name(),
+                            table.label(),
+                            table.plural(),
+                            table.description(),
+                            table.ownership(),
+                            table.primaryName(),
+                            table.primaryNameLabel(),
+                            table.primaryNameLength());
+                    did("created the table " + table.name());
+                }
+            }
+        }
+
+        private void columns() {
+            for (String tableName : definition.tablesWithColumns()) {
+                Optional<TableDefinition> table = dataverse.table(tableName);
+                for (Column column : definition.columns(tableName)) {
+                    String want = ATTRIBUTE_TYPES.get(column.type());
+                    String have =
+                            table.map(t -> t.attributeTypes().get(column.name())).orElse(null);
+                    if (want.equals(have)) {
+                        record(SetupItem.ok("column", column.key()));
+                    } else if (have != null) {
+                        record(
+                                SetupItem.drifted(
+                                        "column",
+                                        column.key(),
+                                        "is a "
+                                                + have
+                                                + " column, Spotbridge needs a "
+                                                + want
+                                                + " column",
+                                        "delete the column "
+                                                + column.key()
+                                                + " in D365 (its data goes with it), then "
+                                                + FIX));
+                    } else {
+                        record(
+                                SetupItem.missing(
+                                        "column",
+                                        column.key(),
+                                        table.isPresent()
+                                                ? "the column does not exist"
+                                                : "the column does not exist (nor its table)"));
+                        if (apply()) {
+                            createColumn(column);
+                            did("created the column " + column.key());
+                        }
+                    }
+                }
+            }
+        }
+
+        private void createColumn(Column column) {
+            if ("lookup".equals(column.type())) {
+                dataverse.createLookup(
+                        solution,
+                        column.table(),
+                        column.name(),
+                        column.target(),
+                        column.label(),
+                        column.description(),
+                        // a record's permissions and history go with it; a job keeps its result
+                        !"sb_syncjob".equals(column.table()));
+                return;
+            }
+            String choiceId = column.choice() == null ? null : choiceIds.get(column.choice());
+            if (column.choice() != null && choiceId == null) {
+                throw new IllegalStateException(
+                        "the choice "
+                                + column.choice()
+                                + " of "
+                                + column.key()
+                                + " does not exist");
+            }
+            dataverse.createColumn(
+                    solution,
+                    column.table(),
+                    column.name(),
+                    column.type(),
+                    column.label(),
+                    column.description(),
+                    column.maxLength(),
+                    column.defaultValue(),
+                    choiceId);
+        }
+
+        private void webhook() {
+            Mapping inForce = mapping.get();
+            List<StepSpec> wanted = WebhookSteps.desired(inForce);
+            Optional<String> base = publicUrl.map(String::trim).filter(u -> !u.isEmpty());
+            Optional<String> key = keys.newest();
+            if (base.isEmpty() || key.isEmpty()) {
+                record(
+                        SetupItem.drifted(
+                                "endpoint",
+                                ENDPOINT_NAME,
+                                base.isEmpty()
+                                        ? "SPOTBRIDGE_PUBLIC_URL (spotbridge.public-url) is not set: Dataverse"
+                                                + " needs the address it reaches Spotbridge at"
+                                        : "SPOTBRIDGE_WEBHOOK_KEY (spotbridge.webhook.key) is not set",
+                                "set it in the server's environment, restart, then " + FIX));
+                wanted.forEach(
+                        s ->
+                                record(
+                                        SetupItem.missing(
+                                                "step",
+                                                s.name(),
+                                                "the endpoint is not registered")));
+                return;
+            }
+            String url = base.get().replaceAll("/+$", "") + WEBHOOK_PATH;
+            Optional<Endpoint> endpoint = dataverse.endpoint(ENDPOINT_NAME);
+            String endpointId = endpoint.map(Endpoint::id).orElse(null);
+            if (endpoint.isEmpty()) {
+                record(
+                        SetupItem.missing(
+                                "endpoint", ENDPOINT_NAME, "no webhook endpoint to " + url));
+                if (apply()) {
+                    endpointId = dataverse.saveEndpoint(null, ENDPOINT_NAME, url, key.get());
+                    dataverse.addToSolution(solution, endpointId, ENDPOINT_COMPONENT);
+                    did("registered the webhook endpoint " + url);
+                }
+            } else {
+                List<String> wrong = new ArrayList<>();
+                if (!url.equals(endpoint.get().url())) {
+                    wrong.add("its URL is " + endpoint.get().url() + ", not " + url);
+                }
+                if (endpoint.get().authType() != SolutionGateway.HTTP_HEADER) {
+                    wrong.add(
+                            "its authentication type is "
+                                    + endpoint.get().authType()
+                                    + ", not 5 (HttpHeader "
+                                    + SolutionGateway.KEY_HEADER
+                                    + ")");
+                }
+                if (!endpoint.get().keySet()) {
+                    wrong.add("it has no key");
+                }
+                if (wrong.isEmpty()) {
+                    record(SetupItem.ok("endpoint", ENDPOINT_NAME + " → " + url));
+                } else {
+                    record(SetupItem.drifted("endpoint", ENDPOINT_NAME, String.join("; ", wrong)));
+                    if (apply()) {
+                        dataverse.saveEndpoint(endpointId, ENDPOINT_NAME, url, key.get());
+                        did("set the webhook endpoint to " + url + " with the current key");
+                    }
+                }
+            }
+            steps(wanted, endpointId);
+        }
+
+        private void steps(List<StepSpec> wanted, String endpointId) {
+            List<Step> registered = endpointId == null ? List.of() : dataverse.steps(endpointId);
+            Set<String> wantedNames = new LinkedHashSet<>();
+            for (StepSpec spec : wanted) {
+                wantedNames.add(spec.name());
+                List<Step> named =
+                        registered.stream().filter(s -> s.name().equals(spec.name())).toList();
+                if (named.size() > 1) {
+                    record(
+                            SetupItem.drifted(
+                                    "step",
+                                    spec.name(),
+                                    named.size()
+                                            + " steps have this name: Dataverse would call Spotbridge "
+                                            + named.size()
+                                            + " times for each change",
+                                    "delete all but one in the Plug-in Registration Tool, then "
+                                            + FIX));
+                    continue;
+                }
+                step(spec, named.isEmpty() ? null : named.get(0), endpointId);
+            }
+            for (Step extra : registered) {
+                if (!wantedNames.contains(extra.name()) && extra.enabled()) {
+                    record(
+                            SetupItem.drifted(
+                                    "step",
+                                    extra.name(),
+                                    "the mapping in force does not need this step; setup disables it"));
+                    if (apply()) {
+                        dataverse.disableStep(extra.id());
+                        did("disabled the step " + extra.name());
+                    }
+                }
+            }
+        }
+
+        private void step(StepSpec spec, Step current, String endpointId) {
+            Optional<String> messageId =
+                    messageIds.computeIfAbsent(spec.message(), dataverse::messageId);
+            Optional<String> filterId =
+                    messageId.flatMap(id -> dataverse.filterId(id, spec.table()));
+            if (filterId.isEmpty()) {
+                if (mode == Mode.APPLY) {
+                    throw new IllegalStateException(
+                            "Dataverse has no message "
+                                    + spec.message()
+                                    + " for the table "
+                                    + spec.table());
+                }
+                record(
+                        SetupItem.missing(
+                                "step",
+                                spec.name(),
+                                "not registered (its table "
+                                        + spec.table()
+                                        + " does not exist yet)"));
+                return;
+            }
+            StepRow row =
+                    new StepRow(
+                            spec.name(),
+                            messageId.get(),
+                            filterId.get(),
+                            endpointId,
+                            spec.filteringAttributes());
+            String stepId;
+            if (current == null) {
+                record(SetupItem.missing("step", spec.name(), "not registered"));
+                if (!apply()) {
+                    spec.images()
+                            .forEach(
+                                    i ->
+                                            record(
+                                                    SetupItem.missing(
+                                                            "image",
+                                                            spec.name() + " / " + i.alias(),
+                                                            "not registered")));
+                    return;
+                }
+                stepId = dataverse.saveStep(null, row);
+                dataverse.addToSolution(solution, stepId, STEP_COMPONENT);
+                did("registered the step " + spec.name());
+            } else {
+                stepId = current.id();
+                List<String> wrong = stepDrift(spec, current, row);
+                if (wrong.isEmpty()) {
+                    record(SetupItem.ok("step", spec.name()));
+                } else {
+                    record(SetupItem.drifted("step", spec.name(), String.join("; ", wrong)));
+                    if (apply()) {
+                        dataverse.saveStep(stepId, row);
+                        did("updated the step " + spec.name());
+                    }
+                }
+            }
+            images(spec, stepId);
+        }
+
+        private List<String> stepDrift(StepSpec spec, Step current, StepRow row) {
+            List<String> wrong = new ArrayList<>();
+            if (!current.enabled()) {
+                wrong.add("it is disabled");
+            }
+            if (current.stage() != 40 || current.mode() != 1) {
+                wrong.add(
+                        "it runs at stage "
+                                + current.stage()
+                                + (current.mode() == 1 ? " asynchronously" : " synchronously")
+                                + ", not asynchronously after the operation (stage 40)");
+            }
+            if (!row.messageId().equals(current.messageId())
+                    || !row.filterId().equals(current.filterId())) {
+                wrong.add("it is registered on another message or table");
+            }
+            Set<String> want = columnSet(spec.filteringAttributes());
+            Set<String> have = columnSet(current.filteringAttributes());
+            if (!want.equals(have)) {
+                Set<String> lacking = new TreeSet<>(want);
+                lacking.removeAll(have);
+                Set<String> extra = new TreeSet<>(have);
+                extra.removeAll(want);
+                if (want.isEmpty()) {
+                    wrong.add(
+                            "its filtering attributes ("
+                                    + String.join(",", have)
+                                    + ") should be empty");
+                } else if (have.isEmpty()) {
+                    wrong.add(
+                            "it has no filtering attributes: every update, Spotbridge's own"
+                                    + " write-back included, would call Spotbridge");
+                } else {
+                    if (!lacking.isEmpty()) {
+                        wrong.add(
+                                "its filtering attributes lack "
+                                        + String.join(", ", lacking)
+                                        + ": changes of them do not reach Spotler");
+                    }
+                    if (!extra.isEmpty()) {
+                        Set<String> echo = new TreeSet<>(extra);
+                        echo.retainAll(WebhookSteps.WRITTEN_BACK);
+                        wrong.add(
+                                "its filtering attributes hold "
+                                        + String.join(", ", extra)
+                                        + (echo.isEmpty()
+                                                ? ", which the mapping does not need"
+                                                : ", so Spotbridge's own write-back calls it again"));
+                    }
+                }
+            }
+            return wrong;
+        }
+
+        private void images(StepSpec spec, String stepId) {
+            List<Image> registered = dataverse.images(stepId);
+            for (ImageSpec image : spec.images()) {
+                String name = spec.name() + " / " + image.alias();
+                Optional<Image> current =
+                        registered.stream()
+                                .filter(i -> i.alias().equals(image.alias()))
+                                .findFirst();
+                if (current.isEmpty()) {
+                    record(SetupItem.missing("image", name, "not registered"));
+                } else {
+                    Set<String> lacking = new TreeSet<>(columnSet(image.attributes()));
+                    lacking.removeAll(columnSet(current.get().attributes()));
+                    boolean sameType = current.get().imageType() == image.type();
+                    if (lacking.isEmpty()
+                            && sameType
+                            && !columnSet(current.get().attributes()).isEmpty()) {
+                        record(SetupItem.ok("image", name));
+                        continue;
+                    }
+                    record(
+                            SetupItem.drifted(
+                                    "image",
+                                    name,
+                                    !sameType
+                                            ? "it is a "
+                                                    + (current.get().imageType() == 0
+                                                            ? "pre"
+                                                            : "post")
+                                                    + "-image"
+                                            : "it lacks " + String.join(", ", lacking)));
+                }
+                if (apply()) {
+                    dataverse.saveImage(
+                            current.map(Image::id).orElse(null),
+                            stepId,
+                            image.alias(),
+                            image.type(),
+                            image.attributes(),
+                            image.messageProperty());
+                    did((current.isEmpty() ? "registered" : "updated") + " the image " + name);
+                }
+            }
+        }
+
+        private void spotler() {
+            Set<String> properties;
+            try {
+                properties = spotler.propertyNames();
+            } catch (RuntimeException e) {
+                record(
+                        SetupItem.drifted(
+                                "spotler",
+                                "contact properties",
+                                "cannot read the Spotler account's properties: " + e.getMessage(),
+                                "check SPOTLER_API_URL and the consumer key and secret"));
+                return;
+            }
+            Mapping inForce = mapping.get();
+            for (String table : List.of("contact", "lead", "account")) {
+                for (Mapping.Rule rule : inForce.rules(table)) {
+                    String name = table + "." + rule.column() + " → " + rule.property();
+                    if (properties.contains(rule.property())) {
+                        record(SetupItem.ok("spotler", name));
+                    } else {
+                        record(
+                                SetupItem.drifted(
+                                        "spotler",
+                                        name,
+                                        "the Spotler account has no contact property "
+                                                + rule.property(),
+                                        "create the property in Spotler, or map the column to"
+                                                + " another one (POST /api/mapping)"));
+                    }
+                }
+            }
+        }
+    }
+
+    static Set<String> columnSet(String list) {
+        if (list == null || list.isBlank()) {
+            return Set.of();
+        }
+        return Arrays.stream(list.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+}
