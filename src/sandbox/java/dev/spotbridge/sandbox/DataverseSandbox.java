@@ -37,6 +37,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,6 +71,15 @@ public class DataverseSandbox {
 
     @Inject SandboxTransactions transactions;
 
+    @Inject DataverseMetadata metadata;
+
+    @Inject DataverseWebhooks webhooks;
+
+    @Inject DataverseCustomization customization;
+
+    /** The header that keeps a request's asynchronous custom logic (webhooks) from running. */
+    static final String BYPASS = "MSCRM.BypassBusinessLogicExecution";
+
     /**
      * The application (client) the emulated Entra ID issues tokens to (not secrets: a sandbox's).
      */
@@ -96,6 +106,9 @@ public class DataverseSandbox {
 
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
 
+    /** The bypass header of the $batch being answered. */
+    private final ThreadLocal<String> batchBypass = new ThreadLocal<>();
+
     /** pagenumber and the last primary key of a paging cookie ($skiptoken of a table query). */
     private static final Pattern PAGING_COOKIE =
             Pattern.compile(
@@ -107,13 +120,53 @@ public class DataverseSandbox {
             defaultValue = "sandbox-client-secret")
     String clientSecret;
 
+    /**
+     * Takes the org back to before any setup: no solution, publisher, custom table, column or
+     * choice, no webhook endpoint, step or image (rows of D365's own tables stay).
+     */
+    void resetCustomizations() {
+        metadata.reset();
+        for (String kind :
+                List.of(
+                        "solution",
+                        "publisher",
+                        "solutioncomponent",
+                        "serviceendpoint",
+                        "sdkmessageprocessingstep",
+                        "sdkmessageprocessingstepimage",
+                        "webresource",
+                        "savedquery",
+                        "importjob")) {
+            store.all("dataverse." + kind)
+                    .forEach(
+                            r ->
+                                    store.delete(
+                                            "dataverse." + kind,
+                                            r.getString(
+                                                    DataverseTables.bySet(
+                                                                    "webresource".equals(kind)
+                                                                            ? "webresourceset"
+                                                                            : kind.endsWith("y")
+                                                                                    ? kind
+                                                                                                    .substring(
+                                                                                                            0,
+                                                                                                            kind
+                                                                                                                            .length()
+                                                                                                                    - 1)
+                                                                                            + "ies"
+                                                                                    : kind + "s")
+                                                            .orElseThrow()
+                                                            .idColumn())));
+        }
+    }
+
     /** The fault switch (called through the CDI proxy: fields of a proxy are not the bean's). */
     Faults faults() {
         return faults;
     }
 
     JsonObject stats() {
-        return Json.createObjectBuilder()
+        return Json.createObjectBuilder(webhooks.stats())
                 .add("requests", requests.get())
                 .add("tokensIssued", tokensIssued.get())
                 .add("patches", patches.get())
@@ -175,6 +228,7 @@ public class DataverseSandbox {
             @HeaderParam("Prefer") String prefer,
             @HeaderParam("Authorization") String authorization) {
         DataverseTables.Table table = admit(set, authorization);
+        selectable(table, select);
         String guid = guid(id);
         Optional<JsonObject> row = store.get(kind(table), guid);
         if (row.isEmpty()) {
@@ -204,6 +258,7 @@ public class DataverseSandbox {
             @HeaderParam("Prefer") String prefer,
             @HeaderParam("Authorization") String authorization) {
         DataverseTables.Table table = admit(set, authorization);
+        selectable(table, select);
         if (fetchXml != null) {
             return fetch(table, fetchXml, prefer);
         }
@@ -373,6 +428,99 @@ public class DataverseSandbox {
         return Response.ok(out.build()).build();
     }
 
+    // ---- metadata, solutions (DataverseCustomization does the work)
+
+    @GET
+    @Path("api/data/v9.2/EntityDefinitions({key})")
+    public Response entityDefinition(
+            @PathParam("key") String key,
+            @QueryParam("$select") String select,
+            @HeaderParam("Authorization") String authorization) {
+        authorize("EntityDefinitions", authorization);
+        return customization.entityDefinition(apiUrl(), key);
+    }
+
+    @GET
+    @Path("api/data/v9.2/EntityDefinitions({key})/Attributes")
+    public Response attributeDefinitions(
+            @PathParam("key") String key,
+            @QueryParam("$select") String select,
+            @HeaderParam("Authorization") String authorization) {
+        authorize("EntityDefinitions", authorization);
+        return customization.attributeDefinitions(apiUrl(), key);
+    }
+
+    @POST
+    @Path("api/data/v9.2/EntityDefinitions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response createEntityDefinition(
+            String body,
+            @HeaderParam("MSCRM.SolutionUniqueName") String solution,
+            @HeaderParam("Authorization") String authorization) {
+        authorize("EntityDefinitions", authorization);
+        return customization.createEntity(apiUrl(), object(body), solution);
+    }
+
+    @POST
+    @Path("api/data/v9.2/EntityDefinitions({key})/Attributes")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response createAttributeDefinition(
+            @PathParam("key") String key,
+            String body,
+            @HeaderParam("MSCRM.SolutionUniqueName") String solution,
+            @HeaderParam("Authorization") String authorization) {
+        authorize("EntityDefinitions", authorization);
+        return customization.createAttribute(apiUrl(), key, object(body), solution);
+    }
+
+    @POST
+    @Path("api/data/v9.2/RelationshipDefinitions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response createRelationshipDefinition(
+            String body,
+            @HeaderParam("MSCRM.SolutionUniqueName") String solution,
+            @HeaderParam("Authorization") String authorization) {
+        authorize("RelationshipDefinitions", authorization);
+        return customization.createRelationship(apiUrl(), object(body), solution);
+    }
+
+    @GET
+    @Path("api/data/v9.2/GlobalOptionSetDefinitions({key})")
+    public Response optionSetDefinition(
+            @PathParam("key") String key, @HeaderParam("Authorization") String authorization) {
+        authorize("GlobalOptionSetDefinitions", authorization);
+        return customization.optionSet(apiUrl(), key);
+    }
+
+    @POST
+    @Path("api/data/v9.2/GlobalOptionSetDefinitions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response createOptionSetDefinition(
+            String body,
+            @HeaderParam("MSCRM.SolutionUniqueName") String solution,
+            @HeaderParam("Authorization") String authorization) {
+        authorize("GlobalOptionSetDefinitions", authorization);
+        return customization.createOptionSet(apiUrl(), object(body), solution);
+    }
+
+    /**
+     * The actions setup calls: InsertOptionValue, AddSolutionComponent, ImportSolution, PublishXml,
+     * PublishAllXml.
+     */
+    @POST
+    @Path(
+            "api/data/v9.2/{action: InsertOptionValue|AddSolutionComponent|ImportSolution|PublishXml|PublishAllXml}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response action(
+            @PathParam("action") String action,
+            String body,
+            @HeaderParam("Authorization") String authorization) {
+        authorize(action, authorization);
+        return customization.action(
+                action,
+                body == null || body.isBlank() ? JsonValue.EMPTY_JSON_OBJECT : object(body));
+    }
+
     @PATCH
     @Path("api/data/v9.2/{set}({id})")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -382,8 +530,9 @@ public class DataverseSandbox {
             String body,
             @HeaderParam("If-Match") String ifMatch,
             @HeaderParam("If-None-Match") String ifNoneMatch,
+            @HeaderParam(BYPASS) String bypass,
             @HeaderParam("Authorization") String authorization) {
-        return doUpsert(admit(set, authorization), set, id, body, ifMatch, ifNoneMatch);
+        return doUpsert(admit(set, authorization), set, id, body, ifMatch, ifNoneMatch, bypass);
     }
 
     private Response doUpsert(
@@ -392,7 +541,8 @@ public class DataverseSandbox {
             String id,
             String body,
             String ifMatch,
-            String ifNoneMatch) {
+            String ifNoneMatch,
+            String bypass) {
         String guid = guid(id);
         boolean exists = store.get(kind(table), guid).isPresent();
         if ("*".equals(ifMatch) && !exists) {
@@ -401,7 +551,15 @@ public class DataverseSandbox {
         if ("*".equals(ifNoneMatch) && exists) {
             return error(412, "0x80040237", "A record with matching key values already exists.");
         }
-        write(table, guid, object(body));
+        JsonObject columns = object(body);
+        Written written = write(table, guid, columns);
+        raise(
+                written.before() == null ? "Create" : "Update",
+                table,
+                guid,
+                written,
+                columns,
+                bypass);
         patches.incrementAndGet();
         return Response.noContent().header("OData-EntityId", entityUri(set, guid)).build();
     }
@@ -412,11 +570,12 @@ public class DataverseSandbox {
     public Response create(
             @PathParam("set") String set,
             String body,
+            @HeaderParam(BYPASS) String bypass,
             @HeaderParam("Authorization") String authorization) {
-        return doCreate(admit(set, authorization), set, body);
+        return doCreate(admit(set, authorization), set, body, bypass);
     }
 
-    private Response doCreate(DataverseTables.Table table, String set, String body) {
+    private Response doCreate(DataverseTables.Table table, String set, String body, String bypass) {
         JsonObject columns = object(body);
         String guid =
                 columns.containsKey(table.idColumn())
@@ -425,7 +584,8 @@ public class DataverseSandbox {
         if (store.get(kind(table), guid).isPresent()) {
             return error(412, "0x80040237", "Cannot insert duplicate key.");
         }
-        write(table, guid, columns);
+        Written written = write(table, guid, columns);
+        raise("Create", table, guid, written, columns, bypass);
         return Response.noContent().header("OData-EntityId", entityUri(set, guid)).build();
     }
 
@@ -434,12 +594,23 @@ public class DataverseSandbox {
     public Response delete(
             @PathParam("set") String set,
             @PathParam("id") String id,
+            @HeaderParam(BYPASS) String bypass,
             @HeaderParam("Authorization") String authorization) {
         DataverseTables.Table table = admit(set, authorization);
         String guid = guid(id);
-        return store.delete(kind(table), guid)
-                ? Response.noContent().build()
-                : notFound(table.entity(), guid);
+        Optional<JsonObject> before = store.get(kind(table), guid);
+        if (before.isEmpty() || !store.delete(kind(table), guid)) {
+            return notFound(table.entity(), guid);
+        }
+        cascade(table, guid);
+        raise(
+                "Delete",
+                table,
+                guid,
+                new Written(before.get(), null),
+                JsonValue.EMPTY_JSON_OBJECT,
+                bypass);
+        return Response.noContent().build();
     }
 
     /**
@@ -454,8 +625,10 @@ public class DataverseSandbox {
     public Response batch(
             String body,
             @HeaderParam("Content-Type") String contentType,
+            @HeaderParam(BYPASS) String bypass,
             @HeaderParam("Authorization") String authorization) {
         authorize("$batch", authorization);
+        batchBypass.set(bypass);
         batches.incrementAndGet();
         String boundary = ODataBatch.boundary(contentType);
         if (boundary == null) {
@@ -489,6 +662,8 @@ public class DataverseSandbox {
     private String changeset(List<ODataBatch.Request> requests) {
         String boundary = "changesetresponse_" + UUID.randomUUID();
         List<Response> responses = new ArrayList<>();
+        webhooks.defer();
+        boolean committed = false;
         try {
             transactions.run(
                     () -> {
@@ -509,8 +684,11 @@ public class DataverseSandbox {
                             responses.add(response);
                         }
                     });
+            committed = true;
         } catch (ChangesetFailed e) {
             return ODataBatch.httpPart(responses.get(0));
+        } finally {
+            webhooks.release(committed);
         }
         StringBuilder out =
                 new StringBuilder(
@@ -543,7 +721,7 @@ public class DataverseSandbox {
         Matcher set = Pattern.compile("^([a-z_]+)$").matcher(path);
         try {
             if ("POST".equals(request.method()) && set.matches()) {
-                return doCreate(table(set.group(1)), set.group(1), request.body());
+                return doCreate(table(set.group(1)), set.group(1), request.body(), bypass(request));
             }
             if ("PATCH".equals(request.method()) && row.matches()) {
                 return doUpsert(
@@ -552,7 +730,8 @@ public class DataverseSandbox {
                         row.group(2),
                         request.body(),
                         request.headers().get("if-match"),
-                        request.headers().get("if-none-match"));
+                        request.headers().get("if-none-match"),
+                        bypass(request));
             }
         } catch (WebApplicationException e) {
             return e.getResponse();
@@ -566,8 +745,14 @@ public class DataverseSandbox {
                         + request.url());
     }
 
-    private static DataverseTables.Table table(String set) {
-        return DataverseTables.bySet(set)
+    /** A batch part's bypass header, else the batch's own. */
+    private String bypass(ODataBatch.Request request) {
+        String own = request.headers().get(BYPASS.toLowerCase(Locale.ROOT));
+        return own != null ? own : batchBypass.get();
+    }
+
+    private DataverseTables.Table table(String set) {
+        return tableOf(set)
                 .orElseThrow(
                         () ->
                                 new WebApplicationException(
@@ -603,6 +788,16 @@ public class DataverseSandbox {
                     if (column.endsWith("@Microsoft.Dynamics.CRM.lookuplogicalname")) {
                         return;
                     }
+                    if ("authvalue".equals(column) && "serviceendpoint".equals(table.entity())) {
+                        // write-only in Dataverse: only whether one is set can be read
+                        out.put(
+                                "isauthvalueset",
+                                value.getValueType() == JsonValue.ValueType.STRING
+                                        ? JsonValue.TRUE
+                                        : JsonValue.FALSE);
+                        out.put(column, JsonValue.NULL);
+                        return;
+                    }
                     if (columns == null
                             || columns.contains(column)
                             || column.equals(table.idColumn())) {
@@ -631,8 +826,7 @@ public class DataverseSandbox {
      */
     List<String> seed(String set, int count, String prefix) {
         DataverseTables.Table table =
-                DataverseTables.bySet(set)
-                        .orElseThrow(() -> new NotFoundException("no table " + set));
+                tableOf(set).orElseThrow(() -> new NotFoundException("no table " + set));
         List<String> ids = new ArrayList<>(count);
         for (int from = 0; from < count; from += 1000) {
             int start = from;
@@ -664,48 +858,215 @@ public class DataverseSandbox {
         return ids;
     }
 
-    private void write(DataverseTables.Table table, String guid, JsonObject columns) {
+    /** A row before and after a write (before is null for a new row, after for a deleted one). */
+    record Written(JsonObject before, JsonObject after) {}
+
+    /**
+     * Writes the columns of a row. Columns of a solution ({@code sb_…}) must have been created
+     * through the metadata API first, as in Dataverse; a new row gets the defaults of its table and
+     * of its created columns.
+     */
+    private Written write(DataverseTables.Table table, String guid, JsonObject columns) {
+        Optional<DataverseMetadata.Entity> entity = metadata.entity(table.entity());
+        for (String column : columns.keySet()) {
+            String name =
+                    column.endsWith("@odata.bind")
+                            ? column.substring(0, column.length() - "@odata.bind".length())
+                            : column;
+            if (name.startsWith("sb_")
+                    && (entity.isEmpty() || !entity.get().attributes().containsKey(name))) {
+                throw new WebApplicationException(
+                        error(
+                                400,
+                                "0x80060888",
+                                "The property '"
+                                        + name
+                                        + "' does not exist on type 'Microsoft.Dynamics.CRM."
+                                        + table.entity()
+                                        + "'. Make sure to only use property names that are defined by the type."));
+            }
+        }
+        if ("sdkmessageprocessingstep".equals(table.entity())) {
+            checkStep(columns);
+        }
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        store.update(
-                kind(table),
-                guid,
-                current -> {
-                    JsonObjectBuilder next;
-                    if (current == null) {
-                        next =
-                                Json.createObjectBuilder()
-                                        .add(table.idColumn(), guid)
-                                        .add("createdon", now);
-                        table.defaults().forEach((k, v) -> next.add(k, value(v)));
-                        next.add("versionnumber", 0);
-                    } else {
-                        next = Json.createObjectBuilder(current);
-                    }
-                    columns.forEach(
-                            (column, value) -> {
-                                if (column.endsWith("@odata.bind")) {
-                                    bind(
-                                            next,
-                                            column.substring(
-                                                    0, column.length() - "@odata.bind".length()),
-                                            value);
-                                } else if (!column.contains("@")
-                                        && !Set.of(
-                                                        "modifiedon",
-                                                        "createdon",
-                                                        "versionnumber",
-                                                        table.idColumn())
-                                                .contains(column)) {
-                                    next.add(column, value);
+        JsonObject[] before = new JsonObject[1];
+        JsonObject after =
+                store.update(
+                        kind(table),
+                        guid,
+                        current -> {
+                            before[0] = current;
+                            JsonObjectBuilder next;
+                            if (current == null) {
+                                next =
+                                        Json.createObjectBuilder()
+                                                .add(table.idColumn(), guid)
+                                                .add("createdon", now);
+                                table.defaults().forEach((k, v) -> next.add(k, value(v)));
+                                entity.ifPresent(e -> defaults(e, next));
+                                next.add("versionnumber", 0);
+                            } else {
+                                next = Json.createObjectBuilder(current);
+                            }
+                            columns.forEach(
+                                    (column, value) -> {
+                                        if (column.endsWith("@odata.bind")) {
+                                            bind(
+                                                    next,
+                                                    column.substring(
+                                                            0,
+                                                            column.length()
+                                                                    - "@odata.bind".length()),
+                                                    value);
+                                        } else if (!column.contains("@")
+                                                && !Set.of(
+                                                                "modifiedon",
+                                                                "createdon",
+                                                                "versionnumber",
+                                                                table.idColumn())
+                                                        .contains(column)) {
+                                            next.add(column, value);
+                                        }
+                                    });
+                            long version =
+                                    current == null
+                                            ? 1
+                                            : current.getJsonNumber("versionnumber").longValue()
+                                                    + 1;
+                            next.add("versionnumber", version).add("modifiedon", now);
+                            return next.build();
+                        });
+        return new Written(before[0], after);
+    }
+
+    /** The defaults of created columns: a Yes/No column's DefaultValue, a choice's default. */
+    private static void defaults(DataverseMetadata.Entity entity, JsonObjectBuilder row) {
+        entity.attributes()
+                .forEach(
+                        (name, attribute) -> {
+                            JsonValue v = attribute.get("DefaultValue");
+                            if (v != null
+                                    && (v.getValueType() == JsonValue.ValueType.TRUE
+                                            || v.getValueType() == JsonValue.ValueType.FALSE)) {
+                                row.add(name, v);
+                            } else if (attribute.containsKey("DefaultFormValue")) {
+                                row.add(name, attribute.get("DefaultFormValue"));
+                            }
+                        });
+    }
+
+    /**
+     * Dataverse refuses a step that cannot run: wrong stage, or asynchronous before the operation.
+     */
+    private static void checkStep(JsonObject columns) {
+        int stage = columns.containsKey("stage") ? columns.getInt("stage") : 40;
+        int mode = columns.containsKey("mode") ? columns.getInt("mode") : 0;
+        if (!Set.of(10, 20, 40).contains(stage)) {
+            throw new WebApplicationException(
+                    error(400, "0x80040203", "Invalid stage " + stage + ": use 10, 20 or 40."));
+        }
+        if (mode == 1 && stage != 40) {
+            throw new WebApplicationException(
+                    error(
+                            400,
+                            "0x8004501c",
+                            "Asynchronous steps can only be registered in the post-operation stage (40)."));
+        }
+    }
+
+    /** Rows that go with a deleted one: lookups whose relationship cascades deletes. */
+    private void cascade(DataverseTables.Table table, String guid) {
+        for (String other : metadata.customTables()) {
+            DataverseMetadata.Entity entity = metadata.entity(other).orElse(null);
+            if (entity == null) {
+                continue;
+            }
+            entity.attributes()
+                    .forEach(
+                            (name, attribute) -> {
+                                if (!"Lookup".equals(attribute.getString("AttributeType", ""))
+                                        || attribute.getJsonArray("Targets") == null
+                                        || !attribute
+                                                .getJsonArray("Targets")
+                                                .getString(0)
+                                                .equals(table.entity())) {
+                                    return;
+                                }
+                                boolean delete =
+                                        "Cascade".equals(attribute.getString("CascadeDelete", ""));
+                                String kind = "dataverse." + other;
+                                for (JsonObject row : store.all(kind)) {
+                                    if (!guid.equals(row.getString("_" + name + "_value", ""))) {
+                                        continue;
+                                    }
+                                    String id = row.getString(entity.primaryId());
+                                    if (delete) {
+                                        store.delete(kind, id);
+                                    } else {
+                                        store.update(
+                                                kind,
+                                                id,
+                                                r ->
+                                                        Json.createObjectBuilder(r)
+                                                                .add(
+                                                                        "_" + name + "_value",
+                                                                        JsonValue.NULL)
+                                                                .build());
+                                    }
                                 }
                             });
-                    long version =
-                            current == null
-                                    ? 1
-                                    : current.getJsonNumber("versionnumber").longValue() + 1;
-                    next.add("versionnumber", version).add("modifiedon", now);
-                    return next.build();
-                });
+        }
+    }
+
+    /** Raises the webhooks of a change made through the Web API. */
+    private void raise(
+            String message,
+            DataverseTables.Table table,
+            String guid,
+            Written written,
+            JsonObject columns,
+            String bypass) {
+        if (DataverseWebhooks.bypassed(bypass)) {
+            return;
+        }
+        Set<String> changed = new LinkedHashSet<>();
+        columns.keySet().stream()
+                .filter(c -> !c.startsWith("@"))
+                .map(
+                        c ->
+                                c.endsWith("@odata.bind")
+                                        ? lookupColumn(
+                                                c.substring(0, c.length() - "@odata.bind".length()))
+                                        : c)
+                .filter(c -> !c.contains("@"))
+                .forEach(changed::add);
+        webhooks.changed(
+                new DataverseWebhooks.Change(
+                        message, table.entity(), guid, written.before(), written.after(), changed));
+    }
+
+    /** A $select naming a solution column nobody created is refused, as Dataverse does. */
+    private void selectable(DataverseTables.Table table, String select) {
+        if (select == null) {
+            return;
+        }
+        Optional<DataverseMetadata.Entity> entity = metadata.entity(table.entity());
+        for (String column : select.split(",")) {
+            String name = column.trim().replaceAll("^_(.*)_value$", "$1");
+            if (name.startsWith("sb_")
+                    && (entity.isEmpty() || !entity.get().attributes().containsKey(name))) {
+                throw new WebApplicationException(
+                        error(
+                                400,
+                                "0x80060888",
+                                "Could not find a property named '"
+                                        + column.trim()
+                                        + "' on type 'Microsoft.Dynamics.CRM."
+                                        + table.entity()
+                                        + "'."));
+            }
+        }
     }
 
     /**
@@ -727,12 +1088,20 @@ public class DataverseSandbox {
                             "0x80048d19",
                             "Cannot resolve the @odata.bind URI " + path.getString() + "."));
         }
-        String column =
-                navigation.replaceFirst(
-                        "_(contact|lead|account|systemuser|team)_(task|email|phonecall)$", "");
+        String column = lookupColumn(navigation);
         String entity = DataverseTables.entityOfSet(m.group(1));
         row.add("_" + column + "_value", m.group(2).toLowerCase(Locale.ROOT));
         row.add("_" + column + "_value@Microsoft.Dynamics.CRM.lookuplogicalname", entity);
+    }
+
+    /**
+     * The lookup column a navigation property sets (regardingobjectid_contact_task →
+     * regardingobjectid).
+     */
+    static String lookupColumn(String navigation) {
+        return navigation
+                .replaceFirst("_(contact|lead|account|systemuser|team)_(task|email|phonecall)$", "")
+                .replaceFirst("^eventhandler_serviceendpoint$", "eventhandler");
     }
 
     private static JsonValue value(Object v) {
@@ -797,9 +1166,18 @@ public class DataverseSandbox {
         }
     }
 
+    /** D365's own table behind an entity set, or a table setup created. */
+    Optional<DataverseTables.Table> tableOf(String set) {
+        Optional<DataverseTables.Table> system = DataverseTables.bySet(set);
+        if (system.isPresent()) {
+            return system;
+        }
+        return metadata.customBySet(set).map(e -> DataverseTables.custom(set, e.logicalName()));
+    }
+
     private DataverseTables.Table admit(String set, String authorization) {
         authorize(set, authorization);
-        return DataverseTables.bySet(set)
+        return tableOf(set)
                 .orElseThrow(
                         () ->
                                 new WebApplicationException(

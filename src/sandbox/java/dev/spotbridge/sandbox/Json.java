@@ -1,5 +1,6 @@
 package dev.spotbridge.sandbox;
 
+import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -32,6 +33,10 @@ final class Json {
 
     static JsonObjectBuilder createObjectBuilder(Map<String, ?> map) {
         return PROVIDER.createObjectBuilder(map);
+    }
+
+    static JsonArrayBuilder createArrayBuilder(JsonArray array) {
+        return PROVIDER.createArrayBuilder(array);
     }
 
     static JsonArrayBuilder createArrayBuilder() {

@@ -52,6 +52,20 @@ public class SandboxControl {
         return Response.noContent().build();
     }
 
+    /**
+     * Dataverse: the org as before any setup (POST
+     * /sandbox/dataverse/_control/reset-customizations).
+     */
+    @POST
+    @Path("reset-customizations")
+    public Response resetCustomizations() {
+        if (!"dataverse".equals(service)) {
+            throw new NotFoundException("only the Dataverse sandbox has customizations");
+        }
+        dataverse.resetCustomizations();
+        return Response.noContent().build();
+    }
+
     @GET
     @Path("stats")
     public JsonObject stats() {
