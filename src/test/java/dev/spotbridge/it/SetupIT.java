@@ -1,0 +1,260 @@
+package dev.spotbridge.it;
+
+import static dev.spotbridge.it.AdminApi.ADMIN;
+import static dev.spotbridge.it.AdminApi.adminPost;
+import static dev.spotbridge.it.DataverseSandbox.dataverseRow;
+import static dev.spotbridge.it.DataverseSandbox.dataverseRows;
+import static dev.spotbridge.it.DataverseSandbox.dataverseToken;
+import static dev.spotbridge.it.Http.BASE;
+import static dev.spotbridge.it.Http.await;
+import static dev.spotbridge.it.Http.send;
+import static dev.spotbridge.it.SpotlerSandbox.spotlerContact;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.spotbridge.it.Http.Answer;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Setup against the Dataverse sandbox from an empty org: the check says what is missing, setup
+ * creates the solution and registers the steps, a second setup changes nothing, and a contact
+ * created through the sandbox's Web API reaches Spotler by the webhook the sandbox raises. Drift
+ * made by hand (a step disabled, a filtering attribute removed) and a mapping change are reported
+ * exactly and repaired.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class SetupIT {
+
+    private static final String UPDATE_CONTACT = "Spotbridge: Update of contact";
+
+    @Deployment(order = 2, testable = false)
+    static WebArchive deployment() {
+        return Deployments.application();
+    }
+
+    @Deployment(name = "sandbox", order = 1, testable = false)
+    static WebArchive sandbox() {
+        return Deployments.sandbox();
+    }
+
+    /** The other ITs expect the default mapping and a set-up org. */
+    @AfterAll
+    static void restore() throws IOException {
+        adminPost(
+                "/api/mapping",
+                Files.readString(Path.of("src/main/resources/mapping/default-mapping.json")));
+        adminPost("/api/setup/dataverse");
+    }
+
+    private static JsonObject check() {
+        Answer a = Http.get(BASE + "/api/setup/check", ADMIN);
+        assertEquals(200, a.status(), a.body());
+        return a.json();
+    }
+
+    private static JsonObject setup(boolean dryRun) {
+        Answer a = adminPost("/api/setup/dataverse" + (dryRun ? "?dryRun=true" : ""));
+        assertEquals(200, a.status(), a.body());
+        return a.json();
+    }
+
+    private static List<JsonObject> notOk(JsonObject check) {
+        return check.getJsonArray("items").getValuesAs(JsonObject.class).stream()
+                .filter(i -> !"OK".equals(i.getString("status")))
+                .toList();
+    }
+
+    private static JsonObject item(JsonObject check, String area, String name) {
+        return check.getJsonArray("items").getValuesAs(JsonObject.class).stream()
+                .filter(i -> area.equals(i.getString("area")) && name.equals(i.getString("name")))
+                .findFirst()
+                .orElseThrow(
+                        () -> new AssertionError("no item " + area + " " + name + " in " + check));
+    }
+
+    private static JsonObject updateContactStep() {
+        JsonArray steps =
+                dataverseRows("sdkmessageprocessingsteps", "name eq '" + UPDATE_CONTACT + "'");
+        assertEquals(1, steps.size(), steps.toString());
+        return steps.getJsonObject(0);
+    }
+
+    private static void patch(String path, JsonObject body) {
+        Answer a =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                BASE + "/sandbox/dataverse/api/data/v9.2/" + path))
+                                .header("Authorization", "Bearer " + dataverseToken())
+                                .header("Content-Type", "application/json")
+                                .header("If-Match", "*")
+                                .method(
+                                        "PATCH",
+                                        HttpRequest.BodyPublishers.ofString(body.toString()))
+                                .build());
+        assertEquals(204, a.status(), a.body());
+    }
+
+    @Test
+    void fromAnEmptyOrgToAContactThatReachesSpotlerByItself() {
+        send(
+                HttpRequest.newBuilder(
+                                URI.create(
+                                        BASE + "/sandbox/dataverse/_control/reset-customizations"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build());
+
+        JsonObject before = check();
+        assertFalse(before.getBoolean("ok"), before.toString());
+        assertEquals("MISSING", item(before, "table", "sb_permission").getString("status"));
+        assertEquals(
+                "MISSING", item(before, "column", "contact.sb_lastsyncerror").getString("status"));
+        assertEquals("MISSING", item(before, "step", UPDATE_CONTACT).getString("status"));
+        assertEquals(
+                "POST /api/setup/dataverse",
+                item(before, "column", "contact.sb_syncstatus").getString("fix"));
+
+        JsonObject dry = setup(true);
+        assertTrue(dry.getInt("changes") > 40, dry.toString());
+        assertEquals(
+                "MISSING",
+                item(check(), "table", "sb_synclog").getString("status"),
+                "the dry run wrote nothing");
+
+        JsonObject done = setup(false);
+        assertTrue(done.getInt("changes") > 40, done.toString());
+        assertTrue(done.getJsonObject("check").getBoolean("ok"), done.toString());
+        JsonObject after = check();
+        assertTrue(after.getBoolean("ok"), notOk(after).toString());
+
+        JsonObject again = setup(false);
+        assertEquals(0, again.getInt("changes"), again.toString());
+        assertEquals("nothing to change", again.getString("message"));
+
+        // the sandbox raises the webhook of a contact created through its Web API
+        String id = UUID.randomUUID().toString();
+        Answer created =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                BASE + "/sandbox/dataverse/api/data/v9.2/contacts"))
+                                .header("Authorization", "Bearer " + dataverseToken())
+                                .header("Content-Type", "application/json")
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                Json.createObjectBuilder()
+                                                        .add("contactid", id)
+                                                        .add("firstname", "Sanne")
+                                                        .add("lastname", "de Vries")
+                                                        .add(
+                                                                "emailaddress1",
+                                                                "sanne."
+                                                                        + id.substring(0, 8)
+                                                                        + "@example.com")
+                                                        .build()
+                                                        .toString()))
+                                .build());
+        assertEquals(204, created.status(), created.body());
+        JsonObject contact =
+                await(() -> spotlerContact(id), c -> c.isPresent(), "the contact in Spotler")
+                        .orElseThrow();
+        assertEquals("de Vries", contact.getJsonObject("properties").getString("lastName"));
+        JsonObject row =
+                await(
+                        () -> dataverseRow("contacts", id).orElseThrow(),
+                        r -> r.containsKey("sb_lastsyncedon") && !r.isNull("sb_lastsyncedon"),
+                        "the sync status written back");
+        assertEquals(100000000, row.getInt("sb_syncstatus"), row.toString());
+
+        // an update through the Web API arrives too, filtered by the step's attributes
+        patch("contacts(" + id + ")", Json.createObjectBuilder().add("lastname", "Visser").build());
+        await(
+                () ->
+                        spotlerContact(id)
+                                .orElseThrow()
+                                .getJsonObject("properties")
+                                .getString("lastName"),
+                "Visser"::equals,
+                "the update in Spotler");
+    }
+
+    @Test
+    void driftByHandIsReportedExactlyAndSetupRepairsIt() throws IOException {
+        setup(false);
+        JsonObject step = updateContactStep();
+        String stepId = step.getString("sdkmessageprocessingstepid");
+        String filtering = step.getString("filteringattributes");
+        assertTrue(filtering.contains("lastname"), filtering);
+        assertFalse(filtering.contains("sb_syncstatus"), filtering);
+        patch(
+                "sdkmessageprocessingsteps(" + stepId + ")",
+                Json.createObjectBuilder()
+                        .add("statecode", 1)
+                        .add("statuscode", 2)
+                        .add("filteringattributes", filtering.replace("lastname,", ""))
+                        .build());
+
+        JsonObject check = check();
+        List<JsonObject> wrong = notOk(check);
+        assertEquals(1, wrong.size(), wrong.toString());
+        JsonObject drift = wrong.get(0);
+        assertEquals(UPDATE_CONTACT, drift.getString("name"));
+        assertEquals("DRIFTED", drift.getString("status"));
+        assertTrue(drift.getString("detail").contains("disabled"), drift.toString());
+        assertTrue(drift.getString("detail").contains("lack lastname"), drift.toString());
+        assertEquals("POST /api/setup/dataverse", drift.getString("fix"));
+
+        JsonObject repaired = setup(false);
+        assertEquals(1, repaired.getInt("changes"), repaired.toString());
+        assertTrue(check().getBoolean("ok"));
+        JsonObject now = updateContactStep();
+        assertEquals(0, now.getInt("statecode"));
+        assertEquals(filtering, now.getString("filteringattributes"));
+
+        // a mapping change: the steps follow it
+        JsonObject mapping =
+                Http.parse(
+                                Files.readString(
+                                        Path.of("src/main/resources/mapping/default-mapping.json")))
+                        .asJsonObject();
+        JsonObject entities = mapping.getJsonObject("entities");
+        String withJobTitle =
+                Json.createObjectBuilder(mapping)
+                        .add(
+                                "entities",
+                                Json.createObjectBuilder(entities)
+                                        .add(
+                                                "contact",
+                                                Json.createObjectBuilder(
+                                                                entities.getJsonObject("contact"))
+                                                        .add("jobtitle", "customerType")))
+                        .build()
+                        .toString();
+        Answer applied = adminPost("/api/mapping", withJobTitle);
+        assertTrue(applied.status() == 200 || applied.status() == 201, applied.body());
+        JsonObject stale = item(check(), "step", UPDATE_CONTACT);
+        assertEquals("DRIFTED", stale.getString("status"));
+        assertTrue(stale.getString("detail").contains("jobtitle"), stale.toString());
+        setup(false);
+        assertTrue(updateContactStep().getString("filteringattributes").contains("jobtitle"));
+        assertTrue(check().getBoolean("ok"));
+    }
+}
