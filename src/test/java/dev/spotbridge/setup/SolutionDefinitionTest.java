@@ -44,7 +44,10 @@ class SolutionDefinitionTest {
 
     private static Map<String, Integer> options(String choice) {
         return DEFINITION.choice(choice).orElseThrow().options().stream()
-                .collect(Collectors.toMap(SolutionDefinition.Option::label, SolutionDefinition.Option::value));
+                .collect(
+                        Collectors.toMap(
+                                SolutionDefinition.Option::label,
+                                SolutionDefinition.Option::value));
     }
 
     @Test
@@ -71,7 +74,8 @@ class SolutionDefinitionTest {
             switch (c.type()) {
                 case "choice" -> assertTrue(DEFINITION.choice(c.choice()).isPresent(), c.key());
                 case "lookup" -> assertTrue(c.target() != null, c.key());
-                case "text", "memo" -> assertTrue(c.maxLength() != null, c.key() + " needs a length");
+                case "text", "memo" ->
+                        assertTrue(c.maxLength() != null, c.key() + " needs a length");
                 case "integer", "boolean", "datetime" -> {}
                 default -> throw new AssertionError(c.key() + ": no type " + c.type());
             }
@@ -111,7 +115,16 @@ class SolutionDefinitionTest {
     @Test
     void everySolutionNameTheCodeSpellsIsDefined() throws IOException {
         Set<String> defined = new HashSet<>();
-        DEFINITION.tables().forEach(t -> defined.addAll(List.of(t.name(), t.set(), t.primaryName())));
+        DEFINITION
+                .tables()
+                .forEach(
+                        t ->
+                                defined.addAll(
+                                        List.of(
+                                                t.name(),
+                                                t.name() + "id",
+                                                t.set(),
+                                                t.primaryName())));
         DEFINITION.columns().forEach(c -> defined.add(c.name()));
         DEFINITION.choices().forEach(c -> defined.add(c.name()));
         Pattern literal = Pattern.compile("\"_?(sb_[a-z_]+?)(?:_value)?\"");
@@ -162,7 +175,9 @@ class SolutionDefinitionTest {
                             .orElseThrow();
             Set<String> filtering = DataverseSetup.columnSet(update.filteringAttributes());
             assertTrue(filtering.containsAll(Mapping.defaults().columns(table)), table);
-            assertTrue(filtering.containsAll(List.of("statecode", "donotbulkemail", "sb_syncenabled")));
+            assertTrue(
+                    filtering.containsAll(
+                            List.of("statecode", "donotbulkemail", "sb_syncenabled")));
             WebhookSteps.WRITTEN_BACK.forEach(c -> assertFalse(filtering.contains(c), c));
             assertEquals("PostImage", update.images().get(0).alias());
         }
