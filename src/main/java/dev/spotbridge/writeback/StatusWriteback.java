@@ -46,13 +46,11 @@ public class StatusWriteback {
             "Succeeded=100000000,Processing=100000001,Failed=100000002,OptOut=100000003,Disabled=100000004";
 
     /**
-     * Option values of the sb_syncstatus choice (other values: an org whose choice was built by hand
-     * before the solution existed).
+     * Option values of the sb_syncstatus choice (other values: an org whose choice was built by
+     * hand before the solution existed).
      */
     @Inject
-    @ConfigProperty(
-            name = "spotbridge.d365.status-values",
-            defaultValue = DEFAULT_STATUS_VALUES)
+    @ConfigProperty(name = "spotbridge.d365.status-values", defaultValue = DEFAULT_STATUS_VALUES)
     String statusValues;
 
     /**
