@@ -561,11 +561,13 @@ public class DataverseGateway {
         throw new DataverseRejectedException(what + ": " + status + " " + abbreviate(body));
     }
 
-    private static String body(Response response) {
+    /** A response's body as text (empty when it has none). */
+    static String body(Response response) {
         return response.hasEntity() ? response.readEntity(String.class) : "";
     }
 
-    private static JsonObject read(Response response) {
+    /** A response's body as a JSON object. */
+    static JsonObject read(Response response) {
         try (JsonReader reader = Json.createReader(new StringReader(body(response)))) {
             return reader.readObject();
         }

@@ -12,7 +12,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Tokens of the setup identity: the more privileged app registration that creates the solution and
  * registers the webhook steps (DATAVERSE_SETUP_CLIENT_ID / DATAVERSE_SETUP_CLIENT_SECRET). Without
- * them, setup runs as the runtime identity. Used only by {@link SolutionGateway}.
+ * them, setup uses the runtime identity's tokens ({@link AccessTokens}). Used only by {@link
+ * SolutionGateway}.
  */
 @ApplicationScoped
 public class SetupTokens {
@@ -30,36 +31,34 @@ public class SetupTokens {
     Optional<String> setupClientSecret;
 
     @Inject
-    @ConfigProperty(name = "dataverse.client.id")
-    Optional<String> clientId;
-
-    @Inject
-    @ConfigProperty(name = "dataverse.client.secret")
-    Optional<String> clientSecret;
-
-    @Inject
     @ConfigProperty(name = "dataverse.scope")
     Optional<String> scope;
 
+    @Inject AccessTokens runtime;
+
     @Inject SyncMetrics metrics;
 
-    private ClientCredentials credentials;
+    /** The setup identity's tokens; null when setup runs as the runtime identity. */
+    private ClientCredentials own;
 
     @PostConstruct
     void connect() {
-        boolean own = setupClientId.filter(id -> !id.isBlank()).isPresent();
-        credentials =
-                new ClientCredentials(
-                        tokenUrl.orElseThrow(),
-                        own ? setupClientId.get() : clientId.orElseThrow(),
-                        own ? setupClientSecret.orElse("") : clientSecret.orElseThrow(),
-                        scope.orElseThrow(),
-                        new CallMeter(metrics, "dataverse-token"));
+        if (separateIdentity()) {
+            own =
+                    new ClientCredentials(
+                            tokenUrl.orElseThrow(),
+                            setupClientId.get(),
+                            setupClientSecret.orElse(""),
+                            scope.orElseThrow(),
+                            new CallMeter(metrics, "dataverse-token"));
+        }
     }
 
     @PreDestroy
     void close() {
-        credentials.close();
+        if (own != null) {
+            own.close();
+        }
     }
 
     /** Whether setup has an identity of its own (else it runs as the runtime identity). */
@@ -68,10 +67,14 @@ public class SetupTokens {
     }
 
     String bearer() {
-        return credentials.bearer();
+        return own != null ? own.bearer() : runtime.bearer();
     }
 
     void invalidate() {
-        credentials.invalidate();
+        if (own != null) {
+            own.invalidate();
+        } else {
+            runtime.invalidate();
+        }
     }
 }

@@ -230,7 +230,7 @@ public class SolutionGateway {
         if (response == null) {
             return Optional.empty();
         }
-        JsonObject json = read(response);
+        JsonObject json = DataverseGateway.read(response);
         Set<Integer> values = new LinkedHashSet<>();
         json.getJsonArray("Options").forEach(o -> values.add(o.asJsonObject().getInt("Value")));
         return Optional.of(new ChoiceDefinition(json.getString("MetadataId"), values));
@@ -289,9 +289,9 @@ public class SolutionGateway {
         if (response == null) {
             return Optional.empty();
         }
-        String entitySet = read(response).getString("EntitySetName");
+        String entitySet = DataverseGateway.read(response).getString("EntitySetName");
         JsonObject attributes =
-                read(
+                DataverseGateway.read(
                         send(
                                 "GET " + resource + "/Attributes",
                                 b ->
@@ -736,7 +736,7 @@ public class SolutionGateway {
 
     private List<JsonObject> rows(String set, String select, String filter) {
         JsonObject answer =
-                read(
+                DataverseGateway.read(
                         send(
                                 "GET " + set + "?$filter=" + filter,
                                 b -> client.get(set, select, filter, null, b)));
@@ -791,7 +791,7 @@ public class SolutionGateway {
             return response;
         }
         if (status == 429 || status >= 500) {
-            String body = body(response);
+            String body = DataverseGateway.body(response);
             throw new DataverseUnavailableException(what + ": " + status + " " + message(body));
         }
         throw rejected(what, response);
@@ -799,7 +799,8 @@ public class SolutionGateway {
 
     private static DataverseRejectedException rejected(String what, Response response) {
         int status = response.getStatus();
-        return new DataverseRejectedException(what + ": " + status + " " + message(body(response)));
+        return new DataverseRejectedException(
+                what + ": " + status + " " + message(DataverseGateway.body(response)));
     }
 
     /** Dataverse's error message ({"error":{"code","message"}}), else the body's start. */
@@ -809,16 +810,6 @@ public class SolutionGateway {
             return error.getString("message", "") + " (" + error.getString("code", "") + ")";
         } catch (RuntimeException e) {
             return body.length() > 300 ? body.substring(0, 300) : body;
-        }
-    }
-
-    private static String body(Response response) {
-        return response.hasEntity() ? response.readEntity(String.class) : "";
-    }
-
-    private static JsonObject read(Response response) {
-        try (JsonReader reader = Json.createReader(new StringReader(body(response)))) {
-            return reader.readObject();
         }
     }
 
