@@ -7,6 +7,7 @@ import dev.spotbridge.dataverse.SbPermission;
 import dev.spotbridge.queue.ChangeEvent;
 import dev.spotbridge.queue.Outcome;
 import dev.spotbridge.records.ProcessedEvent;
+import dev.spotbridge.records.SyncEvent;
 import dev.spotbridge.records.SyncHistoryEntry;
 import dev.spotbridge.records.SyncRecord;
 import dev.spotbridge.spotler.PermissionBits;
@@ -96,11 +97,12 @@ public class PermissionSync {
             record.failed(reason, true);
             em.persist(
                     new SyncHistoryEntry(
-                            record.key(),
-                            operation,
-                            "Failed",
-                            reason + "; the message is in the dead-letter queue",
-                            event.key()));
+                                    record.key(),
+                                    operation,
+                                    "Failed",
+                                    reason + "; the message is in the dead-letter queue",
+                                    event.key())
+                            .logged(SyncEvent.FAILED));
             writeback.request(record);
             return Outcome.REJECTED;
         }
@@ -161,12 +163,13 @@ public class PermissionSync {
                 record.failed("Spotler rejected the permission change: " + e.getMessage(), true);
                 em.persist(
                         new SyncHistoryEntry(
-                                record.key(),
-                                operation,
-                                "Failed",
-                                "Spotler rejected the permission change, not retried: "
-                                        + e.getMessage(),
-                                event.key()));
+                                        record.key(),
+                                        operation,
+                                        "Failed",
+                                        "Spotler rejected the permission change, not retried: "
+                                                + e.getMessage(),
+                                        event.key())
+                                .logged(SyncEvent.FAILED));
                 writeback.request(record);
                 return Outcome.REJECTED;
             }

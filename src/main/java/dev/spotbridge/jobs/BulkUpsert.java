@@ -4,6 +4,7 @@ import dev.spotbridge.consent.PermissionSync;
 import dev.spotbridge.consent.SpotlerOptOuts;
 import dev.spotbridge.dataverse.RecordRow;
 import dev.spotbridge.mapping.ActiveMapping;
+import dev.spotbridge.records.SyncEvent;
 import dev.spotbridge.records.SyncHistoryEntry;
 import dev.spotbridge.records.SyncRecord;
 import dev.spotbridge.records.SyncRecords;
@@ -204,8 +205,8 @@ public class BulkUpsert {
                                         null)
                                 .mapped(
                                         mappingVersion,
-                                        SyncHistoryEntry.changes(before, after, changed)
-                                                .toString()));
+                                        SyncHistoryEntry.changes(before, after, changed).toString())
+                                .logged(SyncEvent.SYNCED));
             }
             case "CONTACT_OPTOUT" -> {
                 eligible.remove(id);
@@ -226,14 +227,15 @@ public class BulkUpsert {
                         true);
                 em.persist(
                         new SyncHistoryEntry(
-                                record.key(),
-                                "BulkUpsert",
-                                "Failed",
-                                "Spotler refused the contact: "
-                                        + result.code()
-                                        + " "
-                                        + result.message(),
-                                null));
+                                        record.key(),
+                                        "BulkUpsert",
+                                        "Failed",
+                                        "Spotler refused the contact: "
+                                                + result.code()
+                                                + " "
+                                                + result.message(),
+                                        null)
+                                .logged(SyncEvent.FAILED));
             }
         }
         writeback.request(record);

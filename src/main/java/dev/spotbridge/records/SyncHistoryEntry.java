@@ -46,6 +46,10 @@ public class SyncHistoryEntry {
      */
     private String changes;
 
+    /** What the entry is in the record's history in D365 (sb_synclog); null: not logged there. */
+    @Column(name = "d365_event")
+    private String d365Event;
+
     protected SyncHistoryEntry() {}
 
     public SyncHistoryEntry(
@@ -57,6 +61,25 @@ public class SyncHistoryEntry {
         this.detail =
                 detail == null ? null : detail.length() > 4000 ? detail.substring(0, 4000) : detail;
         this.eventKey = eventKey;
+    }
+
+    public Long id() {
+        return id;
+    }
+
+    public String recordKey() {
+        return recordKey;
+    }
+
+    /** The event it is in the record's D365 history; null when it is not one. */
+    public SyncEvent event() {
+        return d365Event == null ? null : SyncEvent.valueOf(d365Event);
+    }
+
+    /** Makes the entry an event of the record's history in D365 (sb_synclog). */
+    public SyncHistoryEntry logged(SyncEvent event) {
+        this.d365Event = event == null ? null : event.name();
+        return this;
     }
 
     public Instant at() {

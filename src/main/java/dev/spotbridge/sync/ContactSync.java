@@ -10,6 +10,7 @@ import dev.spotbridge.queue.ChangeEvent;
 import dev.spotbridge.queue.ChangeEvent.Operation;
 import dev.spotbridge.queue.Outcome;
 import dev.spotbridge.records.ProcessedEvent;
+import dev.spotbridge.records.SyncEvent;
 import dev.spotbridge.records.SyncHistoryEntry;
 import dev.spotbridge.records.SyncRecord;
 import dev.spotbridge.records.SyncRecords;
@@ -102,12 +103,13 @@ public class ContactSync {
         } catch (SpotlerRejectedException e) {
             record.failed("Spotler rejected the change: " + e.getMessage(), true);
             history(
-                    record,
-                    event,
-                    "Failed",
-                    "Spotler rejected the change, not retried: "
-                            + e.getMessage()
-                            + "; the message is in the dead-letter queue");
+                            record,
+                            event,
+                            "Failed",
+                            "Spotler rejected the change, not retried: "
+                                    + e.getMessage()
+                                    + "; the message is in the dead-letter queue")
+                    .logged(SyncEvent.FAILED);
             writeback.request(record);
             return Outcome.REJECTED;
         }
@@ -131,16 +133,39 @@ public class ContactSync {
         if (step.changes() != null) {
             entry.mapped(step.mappingVersion(), step.changes().toString());
         }
-        if (before.differs(record)) {
+        entry.logged(before.event(record, step.result()));
+        if (before.differs(record) || entry.event() != null) {
             writeback.request(record);
         }
         return step.result();
     }
 
-    /** What of a record is written back to D365; a change of it asks for a write-back. */
-    private record Snapshot(SyncStatus status, Instant lastSyncedAt, boolean optedOut) {
+    /**
+     * What of a record is written back to D365, and what makes an event of its D365 history; a
+     * change of it asks for a write-back.
+     */
+    private record Snapshot(
+            SyncStatus status,
+            Instant lastSyncedAt,
+            boolean optedOut,
+            boolean blanked,
+            boolean syncEnabled) {
         Snapshot(SyncRecord r) {
-            this(r.status(), r.lastSyncedAt(), r.optedOut());
+            this(r.status(), r.lastSyncedAt(), r.optedOut(), r.blanked(), r.syncEnabled());
+        }
+
+        /** The event the change made of the record (opt-outs are the consent ledger's). */
+        SyncEvent event(SyncRecord r, Outcome result) {
+            if (!blanked && r.blanked()) {
+                return SyncEvent.BLANKED;
+            }
+            if (blanked && !r.blanked()) {
+                return SyncEvent.RESTORED;
+            }
+            if (syncEnabled && !r.syncEnabled()) {
+                return SyncEvent.DISABLED;
+            }
+            return result == Outcome.WRITTEN ? SyncEvent.SYNCED : null;
         }
 
         boolean differs(SyncRecord r) {

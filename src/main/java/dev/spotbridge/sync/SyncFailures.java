@@ -5,6 +5,7 @@ import dev.spotbridge.dataverse.SbPermission;
 import dev.spotbridge.metrics.SyncMetrics;
 import dev.spotbridge.queue.ChangeEvent;
 import dev.spotbridge.queue.Redelivery;
+import dev.spotbridge.records.SyncEvent;
 import dev.spotbridge.records.SyncHistoryEntry;
 import dev.spotbridge.records.SyncRecord;
 import dev.spotbridge.writeback.WritebackQueue;
@@ -74,7 +75,8 @@ public class SyncFailures {
                                 : "; redelivered after back-off");
         em.persist(
                 new SyncHistoryEntry(
-                        key, operation, last ? "Failed" : "Retrying", detail, event.key()));
+                                key, operation, last ? "Failed" : "Retrying", detail, event.key())
+                        .logged(last ? SyncEvent.FAILED : null));
         if (!key.startsWith("contact:")
                 && !key.startsWith("lead:")
                 && !key.startsWith("account:")) {

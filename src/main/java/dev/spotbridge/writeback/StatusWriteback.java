@@ -1,10 +1,13 @@
 package dev.spotbridge.writeback;
 
+import dev.spotbridge.dataverse.BatchOperation;
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.DataverseUnavailableException;
 import dev.spotbridge.dataverse.StatusUpdate;
+import dev.spotbridge.dataverse.SyncLogRow;
 import dev.spotbridge.records.SyncHistoryEntry;
 import dev.spotbridge.records.SyncRecord;
+import dev.spotbridge.records.SyncStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -19,15 +22,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Brings D365 records up to date with their sb_syncstatus, sb_lastsyncedon and (after a Spotler
- * opt-out) donotbulkemail, writing only what differs from the last write-back: the records of one
- * batch of write-back requests go to Dataverse as PATCHes (If-Match: *) in one $batch, each its own
- * part. The echo of that PATCH reaches Spotbridge as an Update whose mapped values did not change:
- * no Spotler write, no status change, so no further write-back — the loop ends after one echo.
+ * Brings D365 records up to date with their sb_syncstatus, sb_lastsyncedon, sb_lastsyncerror and
+ * (after a Spotler opt-out) donotbulkemail, writing only what differs from the last write-back, and
+ * adds the events of their history not yet in D365 as sb_synclog rows (failed, blanked, restored,
+ * opted out, disabled, consent changed; routine successes only with spotbridge.d365.log-successes):
+ * the records of one batch of write-back requests go to Dataverse as PATCHes (If-Match: *) and
+ * POSTs in one $batch, each its own part. A deleted record gets no rows. The echo of that PATCH
+ * reaches Spotbridge as an Update whose mapped values did not change: no Spotler write, no status
+ * change, so no further write-back — the loop ends after one echo.
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.MANDATORY)
@@ -37,6 +44,14 @@ public class StatusWriteback {
     EntityManager em;
 
     @Inject DataverseGateway dataverse;
+
+    /**
+     * Whether routine successes reach the record's D365 history too
+     * (SPOTBRIDGE_D365_LOG_SUCCESSES); off by default, to save the Dataverse request budget.
+     */
+    @Inject
+    @ConfigProperty(name = "spotbridge.d365.log-successes", defaultValue = "false")
+    boolean logSuccesses;
 
     /** The most requests one $batch carries (Dataverse takes up to 1000). */
     private static final int MAX_BATCH = 1000;
@@ -63,45 +78,68 @@ public class StatusWriteback {
      *     reason; nothing was recorded as written for them
      */
     public Map<String, String> apply(Collection<String> recordKeys) {
+        Set<String> keys = new LinkedHashSet<>(recordKeys);
+        Map<String, List<SyncHistoryEntry>> events = unlogged(keys);
         List<Pending> pending = new ArrayList<>();
-        for (String key : new LinkedHashSet<>(recordKeys)) {
-            pendingOf(key).ifPresent(pending::add);
+        for (String key : keys) {
+            pendingOf(key, events.getOrDefault(key, List.of())).ifPresent(pending::add);
         }
         Map<String, String> refused = new LinkedHashMap<>();
-        for (int from = 0; from < pending.size(); from += MAX_BATCH) {
-            List<Pending> part = pending.subList(from, Math.min(pending.size(), from + MAX_BATCH));
+        List<Request> requests = new ArrayList<>();
+        for (Pending p : pending) {
+            if (!p.update().isEmpty()) {
+                requests.add(new Request(p, p.update().operation(), null));
+            }
+            p.logs().forEach(log -> requests.add(new Request(p, log.operation(), log)));
+        }
+        for (int from = 0; from < requests.size(); from += MAX_BATCH) {
+            List<Request> part =
+                    requests.subList(from, Math.min(requests.size(), from + MAX_BATCH));
             List<Integer> statuses =
-                    dataverse.batch(part.stream().map(p -> p.update().operation()).toList());
+                    dataverse.batch(part.stream().map(Request::operation).toList());
             for (int i = 0; i < part.size(); i++) {
                 int status = statuses.get(i);
-                Pending p = part.get(i);
+                Request r = part.get(i);
                 if (status == 429 || status >= 500) {
                     throw new DataverseUnavailableException(
-                            "$batch: the write-back PATCH of "
-                                    + p.record().key()
+                            "$batch: the write-back "
+                                    + r.what()
+                                    + " of "
+                                    + r.pending().record().key()
                                     + " answered "
                                     + status
                                     + "; the batch is tried again");
                 }
                 if (status >= 400 && status != 404) {
-                    refused.put(p.record().key(), "Dataverse answered " + status);
+                    r.pending().refused = true;
+                    refused.put(r.pending().record().key(), "Dataverse answered " + status);
                     em.persist(
                             new SyncHistoryEntry(
-                                    p.record().key(),
+                                    r.pending().record().key(),
                                     "WriteBack",
                                     "Failed",
-                                    "Dataverse refused the PATCH of "
-                                            + p.update().columnNames()
+                                    "Dataverse refused the "
+                                            + r.what()
                                             + " ("
                                             + status
                                             + "); the request is in the dead-letter queue",
                                     null));
-                    continue;
+                } else if (status == 404) {
+                    r.pending().gone = true;
                 }
-                written(p, status != 404);
             }
         }
+        pending.stream().filter(p -> !p.refused).forEach(this::written);
         return refused;
+    }
+
+    /** One request of the $batch: the record's PATCH, or one of its sb_synclog rows. */
+    private record Request(Pending pending, BatchOperation operation, SyncLogRow log) {
+        String what() {
+            return log == null
+                    ? "PATCH of " + pending.update().columnNames()
+                    : "sb_synclog row (" + SyncLogRow.label(log.event()) + ")";
+        }
     }
 
     /**
@@ -113,9 +151,80 @@ public class StatusWriteback {
         return apply(recordKeys);
     }
 
-    private record Pending(SyncRecord record, WritebackState state, StatusUpdate update) {}
+    private static final class Pending {
+        final SyncRecord record;
+        final WritebackState state;
+        final StatusUpdate update;
+        final List<SyncLogRow> logs;
+        final long loggedThrough;
+        final String error;
+        boolean refused;
+        boolean gone;
 
-    private Optional<Pending> pendingOf(String recordKey) {
+        Pending(
+                SyncRecord record,
+                WritebackState state,
+                StatusUpdate update,
+                List<SyncLogRow> logs,
+                long loggedThrough,
+                String error) {
+            this.record = record;
+            this.state = state;
+            this.update = update;
+            this.logs = logs;
+            this.loggedThrough = loggedThrough;
+            this.error = error;
+        }
+
+        SyncRecord record() {
+            return record;
+        }
+
+        StatusUpdate update() {
+            return update;
+        }
+
+        List<SyncLogRow> logs() {
+            return logs;
+        }
+    }
+
+    /**
+     * The history entries of these records that are events of their D365 history, oldest first
+     * (routine successes only when they are logged), not all of them written yet.
+     */
+    private Map<String, List<SyncHistoryEntry>> unlogged(Set<String> keys) {
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<SyncHistoryEntry>> byRecord = new LinkedHashMap<>();
+        for (List<String> part : partition(new ArrayList<>(keys), 500)) {
+            em.createQuery(
+                            "select h from SyncHistoryEntry h"
+                                    + " left join WritebackState w on w.recordKey = h.recordKey"
+                                    + " where h.recordKey in :keys and h.d365Event is not null"
+                                    + " and h.id > coalesce(w.loggedThrough, 0)"
+                                    + " order by h.id",
+                            SyncHistoryEntry.class)
+                    .setParameter("keys", part)
+                    .getResultList()
+                    .forEach(
+                            h ->
+                                    byRecord.computeIfAbsent(h.recordKey(), k -> new ArrayList<>())
+                                            .add(h));
+        }
+        return byRecord;
+    }
+
+    private static <T> List<List<T>> partition(List<T> all, int size) {
+        List<List<T>> parts = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += size) {
+            parts.add(all.subList(from, Math.min(all.size(), from + size)));
+        }
+        return parts;
+    }
+
+    private Optional<Pending> pendingOf(String recordKey, List<SyncHistoryEntry> events) {
         SyncRecord record = em.find(SyncRecord.class, recordKey);
         if (record == null) {
             return Optional.empty();
@@ -126,6 +235,8 @@ public class StatusWriteback {
             em.persist(state);
         }
         String status = record.status().name();
+        String error = record.status() == SyncStatus.Failed ? record.lastError() : null;
+        boolean errorChanged = !Objects.equals(blankToNull(error), blankToNull(state.lastError()));
         StatusUpdate update =
                 new StatusUpdate(
                         record.entity(),
@@ -135,23 +246,60 @@ public class StatusWriteback {
                                         && !Objects.equals(record.lastSyncedAt(), state.syncedAt())
                                 ? record.lastSyncedAt()
                                 : null,
-                        record.optedOut() && !state.optOutWritten());
-        return update.isEmpty()
-                ? Optional.empty()
-                : Optional.of(new Pending(record, state, update));
+                        record.optedOut() && !state.optOutWritten(),
+                        errorChanged,
+                        blankToNull(error));
+        long loggedThrough = state.loggedThrough();
+        List<SyncLogRow> logs = new ArrayList<>();
+        for (SyncHistoryEntry entry : events) {
+            loggedThrough = Math.max(loggedThrough, entry.id());
+            if (!record.deleted() && (logSuccesses || !entry.event().routine())) {
+                logs.add(
+                        new SyncLogRow(
+                                record.entity(),
+                                record.recordId(),
+                                entry.event(),
+                                entry.at(),
+                                entry.detail()));
+            }
+        }
+        if (update.isEmpty() && logs.isEmpty()) {
+            if (loggedThrough > state.loggedThrough()) {
+                state.written(
+                        state.status(), state.syncedAt(), false, state.lastError(), loggedThrough);
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new Pending(record, state, update, logs, loggedThrough, error));
     }
 
-    private void written(Pending p, boolean exists) {
-        SyncRecord record = p.record();
-        p.state().written(record.status().name(), record.lastSyncedAt(), record.optedOut());
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text;
+    }
+
+    private void written(Pending p) {
+        SyncRecord record = p.record;
+        p.state.written(
+                record.status().name(),
+                record.lastSyncedAt(),
+                record.optedOut(),
+                blankToNull(p.error),
+                p.loggedThrough);
+        if (p.update.isEmpty()) {
+            return;
+        }
         em.persist(
                 new SyncHistoryEntry(
                         record.key(),
                         "WriteBack",
-                        exists ? "Succeeded" : "Skipped",
-                        exists
-                                ? "D365 record updated: " + p.update().columnNames()
-                                : "the record is no longer in Dataverse; nothing written back",
+                        p.gone ? "Skipped" : "Succeeded",
+                        p.gone
+                                ? "the record is no longer in Dataverse; nothing written back"
+                                : "D365 record updated: "
+                                        + p.update.columnNames()
+                                        + (p.logs.isEmpty()
+                                                ? ""
+                                                : "; " + p.logs.size() + " sync log row(s) added"),
                         null));
     }
 

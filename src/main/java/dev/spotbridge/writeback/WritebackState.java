@@ -23,6 +23,13 @@ public class WritebackState {
     @Column(name = "opt_out_written")
     private boolean optOutWritten;
 
+    @Column(name = "last_error")
+    private String lastError;
+
+    /** The newest history entry written to D365 as an sb_synclog row (or found not to be one). */
+    @Column(name = "logged_through")
+    private Long loggedThrough;
+
     @Column(name = "updated_at")
     private Instant updatedAt;
 
@@ -45,10 +52,21 @@ public class WritebackState {
         return optOutWritten;
     }
 
-    void written(String status, Instant syncedAt, boolean optOut) {
+    String lastError() {
+        return lastError;
+    }
+
+    long loggedThrough() {
+        return loggedThrough == null ? 0 : loggedThrough;
+    }
+
+    void written(
+            String status, Instant syncedAt, boolean optOut, String lastError, long loggedThrough) {
         this.status = status;
         this.syncedAt = syncedAt;
         this.optOutWritten |= optOut;
+        this.lastError = lastError;
+        this.loggedThrough = Math.max(loggedThrough(), loggedThrough);
         this.updatedAt = Instant.now();
     }
 }
