@@ -67,6 +67,15 @@ public interface SetupClient {
             @HeaderParam("MSCRM.SolutionUniqueName") String solution,
             @HeaderParam("Authorization") String bearer);
 
+    /** Associates a row with another by a collection-valued navigation property. */
+    @POST
+    @Path("{resource}/{navigation}/$ref")
+    Response associate(
+            @PathParam("resource") String resource,
+            @PathParam("navigation") String navigation,
+            JsonObject reference,
+            @HeaderParam("Authorization") String bearer);
+
     /** Update only (If-Match: *). */
     @PATCH
     @Path("{resource}")

@@ -20,16 +20,20 @@ import java.net.URI;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -104,7 +108,8 @@ public class SolutionGateway {
             String id, String alias, int imageType, String attributes, String messageProperty) {}
 
     /** A main form of a table. */
-    public record Form(String id, String name) {}
+    /** A main form: its id, name and FormXml (the {@code <form>} element, as text). */
+    public record Form(String id, String name, String formXml) {}
 
     /** What a step is to be: creating and updating take the same. */
     public record StepRow(
@@ -486,13 +491,170 @@ public class SolutionGateway {
                 .close();
     }
 
+    // ---- security roles
+
+    /** A security role of the root business unit: its id and privileges by name, with depth. */
+    public record Role(String id, String name, Map<String, String> privileges) {}
+
+    /** The application user of an app registration, and the names of its roles. */
+    public record AppUser(String id, String name, Map<String, String> roles) {}
+
+    /** The org's root business unit, where Spotbridge's roles live. */
+    public String rootBusinessUnit() {
+        return first("businessunits", "businessunitid", "_parentbusinessunitid_value eq null")
+                .map(r -> r.getString("businessunitid"))
+                .orElseThrow(
+                        () -> new DataverseRejectedException("the org has no root business unit"));
+    }
+
+    /** The role of this name in the business unit, with its privileges. */
+    public Optional<Role> role(String name, String businessUnit) {
+        Optional<JsonObject> row =
+                first(
+                        "roles",
+                        "roleid,name",
+                        "name eq '"
+                                + literal(name)
+                                + "' and _businessunitid_value eq "
+                                + businessUnit);
+        if (row.isEmpty()) {
+            return Optional.empty();
+        }
+        String id = row.get().getString("roleid");
+        JsonObject answer =
+                DataverseGateway.read(
+                        send(
+                                "RetrieveRolePrivilegesRole " + name,
+                                b ->
+                                        client.getUnder(
+                                                "roles(" + id + ")",
+                                                "Microsoft.Dynamics.CRM.RetrieveRolePrivilegesRole()",
+                                                null,
+                                                null,
+                                                b)));
+        Map<String, String> privileges = new TreeMap<>();
+        for (JsonObject p : answer.getJsonArray("RolePrivileges").getValuesAs(JsonObject.class)) {
+            privileges.put(p.getString("PrivilegeName", ""), p.getString("Depth", ""));
+        }
+        return Optional.of(new Role(id, name, privileges));
+    }
+
+    /** Creates a role in the business unit, into the solution. */
+    public String createRole(
+            String solution, String name, String description, String businessUnit) {
+        JsonObject body =
+                Json.createObjectBuilder()
+                        .add("name", name)
+                        .add("description", description)
+                        .add("businessunitid@odata.bind", "/businessunits(" + businessUnit + ")")
+                        .build();
+        return created("POST roles " + name, b -> client.post("roles", body, solution, b));
+    }
+
+    /** The privilege ids of these privilege names; a name Dataverse does not know is missing. */
+    public Map<String, String> privilegeIds(Collection<String> names) {
+        Map<String, String> ids = new HashMap<>();
+        List<String> all = new ArrayList<>(names);
+        for (int from = 0; from < all.size(); from += 20) {
+            String filter =
+                    all.subList(from, Math.min(all.size(), from + 20)).stream()
+                            .map(n -> "name eq '" + literal(n) + "'")
+                            .collect(Collectors.joining(" or "));
+            rows("privileges", "privilegeid,name", filter)
+                    .forEach(r -> ids.put(r.getString("name"), r.getString("privilegeid")));
+        }
+        return ids;
+    }
+
+    /**
+     * Gives the role exactly these privileges (ReplacePrivilegesRole): privilege id → depth (Basic,
+     * Local, Deep, Global).
+     */
+    public void replacePrivileges(String roleId, String businessUnit, Map<String, String> depths) {
+        JsonArrayBuilder privileges = Json.createArrayBuilder();
+        depths.forEach(
+                (id, depth) ->
+                        privileges.add(
+                                Json.createObjectBuilder()
+                                        .add("Depth", depth)
+                                        .add("PrivilegeId", id)
+                                        .add("BusinessUnitId", businessUnit)));
+        JsonObject body = Json.createObjectBuilder().add("Privileges", privileges).build();
+        send(
+                        "ReplacePrivilegesRole",
+                        b ->
+                                client.postUnder(
+                                        "roles(" + roleId + ")",
+                                        "Microsoft.Dynamics.CRM.ReplacePrivilegesRole",
+                                        body,
+                                        null,
+                                        b))
+                .close();
+    }
+
+    /** The application user of an app registration (client id), with its roles. */
+    public Optional<AppUser> applicationUser(String clientId) {
+        JsonObject answer =
+                DataverseGateway.read(
+                        send(
+                                "GET systemusers of application " + clientId,
+                                b ->
+                                        client.get(
+                                                "systemusers",
+                                                "systemuserid,fullname",
+                                                "applicationid eq " + literal(clientId),
+                                                "systemuserroles_association($select=roleid,name)",
+                                                b)));
+        return answer.getJsonArray("value").getValuesAs(JsonObject.class).stream()
+                .findFirst()
+                .map(
+                        u -> {
+                            Map<String, String> roles = new TreeMap<>();
+                            u.getJsonArray("systemuserroles_association")
+                                    .getValuesAs(JsonObject.class)
+                                    .forEach(
+                                            r ->
+                                                    roles.put(
+                                                            r.getString("roleid"),
+                                                            r.getString("name", "")));
+                            return new AppUser(
+                                    u.getString("systemuserid"),
+                                    u.getString("fullname", ""),
+                                    roles);
+                        });
+    }
+
+    /** Gives a user a role. */
+    public void assignRole(String userId, String roleId) {
+        JsonObject reference =
+                Json.createObjectBuilder().add("@odata.id", "roles(" + roleId + ")").build();
+        send(
+                        "associate systemusers(" + userId + ") with roles(" + roleId + ")",
+                        b ->
+                                client.associate(
+                                        "systemusers(" + userId + ")",
+                                        "systemuserroles_association",
+                                        reference,
+                                        b))
+                .close();
+    }
+
     // ---- the XML parts
 
     /** The main forms of a table (systemforms of type 2). */
     public List<Form> mainForms(String table) {
         List<Form> forms = new ArrayList<>();
-        rows("systemforms", "formid,name", "objecttypecode eq '" + table + "' and type eq 2")
-                .forEach(r -> forms.add(new Form(r.getString("formid"), r.getString("name", ""))));
+        rows(
+                        "systemforms",
+                        "formid,name,formxml",
+                        "objecttypecode eq '" + table + "' and type eq 2")
+                .forEach(
+                        r ->
+                                forms.add(
+                                        new Form(
+                                                r.getString("formid"),
+                                                r.getString("name", ""),
+                                                r.getString("formxml", ""))));
         return forms;
     }
 

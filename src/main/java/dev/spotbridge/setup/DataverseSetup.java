@@ -20,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,7 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -74,12 +77,24 @@ public class DataverseSetup {
 
     @Inject WebhookKeys keys;
 
+    /**
+     * The runtime app registration, whose application user gets the Spotbridge Integration role.
+     */
+    @Inject
+    @ConfigProperty(name = "dataverse.client.id")
+    Optional<String> runtimeClientId;
+
+    /** The role the runtime application user needs. */
+    static final String RUNTIME_ROLE = "Spotbridge Integration";
+
     /** Where Dataverse reaches Spotbridge: the webhook goes to this URL + /api/d365/webhook. */
     @Inject
     @ConfigProperty(name = "spotbridge.public-url")
     Optional<String> publicUrl;
 
     private final SolutionDefinition definition = SolutionDefinition.load();
+
+    private final SolutionParts parts = SolutionParts.load();
 
     /** What the walk does: read only, say what it would do, or do it. */
     enum Mode {
@@ -155,6 +170,8 @@ public class DataverseSetup {
                 choices();
                 tables();
                 columns();
+                parts();
+                roles();
                 webhook();
                 spotler();
             } catch (RuntimeException e) {
@@ -394,6 +411,234 @@ public class DataverseSetup {
                     column.maxLength(),
                     column.defaultValue(),
                     choiceId);
+        }
+
+        /**
+         * The XML parts: the Spotler tab on every main form of contact, lead and account, the
+         * views, the web resource of the commands, and the digest of this version's parts in the
+         * solution's description. Anything missing or stale: one import of the parts (with every
+         * main form as it is now, the tab put in), then publish.
+         */
+        private void parts() {
+            boolean stale = false;
+            Map<String, List<SolutionGateway.Form>> forms = new LinkedHashMap<>();
+            for (String table : parts.tabbedTables()) {
+                List<SolutionGateway.Form> main = dataverse.mainForms(table);
+                forms.put(table, main);
+                for (SolutionGateway.Form form : main) {
+                    String name = table + " / " + form.name();
+                    if (SolutionParts.hasTab(form.formXml())) {
+                        record(SetupItem.ok("form", name));
+                    } else {
+                        stale = true;
+                        record(SetupItem.missing("form", name, "the main form has no Spotler tab"));
+                    }
+                }
+            }
+            for (SolutionParts.View view : parts.views()) {
+                if (dataverse.viewExists(view.id())) {
+                    record(SetupItem.ok("view", view.name()));
+                } else {
+                    stale = true;
+                    record(SetupItem.missing("view", view.name(), "the view does not exist"));
+                }
+            }
+            for (SolutionParts.WebResource r : parts.webResources()) {
+                Optional<String> content = dataverse.webResourceContent(r.name());
+                String ours = Base64.getEncoder().encodeToString(r.content());
+                if (content.isEmpty()) {
+                    stale = true;
+                    record(SetupItem.missing("web resource", r.name(), "it does not exist"));
+                } else if (!ours.equals(content.get())) {
+                    stale = true;
+                    record(
+                            SetupItem.drifted(
+                                    "web resource",
+                                    r.name(),
+                                    "its content is not this Spotbridge's (changed by hand, or an"
+                                            + " older version)"));
+                } else {
+                    record(SetupItem.ok("web resource", r.name()));
+                }
+            }
+            String marker = "[parts " + parts.digest() + "]";
+            Optional<SolutionGateway.SolutionRow> row =
+                    dataverse.solution(definition.solution().uniqueName());
+            boolean managed = row.isPresent() && row.get().managed();
+            if (managed) {
+                record(SetupItem.ok("parts", "forms, views and commands (managed solution)"));
+                return;
+            }
+            if (row.isPresent()
+                    && row.get().description() != null
+                    && row.get().description().contains(marker)) {
+                record(SetupItem.ok("parts", "forms, views and commands " + parts.digest()));
+            } else {
+                stale = true;
+                record(
+                        SetupItem.drifted(
+                                "parts",
+                                "forms, views and commands",
+                                "this Spotbridge's parts ("
+                                        + parts.digest()
+                                        + ") are not imported"));
+            }
+            if (stale && apply()) {
+                String description = definition.solution().description() + " " + marker;
+                dataverse.importSolution(
+                        parts.zip(definition, description, forms), UUID.randomUUID().toString());
+                dataverse.publish(
+                        parts.tables(),
+                        parts.webResources().stream().map(SolutionParts.WebResource::id).toList());
+                SolutionGateway.SolutionRow solutionRow =
+                        dataverse
+                                .solution(definition.solution().uniqueName())
+                                .orElseThrow(
+                                        () ->
+                                                new IllegalStateException(
+                                                        "the solution is gone after the import"));
+                dataverse.updateSolution(
+                        solutionRow.id(), definition.solution().version(), description);
+                did(
+                        "imported and published the forms, views and commands ("
+                                + forms.values().stream().mapToInt(List::size).sum()
+                                + " main forms with the Spotler tab, "
+                                + parts.views().size()
+                                + " views)");
+            }
+        }
+
+        /**
+         * The security roles of the solution, each with exactly its privileges (more is drift too:
+         * least privilege), and the runtime application user holding the Spotbridge Integration
+         * role.
+         */
+        private void roles() {
+            String businessUnit = dataverse.rootBusinessUnit();
+            Map<String, String> privilegeIds = null;
+            String runtimeRoleId = null;
+            for (SolutionDefinition.Role role : definition.roles()) {
+                Map<String, String> wanted = new TreeMap<>();
+                role.privileges().forEach(p -> wanted.put(p.name(), p.level()));
+                Optional<SolutionGateway.Role> found = dataverse.role(role.name(), businessUnit);
+                String problem;
+                if (found.isEmpty()) {
+                    problem = null;
+                    record(
+                            SetupItem.missing(
+                                    "role", role.name(), "the security role does not exist"));
+                } else {
+                    Map<String, String> has = found.get().privileges();
+                    List<String> lacks = new ArrayList<>();
+                    wanted.forEach(
+                            (name, depth) -> {
+                                if (!depth.equals(has.get(name))) {
+                                    lacks.add(name + " (" + depth + ")");
+                                }
+                            });
+                    List<String> extra =
+                            has.keySet().stream().filter(n -> !wanted.containsKey(n)).toList();
+                    problem =
+                            (lacks.isEmpty() ? "" : "lacks " + String.join(", ", lacks))
+                                    + (!lacks.isEmpty() && !extra.isEmpty() ? "; " : "")
+                                    + (extra.isEmpty()
+                                            ? ""
+                                            : "has privileges it does not need: "
+                                                    + String.join(", ", extra));
+                    if (problem.isEmpty()) {
+                        record(SetupItem.ok("role", role.name()));
+                    } else {
+                        record(SetupItem.drifted("role", role.name(), problem));
+                    }
+                }
+                String roleId = found.map(SolutionGateway.Role::id).orElse(null);
+                if (apply() && (found.isEmpty() || !problem.isEmpty())) {
+                    if (privilegeIds == null) {
+                        privilegeIds = privilegeIds();
+                    }
+                    if (roleId == null) {
+                        roleId =
+                                dataverse.createRole(
+                                        solution, role.name(), role.description(), businessUnit);
+                    }
+                    Map<String, String> depths = new LinkedHashMap<>();
+                    for (Map.Entry<String, String> w : wanted.entrySet()) {
+                        depths.put(privilegeIds.get(w.getKey()), w.getValue());
+                    }
+                    dataverse.replacePrivileges(roleId, businessUnit, depths);
+                    did(
+                            (found.isEmpty() ? "created" : "set the privileges of")
+                                    + " the role "
+                                    + role.name());
+                }
+                if (RUNTIME_ROLE.equals(role.name())) {
+                    runtimeRoleId = roleId;
+                }
+            }
+            applicationUser(runtimeRoleId);
+        }
+
+        /** The ids of every privilege the roles name; a name the org lacks stops setup. */
+        private Map<String, String> privilegeIds() {
+            Set<String> names = new TreeSet<>();
+            definition.roles().forEach(r -> r.privileges().forEach(p -> names.add(p.name())));
+            Map<String, String> ids = dataverse.privilegeIds(names);
+            names.removeAll(ids.keySet());
+            if (!names.isEmpty()) {
+                throw new IllegalStateException(
+                        "the org has no privileges " + names + ": are the tables created?");
+            }
+            return ids;
+        }
+
+        private void applicationUser(String runtimeRoleId) {
+            String clientId = runtimeClientId.orElse("").trim();
+            String name = "runtime application user";
+            try {
+                UUID.fromString(clientId);
+            } catch (IllegalArgumentException e) {
+                record(
+                        SetupItem.drifted(
+                                "application user",
+                                name,
+                                "DATAVERSE_CLIENT_ID '"
+                                        + clientId
+                                        + "' is not an app registration (client) id",
+                                "set DATAVERSE_CLIENT_ID to the app registration's client id"));
+                return;
+            }
+            Optional<SolutionGateway.AppUser> user = dataverse.applicationUser(clientId);
+            if (user.isEmpty()) {
+                record(
+                        SetupItem.drifted(
+                                "application user",
+                                name,
+                                "the org has no application user for the app registration "
+                                        + clientId,
+                                "create it: Power Platform admin center > the environment >"
+                                        + " Settings > Users + permissions > Application users >"
+                                        + " New app user, then POST /api/setup/dataverse"));
+                return;
+            }
+            String label = name + " " + user.get().name();
+            if (runtimeRoleId != null && user.get().roles().containsKey(runtimeRoleId)) {
+                record(SetupItem.ok("application user", label));
+                return;
+            }
+            record(
+                    SetupItem.missing(
+                            "application user",
+                            label,
+                            "does not have the " + RUNTIME_ROLE + " role"));
+            if (apply() && runtimeRoleId != null) {
+                dataverse.assignRole(user.get().id(), runtimeRoleId);
+                did(
+                        "gave the application user "
+                                + user.get().name()
+                                + " the "
+                                + RUNTIME_ROLE
+                                + " role");
+            }
         }
 
         private void webhook() {

@@ -43,6 +43,8 @@ public class DataverseCustomization {
 
     @Inject DataverseMetadata metadata;
 
+    @Inject DataverseSecurity security;
+
     @Inject DataverseRegistrations registrations;
 
     @Inject SandboxStore store;
@@ -106,6 +108,7 @@ public class DataverseCustomization {
                 () -> {
                     DataverseMetadata.Entity e = metadata.createEntity(definition);
                     registrations.filters(e.logicalName());
+                    security.privileges(definition.getString("SchemaName", e.logicalName()));
                     String id = DataverseMetadata.id("entity/" + e.logicalName());
                     component(solution, id, 1);
                     return api + "/EntityDefinitions(" + id + ")";
@@ -379,22 +382,42 @@ public class DataverseCustomization {
         for (int i = 0; i < forms.getLength(); i++) {
             Element f = (Element) forms.item(i);
             String id = guid(text(f, "formid"));
-            NodeList tabs = f.getElementsByTagName("tab");
-            JsonArrayBuilder names = Json.createArrayBuilder();
-            for (int t = 0; t < tabs.getLength(); t++) {
-                names.add(((Element) tabs.item(t)).getAttribute("name"));
-            }
+            Element form = (Element) f.getElementsByTagName("form").item(0);
+            Element entity = (Element) f.getParentNode().getParentNode().getParentNode();
+            String table = text(entity, "Name").toLowerCase(Locale.ROOT);
+            String name = localizedName(f);
+            String formXml = form == null ? "" : serialize(form);
+            // an unmanaged import replaces the form's definition with the one imported
             store.update(
                     "dataverse.systemform",
                     id,
                     c ->
                             Json.createObjectBuilder(c == null ? JsonValue.EMPTY_JSON_OBJECT : c)
                                     .add("formid", id)
-                                    .add("sb_importedtabs", names)
+                                    .add("name", c == null ? name : c.getString("name", name))
+                                    .add("objecttypecode", table)
+                                    .add("type", 2)
+                                    .add("formactivationstate", 1)
+                                    .add("formxml", formXml)
                                     .add(
                                             "versionnumber",
                                             c == null ? 1 : c.getInt("versionnumber", 0) + 1)
                                     .build());
+        }
+    }
+
+    private static String serialize(Element element) {
+        try {
+            javax.xml.transform.Transformer t =
+                    javax.xml.transform.TransformerFactory.newInstance().newTransformer();
+            t.setOutputProperty(javax.xml.transform.OutputKeys.OMIT_XML_DECLARATION, "yes");
+            java.io.StringWriter out = new java.io.StringWriter();
+            t.transform(
+                    new javax.xml.transform.dom.DOMSource(element),
+                    new javax.xml.transform.stream.StreamResult(out));
+            return out.toString();
+        } catch (javax.xml.transform.TransformerException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -43,6 +43,8 @@ public class DataverseRegistrations {
 
     @Inject DataverseMetadata metadata;
 
+    @Inject DataverseSecurity security;
+
     void seed(@Observes @Initialized(ApplicationScoped.class) Object started) {
         for (String message : MESSAGES) {
             store.update(
@@ -60,6 +62,15 @@ public class DataverseRegistrations {
             filters(table);
         }
         metadata.customTables().forEach(this::filters);
+        forms();
+        security.seed();
+    }
+
+    /**
+     * The main forms of contact, lead and account as a fresh org has them: one Summary tab with the
+     * table's name and email columns (the Spotler tab comes with setup's import).
+     */
+    void forms() {
         MAIN_FORMS.forEach(
                 (table, id) ->
                         store.update(
@@ -78,8 +89,28 @@ public class DataverseRegistrations {
                                                         .add("objecttypecode", table)
                                                         .add("type", 2)
                                                         .add("formactivationstate", 1)
+                                                        .add("formxml", formXml(table))
                                                         .add("versionnumber", 1)
                                                         .build()));
+    }
+
+    private static String formXml(String table) {
+        String name = "account".equals(table) ? "name" : "fullname";
+        return "<form><tabs><tab name=\"SUMMARY_TAB\" id=\"{"
+                + DataverseMetadata.id("form/" + table + "/summary")
+                + "}\" showlabel=\"true\" expanded=\"true\"><labels><label description=\"Summary\""
+                + " languagecode=\"1033\" /></labels><columns><column width=\"100%\"><sections>"
+                + "<section name=\"GENERAL\" showlabel=\"true\" columns=\"1\"><labels><label"
+                + " description=\"General\" languagecode=\"1033\" /></labels><rows>"
+                + "<row><cell><control id=\""
+                + name
+                + "\" classid=\"{4273EDBD-AC1D-40d3-9FB2-095C621B552D}\" datafieldname=\""
+                + name
+                + "\" /></cell></row>"
+                + "<row><cell><control id=\"emailaddress1\""
+                + " classid=\"{ADA2203E-B4CD-49be-9DDF-234642B43B52}\""
+                + " datafieldname=\"emailaddress1\" /></cell></row>"
+                + "</rows></section></sections></column></columns></tab></tabs></form>";
     }
 
     /** The message filters of a table: which messages steps may be registered on for it. */

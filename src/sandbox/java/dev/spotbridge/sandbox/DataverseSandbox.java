@@ -77,6 +77,13 @@ public class DataverseSandbox {
 
     @Inject DataverseCustomization customization;
 
+    @Inject DataverseRegistrations registrations;
+
+    @Inject DataverseSecurity security;
+
+    /** The sandbox's app registration (client) id: a GUID, as Entra gives one. */
+    static final String DEFAULT_CLIENT_ID = "2f1c9a7e-6b3d-4c58-9e0a-5d7b8c1f4a26";
+
     /** The header that keeps a request's asynchronous custom logic (webhooks) from running. */
     static final String BYPASS = "MSCRM.BypassBusinessLogicExecution";
 
@@ -84,7 +91,7 @@ public class DataverseSandbox {
      * The application (client) the emulated Entra ID issues tokens to (not secrets: a sandbox's).
      */
     @Inject
-    @ConfigProperty(name = "sandbox.dataverse.client.id", defaultValue = "sandbox-client")
+    @ConfigProperty(name = "sandbox.dataverse.client.id", defaultValue = DEFAULT_CLIENT_ID)
     String clientId;
 
     /** The request being answered: links in answers are built from its address. */
@@ -136,6 +143,7 @@ public class DataverseSandbox {
                         "sdkmessageprocessingstepimage",
                         "webresource",
                         "savedquery",
+                        "systemform",
                         "importjob")) {
             store.all("dataverse." + kind)
                     .forEach(
@@ -158,6 +166,8 @@ public class DataverseSandbox {
                                                             .orElseThrow()
                                                             .idColumn())));
         }
+        registrations.forms();
+        security.reset();
     }
 
     /** The fault switch (called through the CDI proxy: fields of a proxy are not the bean's). */
@@ -255,12 +265,16 @@ public class DataverseSandbox {
             @QueryParam("$filter") String filter,
             @QueryParam("fetchXml") String fetchXml,
             @QueryParam("$skiptoken") String skipToken,
+            @QueryParam("$expand") String expand,
             @HeaderParam("Prefer") String prefer,
             @HeaderParam("Authorization") String authorization) {
         DataverseTables.Table table = admit(set, authorization);
         selectable(table, select);
         if (fetchXml != null) {
             return fetch(table, fetchXml, prefer);
+        }
+        if (expand != null && "systemusers".equals(set)) {
+            return usersWithRoles(table, select, filter, expand, prefer);
         }
         Predicate<JsonObject> condition;
         try {
@@ -501,6 +515,78 @@ public class DataverseSandbox {
             @HeaderParam("Authorization") String authorization) {
         authorize("GlobalOptionSetDefinitions", authorization);
         return customization.createOptionSet(apiUrl(), object(body), solution);
+    }
+
+    /** systemusers with $expand=systemuserroles_association($select=…): each user's roles. */
+    private Response usersWithRoles(
+            DataverseTables.Table table,
+            String select,
+            String filter,
+            String expand,
+            String prefer) {
+        Matcher m =
+                Pattern.compile("^systemuserroles_association(?:\\(\\$select=([a-z_,]+)\\))?$")
+                        .matcher(expand.trim());
+        if (!m.matches()) {
+            return error(
+                    400,
+                    "0x80060888",
+                    "Could not find a property named '"
+                            + expand
+                            + "' on type 'Microsoft.Dynamics.CRM.systemuser'.");
+        }
+        List<String> roleColumns = m.group(1) == null ? List.of() : List.of(m.group(1).split(","));
+        Predicate<JsonObject> condition;
+        try {
+            condition = ODataFilter.parse(filter);
+        } catch (IllegalArgumentException e) {
+            return error(400, "0x80060888", e.getMessage());
+        }
+        JsonArrayBuilder value = Json.createArrayBuilder();
+        for (JsonObject user : store.after(kind(table), null, condition, 5000)) {
+            JsonObjectBuilder row = Json.createObjectBuilder();
+            project(user, table, select, prefer).forEach(row::add);
+            row.add(
+                    "systemuserroles_association",
+                    security.userRoles(user.getString("systemuserid"), roleColumns));
+            value.add(row);
+        }
+        return Response.ok(
+                        Json.createObjectBuilder()
+                                .add("@odata.context", apiUrl() + "/$metadata#systemusers")
+                                .add("value", value)
+                                .build())
+                .build();
+    }
+
+    @GET
+    @Path("api/data/v9.2/roles({id})/Microsoft.Dynamics.CRM.RetrieveRolePrivilegesRole()")
+    public Response rolePrivileges(
+            @PathParam("id") String id, @HeaderParam("Authorization") String authorization) {
+        authorize("RetrieveRolePrivilegesRole", authorization);
+        return security.rolePrivileges(guid(id));
+    }
+
+    @POST
+    @Path("api/data/v9.2/roles({id})/Microsoft.Dynamics.CRM.ReplacePrivilegesRole")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response replacePrivileges(
+            @PathParam("id") String id,
+            String body,
+            @HeaderParam("Authorization") String authorization) {
+        authorize("ReplacePrivilegesRole", authorization);
+        return security.replacePrivileges(guid(id), object(body));
+    }
+
+    @POST
+    @Path("api/data/v9.2/systemusers({id})/systemuserroles_association/$ref")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response associateRole(
+            @PathParam("id") String id,
+            String body,
+            @HeaderParam("Authorization") String authorization) {
+        authorize("Associate", authorization);
+        return security.associate(guid(id), object(body));
     }
 
     /**

@@ -66,6 +66,10 @@ final class DataverseTables {
         add(new Table("webresourceset", "webresource", "webresourceid", Map.of()));
         add(system("asyncoperations", "asyncoperation"));
         add(system("importjobs", "importjob"));
+        add(system("businessunits", "businessunit"));
+        add(system("roles", "role"));
+        add(system("privileges", "privilege"));
+        add(system("systemusers", "systemuser"));
     }
 
     /** list.createdfromcode → the member table. */

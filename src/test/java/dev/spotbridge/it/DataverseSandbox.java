@@ -192,7 +192,7 @@ final class DataverseSandbox {
 
     static String dataverseToken() {
         String form =
-                "grant_type=client_credentials&client_id=sandbox-client&client_secret=sandbox-client-secret&scope="
+                "grant_type=client_credentials&client_id=2f1c9a7e-6b3d-4c58-9e0a-5d7b8c1f4a26&client_secret=sandbox-client-secret&scope="
                         + URLEncoder.encode(
                                 "https://sandbox.crm.dynamics.com/.default",
                                 StandardCharsets.UTF_8);

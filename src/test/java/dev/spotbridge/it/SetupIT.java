@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.spotbridge.it.Http.Answer;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -132,6 +133,12 @@ class SetupIT {
                 "POST /api/setup/dataverse",
                 item(before, "column", "contact.sb_syncstatus").getString("fix"));
 
+        assertEquals("MISSING", item(before, "role", "Spotbridge Integration").getString("status"));
+        assertEquals(
+                "MISSING",
+                item(before, "application user", "runtime application user # Spotbridge")
+                        .getString("status"));
+
         JsonObject dry = setup(true);
         assertTrue(dry.getInt("changes") > 40, dry.toString());
         assertEquals(
@@ -144,6 +151,16 @@ class SetupIT {
         assertTrue(done.getJsonObject("check").getBoolean("ok"), done.toString());
         JsonObject after = check();
         assertTrue(after.getBoolean("ok"), notOk(after).toString());
+
+        // the Spotler tab joined the org's main form, whose own tab stays; views and commands exist
+        String formXml = contactForm().getString("formxml");
+        assertTrue(formXml.contains("name=\"sb_spotler\""), formXml);
+        assertTrue(formXml.contains("name=\"SUMMARY_TAB\""), formXml);
+        assertEquals("OK", item(after, "form", "contact / Contact").getString("status"));
+        assertEquals(
+                "OK", item(after, "view", "Spotler: failed syncs (contacts)").getString("status"));
+        assertEquals(
+                "OK", item(after, "web resource", "sb_/scripts/spotbridge.js").getString("status"));
 
         JsonObject again = setup(false);
         assertEquals(0, again.getInt("changes"), again.toString());
@@ -194,6 +211,98 @@ class SetupIT {
                                 .getString("lastName"),
                 "Visser"::equals,
                 "the update in Spotler");
+        assertEquals(
+                0,
+                dataverseRows("sb_synclogs", "_sb_contactid_value eq " + id).size(),
+                "routine successes stay out of the D365 history");
+
+        // a failure: status, the reason in words and a history row reach D365; the fix clears it
+        String bad = UUID.randomUUID().toString();
+        createContact(bad, "not-an-email");
+        JsonObject failed =
+                await(
+                        () -> dataverseRow("contacts", bad).orElseThrow(),
+                        r ->
+                                r.containsKey("sb_syncstatus")
+                                        && r.getInt("sb_syncstatus") == 100000002,
+                        "status Failed written back");
+        assertTrue(
+                failed.getString("sb_lastsyncerror").contains("Email is invalid"),
+                failed.toString());
+        JsonArray logs =
+                await(
+                        () -> dataverseRows("sb_synclogs", "_sb_contactid_value eq " + bad),
+                        l -> !l.isEmpty(),
+                        "the failure in the record's D365 history");
+        JsonObject log = logs.getJsonObject(0);
+        assertEquals(100000001, log.getInt("sb_event"), log.toString());
+        assertTrue(log.getString("sb_detail").contains("Email is invalid"), log.toString());
+        assertTrue(log.getString("sb_name").startsWith("Failed: "), log.toString());
+
+        patch(
+                "contacts(" + bad + ")",
+                Json.createObjectBuilder()
+                        .add("emailaddress1", "fixed." + bad.substring(0, 8) + "@example.com")
+                        .build());
+        JsonObject fixed =
+                await(
+                        () -> dataverseRow("contacts", bad).orElseThrow(),
+                        r -> r.getInt("sb_syncstatus") == 100000000,
+                        "status Succeeded written back");
+        assertTrue(fixed.isNull("sb_lastsyncerror"), fixed.toString());
+
+        // disabling is an event of the D365 history
+        patch(
+                "contacts(" + bad + ")",
+                Json.createObjectBuilder().add("sb_syncenabled", false).build());
+        await(
+                () -> dataverseRows("sb_synclogs", "_sb_contactid_value eq " + bad),
+                l ->
+                        l.getValuesAs(JsonObject.class).stream()
+                                .anyMatch(r -> r.getInt("sb_event") == 100000005),
+                "the disabling in the record's D365 history");
+    }
+
+    private static List<JsonObject> rolePrivileges(String roleId) {
+        Answer a =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                BASE
+                                                        + "/sandbox/dataverse/api/data/v9.2/roles("
+                                                        + roleId
+                                                        + ")/Microsoft.Dynamics.CRM.RetrieveRolePrivilegesRole()"))
+                                .header("Authorization", "Bearer " + dataverseToken())
+                                .GET()
+                                .build());
+        assertEquals(200, a.status(), a.body());
+        return a.json().getJsonArray("RolePrivileges").getValuesAs(JsonObject.class);
+    }
+
+    private static final String CONTACT_FORM = "1fed44d1-ae68-4a41-bd2b-f13acac4acfa";
+
+    private static JsonObject contactForm() {
+        return dataverseRow("systemforms", CONTACT_FORM).orElseThrow();
+    }
+
+    private static void createContact(String id, String email) {
+        Answer created =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                BASE + "/sandbox/dataverse/api/data/v9.2/contacts"))
+                                .header("Authorization", "Bearer " + dataverseToken())
+                                .header("Content-Type", "application/json")
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                Json.createObjectBuilder()
+                                                        .add("contactid", id)
+                                                        .add("lastname", "Bakker")
+                                                        .add("emailaddress1", email)
+                                                        .build()
+                                                        .toString()))
+                                .build());
+        assertEquals(204, created.status(), created.body());
     }
 
     @Test
@@ -228,6 +337,84 @@ class SetupIT {
         JsonObject now = updateContactStep();
         assertEquals(0, now.getInt("statecode"));
         assertEquals(filtering, now.getString("filteringattributes"));
+
+        // a privilege given to the runtime role by hand is more than it needs: setup takes it away
+        String roleId =
+                dataverseRows("roles", "name eq 'Spotbridge Integration'")
+                        .getJsonObject(0)
+                        .getString("roleid");
+        JsonArrayBuilder privileges = Json.createArrayBuilder();
+        rolePrivileges(roleId)
+                .forEach(
+                        p ->
+                                privileges.add(
+                                        Json.createObjectBuilder()
+                                                .add("Depth", p.getString("Depth"))
+                                                .add("PrivilegeId", p.getString("PrivilegeId"))));
+        int granted = rolePrivileges(roleId).size();
+        privileges.add(
+                Json.createObjectBuilder()
+                        .add("Depth", "Global")
+                        .add(
+                                "PrivilegeId",
+                                dataverseRows("privileges", "name eq 'prvDeleteContact'")
+                                        .getJsonObject(0)
+                                        .getString("privilegeid")));
+        Answer replaced =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                BASE
+                                                        + "/sandbox/dataverse/api/data/v9.2/roles("
+                                                        + roleId
+                                                        + ")/Microsoft.Dynamics.CRM.ReplacePrivilegesRole"))
+                                .header("Authorization", "Bearer " + dataverseToken())
+                                .header("Content-Type", "application/json")
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                Json.createObjectBuilder()
+                                                        .add("Privileges", privileges)
+                                                        .build()
+                                                        .toString()))
+                                .build());
+        assertEquals(204, replaced.status(), replaced.body());
+        List<JsonObject> tooMuch = notOk(check());
+        assertEquals(1, tooMuch.size(), tooMuch.toString());
+        assertEquals("Spotbridge Integration", tooMuch.get(0).getString("name"));
+        assertTrue(
+                tooMuch.get(0)
+                        .getString("detail")
+                        .contains("has privileges it does not need: prvDeleteContact"),
+                tooMuch.toString());
+        setup(false);
+        assertEquals(granted, rolePrivileges(roleId).size());
+        assertTrue(check().getBoolean("ok"));
+
+        // a customer's own form change stays when setup puts back the Spotler tab removed by hand
+        String form = contactForm().getString("formxml");
+        String customized =
+                form.replaceFirst("(?s)<tab [^>]*name=\"sb_spotler\".*?</tab>", "")
+                        .replace(
+                                "</tabs>",
+                                "<tab name=\"my_tab\" showlabel=\"true\"><labels><label"
+                                        + " description=\"Mine\" languagecode=\"1033\" /></labels>"
+                                        + "<columns><column width=\"100%\"><sections /></column>"
+                                        + "</columns></tab></tabs>");
+        assertFalse(customized.contains("sb_spotler"), customized);
+        patch(
+                "systemforms(" + CONTACT_FORM + ")",
+                Json.createObjectBuilder().add("formxml", customized).build());
+        JsonObject noTab = check();
+        assertEquals(
+                List.of("form contact / Contact"),
+                notOk(noTab).stream()
+                        .map(i -> i.getString("area") + " " + i.getString("name"))
+                        .toList());
+        setup(false);
+        String merged = contactForm().getString("formxml");
+        assertTrue(merged.contains("name=\"my_tab\""), merged);
+        assertTrue(merged.contains("name=\"sb_spotler\""), merged);
+        assertTrue(check().getBoolean("ok"));
 
         // a mapping change: the steps follow it
         JsonObject mapping =

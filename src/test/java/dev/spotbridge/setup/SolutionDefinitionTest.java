@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spotbridge.dataverse.SyncJobRow;
+import dev.spotbridge.dataverse.SyncLogRow;
 import dev.spotbridge.mapping.Mapping;
+import dev.spotbridge.records.SyncEvent;
 import dev.spotbridge.setup.SolutionDefinition.Choice;
 import dev.spotbridge.setup.SolutionDefinition.Column;
 import dev.spotbridge.writeback.StatusWriteback;
@@ -103,6 +105,11 @@ class SolutionDefinitionTest {
         for (SyncJobRow.Status s : SyncJobRow.Status.values()) {
             assertEquals(jobStatus.get(camel(s.name())), s.value(), s.name());
         }
+        Map<String, Integer> events = options("sb_syncevent");
+        for (SyncEvent e : SyncEvent.values()) {
+            assertEquals(events.get(SyncLogRow.label(e)), SyncLogRow.optionValue(e), e.name());
+        }
+        assertEquals(events.size(), SyncEvent.values().length);
     }
 
     /** SYNC_LIST → SyncList. */
@@ -127,6 +134,14 @@ class SolutionDefinitionTest {
                                                 t.primaryName())));
         DEFINITION.columns().forEach(c -> defined.add(c.name()));
         DEFINITION.choices().forEach(c -> defined.add(c.name()));
+        // the names of the XML parts (the Spotler tab and its sections)
+        Matcher named =
+                Pattern.compile("name=\"(sb_[a-z_]+)\"")
+                        .matcher(
+                                Files.readString(Path.of("src/main/dataverse/customizations.xml")));
+        while (named.find()) {
+            defined.add(named.group(1));
+        }
         Pattern literal = Pattern.compile("\"_?(sb_[a-z_]+?)(?:_value)?\"");
         Set<String> unknown = new TreeSet<>();
         try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
@@ -183,5 +198,107 @@ class SolutionDefinitionTest {
         }
         Set<String> names = new HashSet<>();
         steps.forEach(s -> assertTrue(names.add(s.name()), "twice: " + s.name()));
+    }
+
+    /**
+     * The XML parts refer only to what the solution defines: every sb_ column a form or a view
+     * names exists on its table, every subgrid shows a view of the file through a relationship of a
+     * lookup, every ribbon label and command function exists, the web resource is in the repo.
+     */
+    @Test
+    void theXmlPartsReferToWhatTheSolutionDefines() throws Exception {
+        String xml = Files.readString(Path.of("src/main/dataverse/customizations.xml"));
+        org.w3c.dom.Document doc =
+                javax.xml.parsers.DocumentBuilderFactory.newInstance()
+                        .newDocumentBuilder()
+                        .parse(new java.io.ByteArrayInputStream(xml.getBytes()));
+        Set<String> columns = new HashSet<>();
+        DEFINITION.columns().forEach(c -> columns.add(c.table() + "." + c.name()));
+        DEFINITION
+                .tables()
+                .forEach(
+                        t -> {
+                            columns.add(t.name() + "." + t.primaryName());
+                            columns.add(t.name() + "." + t.name() + "id");
+                        });
+        Set<String> viewIds = new HashSet<>();
+        org.w3c.dom.NodeList views = doc.getElementsByTagName("savedqueryid");
+        for (int i = 0; i < views.getLength(); i++) {
+            assertTrue(viewIds.add(views.item(i).getTextContent()), "a view id twice");
+        }
+        assertEquals(
+                Set.of(
+                        "Spotler: failed syncs (contacts)",
+                        "Spotler: opted out (contacts)",
+                        "Spotler: sync disabled (contacts)",
+                        "Spotler jobs by status",
+                        "Spotler: open bounce tasks"),
+                Set.of(
+                                "Spotler: failed syncs (contacts)",
+                                "Spotler: opted out (contacts)",
+                                "Spotler: sync disabled (contacts)",
+                                "Spotler jobs by status",
+                                "Spotler: open bounce tasks")
+                        .stream()
+                        .filter(v -> xml.contains("description=\"" + v + "\""))
+                        .collect(Collectors.toSet()),
+                "the views the issue names");
+        org.w3c.dom.NodeList entities = doc.getElementsByTagName("Entity");
+        for (int e = 0; e < entities.getLength(); e++) {
+            org.w3c.dom.Element entity = (org.w3c.dom.Element) entities.item(e);
+            String table =
+                    entity.getElementsByTagName("Name").item(0).getTextContent().toLowerCase();
+            org.w3c.dom.NodeList controls = entity.getElementsByTagName("control");
+            for (int c = 0; c < controls.getLength(); c++) {
+                org.w3c.dom.Element control = (org.w3c.dom.Element) controls.item(c);
+                String field = control.getAttribute("datafieldname");
+                if (field.startsWith("sb_")) {
+                    assertTrue(columns.contains(table + "." + field), table + "." + field);
+                }
+                org.w3c.dom.NodeList target = control.getElementsByTagName("TargetEntityType");
+                if (target.getLength() > 0) {
+                    String child = target.item(0).getTextContent();
+                    String relationship =
+                            control.getElementsByTagName("RelationshipName")
+                                    .item(0)
+                                    .getTextContent();
+                    assertEquals(
+                            "sb_" + table + "_" + child + "_sb_" + table + "id",
+                            relationship,
+                            "the relationship setup makes for " + child + ".sb_" + table + "id");
+                    assertTrue(columns.contains(child + ".sb_" + table + "id"), relationship);
+                    assertTrue(
+                            viewIds.contains(
+                                    control.getElementsByTagName("ViewId")
+                                            .item(0)
+                                            .getTextContent()),
+                            "the subgrid's view is in the file");
+                }
+            }
+            org.w3c.dom.NodeList fetched = entity.getElementsByTagName("attribute");
+            for (int a = 0; a < fetched.getLength(); a++) {
+                String column = ((org.w3c.dom.Element) fetched.item(a)).getAttribute("name");
+                if (column.startsWith("sb_")) {
+                    assertTrue(columns.contains(table + "." + column), table + "." + column);
+                }
+            }
+        }
+        String js = Files.readString(Path.of("src/main/dataverse/WebResources/spotbridge.js"));
+        Matcher functions = Pattern.compile("FunctionName=\"Spotbridge\\.(\\w+)\"").matcher(xml);
+        int commands = 0;
+        while (functions.find()) {
+            commands++;
+            assertTrue(js.contains("ns." + functions.group(1) + " = function"), functions.group());
+        }
+        assertEquals(5, commands, "list form and grid, contact, lead and account forms");
+        Matcher labels = Pattern.compile("\\$LocLabels:([\\w.]+)").matcher(xml);
+        while (labels.find()) {
+            assertTrue(xml.contains("<LocLabel Id=\"" + labels.group(1) + "\">"), labels.group());
+        }
+        assertTrue(
+                js.contains("SYNC_LIST = " + SyncJobRow.Operation.SYNC_LIST.value())
+                        && js.contains(
+                                "SYNC_CONTACTS = " + SyncJobRow.Operation.SYNC_CONTACTS.value()),
+                "the commands' option values are the solution's");
     }
 }
