@@ -1,7 +1,7 @@
 'use strict';
 // Spotbridge admin page: a thin client of the admin REST API (/api/...), HTTP Basic per request.
 (function () {
-  const views = ['login', 'overview', 'records', 'record', 'dead-letters', 'mapping'];
+  const views = ['login', 'overview', 'records', 'record', 'dead-letters', 'mapping', 'setup'];
   const $ = (id) => document.getElementById(id);
   let auth = sessionStorage.getItem('spotbridge.auth');
 
@@ -223,7 +223,48 @@
     if (view === 'dead-letters') return deadLetters();
     if (view === 'overview') return overview();
     if (view === 'mapping') return mapping();
+    if (view === 'setup') return setup();
     return records();
+  }
+
+  // the setup checklist: every item of GET /api/setup/check, not OK ones first
+  function checklist(check) {
+    const items = check.items.slice().sort((a, b) => (a.status === 'OK') - (b.status === 'OK'));
+    const body = $('setup-table').tBodies[0];
+    body.replaceChildren();
+    items.forEach((i) => {
+      const row = body.insertRow();
+      row.className = 'setup-' + i.status.toLowerCase();
+      cell(row, i.status === 'OK' ? '\u2713 OK' : '\u2717 ' + i.status);
+      cell(row, i.area); cell(row, i.name); cell(row, i.detail); cell(row, i.fix);
+    });
+    const open = items.filter((i) => i.status !== 'OK').length;
+    $('setup-summary').textContent = open === 0
+      ? 'All ' + items.length + ' items OK.'
+      : open + ' of ' + items.length + ' items need attention.';
+    $('setup-summary').className = open === 0 ? 'setup-ok' : 'setup-missing';
+  }
+
+  function done(list) {
+    $('setup-done').replaceChildren(...list.map((d) => {
+      const li = document.createElement('li'); li.textContent = d; return li;
+    }));
+  }
+
+  async function setup() {
+    show('setup');
+    done([]);
+    checklist(await api('GET', 'setup/check'));
+  }
+
+  async function runSetup(dryRun) {
+    say(dryRun ? 'Working out what setup would do…' : 'Setting up Dynamics 365…');
+    const r = await api('POST', 'setup/dataverse' + (dryRun ? '?dryRun=true' : ''));
+    done(dryRun
+      ? (r.items || []).map((i) => 'would fix: ' + i.area + ' ' + i.name + ' (' + i.detail + ')')
+      : r.done || []);
+    checklist(await api('GET', 'setup/check'));
+    say(dryRun ? 'Dry run: ' + r.message + '; nothing was written.' : 'Setup: ' + r.message + '.');
   }
 
   $('login-form').addEventListener('submit', (e) => {
@@ -278,6 +319,9 @@
       $('mapping-text').value);
     await mapping(); say('Version ' + v.version + ' is in force.');
   }));
+  $('setup-check').addEventListener('click', () => act(setup));
+  $('setup-dry-run').addEventListener('click', () => act(() => runSetup(true)));
+  $('setup-run').addEventListener('click', () => act(() => runSetup(false)));
   window.addEventListener('hashchange', () => act(route));
   act(route);
 })();

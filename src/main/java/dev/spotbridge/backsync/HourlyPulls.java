@@ -1,5 +1,6 @@
 package dev.spotbridge.backsync;
 
+import dev.spotbridge.consent.PermissionSync;
 import dev.spotbridge.consent.SpotlerOptOuts;
 import dev.spotbridge.json.Json;
 import dev.spotbridge.spotler.SpotlerBounce;
@@ -31,6 +32,8 @@ public class HourlyPulls {
     @Inject SpotlerGateway spotler;
 
     @Inject SpotlerOptOuts spotlerOptOuts;
+
+    @Inject PermissionSync permissionRows;
 
     @Inject BounceTasks bounceTasks;
 
@@ -91,6 +94,7 @@ public class HourlyPulls {
     private JsonObject pull() {
         Watermarks.Window changes = watermarks.window(OPT_OUTS);
         int optOuts = 0;
+        int permissionChanges = 0;
         // page by page: each page is one guarded call (timeout, retries)
         for (Integer after = 0; after != null; ) {
             SpotlerGateway.Page<SpotlerContact> page =
@@ -98,6 +102,9 @@ public class HourlyPulls {
             for (SpotlerContact contact : page.items()) {
                 if (contact.optedOut() && spotlerOptOuts.foundByPull(contact.externalId())) {
                     optOuts++;
+                } else if (!contact.optedOut()) {
+                    permissionChanges +=
+                            permissionRows.foundByPull(contact.externalId(), contact.permissions());
                 }
             }
             after = page.next();
@@ -126,6 +133,7 @@ public class HourlyPulls {
                 .add("activitiesUpdated", timeline.updated())
                 .add("batchCalls", timeline.batches())
                 .add("optOuts", optOuts)
+                .add("permissionChanges", permissionChanges)
                 .add("bounces", bounces)
                 .add("tasksCreated", tasks)
                 .add("from", changes.from().toString())

@@ -45,6 +45,10 @@ public class PermissionRow {
         this.updatedAt = Instant.now();
     }
 
+    String rowId() {
+        return rowId;
+    }
+
     public String recordKey() {
         return recordKey;
     }

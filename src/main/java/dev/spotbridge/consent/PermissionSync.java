@@ -3,6 +3,7 @@ package dev.spotbridge.consent;
 import dev.spotbridge.consent.ConsentChange.Source;
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.DataverseRejectedException;
+import dev.spotbridge.dataverse.DataverseValues;
 import dev.spotbridge.dataverse.SbPermission;
 import dev.spotbridge.queue.ChangeEvent;
 import dev.spotbridge.queue.Outcome;
@@ -23,6 +24,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * An sb_permission row changed in D365: that one Spotler permission bit of its record goes on or
@@ -126,7 +130,17 @@ public class PermissionSync {
         String outcome;
         String detail;
         String held = held(record);
-        if (held != null) {
+        if ("Create".equals(event.message())
+                && row != null
+                && bit.equals(row.bit())
+                && before == subscribed) {
+            // a row Spotbridge made (or already read): its Create tells nothing new
+            outcome = "NoChange";
+            detail =
+                    "permission "
+                            + bits.describe(bit)
+                            + " row as Spotbridge made or read it; nothing to write";
+        } else if (held != null) {
             outcome = "Skipped";
             detail =
                     "permission "
@@ -229,9 +243,11 @@ public class PermissionSync {
         List<SbPermission> rows;
         try {
             rows = dataverse.permissionRows(entity, recordIds);
+            tableExists = true;
         } catch (DataverseRejectedException e) {
             // the org has no sb_permission table (solution not installed): no rows, no
             // permission is changed
+            tableExists = false;
             return wanted;
         }
         for (SbPermission permission : rows) {
@@ -259,6 +275,153 @@ public class PermissionSync {
             }
         }
         return wanted;
+    }
+
+    /**
+     * Whether the org had an sb_permission table at the last read of rows (null: not read yet):
+     * without one, Spotbridge keeps no rows.
+     */
+    private volatile Boolean tableExists;
+
+    /**
+     * Gives a record Spotler has just created one sb_permission row per permission of the Spotler
+     * account, subscribed as Spotbridge wrote the bit (off when it wrote none, as a new contact has
+     * it): the rows it lacks are created in D365 by the record's write-back, and their echo finds
+     * nothing to write. A record whose rows were just read ({@code mirrorFresh}) is not read again;
+     * otherwise its rows are read first when the mirror lacks a bit, so no row is made twice.
+     */
+    public void ensureRows(SyncRecord record, boolean mirrorFresh) {
+        Map<Long, String> named = bits.named();
+        Set<Long> have = mirrored(record.key()).keySet();
+        if (have.containsAll(named.keySet())) {
+            return;
+        }
+        if (!mirrorFresh || tableExists == null) {
+            fromDataverse(record.entity(), List.of(record.recordId()));
+            have = mirrored(record.key()).keySet();
+        }
+        if (!Boolean.TRUE.equals(tableExists)) {
+            return;
+        }
+        Map<Long, Boolean> written = record.writtenPermissions();
+        Map<Long, Boolean> unwritten = new LinkedHashMap<>();
+        for (Map.Entry<Long, String> permission : named.entrySet()) {
+            long bit = permission.getKey();
+            if (have.contains(bit)) {
+                continue;
+            }
+            boolean on = Boolean.TRUE.equals(written.get(bit));
+            if (!written.containsKey(bit)) {
+                // a contact Spotler just created has the bits it was not sent off
+                unwritten.put(bit, false);
+            }
+            String rowId = UUID.randomUUID().toString();
+            mirror(null, rowId, record.key(), bit, permission.getValue(), on);
+            writeback.permissionRow(record, rowId, bit, permission.getValue(), on, true);
+        }
+        if (!unwritten.isEmpty()) {
+            record.permissionsWritten(unwritten);
+        }
+    }
+
+    /**
+     * The hourly pull found a contact changed in Spotler: the permissions it holds there that
+     * differ from what Spotbridge last wrote (a form, a preference page) are recorded as consent
+     * changes and set on the record's sb_permission rows in D365 (a row it lacks is created).
+     *
+     * @return the number of permissions changed
+     */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public int foundByPull(String externalId, Map<Long, Boolean> inSpotler) {
+        String id = DataverseValues.guid(externalId);
+        if (id == null || inSpotler.isEmpty()) {
+            return 0;
+        }
+        Map<Long, String> named = bits.named();
+        int changes = 0;
+        for (SyncRecord record :
+                em.createQuery(
+                                "select r from SyncRecord r where r.recordId = :id",
+                                SyncRecord.class)
+                        .setParameter("id", id)
+                        .getResultList()) {
+            if (!record.inSpotler()
+                    || record.deleted()
+                    || record.blanked()
+                    || record.optedOut()
+                    || !record.syncEnabled()) {
+                continue;
+            }
+            Map<Long, Boolean> written = record.writtenPermissions();
+            Map<Long, Boolean> changed = new LinkedHashMap<>();
+            inSpotler.forEach(
+                    (bit, on) -> {
+                        if (named.containsKey(bit) && !on.equals(written.get(bit))) {
+                            changed.put(bit, on);
+                        }
+                    });
+            if (changed.isEmpty()) {
+                continue;
+            }
+            record.permissionsWritten(changed);
+            Map<Long, PermissionRow> rows = mirrored(record.key());
+            for (Map.Entry<Long, Boolean> c : changed.entrySet()) {
+                long bit = c.getKey();
+                boolean on = c.getValue();
+                PermissionRow row = rows.get(bit);
+                Boolean before = row == null ? null : row.subscribed();
+                if (row == null) {
+                    String rowId = UUID.randomUUID().toString();
+                    mirror(null, rowId, record.key(), bit, named.get(bit), on);
+                    writeback.permissionRow(record, rowId, bit, named.get(bit), on, true);
+                } else {
+                    mirror(row, row.rowId(), record.key(), bit, row.name(), on);
+                    writeback.permissionRow(record, row.rowId(), bit, row.name(), on, false);
+                }
+                ledger.record(
+                        record,
+                        Source.Spotler,
+                        ConsentLedger.PERMISSION,
+                        "permission " + bits.describe(bit),
+                        before == null ? null : before ? "on" : "off",
+                        on ? "on" : "off",
+                        null);
+                changes++;
+            }
+            em.persist(
+                    new SyncHistoryEntry(
+                            record.key(),
+                            "SpotlerChanges",
+                            "Succeeded",
+                            "permissions changed in Spotler, set on the D365 rows: "
+                                    + changed.entrySet().stream()
+                                            .map(
+                                                    e ->
+                                                            bits.describe(e.getKey())
+                                                                    + (e.getValue()
+                                                                            ? " on"
+                                                                            : " off"))
+                                            .collect(Collectors.joining(", ")),
+                            null));
+        }
+        return changes;
+    }
+
+    /** The record's rows as the mirror knows them, by bit. */
+    private Map<Long, PermissionRow> mirrored(String recordKey) {
+        Map<Long, PermissionRow> rows = new LinkedHashMap<>();
+        em.createQuery(
+                        "select r from PermissionRow r where r.recordKey = :key",
+                        PermissionRow.class)
+                .setParameter("key", recordKey)
+                .getResultList()
+                .forEach(
+                        r -> {
+                            if (r.bit() != null) {
+                                rows.putIfAbsent(r.bit(), r);
+                            }
+                        });
+        return rows;
     }
 
     /** The row as Spotbridge now knows it (known: the mirror's row, or null when there is none). */

@@ -1,5 +1,6 @@
 package dev.spotbridge.dataverse;
 
+import dev.spotbridge.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -67,5 +68,27 @@ public record SbPermission(
             }
         }
         return Optional.empty();
+    }
+
+    /** Creates a row Spotbridge keeps: with its own id, so the mirror knows it before the echo. */
+    public static BatchOperation create(
+            String rowId, String entity, String recordId, long bit, String name, boolean on) {
+        return BatchOperation.create(
+                SET,
+                Json.createObjectBuilder()
+                        .add("sb_permissionid", rowId)
+                        .add("sb_name", name == null ? "bit " + bit : name)
+                        .add("sb_bit", bit)
+                        .add("sb_subscribed", on)
+                        .add(
+                                "sb_" + entity + "id@odata.bind",
+                                "/" + DataverseGateway.entitySet(entity) + "(" + recordId + ")")
+                        .build());
+    }
+
+    /** Sets a row's sb_subscribed (a permission changed in Spotler). */
+    public static BatchOperation subscribed(String rowId, boolean on) {
+        return BatchOperation.update(
+                SET, rowId, Json.createObjectBuilder().add("sb_subscribed", on).build());
     }
 }

@@ -90,7 +90,8 @@ public class SolutionGateway {
             String logicalName, String entitySet, Map<String, String> attributeTypes) {}
 
     /** The webhook service endpoint; its key cannot be read back, only whether one is set. */
-    public record Endpoint(String id, String name, String url, int authType, boolean keySet) {}
+    public record Endpoint(
+            String id, String name, String url, int authType, boolean keySet, String description) {}
 
     /** A registered step. */
     public record Step(
@@ -699,7 +700,7 @@ public class SolutionGateway {
         List<JsonObject> found =
                 rows(
                         "serviceendpoints",
-                        "serviceendpointid,name,url,authtype,isauthvalueset",
+                        "serviceendpointid,name,url,authtype,isauthvalueset,description",
                         "contract eq " + WEBHOOK + " and name eq '" + literal(name) + "'");
         if (found.size() > 1) {
             throw new DataverseRejectedException(
@@ -717,7 +718,8 @@ public class SolutionGateway {
                                         r.getString("name"),
                                         r.getString("url", ""),
                                         r.getInt("authtype", 0),
-                                        r.getBoolean("isauthvalueset", false)));
+                                        r.getBoolean("isauthvalueset", false),
+                                        r.getString("description", "")));
     }
 
     /**
@@ -727,6 +729,7 @@ public class SolutionGateway {
         JsonObject body =
                 Json.createObjectBuilder()
                         .add("name", name)
+                        .add("description", "Spotbridge webhook; key " + keyFingerprint(key))
                         .add("url", url)
                         .add("contract", WEBHOOK)
                         .add("connectionmode", 1)
@@ -750,6 +753,21 @@ public class SolutionGateway {
                         b -> client.patch("serviceendpoints(" + id + ")", body, b))
                 .close();
         return id;
+    }
+
+    /**
+     * What identifies a key without showing it (the first 12 hex digits of its SHA-256): kept in
+     * the endpoint's description, since Dataverse never gives the key back.
+     */
+    public static String keyFingerprint(String key) {
+        try {
+            byte[] hash =
+                    java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public Optional<String> messageId(String message) {

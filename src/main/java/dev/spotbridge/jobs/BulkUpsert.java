@@ -190,6 +190,10 @@ public class BulkUpsert {
                 if (!write.permissions().isEmpty()) {
                     record.permissionsWritten(write.permissions());
                 }
+                if (write.created()) {
+                    // its rows were read with the batch (withPermissions)
+                    permissions.ensureRows(record, true);
+                }
                 record.settled(true);
                 em.persist(
                         new SyncHistoryEntry(

@@ -16,6 +16,7 @@ import dev.spotbridge.setup.SolutionDefinition.Table;
 import dev.spotbridge.setup.WebhookSteps.ImageSpec;
 import dev.spotbridge.setup.WebhookSteps.StepSpec;
 import dev.spotbridge.spotler.SpotlerGateway;
+import dev.spotbridge.spotler.SpotlerRejectedException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -692,6 +693,12 @@ public class DataverseSetup {
                 }
                 if (!endpoint.get().keySet()) {
                     wrong.add("it has no key");
+                } else if (!endpoint.get()
+                        .description()
+                        .contains("key " + SolutionGateway.keyFingerprint(key.get()))) {
+                    wrong.add(
+                            "its key is not the newest of SPOTBRIDGE_WEBHOOK_KEY (a rotation,"
+                                    + " or a key set by hand)");
                 }
                 if (wrong.isEmpty()) {
                     record(SetupItem.ok("endpoint", ENDPOINT_NAME + " → " + url));
@@ -917,6 +924,7 @@ public class DataverseSetup {
                                 "check SPOTLER_API_URL and the consumer key and secret"));
                 return;
             }
+            audiences();
             Mapping inForce = mapping.get();
             for (String table : List.of("contact", "lead", "account")) {
                 for (Mapping.Rule rule : inForce.rules(table)) {
@@ -934,6 +942,33 @@ public class DataverseSetup {
                                                 + " another one (POST /api/mapping)"));
                     }
                 }
+            }
+        }
+
+        /**
+         * Whether the Spotler edition has audiences: without them (403) marketing lists cannot be
+         * synced, the rest can.
+         */
+        private void audiences() {
+            String name = "audiences (marketing lists)";
+            try {
+                spotler.audienceName("spotbridge-setup-check");
+                record(SetupItem.ok("spotler", name));
+            } catch (SpotlerRejectedException e) {
+                record(
+                        SetupItem.drifted(
+                                "spotler",
+                                name,
+                                e.status() == 403
+                                        ? "the Spotler edition has no audiences (403):"
+                                                + " marketing lists cannot be synced; contacts,"
+                                                + " consent and campaigns can"
+                                        : "cannot read audiences: " + e.getMessage(),
+                                e.status() == 403
+                                        ? "ask Spotler for an edition with audiences, or"
+                                                + " leave Sync to Spotler on marketing lists"
+                                                + " unused"
+                                        : "check the Spotler consumer key and secret"));
             }
         }
     }

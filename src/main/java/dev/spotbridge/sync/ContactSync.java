@@ -375,6 +375,9 @@ public class ContactSync {
         boolean subscribed = spotler.upsert(record.recordId(), request, bits, created);
         record.written(after);
         record.permissionsWritten(bits);
+        if (created) {
+            permissionRows.ensureRows(record, false);
+        }
         String detail =
                 (why == null ? "" : why + "; ")
                         + (created ? "created in Spotler" : "updated in Spotler")

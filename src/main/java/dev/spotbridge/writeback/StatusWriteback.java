@@ -3,6 +3,7 @@ package dev.spotbridge.writeback;
 import dev.spotbridge.dataverse.BatchOperation;
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.DataverseUnavailableException;
+import dev.spotbridge.dataverse.SbPermission;
 import dev.spotbridge.dataverse.StatusUpdate;
 import dev.spotbridge.dataverse.SyncLogRow;
 import dev.spotbridge.records.SyncHistoryEntry;
@@ -80,9 +81,11 @@ public class StatusWriteback {
     public Map<String, String> apply(Collection<String> recordKeys) {
         Set<String> keys = new LinkedHashSet<>(recordKeys);
         Map<String, List<SyncHistoryEntry>> events = unlogged(keys);
+        Map<String, List<PermissionRowWrite>> rows = rowWrites(keys);
         List<Pending> pending = new ArrayList<>();
         for (String key : keys) {
-            pendingOf(key, events.getOrDefault(key, List.of())).ifPresent(pending::add);
+            pendingOf(key, events.getOrDefault(key, List.of()), rows.getOrDefault(key, List.of()))
+                    .ifPresent(pending::add);
         }
         Map<String, String> refused = new LinkedHashMap<>();
         List<Request> requests = new ArrayList<>();
@@ -91,6 +94,22 @@ public class StatusWriteback {
                 requests.add(new Request(p, p.update().operation(), null));
             }
             p.logs().forEach(log -> requests.add(new Request(p, log.operation(), log)));
+            SyncRecord r = p.record();
+            for (PermissionRowWrite w : p.rows) {
+                requests.add(
+                        new Request(
+                                p,
+                                w.isNew()
+                                        ? SbPermission.create(
+                                                w.rowId(),
+                                                r.entity(),
+                                                r.recordId(),
+                                                w.bit(),
+                                                w.name(),
+                                                w.subscribed())
+                                        : SbPermission.subscribed(w.rowId(), w.subscribed()),
+                                null));
+            }
         }
         for (int from = 0; from < requests.size(); from += MAX_BATCH) {
             List<Request> part =
@@ -124,7 +143,7 @@ public class StatusWriteback {
                                             + status
                                             + "); the request is in the dead-letter queue",
                                     null));
-                } else if (status == 404) {
+                } else if (status == 404 && r.isRecordPatch()) {
                     r.pending().gone = true;
                 }
             }
@@ -135,10 +154,17 @@ public class StatusWriteback {
 
     /** One request of the $batch: the record's PATCH, or one of its sb_synclog rows. */
     private record Request(Pending pending, BatchOperation operation, SyncLogRow log) {
+        boolean isRecordPatch() {
+            return log == null && !operation.target().startsWith("sb_permissions");
+        }
+
         String what() {
-            return log == null
+            if (log != null) {
+                return "sb_synclog row (" + SyncLogRow.label(log.event()) + ")";
+            }
+            return isRecordPatch()
                     ? "PATCH of " + pending.update().columnNames()
-                    : "sb_synclog row (" + SyncLogRow.label(log.event()) + ")";
+                    : operation.method() + " of the sb_permission row " + operation.target();
         }
     }
 
@@ -156,6 +182,7 @@ public class StatusWriteback {
         final WritebackState state;
         final StatusUpdate update;
         final List<SyncLogRow> logs;
+        final List<PermissionRowWrite> rows;
         final long loggedThrough;
         final String error;
         boolean refused;
@@ -166,12 +193,14 @@ public class StatusWriteback {
                 WritebackState state,
                 StatusUpdate update,
                 List<SyncLogRow> logs,
+                List<PermissionRowWrite> rows,
                 long loggedThrough,
                 String error) {
             this.record = record;
             this.state = state;
             this.update = update;
             this.logs = logs;
+            this.rows = rows;
             this.loggedThrough = loggedThrough;
             this.error = error;
         }
@@ -216,6 +245,24 @@ public class StatusWriteback {
         return byRecord;
     }
 
+    /** The sb_permission rows of these records still to be written to D365. */
+    private Map<String, List<PermissionRowWrite>> rowWrites(Set<String> keys) {
+        Map<String, List<PermissionRowWrite>> byRecord = new LinkedHashMap<>();
+        for (List<String> part : partition(new ArrayList<>(keys), 500)) {
+            em.createQuery(
+                            "select w from PermissionRowWrite w where w.recordKey in :keys"
+                                    + " order by w.requestedAt",
+                            PermissionRowWrite.class)
+                    .setParameter("keys", part)
+                    .getResultList()
+                    .forEach(
+                            w ->
+                                    byRecord.computeIfAbsent(w.recordKey(), k -> new ArrayList<>())
+                                            .add(w));
+        }
+        return byRecord;
+    }
+
     private static <T> List<List<T>> partition(List<T> all, int size) {
         List<List<T>> parts = new ArrayList<>();
         for (int from = 0; from < all.size(); from += size) {
@@ -224,8 +271,14 @@ public class StatusWriteback {
         return parts;
     }
 
-    private Optional<Pending> pendingOf(String recordKey, List<SyncHistoryEntry> events) {
+    private Optional<Pending> pendingOf(
+            String recordKey, List<SyncHistoryEntry> events, List<PermissionRowWrite> rows) {
         SyncRecord record = em.find(SyncRecord.class, recordKey);
+        if (record == null || record.deleted()) {
+            // a deleted record's rows went with it in D365
+            rows.forEach(em::remove);
+            rows = List.of();
+        }
         if (record == null) {
             return Optional.empty();
         }
@@ -263,14 +316,14 @@ public class StatusWriteback {
                                 entry.detail()));
             }
         }
-        if (update.isEmpty() && logs.isEmpty()) {
+        if (update.isEmpty() && logs.isEmpty() && rows.isEmpty()) {
             if (loggedThrough > state.loggedThrough()) {
                 state.written(
                         state.status(), state.syncedAt(), false, state.lastError(), loggedThrough);
             }
             return Optional.empty();
         }
-        return Optional.of(new Pending(record, state, update, logs, loggedThrough, error));
+        return Optional.of(new Pending(record, state, update, logs, rows, loggedThrough, error));
     }
 
     private static String blankToNull(String text) {
@@ -285,6 +338,7 @@ public class StatusWriteback {
                 record.optedOut(),
                 blankToNull(p.error),
                 p.loggedThrough);
+        p.rows.forEach(em::remove);
         if (p.update.isEmpty()) {
             return;
         }

@@ -10,6 +10,9 @@ import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
 
 /**
  * Asks for the D365 record to be brought up to date with its sync state (sb_syncstatus,
@@ -24,6 +27,33 @@ public class WritebackQueue {
 
     @Resource(lookup = Queues.WRITEBACK)
     Queue queue;
+
+    @PersistenceContext(unitName = "spotbridge")
+    EntityManager em;
+
+    /**
+     * Asks for an sb_permission row of the record to be created (new) or its sb_subscribed set in
+     * D365, with the record's next write-back; a row asked for twice is written once, as last
+     * asked.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void permissionRow(
+            SyncRecord record,
+            String rowId,
+            long bit,
+            String name,
+            boolean subscribed,
+            boolean isNew) {
+        PermissionRowWrite row = em.find(PermissionRowWrite.class, rowId);
+        if (row == null) {
+            row = new PermissionRowWrite(rowId, record.key(), isNew);
+            row.set(bit, name, subscribed);
+            em.persist(row);
+        } else {
+            row.set(bit, name, subscribed);
+        }
+        request(record);
+    }
 
     public void request(SyncRecord record) {
         try {

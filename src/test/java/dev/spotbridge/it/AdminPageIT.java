@@ -265,6 +265,38 @@ class AdminPageIT {
                 "Spotler unchanged");
     }
 
+    @Test
+    void theSetupButtonTurnsTheChecklistGreen() {
+        Http.send(
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(
+                                        Http.BASE
+                                                + "/sandbox/dataverse/_control/reset-customizations"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                        .build());
+        browser.get(Http.BASE + "/admin/#setup");
+        type("user", "it-admin");
+        type("password", "it-admin-secret");
+        click(By.id("login-button"));
+        wait.until(
+                ExpectedConditions.textMatches(
+                        By.id("setup-summary"),
+                        Pattern.compile("\\d+ of \\d+ items need attention")));
+        String before = browser.findElement(By.id("setup-table")).getText();
+        assertTrue(before.contains("MISSING table sb_synclog"), before);
+        click(By.id("setup-run"));
+        wait.until(
+                ExpectedConditions.textMatches(
+                        By.id("setup-summary"), Pattern.compile("All \\d+ items OK\\.")));
+        String done = browser.findElement(By.id("setup-done")).getText();
+        assertTrue(done.contains("created the table sb_synclog"), done);
+        assertTrue(
+                browser.findElement(By.id("message")).getText().contains("changes made"),
+                browser.findElement(By.id("message")).getText());
+        assertTrue(
+                Http.get(Http.BASE + "/api/setup/check", AdminApi.ADMIN).json().getBoolean("ok"));
+    }
+
     private void type(String id, String text) {
         WebElement field = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
         field.clear();

@@ -216,6 +216,49 @@ class SetupIT {
                 dataverseRows("sb_synclogs", "_sb_contactid_value eq " + id).size(),
                 "routine successes stay out of the D365 history");
 
+        // the first sync gave the contact one sb_permission row per permission of the account
+        List<Integer> accountBits = accountPermissionBits();
+        JsonArray rows =
+                await(
+                        () -> dataverseRows("sb_permissions", "_sb_contactid_value eq " + id),
+                        r -> r.size() >= accountBits.size(),
+                        "a row per permission");
+        assertEquals(
+                accountBits,
+                rows.getValuesAs(JsonObject.class).stream()
+                        .map(r -> r.getInt("sb_bit"))
+                        .sorted()
+                        .toList());
+        rows.getValuesAs(JsonObject.class)
+                .forEach(r -> assertFalse(r.getBoolean("sb_subscribed"), r.toString()));
+
+        // a permission switched on in Spotler (a form) reaches its row with the hourly pull
+        int bit = accountBits.get(0);
+        Answer subscribed =
+                SpotlerSandbox.spotler(
+                        "PUT",
+                        "/contact/" + id,
+                        "{\"purge\":false,\"contact\":{\"externalId\":\""
+                                + id
+                                + "\",\"properties\":{\"permissions\":[{\"bit\":"
+                                + bit
+                                + ",\"enabled\":true}]}}}");
+        assertEquals(204, subscribed.status(), subscribed.body());
+        assertEquals(200, adminPost("/api/backsync/run").status());
+        await(
+                () ->
+                        dataverseRows(
+                                "sb_permissions",
+                                "_sb_contactid_value eq " + id + " and sb_bit eq " + bit),
+                r -> r.size() == 1 && r.getJsonObject(0).getBoolean("sb_subscribed"),
+                "the row subscribed as Spotler says");
+        await(
+                () -> dataverseRows("sb_synclogs", "_sb_contactid_value eq " + id),
+                l ->
+                        l.getValuesAs(JsonObject.class).stream()
+                                .anyMatch(r -> r.getInt("sb_event") == 100000006),
+                "the consent change in the record's D365 history");
+
         // a failure: status, the reason in words and a history row reach D365; the fix clears it
         String bad = UUID.randomUUID().toString();
         createContact(bad, "not-an-email");
@@ -277,6 +320,18 @@ class SetupIT {
                                 .build());
         assertEquals(200, a.status(), a.body());
         return a.json().getJsonArray("RolePrivileges").getValuesAs(JsonObject.class);
+    }
+
+    /** The permission bits of the Spotler account (GET /contact/properties/list), ascending. */
+    private static List<Integer> accountPermissionBits() {
+        Answer a = SpotlerSandbox.spotler("GET", "/contact/properties/list", null);
+        assertEquals(200, a.status(), a.body());
+        return Http.parse(a.body()).asJsonArray().getValuesAs(JsonObject.class).stream()
+                .filter(p -> "permissions".equals(p.getString("name", "")))
+                .flatMap(p -> p.getJsonArray("entries").getValuesAs(JsonObject.class).stream())
+                .map(e -> e.getInt("bit"))
+                .sorted()
+                .toList();
     }
 
     private static final String CONTACT_FORM = "1fed44d1-ae68-4a41-bd2b-f13acac4acfa";
@@ -389,6 +444,36 @@ class SetupIT {
         setup(false);
         assertEquals(granted, rolePrivileges(roleId).size());
         assertTrue(check().getBoolean("ok"));
+
+        // the endpoint still has an older key (SPOTBRIDGE_WEBHOOK_KEY rotated): setup sets the
+        // newest
+        String endpointId =
+                dataverseRows("serviceendpoints", "name eq 'Spotbridge webhook'")
+                        .getJsonObject(0)
+                        .getString("serviceendpointid");
+        patch(
+                "serviceendpoints(" + endpointId + ")",
+                Json.createObjectBuilder()
+                        .add("description", "Spotbridge webhook; key 000000000000")
+                        .build());
+        JsonObject oldKey = item(check(), "endpoint", "Spotbridge webhook");
+        assertEquals("DRIFTED", oldKey.getString("status"));
+        assertTrue(oldKey.getString("detail").contains("not the newest"), oldKey.toString());
+        setup(false);
+        assertTrue(check().getBoolean("ok"));
+
+        // an edition without audiences: the check says so, and what it means
+        SpotlerSandbox.spotlerFault(
+                "{\"status\":403,\"count\":1,\"method\":\"GET\",\"path\":\"audience\"}");
+        try {
+            JsonObject noAudiences = item(check(), "spotler", "audiences (marketing lists)");
+            assertEquals("DRIFTED", noAudiences.getString("status"));
+            assertTrue(noAudiences.getString("detail").contains("no audiences (403)"));
+        } finally {
+            SpotlerSandbox.clearSpotlerFault();
+        }
+        assertEquals(
+                "OK", item(check(), "spotler", "audiences (marketing lists)").getString("status"));
 
         // a customer's own form change stays when setup puts back the Spotler tab removed by hand
         String form = contactForm().getString("formxml");
