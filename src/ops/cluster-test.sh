@@ -70,7 +70,7 @@ export SPOTLER_API_URL=$SANDBOX/sandbox/spotler/integrationservice
 export SPOTLER_CONSUMER_KEY=sandbox-consumer-key SPOTLER_CONSUMER_SECRET=sandbox-consumer-secret
 export DATAVERSE_API_URL=$SANDBOX/sandbox/dataverse/api/data/v9.2
 export DATAVERSE_TOKEN_URL=$SANDBOX/sandbox/dataverse/oauth2/v2.0/token
-export DATAVERSE_CLIENT_ID=sandbox-client DATAVERSE_CLIENT_SECRET=sandbox-client-secret
+export DATAVERSE_CLIENT_ID=2f1c9a7e-6b3d-4c58-9e0a-5d7b8c1f4a26 DATAVERSE_CLIENT_SECRET=sandbox-client-secret
 export DATAVERSE_SCOPE=https://sandbox.crm.dynamics.com/.default
 export SPOTBRIDGE_WEBHOOK_KEY=sandbox-webhook-key SPOTBRIDGE_ADMIN_USER=admin SPOTBRIDGE_ADMIN_PASSWORD=admin
 
