@@ -7,14 +7,26 @@ import jakarta.json.JsonObject;
  * If-Match: *).
  *
  * @param target "emails" for a create, "emails(<id>)" for an update
+ * @param withoutAsyncSteps sent with MSCRM.BypassBusinessLogicExecution: CustomAsync, so no
+ *     asynchronous step (Spotbridge's own webhook among them) runs for it
  */
-public record BatchOperation(String method, String target, JsonObject body) {
+public record BatchOperation(
+        String method, String target, JsonObject body, boolean withoutAsyncSteps) {
 
     public static BatchOperation create(String entitySet, JsonObject body) {
-        return new BatchOperation("POST", entitySet, body);
+        return new BatchOperation("POST", entitySet, body, false);
     }
 
     public static BatchOperation update(String entitySet, String id, JsonObject body) {
-        return new BatchOperation("PATCH", entitySet + "(" + id + ")", body);
+        return new BatchOperation("PATCH", entitySet + "(" + id + ")", body, false);
+    }
+
+    /**
+     * The same request without its asynchronous steps: for rows that are Spotbridge's own, whose
+     * webhook would only echo back what Spotbridge already knows (needs
+     * prvBypassCustomBusinessLogic).
+     */
+    public BatchOperation quietly() {
+        return new BatchOperation(method, target, body, true);
     }
 }

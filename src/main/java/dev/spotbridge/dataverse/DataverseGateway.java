@@ -446,6 +446,9 @@ public class DataverseGateway {
                     .append(op.target())
                     .append(" HTTP/1.1\r\n")
                     .append("Content-Type: application/json; charset=utf-8\r\n");
+            if (op.withoutAsyncSteps()) {
+                body.append("MSCRM.BypassBusinessLogicExecution: CustomAsync\r\n");
+            }
             if ("PATCH".equals(op.method())) {
                 body.append("If-Match: *\r\n");
             }

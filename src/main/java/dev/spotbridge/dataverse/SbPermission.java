@@ -70,20 +70,28 @@ public record SbPermission(
         return Optional.empty();
     }
 
-    /** Creates a row Spotbridge keeps: with its own id, so the mirror knows it before the echo. */
+    /**
+     * Creates a row Spotbridge keeps, with its own id and without asynchronous steps: its webhook
+     * would only tell Spotbridge what it wrote (one webhook per permission of every new contact).
+     */
     public static BatchOperation create(
             String rowId, String entity, String recordId, long bit, String name, boolean on) {
         return BatchOperation.create(
-                SET,
-                Json.createObjectBuilder()
-                        .add("sb_permissionid", rowId)
-                        .add("sb_name", name == null ? "bit " + bit : name)
-                        .add("sb_bit", bit)
-                        .add("sb_subscribed", on)
-                        .add(
-                                "sb_" + entity + "id@odata.bind",
-                                "/" + DataverseGateway.entitySet(entity) + "(" + recordId + ")")
-                        .build());
+                        SET,
+                        Json.createObjectBuilder()
+                                .add("sb_permissionid", rowId)
+                                .add("sb_name", name == null ? "bit " + bit : name)
+                                .add("sb_bit", bit)
+                                .add("sb_subscribed", on)
+                                .add(
+                                        "sb_" + entity + "id@odata.bind",
+                                        "/"
+                                                + DataverseGateway.entitySet(entity)
+                                                + "("
+                                                + recordId
+                                                + ")")
+                                .build())
+                .quietly();
     }
 
     /** Sets a row's sb_subscribed (a permission changed in Spotler). */

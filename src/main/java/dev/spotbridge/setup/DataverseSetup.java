@@ -172,8 +172,10 @@ public class DataverseSetup {
                 tables();
                 columns();
                 parts();
-                roles();
                 webhook();
+                // last of Dataverse: an identity that may not create roles still gets the sync
+                // going
+                roles();
                 spotler();
             } catch (RuntimeException e) {
                 if (mode != Mode.APPLY) {

@@ -31,13 +31,26 @@ public class PermissionBits {
         return List.copyOf(named().keySet());
     }
 
-    /** bit → description, in the account's order. */
+    /**
+     * bit → description, in the account's order. One caller loads it while the others wait, so a
+     * cold cache under load costs one Spotler request, not one per consumer thread.
+     */
     public Map<Long, String> named() {
-        if (bits == null || Instant.now().isAfter(loaded.plus(Duration.ofSeconds(cacheSeconds)))) {
-            bits = Map.copyOf(spotler.permissionBits());
-            loaded = Instant.now();
+        Map<Long, String> known = bits;
+        if (known != null && !stale()) {
+            return known;
         }
-        return bits;
+        synchronized (this) {
+            if (bits == null || stale()) {
+                bits = Map.copyOf(spotler.permissionBits());
+                loaded = Instant.now();
+            }
+            return bits;
+        }
+    }
+
+    private boolean stale() {
+        return Instant.now().isAfter(loaded.plus(Duration.ofSeconds(cacheSeconds)));
     }
 
     /** The bit whose description is this name (case-insensitive). */

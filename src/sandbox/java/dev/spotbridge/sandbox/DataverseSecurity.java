@@ -73,7 +73,8 @@ public class DataverseSecurity {
                 List.of(
                         "prvImportCustomization",
                         "prvPublishCustomizations",
-                        "prvReadAsyncOperation")) {
+                        "prvReadAsyncOperation",
+                        "prvBypassCustomBusinessLogic")) {
             privilege(extra);
         }
     }

@@ -114,4 +114,13 @@ final class Http {
             throw new IllegalStateException(path + " answered " + a);
         }
     }
+
+    /** Lets asynchronous work that should not happen have its chance to show. */
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -231,6 +231,11 @@ class SetupIT {
                         .toList());
         rows.getValuesAs(JsonObject.class)
                 .forEach(r -> assertFalse(r.getBoolean("sb_subscribed"), r.toString()));
+        // they were created without asynchronous steps: no webhook echoes them back
+        Http.pause(2000);
+        String history =
+                AdminApi.record("contact", id).orElseThrow().getJsonArray("history").toString();
+        assertFalse(history.contains("sb_permission Create"), history);
 
         // a permission switched on in Spotler (a form) reaches its row with the hourly pull
         int bit = accountBits.get(0);
