@@ -11,6 +11,7 @@ import dev.spotbridge.records.ProcessedEvent;
 import dev.spotbridge.records.SyncEvent;
 import dev.spotbridge.records.SyncHistoryEntry;
 import dev.spotbridge.records.SyncRecord;
+import dev.spotbridge.records.SyncRecords;
 import dev.spotbridge.spotler.PermissionBits;
 import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.spotler.SpotlerRejectedException;
@@ -41,6 +42,8 @@ public class PermissionSync {
 
     @PersistenceContext(unitName = "spotbridge")
     EntityManager em;
+
+    @Inject SyncRecords records;
 
     @Inject SpotlerGateway spotler;
 
@@ -339,12 +342,7 @@ public class PermissionSync {
         }
         Map<Long, String> named = bits.named();
         int changes = 0;
-        for (SyncRecord record :
-                em.createQuery(
-                                "select r from SyncRecord r where r.recordId = :id",
-                                SyncRecord.class)
-                        .setParameter("id", id)
-                        .getResultList()) {
+        for (SyncRecord record : records.withIds(List.of(id))) {
             if (!record.inSpotler()
                     || record.deleted()
                     || record.blanked()

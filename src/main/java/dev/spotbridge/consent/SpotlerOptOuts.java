@@ -4,12 +4,14 @@ import dev.spotbridge.consent.ConsentChange.Source;
 import dev.spotbridge.dataverse.DataverseValues;
 import dev.spotbridge.records.SyncHistoryEntry;
 import dev.spotbridge.records.SyncRecord;
+import dev.spotbridge.records.SyncRecords;
 import dev.spotbridge.writeback.WritebackQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.util.List;
 
 /**
  * A contact unsubscribed in Spotler — found on a write (CONTACT_OPTOUT) or by the hourly pull — or
@@ -23,6 +25,8 @@ public class SpotlerOptOuts {
 
     @PersistenceContext(unitName = "spotbridge")
     EntityManager em;
+
+    @Inject SyncRecords records;
 
     @Inject ConsentLedger ledger;
 
@@ -87,12 +91,7 @@ public class SpotlerOptOuts {
             return false;
         }
         boolean found = false;
-        for (SyncRecord record :
-                em.createQuery(
-                                "select r from SyncRecord r where r.recordId = :id",
-                                SyncRecord.class)
-                        .setParameter("id", id)
-                        .getResultList()) {
+        for (SyncRecord record : records.withIds(List.of(id))) {
             if (record.optedOut() || record.deleted() || record.blanked()) {
                 continue;
             }

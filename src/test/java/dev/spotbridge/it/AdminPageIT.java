@@ -267,13 +267,7 @@ class AdminPageIT {
 
     @Test
     void theSetupButtonTurnsTheChecklistGreen() {
-        Http.send(
-                java.net.http.HttpRequest.newBuilder(
-                                java.net.URI.create(
-                                        Http.BASE
-                                                + "/sandbox/dataverse/_control/reset-customizations"))
-                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
-                        .build());
+        DataverseSandbox.resetCustomizations();
         browser.get(Http.BASE + "/admin/#setup");
         type("user", "it-admin");
         type("password", "it-admin-secret");

@@ -205,4 +205,19 @@ final class DataverseSandbox {
                                 .build());
         return a.json().getString("access_token");
     }
+
+    /** Takes the sandbox org back to before any setup (POST …/_control/reset-customizations). */
+    static void resetCustomizations() {
+        Answer a =
+                send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                BASE
+                                                        + "/sandbox/dataverse/_control/reset-customizations"))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build());
+        if (a.status() != 204 && a.status() != 200) {
+            throw new IllegalStateException("reset-customizations answered " + a);
+        }
+    }
 }

@@ -98,30 +98,35 @@ class SetupIT {
         return steps.getJsonObject(0);
     }
 
+    /** A call of the Dataverse sandbox's Web API, as any Dataverse client makes it. */
+    private static Answer api(String method, String path, JsonObject body) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(
+                                URI.create(BASE + "/sandbox/dataverse/api/data/v9.2/" + path))
+                        .header("Authorization", "Bearer " + dataverseToken());
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if ("PATCH".equals(method)) {
+            request.header("If-Match", "*");
+        }
+        return send(
+                request.method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body.toString()))
+                        .build());
+    }
+
     private static void patch(String path, JsonObject body) {
-        Answer a =
-                send(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                BASE + "/sandbox/dataverse/api/data/v9.2/" + path))
-                                .header("Authorization", "Bearer " + dataverseToken())
-                                .header("Content-Type", "application/json")
-                                .header("If-Match", "*")
-                                .method(
-                                        "PATCH",
-                                        HttpRequest.BodyPublishers.ofString(body.toString()))
-                                .build());
+        Answer a = api("PATCH", path, body);
         assertEquals(204, a.status(), a.body());
     }
 
     @Test
     void fromAnEmptyOrgToAContactThatReachesSpotlerByItself() {
-        send(
-                HttpRequest.newBuilder(
-                                URI.create(
-                                        BASE + "/sandbox/dataverse/_control/reset-customizations"))
-                        .POST(HttpRequest.BodyPublishers.noBody())
-                        .build());
+        DataverseSandbox.resetCustomizations();
 
         JsonObject before = check();
         assertFalse(before.getBoolean("ok"), before.toString());
@@ -168,28 +173,7 @@ class SetupIT {
 
         // the sandbox raises the webhook of a contact created through its Web API
         String id = UUID.randomUUID().toString();
-        Answer created =
-                send(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                BASE + "/sandbox/dataverse/api/data/v9.2/contacts"))
-                                .header("Authorization", "Bearer " + dataverseToken())
-                                .header("Content-Type", "application/json")
-                                .POST(
-                                        HttpRequest.BodyPublishers.ofString(
-                                                Json.createObjectBuilder()
-                                                        .add("contactid", id)
-                                                        .add("firstname", "Sanne")
-                                                        .add("lastname", "de Vries")
-                                                        .add(
-                                                                "emailaddress1",
-                                                                "sanne."
-                                                                        + id.substring(0, 8)
-                                                                        + "@example.com")
-                                                        .build()
-                                                        .toString()))
-                                .build());
-        assertEquals(204, created.status(), created.body());
+        createContact(id, "Sanne", "de Vries", "sanne." + id.substring(0, 8) + "@example.com");
         JsonObject contact =
                 await(() -> spotlerContact(id), c -> c.isPresent(), "the contact in Spotler")
                         .orElseThrow();
@@ -266,7 +250,7 @@ class SetupIT {
 
         // a failure: status, the reason in words and a history row reach D365; the fix clears it
         String bad = UUID.randomUUID().toString();
-        createContact(bad, "not-an-email");
+        createContact(bad, "Bram", "Bakker", "not-an-email");
         JsonObject failed =
                 await(
                         () -> dataverseRow("contacts", bad).orElseThrow(),
@@ -313,16 +297,10 @@ class SetupIT {
 
     private static List<JsonObject> rolePrivileges(String roleId) {
         Answer a =
-                send(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                BASE
-                                                        + "/sandbox/dataverse/api/data/v9.2/roles("
-                                                        + roleId
-                                                        + ")/Microsoft.Dynamics.CRM.RetrieveRolePrivilegesRole()"))
-                                .header("Authorization", "Bearer " + dataverseToken())
-                                .GET()
-                                .build());
+                api(
+                        "GET",
+                        "roles(" + roleId + ")/Microsoft.Dynamics.CRM.RetrieveRolePrivilegesRole()",
+                        null);
         assertEquals(200, a.status(), a.body());
         return a.json().getJsonArray("RolePrivileges").getValuesAs(JsonObject.class);
     }
@@ -345,22 +323,16 @@ class SetupIT {
         return dataverseRow("systemforms", CONTACT_FORM).orElseThrow();
     }
 
-    private static void createContact(String id, String email) {
+    private static void createContact(String id, String first, String last, String email) {
         Answer created =
-                send(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                BASE + "/sandbox/dataverse/api/data/v9.2/contacts"))
-                                .header("Authorization", "Bearer " + dataverseToken())
-                                .header("Content-Type", "application/json")
-                                .POST(
-                                        HttpRequest.BodyPublishers.ofString(
-                                                Json.createObjectBuilder()
-                                                        .add("contactid", id)
-                                                        .add("lastname", "Bakker")
-                                                        .add("emailaddress1", email)
-                                                        .build()
-                                                        .toString()))
+                api(
+                        "POST",
+                        "contacts",
+                        Json.createObjectBuilder()
+                                .add("contactid", id)
+                                .add("firstname", first)
+                                .add("lastname", last)
+                                .add("emailaddress1", email)
                                 .build());
         assertEquals(204, created.status(), created.body());
     }
@@ -421,22 +393,10 @@ class SetupIT {
                                         .getJsonObject(0)
                                         .getString("privilegeid")));
         Answer replaced =
-                send(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                BASE
-                                                        + "/sandbox/dataverse/api/data/v9.2/roles("
-                                                        + roleId
-                                                        + ")/Microsoft.Dynamics.CRM.ReplacePrivilegesRole"))
-                                .header("Authorization", "Bearer " + dataverseToken())
-                                .header("Content-Type", "application/json")
-                                .POST(
-                                        HttpRequest.BodyPublishers.ofString(
-                                                Json.createObjectBuilder()
-                                                        .add("Privileges", privileges)
-                                                        .build()
-                                                        .toString()))
-                                .build());
+                api(
+                        "POST",
+                        "roles(" + roleId + ")/Microsoft.Dynamics.CRM.ReplacePrivilegesRole",
+                        Json.createObjectBuilder().add("Privileges", privileges).build());
         assertEquals(204, replaced.status(), replaced.body());
         List<JsonObject> tooMuch = notOk(check());
         assertEquals(1, tooMuch.size(), tooMuch.toString());
