@@ -16,10 +16,12 @@ import dev.spotbridge.spotler.PermissionBits;
 import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.spotler.SpotlerRejectedException;
 import dev.spotbridge.writeback.WritebackQueue;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -247,6 +249,7 @@ public class PermissionSync {
         try {
             rows = dataverse.permissionRows(entity, recordIds);
             tableExists = true;
+            readInThisTransaction().addAll(recordIds);
         } catch (DataverseRejectedException e) {
             // the org has no sb_permission table (solution not installed): no rows, no
             // permission is changed
@@ -299,7 +302,8 @@ public class PermissionSync {
         if (have.containsAll(named.keySet())) {
             return;
         }
-        if (!mirrorFresh || tableExists == null) {
+        boolean fresh = mirrorFresh || readInThisTransaction().contains(record.recordId());
+        if (!fresh || tableExists == null) {
             fromDataverse(record.entity(), List.of(record.recordId()));
             have = mirrored(record.key()).keySet();
         }
@@ -404,6 +408,24 @@ public class PermissionSync {
         }
         return changes;
     }
+
+    /**
+     * The records whose rows were read from Dataverse in this transaction (the first write of a
+     * record reads them): their mirror is fresh, so making their rows reads nothing again.
+     */
+    @SuppressWarnings("unchecked")
+    private Set<String> readInThisTransaction() {
+        Object known = transaction.getResource(READ_KEY);
+        if (known == null) {
+            known = new java.util.HashSet<String>();
+            transaction.putResource(READ_KEY, known);
+        }
+        return (Set<String>) known;
+    }
+
+    private static final String READ_KEY = PermissionSync.class.getName() + ".read";
+
+    @Resource TransactionSynchronizationRegistry transaction;
 
     /** The record's rows as the mirror knows them, by bit. */
     private Map<Long, PermissionRow> mirrored(String recordKey) {

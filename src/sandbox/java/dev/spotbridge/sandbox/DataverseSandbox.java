@@ -296,7 +296,13 @@ public class DataverseSandbox {
             pageNumber = Integer.parseInt(cookie.group(1));
             after = cookie.group(2).toLowerCase(Locale.ROOT);
         }
-        List<JsonObject> rows = store.after(kind(table), after, condition, pageSize + 1);
+        List<JsonObject> rows =
+                store.after(
+                        kind(table),
+                        after,
+                        condition,
+                        pageSize + 1,
+                        ODataFilter.requiredGuid(filter));
         JsonObjectBuilder out = pageBody(set, table, rows.stream().limit(pageSize), select, prefer);
         if (rows.size() > pageSize) {
             String last = rows.get(pageSize - 1).getString(table.idColumn());

@@ -31,6 +31,27 @@ final class ODataFilter {
 
     private ODataFilter() {}
 
+    private static final Pattern GUID_EQ =
+            Pattern.compile(
+                    "\\beq\\s+([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b");
+
+    /**
+     * A GUID every matching row holds somewhere in its JSON (the value of an {@code eq} condition
+     * of a filter that is only a conjunction), or null: lets the store skip rows by their text
+     * before parsing them, as Dataverse's index on a lookup would.
+     */
+    static String requiredGuid(String filter) {
+        if (filter == null) {
+            return null;
+        }
+        String lower = filter.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains(" or ") || lower.contains("not ") || lower.contains(" ne ")) {
+            return null;
+        }
+        java.util.regex.Matcher m = GUID_EQ.matcher(lower);
+        return m.find() ? m.group(1) : null;
+    }
+
     static Predicate<JsonObject> parse(String filter) {
         if (filter == null || filter.isBlank()) {
             return row -> true;

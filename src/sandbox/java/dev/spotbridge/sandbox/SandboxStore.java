@@ -67,18 +67,37 @@ public class SandboxStore {
      */
     public List<JsonObject> after(
             String kind, String after, Predicate<JsonObject> condition, int limit) {
+        return after(kind, after, condition, limit, null);
+    }
+
+    /**
+     * {@link #after}, reading only objects whose stored text holds {@code containing} (lower case;
+     * null: all): a text match in the database instead of parsing every object of the kind.
+     */
+    public List<JsonObject> after(
+            String kind,
+            String after,
+            Predicate<JsonObject> condition,
+            int limit,
+            String containing) {
         List<JsonObject> out = new ArrayList<>();
         String from = after == null ? "" : after;
         while (out.size() < limit) {
-            List<SandboxRow> chunk =
+            jakarta.persistence.TypedQuery<SandboxRow> query =
                     em.createQuery(
                                     "select r from SandboxRow r where r.kind = :kind and r.id > :from"
+                                            + (containing == null
+                                                    ? ""
+                                                    : " and lower(r.body) like :containing")
                                             + " order by r.id",
                                     SandboxRow.class)
                             .setParameter("kind", kind)
                             .setParameter("from", from)
-                            .setMaxResults(1000)
-                            .getResultList();
+                            .setMaxResults(1000);
+            if (containing != null) {
+                query.setParameter("containing", "%" + containing + "%");
+            }
+            List<SandboxRow> chunk = query.getResultList();
             for (SandboxRow row : chunk) {
                 JsonObject object = parse(row.body());
                 if (condition.test(object) && out.size() < limit) {
