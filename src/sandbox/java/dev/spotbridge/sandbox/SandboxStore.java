@@ -24,6 +24,34 @@ public class SandboxStore {
     @PersistenceContext(unitName = "sandbox")
     EntityManager em;
 
+    private static final java.util.regex.Pattern GUID =
+            java.util.regex.Pattern.compile(
+                    "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /**
+     * Per kind that was queried by a GUID: GUID → ids of the objects whose text holds it, as
+     * Dataverse's index on a lookup. A superset (a rolled-back write or a delete leaves ids
+     * behind), so every hit is read and tested again; usable once built.
+     */
+    private final java.util.Map<String, GuidIndex> indexes =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final class GuidIndex {
+        final java.util.Map<String, java.util.Set<String>> ids =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        volatile boolean built;
+
+        void add(String id, String text) {
+            java.util.regex.Matcher m = GUID.matcher(text);
+            while (m.find()) {
+                ids.computeIfAbsent(
+                                m.group().toLowerCase(java.util.Locale.ROOT),
+                                k -> java.util.concurrent.ConcurrentHashMap.newKeySet())
+                        .add(id);
+            }
+        }
+    }
+
     public Optional<JsonObject> get(String kind, String id) {
         SandboxRow row = em.find(SandboxRow.class, new SandboxRow.Key(kind, id));
         return row == null ? Optional.empty() : Optional.of(parse(row.body()));
@@ -40,10 +68,15 @@ public class SandboxStore {
                         new SandboxRow.Key(kind, id),
                         LockModeType.PESSIMISTIC_WRITE);
         JsonObject next = change.apply(row == null ? null : parse(row.body()));
+        String text = next.toString();
         if (row == null) {
-            em.persist(new SandboxRow(kind, id, next.toString()));
+            em.persist(new SandboxRow(kind, id, text));
         } else {
-            row.body(next.toString());
+            row.body(text);
+        }
+        GuidIndex index = indexes.get(kind);
+        if (index != null) {
+            index.add(id, text);
         }
         return next;
     }
@@ -71,8 +104,8 @@ public class SandboxStore {
     }
 
     /**
-     * {@link #after}, reading only objects whose stored text holds {@code containing} (lower case;
-     * null: all): a text match in the database instead of parsing every object of the kind.
+     * {@link #after}, reading only objects whose text holds the GUID {@code containing} (null:
+     * all), found through an index of the kind's GUIDs instead of parsing every object.
      */
     public List<JsonObject> after(
             String kind,
@@ -80,24 +113,51 @@ public class SandboxStore {
             Predicate<JsonObject> condition,
             int limit,
             String containing) {
+        GuidIndex index = containing == null ? null : index(kind);
+        if (index == null) {
+            return scanAfter(kind, after, condition, limit);
+        }
+        List<JsonObject> out = new ArrayList<>();
+        java.util.TreeSet<String> hits =
+                new java.util.TreeSet<>(
+                        index.ids.getOrDefault(
+                                containing.toLowerCase(java.util.Locale.ROOT), java.util.Set.of()));
+        for (String id : after == null ? hits : hits.tailSet(after, false)) {
+            if (out.size() >= limit) {
+                break;
+            }
+            get(kind, id).filter(condition).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** The GUID index of a kind, built on its first use (null while another caller builds it). */
+    private GuidIndex index(String kind) {
+        GuidIndex fresh = new GuidIndex();
+        GuidIndex known = indexes.putIfAbsent(kind, fresh);
+        if (known != null) {
+            return known.built ? known : null;
+        }
+        // writes from now on add themselves; the scan adds what is there
+        scan(kind, fresh::add);
+        fresh.built = true;
+        return fresh;
+    }
+
+    private List<JsonObject> scanAfter(
+            String kind, String after, Predicate<JsonObject> condition, int limit) {
         List<JsonObject> out = new ArrayList<>();
         String from = after == null ? "" : after;
         while (out.size() < limit) {
-            jakarta.persistence.TypedQuery<SandboxRow> query =
+            List<SandboxRow> chunk =
                     em.createQuery(
                                     "select r from SandboxRow r where r.kind = :kind and r.id > :from"
-                                            + (containing == null
-                                                    ? ""
-                                                    : " and lower(r.body) like :containing")
                                             + " order by r.id",
                                     SandboxRow.class)
                             .setParameter("kind", kind)
                             .setParameter("from", from)
-                            .setMaxResults(1000);
-            if (containing != null) {
-                query.setParameter("containing", "%" + containing + "%");
-            }
-            List<SandboxRow> chunk = query.getResultList();
+                            .setMaxResults(1000)
+                            .getResultList();
             for (SandboxRow row : chunk) {
                 JsonObject object = parse(row.body());
                 if (condition.test(object) && out.size() < limit) {
