@@ -102,18 +102,23 @@ public class DataverseGateway {
     void connect() {
         calls = new CallMeter(metrics, "dataverse");
         base = base0(url.orElseThrow());
-        client =
-                RestClientBuilder.newBuilder()
-                        .baseUri(URI.create(base))
-                        .connectTimeout(5, TimeUnit.SECONDS)
-                        .readTimeout(10, TimeUnit.SECONDS)
-                        .property("microprofile.rest.client.disable.default.mapper", true)
-                        .register(calls)
-                        .build(DataverseClient.class);
+        client = client(DataverseClient.class, base, 10, calls);
     }
 
-    @PreDestroy
-    void close() {
+    /**
+     * A typed client of the Web API: 5 s to connect, answers mapped by the gateway, calls metered.
+     */
+    static <T> T client(Class<T> type, String base, int readSeconds, CallMeter calls) {
+        return RestClientBuilder.newBuilder()
+                .baseUri(URI.create(base.endsWith("/") ? base : base + "/"))
+                .connectTimeout(5, TimeUnit.SECONDS)
+                .readTimeout(readSeconds, TimeUnit.SECONDS)
+                .property("microprofile.rest.client.disable.default.mapper", true)
+                .register(calls)
+                .build(type);
+    }
+
+    static void close(Object client) {
         if (client instanceof AutoCloseable closeable) {
             try {
                 closeable.close();
@@ -121,6 +126,11 @@ public class DataverseGateway {
                 // closing an idle HTTP client cannot lose work
             }
         }
+    }
+
+    @PreDestroy
+    void close() {
+        close(client);
     }
 
     private static String base0(String url) {

@@ -16,7 +16,6 @@ import jakarta.json.JsonValue;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 import java.io.StringReader;
-import java.net.URI;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,7 +35,6 @@ import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
-import org.eclipse.microprofile.rest.client.RestClientBuilder;
 
 /**
  * What setup reads and writes in Dataverse, as the setup identity: the solution and its publisher,
@@ -124,25 +121,12 @@ public class SolutionGateway {
     void connect() {
         calls = new CallMeter(metrics, "dataverse-setup");
         String base = url.orElseThrow();
-        client =
-                RestClientBuilder.newBuilder()
-                        .baseUri(URI.create(base.endsWith("/") ? base : base + "/"))
-                        .connectTimeout(5, TimeUnit.SECONDS)
-                        .readTimeout(280, TimeUnit.SECONDS)
-                        .property("microprofile.rest.client.disable.default.mapper", true)
-                        .register(calls)
-                        .build(SetupClient.class);
+        client = DataverseGateway.client(SetupClient.class, base, 280, calls);
     }
 
     @PreDestroy
     void close() {
-        if (client instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception ignored) {
-                // closing an idle HTTP client cannot lose work
-            }
-        }
+        DataverseGateway.close(client);
     }
 
     // ---- publisher and solution
