@@ -981,6 +981,12 @@ public class DataverseSandbox {
         if ("sdkmessageprocessingstep".equals(table.entity())) {
             checkStep(columns);
         }
+        columns.forEach(
+                (column, value) -> {
+                    if (column.endsWith("@odata.bind")) {
+                        boundRowExists(value);
+                    }
+                });
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         JsonObject[] before = new JsonObject[1];
         JsonObject after =
@@ -1162,6 +1168,28 @@ public class DataverseSandbox {
     }
 
     /**
+     * A lookup bound to a row of a table the sandbox holds must name a row that exists: Dataverse
+     * answers 404 "contact With Id = … Does Not Exist" and writes nothing.
+     */
+    private void boundRowExists(JsonValue target) {
+        if (!(target instanceof JsonString path)) {
+            return;
+        }
+        Matcher m = BIND_URI.matcher(path.getString());
+        if (!m.matches()) {
+            return;
+        }
+        Optional<DataverseTables.Table> bound = tableOf(m.group(1));
+        String id = m.group(2).toLowerCase(Locale.ROOT);
+        if (bound.isPresent() && store.get(kind(bound.get()), id).isEmpty()) {
+            throw new WebApplicationException(notFound(bound.get().entity(), id));
+        }
+    }
+
+    private static final Pattern BIND_URI =
+            Pattern.compile("^/?(?:.*/)?([a-z_]+)\\(([0-9a-fA-F-]{36})\\)$");
+
+    /**
      * "regardingobjectid_contact_task@odata.bind": "/contacts(id)" → _regardingobjectid_value = id,
      * with the target's logical name kept for the lookuplogicalname annotation.
      */
@@ -1170,9 +1198,7 @@ public class DataverseSandbox {
             throw new WebApplicationException(
                     error(400, "0x80048d19", "An @odata.bind value must be an entity URI."));
         }
-        Matcher m =
-                Pattern.compile("^/?(?:.*/)?([a-z_]+)\\(([0-9a-fA-F-]{36})\\)$")
-                        .matcher(path.getString());
+        Matcher m = BIND_URI.matcher(path.getString());
         if (!m.matches()) {
             throw new WebApplicationException(
                     error(

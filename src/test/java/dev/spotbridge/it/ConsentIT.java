@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class ConsentIT {
 
-    static final String OWNER = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9";
+    static final String OWNER = DataverseSandbox.OWNER;
     static final int SUCCEEDED = 100000000;
     static final int OPT_OUT = 100000003;
 
@@ -86,7 +86,7 @@ class ConsentIT {
                         .add("donotbulkemail", false)
                         .add("sb_syncenabled", true)
                         .add("statecode", 0)
-                        .add("ownerid@odata.bind", "/systemusers(" + OWNER + ")")
+                        .add("ownerid@odata.bind", "/systemusers(" + DataverseSandbox.owner() + ")")
                         .build());
         assertEquals(202, webhook(Contexts.create("contact", id, person(email), at)).status());
         await(() -> spotlerContact(id).orElse(null), c -> true, "contact in Spotler");
@@ -523,6 +523,58 @@ class ConsentIT {
                                                                         e.getString(
                                                                                 "outcome", ""))),
                 "the history shows the write-back");
+    }
+
+    /**
+     * A record Dataverse no longer holds (deleted before its sync got there) is synced from its
+     * webhook, but nothing of it can be written back: Dataverse refuses the PATCH and its
+     * sb_permission rows (a lookup to a missing row) with 404, and the write-back ends there
+     * instead of failing or retrying.
+     */
+    @Test
+    void theWriteBackOfARecordGoneFromDataverseEndsWithoutRows() {
+        String id = UUID.randomUUID().toString();
+        String email = "gone." + id.substring(0, 8) + "@example.com";
+        assertEquals(
+                202,
+                webhook(Contexts.create("contact", id, person(email), Instant.now())).status());
+        await(
+                () ->
+                        AdminApi.record("contact", id)
+                                .map(r -> r.getJsonArray("history"))
+                                .orElse(JsonValue.EMPTY_JSON_ARRAY),
+                h ->
+                        h.stream()
+                                .map(JsonValue::asJsonObject)
+                                .anyMatch(
+                                        e ->
+                                                "WriteBack".equals(e.getString("operation", ""))
+                                                        && "Skipped"
+                                                                .equals(
+                                                                        e.getString(
+                                                                                "outcome", ""))),
+                "the write-back ended: the record is no longer in Dataverse");
+        assertEquals("Succeeded", AdminApi.record("contact", id).orElseThrow().getString("status"));
+        assertTrue(spotlerContact(id).isPresent(), "synced to Spotler");
+        assertEquals(
+                0,
+                DataverseSandbox.dataverseRows("sb_permissions", "_sb_contactid_value eq " + id)
+                        .size(),
+                "no row names a contact Dataverse does not hold");
+
+        Http.Answer refused =
+                DataverseSandbox.dataverseCreate(
+                        "sb_permissions",
+                        Json.createObjectBuilder()
+                                .add("sb_name", "Nieuwsbrief")
+                                .add("sb_bit", 1)
+                                .add("sb_subscribed", true)
+                                .add("sb_contactid@odata.bind", "/contacts(" + id + ")")
+                                .build());
+        assertEquals(404, refused.status(), refused.body());
+        assertTrue(
+                refused.body().contains("contact With Id = " + id + " Does Not Exist"),
+                refused.body());
     }
 
     /**

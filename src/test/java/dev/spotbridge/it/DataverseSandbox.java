@@ -59,6 +59,25 @@ final class DataverseSandbox {
         }
     }
 
+    /** The D365 user who owns the tests' records (and gets their bounce tasks). */
+    static final String OWNER = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9";
+
+    /**
+     * {@link #OWNER} as a row of the Dataverse sandbox: a lookup can bind only a row that exists.
+     *
+     * @return the owner's id
+     */
+    static String owner() {
+        dataverseUpsert(
+                "systemusers",
+                OWNER,
+                Json.createObjectBuilder()
+                        .add("fullname", "Owen Owner")
+                        .add("domainname", "owen@example.com")
+                        .build());
+        return OWNER;
+    }
+
     /** A row of the Dataverse sandbox as the Web API returns it (lookups as _x_value), or empty. */
     static Optional<JsonObject> dataverseRow(String set, String id) {
         Answer a =
@@ -143,6 +162,17 @@ final class DataverseSandbox {
                 .json()
                 .getJsonNumber("batches")
                 .longValue();
+    }
+
+    /** A POST of a new row to the Dataverse sandbox's Web API (no webhook), as it answered. */
+    static Answer dataverseCreate(String set, JsonObject columns) {
+        return send(
+                HttpRequest.newBuilder(URI.create(BASE + "/sandbox/dataverse/api/data/v9.2/" + set))
+                        .header("Authorization", "Bearer " + dataverseToken())
+                        .header("Content-Type", "application/json")
+                        .header(BYPASS, "CustomAsync")
+                        .POST(HttpRequest.BodyPublishers.ofString(columns.toString()))
+                        .build());
     }
 
     /** An sb_permission row of a contact in the Dataverse sandbox (no webhook); its id. */

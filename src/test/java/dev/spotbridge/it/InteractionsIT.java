@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class InteractionsIT {
 
-    static final String OWNER = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9";
+    static final String OWNER = DataverseSandbox.OWNER;
 
     @Deployment(order = 2, testable = false)
     static WebArchive deployment() {
@@ -57,7 +57,9 @@ class InteractionsIT {
                             .add("firstname", "Time")
                             .add("lastname", "Line")
                             .add("emailaddress1", email)
-                            .add("ownerid@odata.bind", "/systemusers(" + OWNER + ")")
+                            .add(
+                                    "ownerid@odata.bind",
+                                    "/systemusers(" + DataverseSandbox.owner() + ")")
                             .build());
             assertEquals(
                     202,
