@@ -12,7 +12,10 @@ import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Asks for the D365 record to be brought up to date with its sync state (sb_syncstatus,
@@ -31,6 +34,10 @@ public class WritebackQueue {
     @PersistenceContext(unitName = "spotbridge")
     EntityManager em;
 
+    @Resource TransactionSynchronizationRegistry transaction;
+
+    private static final String ASKED = WritebackQueue.class.getName() + ".asked";
+
     /**
      * Asks for an sb_permission row of the record to be created (new) or its sb_subscribed set in
      * D365, with the record's next write-back; a row asked for twice is written once, as last
@@ -44,7 +51,8 @@ public class WritebackQueue {
             String name,
             boolean subscribed,
             boolean isNew) {
-        PermissionRowWrite row = em.find(PermissionRowWrite.class, rowId);
+        // a new row's id was just made: nothing can be asked for it yet
+        PermissionRowWrite row = isNew ? null : em.find(PermissionRowWrite.class, rowId);
         if (row == null) {
             row = new PermissionRowWrite(rowId, record.key(), isNew);
             row.set(bit, name, subscribed);
@@ -55,7 +63,22 @@ public class WritebackQueue {
         request(record);
     }
 
+    /**
+     * Asks for the record's write-back: one message per record and transaction, however often a
+     * transaction asks (its rows, its status and its history go in the one write-back).
+     */
     public void request(SyncRecord record) {
+        if (transaction.getTransactionKey() != null) {
+            @SuppressWarnings("unchecked")
+            Set<String> asked = (Set<String>) transaction.getResource(ASKED);
+            if (asked == null) {
+                asked = new HashSet<>();
+                transaction.putResource(ASKED, asked);
+            }
+            if (!asked.add(record.key())) {
+                return;
+            }
+        }
         try {
             TextMessage message = context.createTextMessage(record.key());
             message.setStringProperty("JMSXGroupID", record.key());
