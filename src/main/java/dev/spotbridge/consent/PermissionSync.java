@@ -298,14 +298,14 @@ public class PermissionSync {
      */
     public void ensureRows(SyncRecord record, boolean mirrorFresh) {
         Map<Long, String> named = bits.named();
-        Set<Long> have = mirrored(record.key()).keySet();
+        Set<Long> have = mirroredBits(record.key());
         if (have.containsAll(named.keySet())) {
             return;
         }
         boolean fresh = mirrorFresh || readInThisTransaction().contains(record.recordId());
         if (!fresh || tableExists == null) {
             fromDataverse(record.entity(), List.of(record.recordId()));
-            have = mirrored(record.key()).keySet();
+            have = mirroredBits(record.key());
         }
         if (!Boolean.TRUE.equals(tableExists)) {
             return;
@@ -427,6 +427,38 @@ public class PermissionSync {
 
     @Resource TransactionSynchronizationRegistry transaction;
 
+    /**
+     * The bits of the record's rows as the mirror knows them: its committed rows, read without
+     * flushing the transaction (a flush checks every entity of it for changes, which in a
+     * backfill's batch costs more than the query), and the rows this transaction mirrored.
+     */
+    private Set<Long> mirroredBits(String recordKey) {
+        Set<Long> bits = new java.util.HashSet<>(mirroredInThisTransaction(recordKey));
+        em.createQuery(
+                        "select r.bit from PermissionRow r where r.recordKey = :key"
+                                + " and r.bit is not null",
+                        Long.class)
+                .setParameter("key", recordKey)
+                .setFlushMode(jakarta.persistence.FlushModeType.COMMIT)
+                .getResultList()
+                .forEach(bits::add);
+        return bits;
+    }
+
+    /** The bits of the rows of a record this transaction mirrored (made, read or changed). */
+    @SuppressWarnings("unchecked")
+    private Set<Long> mirroredInThisTransaction(String recordKey) {
+        Object known = transaction.getResource(MIRRORED_KEY);
+        if (known == null) {
+            known = new java.util.HashMap<String, Set<Long>>();
+            transaction.putResource(MIRRORED_KEY, known);
+        }
+        return ((Map<String, Set<Long>>) known)
+                .computeIfAbsent(recordKey, k -> new java.util.HashSet<>());
+    }
+
+    private static final String MIRRORED_KEY = PermissionSync.class.getName() + ".mirrored";
+
     /** The record's rows as the mirror knows them, by bit. */
     private Map<Long, PermissionRow> mirrored(String recordKey) {
         Map<Long, PermissionRow> rows = new LinkedHashMap<>();
@@ -454,6 +486,9 @@ public class PermissionSync {
             boolean subscribed) {
         PermissionRow row = known == null ? new PermissionRow(rowId) : known;
         row.set(recordKey, bit, name, subscribed);
+        if (bit != null) {
+            mirroredInThisTransaction(recordKey).add(bit);
+        }
         if (known == null) {
             em.persist(row);
         }

@@ -16,7 +16,12 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
-/** The sandboxes' storage: JSON objects by kind and id, in the sandboxes' own database. */
+/**
+ * The sandboxes' storage: JSON objects by kind and id, in the sandboxes' own database. Queries in
+ * id order say "order by kind, id" although kind is fixed: only then does H2 read the (kind, id)
+ * key in order instead of sorting every object of the kind for each chunk (100 000 contacts: 3.7 s
+ * against a few ms per chunk of 1 000).
+ */
 @ApplicationScoped
 @Transactional
 public class SandboxStore {
@@ -85,7 +90,7 @@ public class SandboxStore {
     public List<JsonObject> all(String kind) {
         return em
                 .createQuery(
-                        "select r from SandboxRow r where r.kind = :kind order by r.id",
+                        "select r from SandboxRow r where r.kind = :kind order by r.kind, r.id",
                         SandboxRow.class)
                 .setParameter("kind", kind)
                 .getResultList()
@@ -152,7 +157,7 @@ public class SandboxStore {
             List<SandboxRow> chunk =
                     em.createQuery(
                                     "select r from SandboxRow r where r.kind = :kind and r.id > :from"
-                                            + " order by r.id",
+                                            + " order by r.kind, r.id",
                                     SandboxRow.class)
                             .setParameter("kind", kind)
                             .setParameter("from", from)
@@ -184,7 +189,7 @@ public class SandboxStore {
         try (Stream<Object[]> rows =
                 em.createQuery(
                                 "select r.id, r.body from SandboxRow r where r.kind = :kind"
-                                        + " order by r.id",
+                                        + " order by r.kind, r.id",
                                 Object[].class)
                         .setParameter("kind", kind)
                         .setHint("org.hibernate.fetchSize", 1000)
