@@ -302,7 +302,7 @@ public class DataverseSandbox {
                         after,
                         condition,
                         pageSize + 1,
-                        ODataFilter.requiredGuid(filter));
+                        ODataFilter.requiredGuids(filter));
         JsonObjectBuilder out = pageBody(set, table, rows.stream().limit(pageSize), select, prefer);
         if (rows.size() > pageSize) {
             String last = rows.get(pageSize - 1).getString(table.idColumn());

@@ -36,20 +36,28 @@ final class ODataFilter {
                     "\\beq\\s+([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b");
 
     /**
-     * A GUID every matching row holds somewhere in its JSON (the value of an {@code eq} condition
-     * of a filter that is only a conjunction), or null: lets the store skip rows by their text
-     * before parsing them, as Dataverse's index on a lookup would.
+     * GUIDs of which every matching row holds one somewhere in its JSON: per alternative of the
+     * filter ({@code or}), the value of one of its {@code eq} conditions on a GUID; null when an
+     * alternative names none (or the filter negates). Lets the store read only the rows an index of
+     * their GUIDs finds instead of parsing every row, as Dataverse's index on a lookup would.
      */
-    static String requiredGuid(String filter) {
-        if (filter == null) {
+    static java.util.Set<String> requiredGuids(String filter) {
+        if (filter == null || filter.isBlank()) {
             return null;
         }
         String lower = filter.toLowerCase(java.util.Locale.ROOT);
-        if (lower.contains(" or ") || lower.contains("not ") || lower.contains(" ne ")) {
+        if (lower.contains("not ") || lower.contains(" ne ")) {
             return null;
         }
-        java.util.regex.Matcher m = GUID_EQ.matcher(lower);
-        return m.find() ? m.group(1) : null;
+        java.util.Set<String> guids = new java.util.LinkedHashSet<>();
+        for (String alternative : lower.split("\\s+or\\s+")) {
+            java.util.regex.Matcher m = GUID_EQ.matcher(alternative);
+            if (!m.find()) {
+                return null;
+            }
+            guids.add(m.group(1));
+        }
+        return guids;
     }
 
     static Predicate<JsonObject> parse(String filter) {

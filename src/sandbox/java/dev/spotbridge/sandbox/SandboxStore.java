@@ -109,24 +109,26 @@ public class SandboxStore {
     }
 
     /**
-     * {@link #after}, reading only objects whose text holds the GUID {@code containing} (null:
-     * all), found through an index of the kind's GUIDs instead of parsing every object.
+     * {@link #after}, reading only objects whose text holds one of the GUIDs {@code containing}
+     * (null: all), found through an index of the kind's GUIDs instead of parsing every object.
      */
     public List<JsonObject> after(
             String kind,
             String after,
             Predicate<JsonObject> condition,
             int limit,
-            String containing) {
+            java.util.Set<String> containing) {
         GuidIndex index = containing == null ? null : index(kind);
         if (index == null) {
             return scanAfter(kind, after, condition, limit);
         }
         List<JsonObject> out = new ArrayList<>();
-        java.util.TreeSet<String> hits =
-                new java.util.TreeSet<>(
-                        index.ids.getOrDefault(
-                                containing.toLowerCase(java.util.Locale.ROOT), java.util.Set.of()));
+        java.util.TreeSet<String> hits = new java.util.TreeSet<>();
+        for (String guid : containing) {
+            hits.addAll(
+                    index.ids.getOrDefault(
+                            guid.toLowerCase(java.util.Locale.ROOT), java.util.Set.of()));
+        }
         for (String id : after == null ? hits : hits.tailSet(after, false)) {
             if (out.size() >= limit) {
                 break;
