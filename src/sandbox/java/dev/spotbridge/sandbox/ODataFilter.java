@@ -31,13 +31,14 @@ final class ODataFilter {
 
     private ODataFilter() {}
 
+    /** A lookup column equal to a GUID: {@code _parentcustomerid_value eq <guid>}. */
     private static final Pattern GUID_EQ =
             Pattern.compile(
-                    "\\beq\\s+([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b");
+                    "\\b(_[a-z0-9_]+_value)\\s+eq\\s+([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b");
 
     /**
-     * GUIDs of which every matching row holds one somewhere in its JSON: per alternative of the
-     * filter ({@code or}), the value of one of its {@code eq} conditions on a GUID; null when an
+     * GUIDs of which every matching row holds one in a lookup: per alternative of the filter
+     * ({@code or}), the value of one of its {@code eq} conditions on a lookup column; null when an
      * alternative names none (or the filter negates). Lets the store read only the rows an index of
      * their GUIDs finds instead of parsing every row, as Dataverse's index on a lookup would.
      */
@@ -55,7 +56,7 @@ final class ODataFilter {
             if (!m.find()) {
                 return null;
             }
-            guids.add(m.group(1));
+            guids.add(m.group(2));
         }
         return guids;
     }

@@ -29,32 +29,22 @@ public class SandboxStore {
     @PersistenceContext(unitName = "sandbox")
     EntityManager em;
 
-    private static final java.util.regex.Pattern GUID =
+    /** A lookup's value in stored JSON text: "_x_value":"<guid>". */
+    private static final java.util.regex.Pattern LOOKUP =
             java.util.regex.Pattern.compile(
-                    "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+                    "\"_[a-z0-9_]+_value\":\"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\"");
 
-    /**
-     * Per kind that was queried by a GUID: GUID → ids of the objects whose text holds it, as
-     * Dataverse's index on a lookup. A superset (a rolled-back write or a delete leaves ids
-     * behind), so every hit is read and tested again; usable once built.
-     */
-    private final java.util.Map<String, GuidIndex> indexes =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static final class GuidIndex {
-        final java.util.Map<String, java.util.Set<String>> ids =
-                new java.util.concurrent.ConcurrentHashMap<>();
-        volatile boolean built;
-
-        void add(String id, String text) {
-            java.util.regex.Matcher m = GUID.matcher(text);
-            while (m.find()) {
-                ids.computeIfAbsent(
-                                m.group().toLowerCase(java.util.Locale.ROOT),
-                                k -> java.util.concurrent.ConcurrentHashMap.newKeySet())
-                        .add(id);
-            }
+    /** The GUIDs the lookups of an object's text hold. */
+    private static java.util.Set<String> lookups(String text) {
+        java.util.Set<String> refs = new java.util.HashSet<>();
+        if (text == null) {
+            return refs;
         }
+        java.util.regex.Matcher m = LOOKUP.matcher(text);
+        while (m.find()) {
+            refs.add(m.group(1));
+        }
+        return refs;
     }
 
     public Optional<JsonObject> get(String kind, String id) {
@@ -74,14 +64,17 @@ public class SandboxStore {
                         LockModeType.PESSIMISTIC_WRITE);
         JsonObject next = change.apply(row == null ? null : parse(row.body()));
         String text = next.toString();
+        java.util.Set<String> refs = lookups(text);
+        refs.removeAll(lookups(row == null ? null : row.body()));
         if (row == null) {
             em.persist(new SandboxRow(kind, id, text));
         } else {
             row.body(text);
         }
-        GuidIndex index = indexes.get(kind);
-        if (index != null) {
-            index.add(id, text);
+        // the rows' lookup index, as Dataverse keeps one per lookup column: a lookup's GUID → the
+        // ids of the rows that hold it (one that no longer does stays listed: readers test again)
+        for (String ref : refs) {
+            mergeRef(kind, ref, id);
         }
         return next;
     }
@@ -109,26 +102,30 @@ public class SandboxStore {
     }
 
     /**
-     * {@link #after}, reading only objects whose text holds one of the GUIDs {@code containing}
-     * (null: all), found through an index of the kind's GUIDs instead of parsing every object.
+     * {@link #after}, reading only objects with a lookup to one of the GUIDs {@code lookups} (null:
+     * all), found through the lookup index instead of parsing every object.
      */
     public List<JsonObject> after(
             String kind,
             String after,
             Predicate<JsonObject> condition,
             int limit,
-            java.util.Set<String> containing) {
-        GuidIndex index = containing == null ? null : index(kind);
-        if (index == null) {
+            java.util.Set<String> lookups) {
+        if (lookups == null) {
             return scanAfter(kind, after, condition, limit);
         }
-        List<JsonObject> out = new ArrayList<>();
+        indexed(kind);
         java.util.TreeSet<String> hits = new java.util.TreeSet<>();
-        for (String guid : containing) {
-            hits.addAll(
-                    index.ids.getOrDefault(
-                            guid.toLowerCase(java.util.Locale.ROOT), java.util.Set.of()));
+        for (String ref : lookups) {
+            for (Object id :
+                    em.createNativeQuery("SELECT id FROM sandbox_ref WHERE kind = ?1 AND ref = ?2")
+                            .setParameter(1, kind)
+                            .setParameter(2, ref.toLowerCase(java.util.Locale.ROOT))
+                            .getResultList()) {
+                hits.add((String) id);
+            }
         }
+        List<JsonObject> out = new ArrayList<>();
         for (String id : after == null ? hits : hits.tailSet(after, false)) {
             if (out.size() >= limit) {
                 break;
@@ -138,17 +135,41 @@ public class SandboxStore {
         return out;
     }
 
-    /** The GUID index of a kind, built on its first use (null while another caller builds it). */
-    private GuidIndex index(String kind) {
-        GuidIndex fresh = new GuidIndex();
-        GuidIndex known = indexes.putIfAbsent(kind, fresh);
-        if (known != null) {
-            return known.built ? known : null;
+    /** Kinds whose lookups are known to be in sandbox_ref (since this deployment started). */
+    private final java.util.Set<String> indexedKinds =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A store written before the lookup index existed gets it once per kind, on the first query
+     * that needs it; a marker object records that it was done.
+     */
+    private void indexed(String kind) {
+        if (indexedKinds.contains(kind)) {
+            return;
         }
-        // writes from now on add themselves; the scan adds what is there
-        scan(kind, fresh::add);
-        fresh.built = true;
-        return fresh;
+        String marker = "lookups:" + kind;
+        if (em.find(SandboxRow.class, new SandboxRow.Key(INDEX_MARKERS, marker)) == null) {
+            scan(
+                    kind,
+                    (id, text) -> {
+                        for (String ref : lookups(text)) {
+                            mergeRef(kind, ref, id);
+                        }
+                    });
+            em.persist(new SandboxRow(INDEX_MARKERS, marker, "{}"));
+        }
+        indexedKinds.add(kind);
+    }
+
+    private static final String INDEX_MARKERS = "sandbox.index";
+
+    private void mergeRef(String kind, String ref, String id) {
+        em.createNativeQuery(
+                        "MERGE INTO sandbox_ref (kind, ref, id) KEY (kind, ref, id) VALUES (?1, ?2, ?3)")
+                .setParameter(1, kind)
+                .setParameter(2, ref)
+                .setParameter(3, id)
+                .executeUpdate();
     }
 
     private List<JsonObject> scanAfter(
