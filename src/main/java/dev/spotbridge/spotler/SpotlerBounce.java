@@ -1,11 +1,9 @@
 package dev.spotbridge.spotler;
 
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import java.time.Instant;
-import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.Map;
 
 /**
@@ -17,7 +15,10 @@ import java.util.Map;
 public record SpotlerBounce(
         String externalId, String email, Instant date, boolean hard, String mailingId) {
 
-    static SpotlerBounce from(JsonObject item) {
+    /**
+     * @param zone the account's time zone, for a date without offset
+     */
+    static SpotlerBounce from(JsonObject item, ZoneId zone) {
         JsonObject contact = item.getJsonObject("contact");
         SpotlerContact c =
                 contact == null
@@ -31,26 +32,8 @@ public record SpotlerBounce(
         return new SpotlerBounce(
                 c.externalId(),
                 email,
-                date(item.get("date")),
+                SpotlerDates.read(item.get("date"), zone),
                 type.startsWith("HARD"),
                 item.getString("encryptedActId", ""));
-    }
-
-    /**
-     * Dates arrive as epoch numbers (ms, or s when small) or ISO-8601 strings; all are accepted.
-     */
-    static Instant date(JsonValue value) {
-        if (value instanceof JsonNumber n) {
-            long v = n.longValue();
-            return v < 100_000_000_000L ? Instant.ofEpochSecond(v) : Instant.ofEpochMilli(v);
-        }
-        if (value instanceof JsonString s) {
-            try {
-                return OffsetDateTime.parse(s.getString()).toInstant();
-            } catch (RuntimeException e) {
-                return Instant.parse(s.getString());
-            }
-        }
-        return Instant.EPOCH;
     }
 }

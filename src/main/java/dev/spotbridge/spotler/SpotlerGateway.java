@@ -407,7 +407,7 @@ public class SpotlerGateway {
                 after,
                 PAGE_SIZE,
                 a -> feeds.bounces(date(from), date(to), PAGE_SIZE, a),
-                SpotlerBounce::from);
+                b -> SpotlerBounce.from(b, ZoneId.of(timezone)));
     }
 
     /**
@@ -427,7 +427,7 @@ public class SpotlerGateway {
                                 text(i.get("id")),
                                 i.getString("externalContactId", ""),
                                 i.getString("encryptedMailingId", ""),
-                                SpotlerBounce.date(i.get("date")),
+                                SpotlerDates.read(i.get("date"), ZoneId.of(timezone)),
                                 i.getString("name", ""),
                                 i.getString("subject", ""),
                                 i.getString("onlineVersionLink", ""),
