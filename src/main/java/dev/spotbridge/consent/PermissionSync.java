@@ -12,6 +12,7 @@ import dev.spotbridge.records.SyncEvent;
 import dev.spotbridge.records.SyncHistoryEntry;
 import dev.spotbridge.records.SyncRecord;
 import dev.spotbridge.records.SyncRecords;
+import dev.spotbridge.records.TransactionScoped;
 import dev.spotbridge.spotler.PermissionBits;
 import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.spotler.SpotlerRejectedException;
@@ -413,14 +414,8 @@ public class PermissionSync {
      * The records whose rows were read from Dataverse in this transaction (the first write of a
      * record reads them): their mirror is fresh, so making their rows reads nothing again.
      */
-    @SuppressWarnings("unchecked")
     private Set<String> readInThisTransaction() {
-        Object known = transaction.getResource(READ_KEY);
-        if (known == null) {
-            known = new java.util.HashSet<String>();
-            transaction.putResource(READ_KEY, known);
-        }
-        return (Set<String>) known;
+        return TransactionScoped.get(transaction, READ_KEY, java.util.HashSet::new);
     }
 
     private static final String READ_KEY = PermissionSync.class.getName() + ".read";
@@ -446,15 +441,10 @@ public class PermissionSync {
     }
 
     /** The bits of the rows of a record this transaction mirrored (made, read or changed). */
-    @SuppressWarnings("unchecked")
     private Set<Long> mirroredInThisTransaction(String recordKey) {
-        Object known = transaction.getResource(MIRRORED_KEY);
-        if (known == null) {
-            known = new java.util.HashMap<String, Set<Long>>();
-            transaction.putResource(MIRRORED_KEY, known);
-        }
-        return ((Map<String, Set<Long>>) known)
-                .computeIfAbsent(recordKey, k -> new java.util.HashSet<>());
+        Map<String, Set<Long>> byRecord =
+                TransactionScoped.get(transaction, MIRRORED_KEY, java.util.HashMap::new);
+        return byRecord.computeIfAbsent(recordKey, k -> new java.util.HashSet<>());
     }
 
     private static final String MIRRORED_KEY = PermissionSync.class.getName() + ".mirrored";

@@ -2,6 +2,7 @@ package dev.spotbridge.writeback;
 
 import dev.spotbridge.queue.Queues;
 import dev.spotbridge.records.SyncRecord;
+import dev.spotbridge.records.TransactionScoped;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -69,12 +70,7 @@ public class WritebackQueue {
      */
     public void request(SyncRecord record) {
         if (transaction.getTransactionKey() != null) {
-            @SuppressWarnings("unchecked")
-            Set<String> asked = (Set<String>) transaction.getResource(ASKED);
-            if (asked == null) {
-                asked = new HashSet<>();
-                transaction.putResource(ASKED, asked);
-            }
+            Set<String> asked = TransactionScoped.get(transaction, ASKED, HashSet::new);
             if (!asked.add(record.key())) {
                 return;
             }
