@@ -26,11 +26,15 @@ public class DataverseRegistrations {
                     "SetState",
                     "SetStateDynamicEntity",
                     "Merge",
+                    "Restore",
                     "Associate",
                     "Disassociate",
                     "AddMember",
                     "AddListMembers",
-                    "RemoveMember");
+                    "RemoveMember",
+                    "QualifyMemberList",
+                    "CopyMembersList",
+                    "CopyDynamicListToStatic");
 
     /** The main forms of a fresh org (systemform type 2), by table. */
     static final Map<String, String> MAIN_FORMS =
@@ -121,9 +125,17 @@ public class DataverseRegistrations {
         }
         if (List.of("contact", "lead", "account").contains(table)) {
             messages.add("Merge");
+            messages.add("Restore");
         }
         if ("list".equals(table)) {
-            messages.addAll(List.of("AddMember", "AddListMembers", "RemoveMember"));
+            messages.addAll(
+                    List.of(
+                            "AddMember",
+                            "AddListMembers",
+                            "RemoveMember",
+                            "QualifyMemberList",
+                            "CopyMembersList",
+                            "CopyDynamicListToStatic"));
         }
         for (String message : messages) {
             String id = DataverseMetadata.id("filter/" + message + "/" + table);

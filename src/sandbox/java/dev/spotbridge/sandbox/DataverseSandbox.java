@@ -857,14 +857,19 @@ public class DataverseSandbox {
     }
 
     /**
-     * A stored row as the Web API returns it: $select applied, lookups as _x_value (+ annotation if
+     * A stored row as the Web API returns it: $select applied, lookups as _x_value (+ the
+     * lookuplogicalname annotation and the formatted value — the referenced row's primary name — if
      * asked).
      */
-    private static Map<String, JsonValue> project(
+    private Map<String, JsonValue> project(
             JsonObject row, DataverseTables.Table table, String select, String prefer) {
         boolean annotate =
                 prefer != null
                         && (prefer.contains("lookuplogicalname") || prefer.contains("\"*\""));
+        boolean formatted =
+                prefer != null
+                        && (prefer.contains("OData.Community.Display.V1.FormattedValue")
+                                || prefer.contains("\"*\""));
         Set<String> columns =
                 select == null
                         ? null
@@ -899,6 +904,17 @@ public class DataverseSandbox {
                         if (annotate && logical != null) {
                             out.put(column + "@Microsoft.Dynamics.CRM.lookuplogicalname", logical);
                         }
+                        if (formatted
+                                && logical instanceof JsonString entity
+                                && value instanceof JsonString id) {
+                            primaryName(entity.getString(), id.getString())
+                                    .ifPresent(
+                                            name ->
+                                                    out.put(
+                                                            column
+                                                                    + "@OData.Community.Display.V1.FormattedValue",
+                                                            Json.createValue(name)));
+                        }
                     }
                 });
         if (columns != null) {
@@ -907,6 +923,30 @@ public class DataverseSandbox {
                     .forEach(c -> out.put(c, JsonValue.NULL));
         }
         return out;
+    }
+
+    /**
+     * The primary name of a row, as Dataverse formats a lookup to it: an account's name, a person's
+     * full name (first and last name), else its name column.
+     */
+    private Optional<String> primaryName(String entity, String id) {
+        return DataverseTables.byEntity(entity)
+                .flatMap(t -> store.get(kind(t), id))
+                .map(
+                        r -> {
+                            if (r.get("fullname") instanceof JsonString full
+                                    && !full.getString().isBlank()) {
+                                return full.getString();
+                            }
+                            if (r.containsKey("firstname") || r.containsKey("lastname")) {
+                                return (r.getString("firstname", "")
+                                                + " "
+                                                + r.getString("lastname", ""))
+                                        .trim();
+                            }
+                            return r.getString("name", "");
+                        })
+                .filter(n -> !n.isEmpty());
     }
 
     /**
@@ -1214,12 +1254,14 @@ public class DataverseSandbox {
 
     /**
      * The lookup column a navigation property sets (regardingobjectid_contact_task →
-     * regardingobjectid).
+     * regardingobjectid, parentcustomerid_account → parentcustomerid).
      */
     static String lookupColumn(String navigation) {
         return navigation
                 .replaceFirst("_(contact|lead|account|systemuser|team)_(task|email|phonecall)$", "")
-                .replaceFirst("^eventhandler_serviceendpoint$", "eventhandler");
+                .replaceFirst("^eventhandler_serviceendpoint$", "eventhandler")
+                // a customer lookup (account or contact) reads back as one column
+                .replaceFirst("^(parentcustomerid|customerid)_(account|contact)$", "$1");
     }
 
     private static JsonValue value(Object v) {

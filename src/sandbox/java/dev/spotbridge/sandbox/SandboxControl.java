@@ -92,6 +92,16 @@ public class SandboxControl {
         return Response.noContent().build();
     }
 
+    /** The contact submitted a form that set some of its properties (see SpotlerSandbox). */
+    @POST
+    @Path("contacts/{id}/form")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response formSubmitted(@PathParam("id") String id, JsonObject spec) {
+        spotlerOnly();
+        spotler.formSubmitted(id, spec);
+        return Response.noContent().build();
+    }
+
     @POST
     @Path("contacts/{id}/reactivate")
     public Response reactivate(@PathParam("id") String id) {
@@ -161,6 +171,28 @@ public class SandboxControl {
         return spotler.raw(SpotlerSandbox.AUDIENCE, id)
                 .orElseThrow(
                         () -> new NotFoundException("the Spotler sandbox has no audience " + id));
+    }
+
+    @GET
+    @Path("templists/{id}")
+    public JsonObject temporaryList(@PathParam("id") String id) {
+        spotlerOnly();
+        return spotler.raw(SpotlerSandbox.TEMPLIST, id)
+                .orElseThrow(
+                        () -> new NotFoundException("the Spotler sandbox has no templist " + id));
+    }
+
+    /**
+     * {"audiences":false}: the account's edition has no lists (every /audience call answers 403, as
+     * on editions other than Automation and eCommerce); true: back to the default.
+     */
+    @POST
+    @Path("edition")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response edition(JsonObject spec) {
+        spotlerOnly();
+        spotler.edition(spec.getBoolean("audiences", true));
+        return Response.noContent().build();
     }
 
     @GET

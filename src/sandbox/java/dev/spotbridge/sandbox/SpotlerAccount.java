@@ -32,6 +32,12 @@ final class SpotlerAccount {
         TYPES.put("phoneNumber", "string");
         TYPES.put("mobileNumber", "mobNr");
         TYPES.put("customerType", "string");
+        // custom fields of the emulated account, created in Spotler as docs/configuration.md
+        // says for the default mapping's street 2 and 3, state and website
+        TYPES.put("addressLine2", "string");
+        TYPES.put("addressLine3", "string");
+        TYPES.put("stateOrProvince", "string");
+        TYPES.put("website", "string");
         TYPES.put("permissions", "set");
         TYPES.put("profileFields", "set");
         PERMISSIONS.put(1L, "Newsletter");

@@ -33,6 +33,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -71,11 +72,51 @@ public class SpotlerSandbox {
 
     static final String CAMPAIGN = "spotler.campaign";
 
+    static final String TEMPLIST = "spotler.templist";
+
+    /**
+     * Whether the emulated account's edition has lists (audiences): Automation and eCommerce do; on
+     * the others every /audience call answers 403.
+     */
+    private volatile boolean audiences = true;
+
     static final String AUTOMATION = "spotler.automation";
 
     static final String INTERACTION = "spotler.interaction";
 
     static final String CAMPAIGN_MAILING = "spotler.campaign-mailing";
+
+    /** A form a contact submitted: {externalId, form, formResultId, submitDate, completed}. */
+    static final String FORM_HISTORY = "spotler.form-history";
+
+    /** A click of a link of a mailing by a contact: {mailing, externalId, clickDate, linkId}. */
+    static final String CLICK = "spotler.click";
+
+    /** The links every sandbox mailing has (MailingLink). */
+    private static final JsonArray LINKS =
+            Json.createArrayBuilder()
+                    .add(
+                            Json.createObjectBuilder()
+                                    .add("id", 1)
+                                    .add("name", "Spring offer")
+                                    .add("url", "https://shop.example.com/spring")
+                                    .add("code", "spring")
+                                    .add("type", "webshop"))
+                    .add(
+                            Json.createObjectBuilder()
+                                    .add("id", 2)
+                                    .add("name", "Read online")
+                                    .add("url", "https://sandbox.spotler.example/online")
+                                    .add("code", "online")
+                                    .add("type", "openhtml"))
+                    .add(
+                            Json.createObjectBuilder()
+                                    .add("id", 3)
+                                    .add("name", "Edit your profile")
+                                    .add("url", "https://sandbox.spotler.example/profile")
+                                    .add("code", "profile")
+                                    .add("type", "editprofile"))
+                    .build();
 
     static final String SEQUENCE = "spotler.sequence";
 
@@ -102,6 +143,9 @@ public class SpotlerSandbox {
     private final AtomicLong writes = new AtomicLong();
 
     private final AtomicLong refusedSignatures = new AtomicLong();
+
+    /** Requests answered by an injected fault. */
+    private final AtomicLong faulted = new AtomicLong();
 
     private final Set<String> nonces =
             Collections.synchronizedSet(
@@ -141,6 +185,7 @@ public class SpotlerSandbox {
                 .add("requests", requests.get())
                 .add("writes", writes.get())
                 .add("refusedSignatures", refusedSignatures.get())
+                .add("faulted", faulted.get())
                 .build();
     }
 
@@ -322,15 +367,7 @@ public class SpotlerSandbox {
     public Response mailing(@PathParam("encryptedMailingId") String id) {
         return store.get(MAILING, id)
                 .map(m -> Response.ok(m).build())
-                .orElseGet(
-                        () ->
-                                Response.status(404)
-                                        .type(MediaType.APPLICATION_JSON_TYPE)
-                                        .entity(
-                                                SpotlerAccount.error(
-                                                        "MAILING_NOTFOUND",
-                                                        "Given mailing not found"))
-                                        .build());
+                .orElseGet(() -> mailingNotFound());
     }
 
     /** MailingStats of a mailing, counted from the sandbox's mailing interactions. */
@@ -338,10 +375,7 @@ public class SpotlerSandbox {
     @Path("integrationservice/mailing/{encryptedMailingId}/statistics")
     public Response statistics(@PathParam("encryptedMailingId") String id) {
         if (store.get(MAILING, id).isEmpty()) {
-            return Response.status(404)
-                    .type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(SpotlerAccount.error("MAILING_NOTFOUND", "Given mailing not found"))
-                    .build();
+            return mailingNotFound();
         }
         Map<String, Long> counts = new LinkedHashMap<>();
         Set<String> openers = new HashSet<>();
@@ -382,20 +416,143 @@ public class SpotlerSandbox {
                 .build();
     }
 
+    /** MailingContactClickResponse: the clicks of one contact on a mailing's links. */
+    @GET
+    @Path("integrationservice/mailing/{encryptedMailingId}/clicks/{externalId}")
+    public Response contactClicks(
+            @PathParam("encryptedMailingId") String id,
+            @PathParam("externalId") String externalId,
+            @QueryParam("pageSize") Integer pageSize,
+            @QueryParam("after") Integer after,
+            @Context UriInfo uri) {
+        if (store.get(MAILING, id).isEmpty()) {
+            return mailingNotFound();
+        }
+        List<JsonObject> clicks =
+                clicks(
+                        c ->
+                                id.equals(c.getString("mailing"))
+                                        && externalId.equals(c.getString("externalId")));
+        return Response.ok(
+                        listPage(
+                                uri,
+                                "clicks",
+                                clicks,
+                                pageSize,
+                                after,
+                                c ->
+                                        Json.createObjectBuilder()
+                                                .add(
+                                                        "clickDate",
+                                                        iso(
+                                                                c.getJsonNumber("clickDate")
+                                                                        .longValue()))
+                                                .add("linkId", c.getInt("linkId"))
+                                                .build()))
+                .build();
+    }
+
+    /** CampaignMailingClickResponse: every click on a campaign mailing's links. */
+    @GET
+    @Path("integrationservice/campaign-mailing/{encryptedMailingId}/clicks")
+    public Response campaignClicks(
+            @PathParam("encryptedMailingId") String id,
+            @QueryParam("pageSize") Integer pageSize,
+            @QueryParam("after") Integer after,
+            @Context UriInfo uri) {
+        if (store.get(CAMPAIGN_MAILING, id).isEmpty()) {
+            return mailingNotFound();
+        }
+        List<JsonObject> clicks = clicks(c -> id.equals(c.getString("mailing")));
+        return Response.ok(
+                        listPage(
+                                uri,
+                                "clicks",
+                                clicks,
+                                pageSize,
+                                after,
+                                c -> {
+                                    String externalId = c.getString("externalId");
+                                    String encrypted =
+                                            store.get(KIND, externalId)
+                                                    .map(k -> k.getString("encryptedId", ""))
+                                                    .orElse("");
+                                    return Json.createObjectBuilder()
+                                            .add(
+                                                    "contactIdentifier",
+                                                    Json.createObjectBuilder()
+                                                            .add("externalId", externalId)
+                                                            .add("encryptedId", encrypted))
+                                            .add(
+                                                    "clickDate",
+                                                    iso(c.getJsonNumber("clickDate").longValue()))
+                                            .add("linkId", c.getInt("linkId"))
+                                            .add(
+                                                    "campaignSubscriptionId",
+                                                    Math.abs(externalId.hashCode() % 1_000_000))
+                                            .build();
+                                }))
+                .build();
+    }
+
+    /** The stored clicks that match, in click-date order. */
+    private List<JsonObject> clicks(java.util.function.Predicate<JsonObject> which) {
+        List<JsonObject> found = new ArrayList<>();
+        store.scan(
+                CLICK,
+                (cid, body) -> {
+                    JsonObject c = object(body);
+                    if (which.test(c)) {
+                        found.add(c);
+                    }
+                });
+        found.sort(
+                java.util.Comparator.comparingLong(c -> c.getJsonNumber("clickDate").longValue()));
+        return found;
+    }
+
+    private static Response mailingNotFound() {
+        return Response.status(404)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(SpotlerAccount.error("MAILING_NOTFOUND", "Given mailing not found"))
+                .build();
+    }
+
+    /** One page {paging, &lt;field&gt;} of a list already read, each item in its view. */
+    private static JsonObject listPage(
+            UriInfo uri,
+            String field,
+            List<JsonObject> items,
+            Integer pageSize,
+            Integer after,
+            Function<JsonObject, JsonObject> view) {
+        int size = pageSize == null ? 1000 : pageSize;
+        if (size < 1 || size > 10000) {
+            throw bad("INVALID_PARAMS", "Invalid pageSize");
+        }
+        // positions stand in for ids: the page's slice of them is its items
+        List<String> positions = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            positions.add(Integer.toString(i));
+        }
+        return page(
+                uri,
+                field,
+                positions,
+                size,
+                after,
+                slice ->
+                        slice.stream()
+                                .map(i -> view.apply(items.get(Integer.parseInt(i))))
+                                .toList());
+    }
+
     @GET
     @Path("integrationservice/campaign-mailing/{encryptedMailingId}")
     public Response campaignMailing(@PathParam("encryptedMailingId") String id) {
         return store.get(CAMPAIGN_MAILING, id)
                 .map(m -> Response.ok(m).build())
-                .orElseGet(
-                        () ->
-                                Response.status(404)
-                                        .type(MediaType.APPLICATION_JSON_TYPE)
-                                        .entity(
-                                                SpotlerAccount.error(
-                                                        "MAILING_NOTFOUND",
-                                                        "Given mailing not found"))
-                                        .build());
+                .orElseGet(() -> mailingNotFound());
     }
 
     /**
@@ -408,7 +565,11 @@ public class SpotlerSandbox {
                         .map(SpotlerSandbox::view)
                         .orElse(Json.createObjectBuilder().add("externalId", externalId).build());
         return Json.createObjectBuilder()
-                .add("date", bounce.getJsonNumber("date"))
+                .add(
+                        "date",
+                        dateAs(
+                                bounce.getJsonNumber("date").longValue(),
+                                bounce.getString("dateAs", "ms")))
                 .add("type", bounce.getString("type"))
                 .add("contact", contact)
                 .add("encryptedActId", bounce.getString("encryptedActId"))
@@ -434,43 +595,181 @@ public class SpotlerSandbox {
     }
 
     /**
+     * Sandbox control: the contact submitted a form (a preference page, a survey) that set some of
+     * its properties: {"formId": 7, "formName": "Preferences", "properties": {…}, "at": epoch ms
+     * (default now)}. The contact's lastChanged becomes that time, and the submission is in its
+     * form history (GET /contact/{id}/forms).
+     */
+    void formSubmitted(String externalId, JsonObject spec) {
+        if (store.get(KIND, externalId).isEmpty()) {
+            throw new NotFoundException("the Spotler sandbox has no contact " + externalId);
+        }
+        long at =
+                spec.containsKey("at")
+                        ? spec.getJsonNumber("at").longValue()
+                        : System.currentTimeMillis();
+        JsonObject properties = spec.getJsonObject("properties");
+        store.update(
+                KIND,
+                externalId,
+                c -> {
+                    JsonObjectBuilder props =
+                            Json.createObjectBuilder(c.getJsonObject("properties"));
+                    if (properties != null) {
+                        properties.forEach(props::add);
+                    }
+                    return Json.createObjectBuilder(c)
+                            .add("properties", props)
+                            .add("lastChanged", at)
+                            .build();
+                });
+        int formId = spec.getInt("formId", 1);
+        int resultId = reserve("form-result", 1);
+        JsonObject submission =
+                Json.createObjectBuilder()
+                        .add("externalId", externalId)
+                        .add(
+                                "form",
+                                Json.createObjectBuilder()
+                                        .add("id", formId)
+                                        .add(
+                                                "name",
+                                                spec.getString(
+                                                        "formName", "Sandbox form " + formId))
+                                        .add(
+                                                "formSubType",
+                                                spec.getString("formSubType", "editProfile"))
+                                        .add("formState", "final"))
+                        .add("formResultId", resultId)
+                        .add("submitDate", at)
+                        .add("completed", true)
+                        .build();
+        store.update(FORM_HISTORY, UUID.randomUUID().toString(), x -> submission);
+    }
+
+    /** FormHistoryResponse: the forms a contact submitted, newest first. */
+    @GET
+    @Path("integrationservice/contact/{externalId}/forms")
+    public Response forms(
+            @PathParam("externalId") String externalId,
+            @QueryParam("pageSize") Integer pageSize,
+            @QueryParam("after") Integer after,
+            @Context UriInfo uri) {
+        if (store.get(KIND, externalId).isEmpty()) {
+            return notFound();
+        }
+        List<JsonObject> submissions = new ArrayList<>();
+        store.scan(
+                FORM_HISTORY,
+                (id, body) -> {
+                    JsonObject f = object(body);
+                    if (externalId.equals(f.getString("externalId"))) {
+                        submissions.add(f);
+                    }
+                });
+        submissions.sort(
+                java.util.Comparator.comparingLong(
+                                (JsonObject f) -> f.getJsonNumber("submitDate").longValue())
+                        .reversed());
+        return Response.ok(
+                        listPage(
+                                uri,
+                                "formHistories",
+                                submissions,
+                                pageSize,
+                                after,
+                                f ->
+                                        Json.createObjectBuilder()
+                                                .add("form", f.getJsonObject("form"))
+                                                .add("formResultId", f.getInt("formResultId"))
+                                                .add(
+                                                        "submitDate",
+                                                        iso(
+                                                                f.getJsonNumber("submitDate")
+                                                                        .longValue()))
+                                                .add("completed", f.getBoolean("completed"))
+                                                .build()))
+                .build();
+    }
+
+    /**
+     * A mailing as GET /mailing/{id} answers it (MailingDetails), or, for a mailing of a triggered
+     * campaign, as GET /campaign-mailing/{id} does (CampaignMailingDetails: no schedule, count,
+     * sender or target group).
+     */
+    private JsonObject mailingDetails(
+            String id, String name, String type, String subject, boolean campaign) {
+        JsonObjectBuilder details =
+                Json.createObjectBuilder()
+                        .add("encryptedId", id)
+                        .add("name", name)
+                        .add("type", type);
+        if (!campaign) {
+            details.add("scheduledStartDate", iso(System.currentTimeMillis()))
+                    .add("sentCount", 0)
+                    .add("sender", "Sandbox <news@sandbox.spotler.example>")
+                    .add("targetGroup", "Spotbridge sandbox");
+        }
+        return details.add(
+                        "message",
+                        Json.createObjectBuilder()
+                                .add("name", name)
+                                .add("author", "Sandbox")
+                                .add("subject", subject)
+                                .add("fromName", "Sandbox")
+                                .add("fromEmail", "news@sandbox.spotler.example"))
+                .add("links", LINKS)
+                .build();
+    }
+
+    /**
      * Sandbox control: a bounce of a contact in a mailing (the mailing is created when unknown).
      */
     void bounce(JsonObject spec) {
         String mailing = spec.getString("encryptedActId", "sandbox-mailing-1");
         String name = spec.getString("mailingName", "Sandbox newsletter");
         if (store.get(MAILING, mailing).isEmpty()) {
-            store.update(
-                    MAILING,
-                    mailing,
-                    m ->
-                            Json.createObjectBuilder()
-                                    .add("encryptedId", mailing)
-                                    .add("name", name)
-                                    .add("type", "EMAIL")
-                                    .add("scheduledStartDate", iso(System.currentTimeMillis()))
-                                    .add(
-                                            "message",
-                                            Json.createObjectBuilder()
-                                                    .add("name", name)
-                                                    .add("subject", "News from the sandbox"))
-                                    .add("links", Json.createArrayBuilder())
-                                    .build());
+            JsonObject details =
+                    mailingDetails(mailing, name, "EMAIL", "News from the sandbox", false);
+            store.update(MAILING, mailing, m -> details);
         }
         long date =
                 spec.containsKey("date")
                         ? spec.getJsonNumber("date").longValue()
                         : System.currentTimeMillis();
-        store.update(
-                BOUNCE,
-                UUID.randomUUID().toString(),
-                b ->
-                        Json.createObjectBuilder()
-                                .add("externalId", spec.getString("externalId"))
-                                .add("type", spec.getString("type", "HARDBOUNCE"))
-                                .add("encryptedActId", mailing)
-                                .add("date", date)
-                                .build());
+        JsonObjectBuilder b =
+                Json.createObjectBuilder()
+                        .add("externalId", spec.getString("externalId"))
+                        .add("type", spec.getString("type", "HARDBOUNCE"))
+                        .add("encryptedActId", mailing)
+                        .add("date", date);
+        if (spec.containsKey("dateAs")) {
+            b.add("dateAs", spec.getString("dateAs"));
+        }
+        JsonObject bounce = b.build();
+        store.update(BOUNCE, UUID.randomUUID().toString(), x -> bounce);
+    }
+
+    /**
+     * A stored date (epoch ms) as the answer gives it. Spotler's responses are not uniform (the
+     * contact API's date-time fields come as epoch numbers, the interaction feeds' as ISO 8601
+     * strings, and clients have seen both), so a sandbox control may ask for a form: "ms" (epoch
+     * milliseconds), "s" (epoch seconds), "iso" (with offset), "local" (no offset: the account's
+     * time zone), or any other text to be sent as it is (an unreadable date).
+     */
+    private JsonValue dateAs(long epochMillis, String form) {
+        return switch (form) {
+            case "ms" -> Json.createValue(epochMillis);
+            case "s" -> Json.createValue(epochMillis / 1000);
+            case "iso" -> Json.createValue(iso(epochMillis));
+            case "local" ->
+                    Json.createValue(
+                            LocalDateTime.ofInstant(
+                                            Instant.ofEpochMilli(epochMillis), ZoneId.of(timezone))
+                                    .truncatedTo(ChronoUnit.SECONDS)
+                                    .toString());
+            default -> Json.createValue(form);
+        };
     }
 
     /**
@@ -708,6 +1007,102 @@ public class SpotlerSandbox {
                     }
                     return withMembers(a, members, "lastContactRemovedAt");
                 });
+        return Response.noContent().build();
+    }
+
+    /** Sandbox control: the account's edition, with or without lists (audiences). */
+    void edition(boolean withAudiences) {
+        audiences = withAudiences;
+    }
+
+    @POST
+    @Path("integrationservice/templist")
+    public Response createTemporaryList(String body) {
+        JsonObject request = object(body);
+        String id = request.getString("externalTemporaryListId", "");
+        String name = request.getString("name", "");
+        if (id.isBlank() || name.isBlank()) {
+            throw bad("INVALID_PARAMS", "externalTemporaryListId and name are required");
+        }
+        List<String> contacts = contactIds(body);
+        if (store.get(TEMPLIST, id).isPresent()) {
+            throw bad(
+                    "INVALID_PARAMS",
+                    "Temporary list with specified externalTemporaryListId already exists");
+        }
+        if (store.all(TEMPLIST).stream().anyMatch(t -> name.equals(t.getString("name")))) {
+            throw bad("NAME_ALREADY_IN_USE", "Temporary list with specified name already exists");
+        }
+        if (contacts.stream().anyMatch(c -> store.get(KIND, c).isEmpty())) {
+            throw bad(
+                    "CONTACT_NOT_FOUND",
+                    "No templist created, one or more contacts could not be found");
+        }
+        JsonArrayBuilder members = Json.createArrayBuilder();
+        new LinkedHashSet<>(contacts).forEach(members::add);
+        JsonObject list =
+                Json.createObjectBuilder()
+                        .add("externalTemporaryListId", id)
+                        .add("name", name)
+                        .add("createdAt", System.currentTimeMillis())
+                        .add("type", "API")
+                        .add("members", members)
+                        .build();
+        store.update(TEMPLIST, id, t -> list);
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("integrationservice/templist")
+    public Response temporaryLists() {
+        JsonArrayBuilder lists = Json.createArrayBuilder();
+        store.all(TEMPLIST)
+                .forEach(
+                        t -> {
+                            JsonObjectBuilder view = Json.createObjectBuilder(t);
+                            view.remove("members");
+                            lists.add(view);
+                        });
+        return Response.ok(lists.build()).build();
+    }
+
+    @POST
+    @Path("integrationservice/templist/{externalTemporaryListId}")
+    public Response addToTemporaryList(
+            @PathParam("externalTemporaryListId") String id, String body) {
+        List<String> contacts = contactIds(body);
+        if (store.get(TEMPLIST, id).isEmpty()) {
+            return Response.status(404)
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(SpotlerAccount.error("RESOURCE_NOT_FOUND", "Temporary list not found"))
+                    .build();
+        }
+        if (contacts.stream().anyMatch(c -> store.get(KIND, c).isEmpty())) {
+            throw bad("CONTACT_NOT_FOUND", "One or more contacts could not be found");
+        }
+        store.update(
+                TEMPLIST,
+                id,
+                t -> {
+                    LinkedHashSet<String> members = members(t);
+                    members.addAll(contacts);
+                    JsonArrayBuilder list = Json.createArrayBuilder();
+                    members.forEach(list::add);
+                    return Json.createObjectBuilder(t).add("members", list).build();
+                });
+        return Response.noContent().build();
+    }
+
+    @DELETE
+    @Path("integrationservice/templist/{externalTemporaryListId}")
+    public Response deleteTemporaryList(@PathParam("externalTemporaryListId") String id) {
+        if (store.get(TEMPLIST, id).isEmpty()) {
+            return Response.status(404)
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(SpotlerAccount.error("RESOURCE_NOT_FOUND", "Temporary list not found"))
+                    .build();
+        }
+        store.delete(TEMPLIST, id);
         return Response.noContent().build();
     }
 
@@ -1023,11 +1418,15 @@ public class SpotlerSandbox {
                                                             JsonObjectBuilder view =
                                                                     Json.createObjectBuilder(i);
                                                             view.remove("kind");
+                                                            view.remove("dateAs");
                                                             view.add(
                                                                     "date",
-                                                                    iso(
+                                                                    dateAs(
                                                                             i.getJsonNumber("date")
-                                                                                    .longValue()));
+                                                                                    .longValue(),
+                                                                            i.getString(
+                                                                                    "dateAs",
+                                                                                    "iso")));
                                                             view.add(
                                                                     "changeDate",
                                                                     iso(
@@ -1043,9 +1442,9 @@ public class SpotlerSandbox {
     /**
      * Sandbox control: mailing interactions.
      * {"kind":"sent|opened|clicked|bounced","externalContactIds":[…],
-     * "encryptedMailingId","type":"EMAIL|SMS","bounceType":"HARD|SOFT","repeat":n}: one interaction
-     * per contact (n each with repeat); a sent one creates the mailing when unknown; a bounced one
-     * is also a contact bounce.
+     * "encryptedMailingId","type":"EMAIL|SMS","bounceType":"HARD|SOFT","repeat":n,"dateAs":form}:
+     * one interaction per contact (n each with repeat); a sent one creates the mailing when
+     * unknown; a bounced one is also a contact bounce.
      */
     @Transactional
     int interactions(JsonObject spec) {
@@ -1061,24 +1460,22 @@ public class SpotlerSandbox {
         // a mailing of a triggered campaign is only known to GET /campaign-mailing/{id}
         String mailingKind = spec.getBoolean("campaign", false) ? CAMPAIGN_MAILING : MAILING;
         if (store.get(mailingKind, mailing).isEmpty()) {
-            store.update(
-                    mailingKind,
-                    mailing,
-                    m ->
-                            Json.createObjectBuilder()
-                                    .add("encryptedId", mailing)
-                                    .add("name", name)
-                                    .add("type", type)
-                                    .add("scheduledStartDate", iso(System.currentTimeMillis()))
-                                    .add(
-                                            "message",
-                                            Json.createObjectBuilder()
-                                                    .add("name", name)
-                                                    .add("subject", subject))
-                                    .add("links", Json.createArrayBuilder())
-                                    .build());
+            JsonObject details =
+                    mailingDetails(
+                            mailing, name, type, subject, CAMPAIGN_MAILING.equals(mailingKind));
+            store.update(mailingKind, mailing, m -> details);
         }
         int repeat = spec.getInt("repeat", 1);
+        if ("sent".equals(kind) && MAILING.equals(mailingKind)) {
+            int sent = spec.getJsonArray("externalContactIds").size() * repeat;
+            store.update(
+                    MAILING,
+                    mailing,
+                    m ->
+                            Json.createObjectBuilder(m)
+                                    .add("sentCount", m.getInt("sentCount", 0) + sent)
+                                    .build());
+        }
         long now = System.currentTimeMillis();
         int made = 0;
         // the API types an interaction's id as int32: each feed numbers its own
@@ -1100,6 +1497,21 @@ public class SpotlerSandbox {
                                 .add("trendReportId", 1)
                                 .add("date", date)
                                 .add("changeDate", now);
+                if (spec.containsKey("dateAs")) {
+                    i.add("dateAs", spec.getString("dateAs"));
+                }
+                if ("clicked".equals(kind)) {
+                    // the click itself, for GET /mailing/{id}/clicks/{externalId}
+                    JsonObject click =
+                            Json.createObjectBuilder()
+                                    .add("mailing", mailing)
+                                    .add("campaign", spec.getBoolean("campaign", false))
+                                    .add("externalId", externalId)
+                                    .add("clickDate", date)
+                                    .add("linkId", spec.getInt("linkId", 1))
+                                    .build();
+                    store.update(CLICK, UUID.randomUUID().toString(), c -> click);
+                }
                 if ("sent".equals(kind)) {
                     i.add("name", name)
                             .add("subject", subject)
@@ -1161,6 +1573,7 @@ public class SpotlerSandbox {
         requests.incrementAndGet();
         Faults.Fault fault = faults.meet(request.getMethod(), uri.getPath());
         if (fault != null) {
+            faulted.incrementAndGet();
             Response.ResponseBuilder response =
                     Response.status(fault.status())
                             .type(MediaType.APPLICATION_JSON_TYPE)
@@ -1174,6 +1587,16 @@ public class SpotlerSandbox {
             throw new WebApplicationException(response.build());
         }
         verify(request.getMethod(), uri, request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (!audiences && uri.getPath().contains("integrationservice/audience")) {
+            throw new WebApplicationException(
+                    Response.status(403)
+                            .type(MediaType.APPLICATION_JSON_TYPE)
+                            .entity(
+                                    SpotlerAccount.error(
+                                            "NOT_AUTHORIZED",
+                                            "Only Automation or eCommerce products can use this call"))
+                            .build());
+        }
         if (write) {
             writes.incrementAndGet();
         }
