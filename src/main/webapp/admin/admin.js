@@ -58,6 +58,18 @@
     });
   }
 
+  /** What a partly succeeded run skipped or could not read, from its result. */
+  function partly(detail) {
+    try {
+      const d = JSON.parse(detail);
+      const feeds = Object.entries(d.failedFeeds || {}).map(([f, why]) => f + ' (' + why + ')');
+      return (d.itemFailures || 0) + ' item(s) skipped (see /api/backsync/failures)'
+        + (feeds.length ? '; feeds to be repeated by the next run: ' + feeds.join(', ') : '');
+    } catch (e) {
+      return detail;
+    }
+  }
+
   async function overview() {
     show('overview');
     const o = await api('GET', 'overview');
@@ -69,7 +81,8 @@
     const runs = {};
     Object.entries(o.lastRuns).forEach(([job, r]) => {
       runs[job] = 'last: ' + r.outcome + ', ' + age(r.finishedAt) + ' ago on ' + r.node
-        + (r.outcome === 'Failed' && r.detail ? ': ' + r.detail : '');
+        + (r.outcome === 'Failed' && r.detail ? ': ' + r.detail : '')
+        + (r.outcome === 'PartlySucceeded' && r.detail ? ': ' + partly(r.detail) : '');
     });
     Object.entries(o.runningRuns || {}).forEach(([job, r]) => {
       const now = r.lapsed

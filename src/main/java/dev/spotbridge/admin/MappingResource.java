@@ -131,6 +131,9 @@ public class MappingResource {
             if (diff.changes() != null) {
                 item.add("changes", diff.changes());
             }
+            if (diff.fromSpotler() != null) {
+                item.add("fromSpotler", diff.fromSpotler());
+            }
             changing += "changes".equals(diff.outcome()) ? 1 : 0;
             answers.add(item);
         }

@@ -1,6 +1,7 @@
 package dev.spotbridge.admin;
 
 import dev.spotbridge.dataverse.DataverseValues;
+import dev.spotbridge.enrichment.ProfileEnrichment;
 import dev.spotbridge.ingest.SyncQueue;
 import dev.spotbridge.json.Json;
 import dev.spotbridge.queue.ChangeEvent;
@@ -31,9 +32,7 @@ import java.io.StringReader;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /** GET /api/records/{entity}/{id}: a record's sync status, last error and full history. */
 @RequestScoped
@@ -43,6 +42,8 @@ import java.util.UUID;
 public class RecordsResource {
 
     private static final Set<String> ENTITIES = Set.of("contact", "lead", "account");
+
+    @Inject ProfileEnrichment enrichment;
 
     @Inject SyncRecords records;
 
@@ -129,19 +130,7 @@ public class RecordsResource {
     @Path("{entity}/{id}/resync")
     public Response resync(@PathParam("entity") String entity, @PathParam("id") String id) {
         String guid = guid(entity, id);
-        ChangeEvent event =
-                new ChangeEvent(
-                        "resync|" + UUID.randomUUID(),
-                        entity,
-                        guid,
-                        "Resync",
-                        ChangeEvent.Operation.RESYNC,
-                        Instant.now(),
-                        null,
-                        Map.of(),
-                        false,
-                        null,
-                        null);
+        ChangeEvent event = ChangeEvent.resync("resync", entity, guid);
         queue.send(event);
         return Response.accepted(
                         Json.createObjectBuilder()
@@ -151,6 +140,25 @@ public class RecordsResource {
                                 .add("message", "Resync")
                                 .build())
                 .build();
+    }
+
+    /**
+     * POST /api/records/{entity}/{id}/enrich: the profile values Spotler holds for the record (its
+     * contact, and the forms it submitted) into the D365 columns the mapping maps back, now; the
+     * answer says what was written and what was kept, and why. 404 when Spotbridge does not sync
+     * the record.
+     */
+    @POST
+    @Path("{entity}/{id}/enrich")
+    public JsonObject enrich(@PathParam("entity") String entity, @PathParam("id") String id) {
+        String guid = guid(entity, id);
+        return enrichment
+                .now(entity, guid)
+                .map(ProfileEnrichment.Result::json)
+                .orElseThrow(
+                        () ->
+                                new NotFoundException(
+                                        "Spotbridge does not sync " + entity + " " + guid));
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.spotbridge.backsync;
 import dev.spotbridge.dataverse.Activities;
 import dev.spotbridge.dataverse.BatchOperation;
 import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.dataverse.DataverseRejectedException;
+import dev.spotbridge.dataverse.DataverseUnavailableException;
 import dev.spotbridge.records.SyncRecords;
 import dev.spotbridge.spotler.SpotlerBounce;
 import dev.spotbridge.spotler.SpotlerContact;
@@ -13,8 +15,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonString;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,106 +60,122 @@ public class InteractionPull {
     /** What one run did. */
     public record Counts(int activities, int updated, int batches, int skipped) {}
 
-    public Counts pull() {
-        int activities = 0;
-        int updated = 0;
-        int batches = 0;
-        int skipped = 0;
+    /**
+     * Every interaction feed, each on its own (a feed that fails keeps its watermark, the others go
+     * on); items that cannot be read or applied are recorded in the tally and skipped.
+     */
+    Counts pull(HourlyPulls.Tally tally) {
+        int[] sum = new int[4];
         for (String kind : FEEDS) {
             String feed = "spotler-interactions-" + kind;
-            Watermarks.Window window = watermarks.window(feed);
-            // page by page: one page of the feed (FEED_PAGE_SIZE items) and its batches in memory
-            // at a time, not the whole window (100 000 interactions held 400 MB)
-            Integer after = 0;
-            while (after != null) {
-                SpotlerGateway.Page<SpotlerGateway.Interaction> page =
-                        spotler.interactions(kind, window.from(), window.to(), after);
-                Counts done =
-                        "sent".equals(kind) ? sent(page.items()) : engagement(kind, page.items());
-                activities += done.activities();
-                updated += done.updated();
-                batches += done.batches();
-                skipped += done.skipped();
-                after = page.next();
-            }
-            watermarks.completed(feed, window);
+            tally.feed(
+                    feed,
+                    () -> {
+                        Watermarks.Window window = watermarks.window(feed);
+                        // page by page: one page of the feed (FEED_PAGE_SIZE items) and its
+                        // batches in memory at a time, not the whole window (100 000
+                        // interactions held 400 MB)
+                        Integer after = 0;
+                        while (after != null) {
+                            SpotlerGateway.Page<SpotlerGateway.Interaction> page =
+                                    spotler.interactions(kind, window.from(), window.to(), after);
+                            tally.unreadable(feed, page);
+                            Counts done =
+                                    "sent".equals(kind)
+                                            ? sent(feed, page.items(), tally)
+                                            : engagement(feed, kind, page.items(), tally);
+                            sum[0] += done.activities();
+                            sum[1] += done.updated();
+                            sum[2] += done.batches();
+                            sum[3] += done.skipped();
+                            after = page.next();
+                        }
+                        watermarks.completed(feed, window);
+                    });
         }
         if (mailings.size() > 10_000) {
             mailings.clear();
         }
-        return new Counts(activities, updated, batches, skipped);
+        return new Counts(sum[0], sum[1], sum[2], sum[3]);
     }
 
-    private Counts sent(List<Interaction> items) {
+    private Counts sent(String feed, List<Interaction> items, HourlyPulls.Tally tally) {
         Map<String, Optional<String>> keys = new HashMap<>();
         List<BatchOperation> ops = new ArrayList<>();
         List<InteractionRow> rows = new ArrayList<>();
         int skipped = 0;
         for (Interaction i : items) {
-            Optional<String> key =
-                    keys.computeIfAbsent(i.externalContactId(), records::keyOfExternalId);
-            if (key.isEmpty() || timeline.known(i.key())) {
-                skipped++;
-                continue;
+            try {
+                Optional<String> key =
+                        keys.computeIfAbsent(i.externalContactId(), records::keyOfExternalId);
+                if (key.isEmpty() || timeline.known(i.key())) {
+                    skipped++;
+                    continue;
+                }
+                Optional<Mailing> mailing =
+                        mailings.computeIfAbsent(i.mailingId(), spotler::mailing);
+                boolean sms = mailing.map(m -> "SMS".equalsIgnoreCase(m.type())).orElse(false);
+                String activityId = id(i.key());
+                ops.add(Activities.created(sent(i, mailing, key.get(), activityId, sms)));
+                rows.add(
+                        new InteractionRow(
+                                i.key(),
+                                sms ? "sent-sms" : "sent",
+                                key.get(),
+                                i.mailingId(),
+                                activityId,
+                                i.date(),
+                                null));
+            } catch (RuntimeException e) {
+                tally.itemFailed(feed, i.externalContactId(), e, i.toString());
             }
-            Optional<Mailing> mailing = mailings.computeIfAbsent(i.mailingId(), spotler::mailing);
-            boolean sms = mailing.map(m -> "SMS".equalsIgnoreCase(m.type())).orElse(false);
-            String activityId = id(i.key());
-            ops.add(Activities.created(sent(i, mailing, key.get(), activityId, sms)));
-            rows.add(
-                    new InteractionRow(
-                            i.key(),
-                            sms ? "sent-sms" : "sent",
-                            key.get(),
-                            i.mailingId(),
-                            activityId,
-                            i.date(),
-                            null));
         }
-        int batches = write(ops, rows);
+        int batches = write(feed, ops, rows, tally);
         return new Counts(ops.size(), 0, batches, skipped);
     }
 
-    private Counts engagement(String kind, List<Interaction> items) {
+    private Counts engagement(
+            String feed, String kind, List<Interaction> items, HourlyPulls.Tally tally) {
         Map<String, Optional<String>> keys = new HashMap<>();
         List<InteractionRow> rows = new ArrayList<>();
         Set<String> touched = new LinkedHashSet<>();
         int skipped = 0;
+        Map<String, List<SpotlerGateway.Click>> links =
+                "clicked".equals(kind) ? links(feed, items, tally) : Map.of();
         for (Interaction i : items) {
-            Optional<String> key =
-                    keys.computeIfAbsent(i.externalContactId(), records::keyOfExternalId);
-            Optional<String> activity = key.flatMap(k -> timeline.emailActivity(k, i.mailingId()));
-            if (activity.isEmpty() || timeline.known(i.key())) {
-                skipped++;
-                continue;
-            }
-            rows.add(
-                    new InteractionRow(
-                            i.key(),
-                            kind,
-                            key.get(),
-                            i.mailingId(),
-                            activity.get(),
-                            i.date(),
-                            "bounced".equals(kind) ? i.bounceType() : null));
-            touched.add(activity.get());
-            if ("bounced".equals(kind)) {
-                String email =
-                        spotler.find(i.externalContactId())
-                                .map(SpotlerContact::properties)
-                                .map(
-                                        p ->
-                                                p.get("email") instanceof JsonString s
-                                                        ? s.getString()
-                                                        : null)
-                                .orElse("(unknown address)");
-                bounceTasks.create(
-                        new SpotlerBounce(
-                                i.externalContactId(),
-                                email,
+            try {
+                Optional<String> key =
+                        keys.computeIfAbsent(i.externalContactId(), records::keyOfExternalId);
+                Optional<String> activity =
+                        key.flatMap(k -> timeline.emailActivity(k, i.mailingId()));
+                if (activity.isEmpty() || timeline.known(i.key())) {
+                    skipped++;
+                    continue;
+                }
+                InteractionRow row =
+                        new InteractionRow(
+                                i.key(),
+                                kind,
+                                key.get(),
+                                i.mailingId(),
+                                activity.get(),
                                 i.date(),
-                                i.bounceType().toUpperCase().startsWith("HARD"),
-                                i.mailingId()));
+                                "bounced".equals(kind) ? i.bounceType() : null);
+                if ("clicked".equals(kind)) {
+                    row.clickedOn(
+                            nearest(
+                                    links.getOrDefault(
+                                            i.mailingId() + "|" + i.externalContactId(),
+                                            new ArrayList<>()),
+                                    i.date()));
+                }
+                rows.add(row);
+                touched.add(activity.get());
+                if ("bounced".equals(kind)) {
+                    bounceTasks.create(bounce(i));
+                }
+            } catch (RuntimeException e) {
+                tally.itemFailed(feed, i.externalContactId(), e, i.toString());
             }
         }
         timeline.remember(rows);
@@ -163,32 +183,143 @@ public class InteractionPull {
         for (String activity : touched) {
             ops.add(Activities.engagement(activity, timeline.engagement(activity)));
         }
-        int batches = write(ops, List.of());
+        int batches = write(feed, ops, List.of(), tally);
         return new Counts(0, ops.size(), batches, skipped);
+    }
+
+    /**
+     * The clicks of a page's clicked interactions with their links' URLs, per "mailing|contact":
+     * Spotler's click feed says who clicked when, not on what, so each mailing's clicks are read
+     * for its contacts (one call per contact, or per campaign mailing). A mailing whose clicks
+     * cannot be read for good is recorded as a failure of the feed and its clicks keep no URL.
+     */
+    private Map<String, List<SpotlerGateway.Click>> links(
+            String feed, List<Interaction> items, HourlyPulls.Tally tally) {
+        Map<String, Set<String>> contacts = new LinkedHashMap<>();
+        for (Interaction i : items) {
+            if (!timeline.known(i.key())) {
+                contacts.computeIfAbsent(i.mailingId(), m -> new LinkedHashSet<>())
+                        .add(i.externalContactId());
+            }
+        }
+        Map<String, List<SpotlerGateway.Click>> links = new HashMap<>();
+        contacts.forEach(
+                (mailingId, who) -> {
+                    Optional<Mailing> mailing =
+                            mailings.computeIfAbsent(mailingId, spotler::mailing);
+                    if (mailing.isEmpty()) {
+                        return;
+                    }
+                    try {
+                        spotler.clicks(mailing.get(), who)
+                                .forEach(
+                                        (contact, clicks) ->
+                                                links.put(
+                                                        mailingId + "|" + contact,
+                                                        new ArrayList<>(clicks)));
+                    } catch (RuntimeException e) {
+                        tally.itemFailed(
+                                feed,
+                                "",
+                                e,
+                                "the clicks on mailing "
+                                        + mailingId
+                                        + " (their links' URLs; the clicks are counted without)");
+                    }
+                });
+        return links;
+    }
+
+    /** The click nearest in time to the interaction, taken from the list; its URL. */
+    private static String nearest(List<SpotlerGateway.Click> clicks, Instant at) {
+        SpotlerGateway.Click best = null;
+        long distance = Long.MAX_VALUE;
+        for (SpotlerGateway.Click c : clicks) {
+            long d =
+                    c.at() == null
+                            ? Long.MAX_VALUE - 1
+                            : Math.abs(c.at().toEpochMilli() - at.toEpochMilli());
+            if (d < distance) {
+                distance = d;
+                best = c;
+            }
+        }
+        if (best == null) {
+            return null;
+        }
+        clicks.remove(best);
+        return best.url();
+    }
+
+    /** A bounced interaction as a bounce of the contact (its address read from Spotler). */
+    private SpotlerBounce bounce(Interaction i) {
+        String email =
+                spotler.find(i.externalContactId())
+                        .map(SpotlerContact::properties)
+                        .map(p -> p.get("email") instanceof JsonString s ? s.getString() : null)
+                        .orElse("(unknown address)");
+        return new SpotlerBounce(
+                i.externalContactId(),
+                email,
+                i.date(),
+                i.bounceType().toUpperCase().startsWith("HARD"),
+                i.mailingId());
     }
 
     /**
      * Sends the operations in batches; after each batch the rows of its successful operations are
      * remembered.
      */
-    private int write(List<BatchOperation> ops, List<InteractionRow> rows) {
+    private int write(
+            String feed,
+            List<BatchOperation> ops,
+            List<InteractionRow> rows,
+            HourlyPulls.Tally tally) {
         int batches = 0;
         for (int from = 0; from < ops.size(); from += BATCH) {
             int to = Math.min(ops.size(), from + BATCH);
             List<Integer> statuses = dataverse.batch(ops.subList(from, to));
             batches++;
             List<InteractionRow> done = new ArrayList<>();
+            String unavailable = null;
             for (int k = from; k < to; k++) {
                 int status = statuses.get(k - from);
                 // 412: the activity is there already (an earlier run that died before its ledger
                 // write)
-                if (k < rows.size() && (status < 300 || status == 412)) {
-                    done.add(rows.get(k));
+                if (status < 300 || status == 412) {
+                    if (k < rows.size()) {
+                        done.add(rows.get(k));
+                    }
+                } else if (status == 429 || status >= 500) {
+                    unavailable = "Dataverse answered " + status + " to " + ops.get(k).target();
+                } else {
+                    tally.itemFailed(
+                            feed,
+                            k < rows.size() ? externalIdOf(rows.get(k)) : "",
+                            new DataverseRejectedException(
+                                    status,
+                                    "Dataverse refused "
+                                            + ops.get(k).method()
+                                            + " "
+                                            + ops.get(k).target()
+                                            + " with "
+                                            + status),
+                            k < rows.size() ? rows.get(k).toString() : ops.get(k).target());
                 }
             }
             timeline.remember(done);
+            if (unavailable != null) {
+                // not the item's fault: the feed stops and its window is repeated next run
+                throw new DataverseUnavailableException(unavailable);
+            }
         }
         return batches;
+    }
+
+    /** The externalId of the record a timeline row is about (its D365 id). */
+    private static String externalIdOf(InteractionRow row) {
+        String key = row.recordKey();
+        return key.substring(key.indexOf(':') + 1);
     }
 
     /** The timeline activity of a sent mailing: the mailing's name and subject, its link. */

@@ -35,6 +35,10 @@ public class InteractionRow {
     @Column(name = "bounce_type")
     private String bounceType;
 
+    /** The URL of the link a click was on; null for other kinds, or when Spotler did not say. */
+    @Column(name = "link_url")
+    private String linkUrl;
+
     protected InteractionRow() {}
 
     InteractionRow(
@@ -54,6 +58,16 @@ public class InteractionRow {
         this.bounceType = bounceType;
     }
 
+    /** A click, with the URL of its link. */
+    InteractionRow clickedOn(String url) {
+        this.linkUrl = url == null || url.length() <= 2000 ? url : url.substring(0, 2000);
+        return this;
+    }
+
+    String linkUrl() {
+        return linkUrl;
+    }
+
     String kind() {
         return kind;
     }
@@ -68,5 +82,20 @@ public class InteractionRow {
 
     String bounceType() {
         return bounceType;
+    }
+
+    String recordKey() {
+        return recordKey;
+    }
+
+    @Override
+    public String toString() {
+        return kind
+                + " interaction "
+                + interactionId
+                + " of mailing "
+                + mailingId
+                + " on "
+                + recordKey;
     }
 }

@@ -63,7 +63,9 @@ public class Reconciler {
         }
         Optional<Map<String, JsonValue>> d365 =
                 dataverse.record(
-                        record.entity(), record.recordId(), mapping.get().columns(record.entity()));
+                        record.entity(),
+                        record.recordId(),
+                        mapping.get().selectColumns(record.entity()));
         Optional<SpotlerContact> contact = spotler.find(record.recordId());
         if (d365.isEmpty() || contact.isEmpty()) {
             em.persist(

@@ -68,7 +68,8 @@ public class Timeline {
                 clicks.isEmpty() ? null : clicks.get(clicks.size() - 1).at(),
                 bounce.map(r -> "HARD".equalsIgnoreCase(r.bounceType()) ? "Hard" : "Soft")
                         .orElse(null),
-                bounce.map(InteractionRow::at).orElse(null));
+                bounce.map(InteractionRow::at).orElse(null),
+                clicks.stream().map(c -> new Activities.ClickedLink(c.at(), c.linkUrl())).toList());
     }
 
     private static List<InteractionRow> of(List<InteractionRow> rows, String kind) {

@@ -4,6 +4,7 @@ import dev.spotbridge.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /**
  * The D365 timeline's activities that Spotler's mailings become, as operations of a $batch: a
@@ -47,7 +48,32 @@ public final class Activities {
             Instant firstClick,
             Instant lastClick,
             String bounceType,
-            Instant bouncedOn) {}
+            Instant bouncedOn,
+            List<ClickedLink> links) {}
+
+    /** One click of the email: when, and on which link (its URL). */
+    public record ClickedLink(Instant at, String url) {}
+
+    /** The clicked links as the email shows them: one line per click, in time order. */
+    static String clickedLinks(List<ClickedLink> links) {
+        StringBuilder text = new StringBuilder();
+        for (ClickedLink link : links) {
+            String line =
+                    link.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                            + "  "
+                            + (link.url() == null ? "(link not reported)" : link.url())
+                            + "\n";
+            if (text.length() + line.length() > CLICKED_LINKS_MAX) {
+                text.append("…");
+                break;
+            }
+            text.append(line);
+        }
+        return text.toString().stripTrailing();
+    }
+
+    /** The length of email.sb_clickedlinks (solution.json). */
+    static final int CLICKED_LINKS_MAX = 10000;
 
     /** The create of a sent mailing's activity, completed (email Sent, phone call Made). */
     public static BatchOperation created(Sent sent) {
@@ -94,7 +120,8 @@ public final class Activities {
         columns.add("sb_clickcount", e.clicks());
         if (e.clicks() > 0) {
             columns.add("sb_firstclickedon", time(e.firstClick()))
-                    .add("sb_lastclickedon", time(e.lastClick()));
+                    .add("sb_lastclickedon", time(e.lastClick()))
+                    .add("sb_clickedlinks", clickedLinks(e.links()));
         }
         if (e.bounceType() != null) {
             columns.add("sb_bouncetype", e.bounceType()).add("sb_bouncedon", time(e.bouncedOn()));

@@ -90,6 +90,7 @@ final class ClientCredentials implements AutoCloseable {
         if (status != 200) {
             // the error_description of Entra ID says what is wrong without echoing the secret
             throw new DataverseRejectedException(
+                    401,
                     "token request of "
                             + clientId
                             + " refused: "

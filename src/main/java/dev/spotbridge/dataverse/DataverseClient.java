@@ -23,7 +23,13 @@ import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
 @ClientHeaderParam(name = "OData-Version", value = "4.0")
 public interface DataverseClient {
 
-    String ANNOTATIONS = "odata.include-annotations=\"Microsoft.Dynamics.CRM.lookuplogicalname\"";
+    /**
+     * A lookup's table (lookuplogicalname) and the referenced row's primary name (FormattedValue),
+     * for a mapping that maps a lookup by its name.
+     */
+    String ANNOTATIONS =
+            "odata.include-annotations=\"Microsoft.Dynamics.CRM.lookuplogicalname,"
+                    + "OData.Community.Display.V1.FormattedValue\"";
 
     String BATCH_BOUNDARY = "batch_spotbridge";
 

@@ -489,6 +489,17 @@ public class DataverseGateway {
      *
      * @return false when the row does not exist (nothing is created)
      */
+    /**
+     * Writes columns of a contact, lead or account (profile values that came from Spotler).
+     *
+     * @return false when Dataverse no longer has the record
+     */
+    public boolean updateRecord(String entity, String id, Map<String, JsonValue> columns) {
+        JsonObjectBuilder body = Json.createObjectBuilder();
+        columns.forEach(body::add);
+        return update(entity, id, body.build());
+    }
+
     private boolean update(String entity, String id, JsonObject columns) {
         Response response =
                 send(
@@ -571,7 +582,7 @@ public class DataverseGateway {
         if (status >= 500) {
             throw new DataverseUnavailableException(what + ": " + status + " " + abbreviate(body));
         }
-        throw new DataverseRejectedException(what + ": " + status + " " + abbreviate(body));
+        throw new DataverseRejectedException(status, what + ": " + status + " " + abbreviate(body));
     }
 
     /** A response's body as text (empty when it has none). */
@@ -613,16 +624,22 @@ public class DataverseGateway {
                         String column = name.substring(1, name.length() - "_value".length());
                         JsonValue logical =
                                 row.get(name + "@Microsoft.Dynamics.CRM.lookuplogicalname");
+                        JsonValue formatted =
+                                row.get(name + "@OData.Community.Display.V1.FormattedValue");
+                        JsonObjectBuilder reference =
+                                Json.createObjectBuilder()
+                                        .add("id", value)
+                                        .add(
+                                                "logicalName",
+                                                logical == null ? JsonValue.NULL : logical);
+                        if (formatted instanceof JsonString) {
+                            reference.add("name", formatted);
+                        }
                         columns.put(
                                 column,
                                 value.getValueType() == JsonValue.ValueType.NULL
                                         ? JsonValue.NULL
-                                        : Json.createObjectBuilder()
-                                                .add("id", value)
-                                                .add(
-                                                        "logicalName",
-                                                        logical == null ? JsonValue.NULL : logical)
-                                                .build());
+                                        : reference.build());
                     } else {
                         columns.put(name, value);
                     }

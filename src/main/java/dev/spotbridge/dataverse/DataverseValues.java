@@ -4,6 +4,7 @@ import dev.spotbridge.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.time.Instant;
@@ -181,10 +182,15 @@ public final class DataverseValues {
                         ? guid(((JsonString) id).getString())
                         : null;
         JsonValue name = object.get("LogicalName");
-        return Json.createObjectBuilder()
-                .add("id", guid == null ? JsonValue.NULL : Json.createValue(guid))
-                .add("logicalName", name == null ? JsonValue.NULL : name)
-                .build();
+        JsonObjectBuilder reference =
+                Json.createObjectBuilder()
+                        .add("id", guid == null ? JsonValue.NULL : Json.createValue(guid))
+                        .add("logicalName", name == null ? JsonValue.NULL : name);
+        // the referenced row's primary name, as images carry it
+        if (object.get("Name") instanceof JsonString display) {
+            reference.add("name", display);
+        }
+        return reference.build();
     }
 
     private static JsonObject entityAttributes(JsonObject entity) {

@@ -34,11 +34,24 @@ public final class ChangeEvents {
                     "SetStateDynamicEntity",
                     "AddMember",
                     "AddListMembers",
-                    "RemoveMember");
+                    "RemoveMember",
+                    "QualifyMemberList",
+                    "CopyMembersList");
+
+    /**
+     * Messages that change a list's members: one by one, or (QualifyMemberList: Manage Members →
+     * remove or evaluate with Advanced Find; CopyMembersList: Copy to another list) many at once.
+     */
     private static final Set<String> MEMBER_MESSAGES =
-            Set.of("AddMember", "AddListMembers", "RemoveMember");
+            Set.of(
+                    "AddMember",
+                    "AddListMembers",
+                    "RemoveMember",
+                    "QualifyMemberList",
+                    "CopyMembersList");
+
     public static final Set<String> MESSAGES =
-            Set.of("Create", "Update", "Delete", "SetState", "SetStateDynamicEntity");
+            Set.of("Create", "Update", "Delete", "SetState", "SetStateDynamicEntity", "Restore");
 
     private ChangeEvents() {}
 
@@ -90,7 +103,7 @@ public final class ChangeEvents {
                             + context.messageName()
                             + "' on "
                             + context.primaryEntityName()
-                            + " is not handled (handled: Create, Update, Delete, SetState, SetStateDynamicEntity)");
+                            + " is not handled (handled: Create, Update, Delete, SetState, SetStateDynamicEntity, Restore)");
         }
         return Optional.empty();
     }
@@ -142,11 +155,25 @@ public final class ChangeEvents {
                             ? Operation.LIST_MEMBERS
                             : Operation.LIST_CHANGE;
             if (operation == Operation.LIST_MEMBERS) {
-                for (String key : List.of("ListId", "EntityId", "MemberIds")) {
+                for (String key :
+                        List.of(
+                                "ListId",
+                                "EntityId",
+                                "MemberIds",
+                                "MembersId",
+                                "OverrideorRemove",
+                                "SourceListId",
+                                "TargetListId")) {
                     JsonValue value = context.inputParameters().get(key);
                     if (value != null) {
                         attributes.put(key, value);
                     }
+                }
+                // CopyMembersList changes the members of its target list
+                if ("CopyMembersList".equals(message)
+                        && attributes.get("TargetListId") instanceof JsonString target
+                        && DataverseValues.guid(target.getString()) != null) {
+                    recordId = DataverseValues.guid(target.getString());
                 }
             }
         }

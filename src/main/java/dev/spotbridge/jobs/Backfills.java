@@ -142,7 +142,7 @@ public class Backfills {
                         bulk.mappedColumns(entity),
                         backfill.skipToken(),
                         Math.min(5000, Math.max(1, pageSize)));
-        BulkUpsert.Report report = bulk.upsert(entity, page.rows(), false);
+        BulkUpsert.Report report = bulk.backfill(entity, page.rows());
         backfill.page(
                 page.rows().size(),
                 report.created().size() + report.changed().size(),

@@ -1,5 +1,6 @@
 package dev.spotbridge.jobs;
 
+import dev.spotbridge.consent.OptOutCheck;
 import dev.spotbridge.consent.PermissionSync;
 import dev.spotbridge.consent.SpotlerOptOuts;
 import dev.spotbridge.dataverse.RecordRow;
@@ -12,6 +13,7 @@ import dev.spotbridge.spotler.PermissionBits;
 import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.spotler.SpotlerGateway.ContactResult;
 import dev.spotbridge.spotler.SpotlerGateway.ContactWrite;
+import dev.spotbridge.spotler.SpotlerProperties;
 import dev.spotbridge.writeback.WritebackQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -46,7 +48,8 @@ public class BulkUpsert {
             Map<String, String> excluded,
             List<String> created,
             List<String> changed,
-            int batches) {}
+            int batches,
+            Set<String> noBulkEmail) {}
 
     @PersistenceContext(unitName = "spotbridge")
     EntityManager em;
@@ -65,13 +68,53 @@ public class BulkUpsert {
 
     @Inject PermissionSync permissions;
 
-    /** The mapped columns of a table, which the rows given to {@link #upsert} must carry. */
+    @Inject SpotlerProperties properties;
+
+    @Inject OptOutCheck optOutCheck;
+
+    /**
+     * The mapped columns of a table as the Web API selects them, which the rows given to {@link
+     * #upsert} must carry.
+     */
     public List<String> mappedColumns(String entity) {
-        return List.copyOf(mapping.get().columns(entity));
+        return List.copyOf(mapping.get().selectColumns(entity));
     }
 
+    /**
+     * For lists: bulk mail, so a record that does not allow it is left out; members with nothing to
+     * write are checked for an opt-out in Spotler since their last known state (§2.7.2).
+     */
     public Report upsert(String entity, List<RecordRow> rows, boolean dryRun) {
+        return upsert(entity, rows, dryRun, false, true);
+    }
+
+    /** For a backfill: like a list, without the opt-out check (the hourly pull finds those). */
+    public Report backfill(String entity, List<RecordRow> rows) {
+        return upsert(entity, rows, false, false, false);
+    }
+
+    /**
+     * For direct mail (campaign jobs): see {@link #upsert(String, List, boolean, boolean,
+     * boolean)}.
+     */
+    public Report upsert(String entity, List<RecordRow> rows, boolean dryRun, boolean direct) {
+        return upsert(entity, rows, dryRun, direct, true);
+    }
+
+    /**
+     * @param direct for direct mail (a campaign trigger, §2.7.1 of the manual): a record that does
+     *     not allow bulk email is eligible all the same, written with every permission off, and
+     *     named in {@link Report#noBulkEmail()}
+     * @param checkOptOuts whether members with nothing to write are checked for an opt-out
+     */
+    public Report upsert(
+            String entity,
+            List<RecordRow> rows,
+            boolean dryRun,
+            boolean direct,
+            boolean checkOptOuts) {
         Set<String> eligible = new LinkedHashSet<>();
+        Set<String> noBulkEmail = new LinkedHashSet<>();
         Map<String, String> excluded = new LinkedHashMap<>();
         List<String> created = new ArrayList<>();
         List<String> changed = new ArrayList<>();
@@ -84,12 +127,14 @@ public class BulkUpsert {
                 continue;
             }
             SyncRecord record = em.find(SyncRecord.class, SyncRecord.key(entity, id));
-            String reason = leftOut(record, row);
+            boolean noBulk = Boolean.TRUE.equals(row.doNotBulkEmail());
+            String reason = leftOut(record, row, direct);
             if (reason != null) {
                 excluded.put(id, reason);
                 continue;
             }
-            Map<String, JsonValue> mapped = inForce.mapping().apply(entity, row.columns());
+            Map<String, JsonValue> mapped =
+                    properties.writable(inForce.mapping().apply(entity, row.columns()));
             Map<String, JsonValue> after =
                     new LinkedHashMap<>(record == null ? Map.of() : record.writtenProperties());
             Map<String, JsonValue> request = new LinkedHashMap<>();
@@ -110,10 +155,32 @@ public class BulkUpsert {
             }
             boolean isNew = record == null || !record.inSpotler();
             eligible.add(id);
+            if (noBulk) {
+                noBulkEmail.add(id);
+            }
             if (isNew || differs) {
                 (isNew ? created : changed).add(id);
-                writes.add(new ContactWrite(id, request, isNew, Map.of()));
+                writes.add(new ContactWrite(id, request, isNew, noBulk ? allOff() : Map.of()));
                 snapshots.put(id, after);
+            }
+        }
+        if (!dryRun && checkOptOuts) {
+            // members with nothing to write: an opt-out since their last known Spotler state
+            // would go unnoticed (§2.7.2)
+            List<SyncRecord> unchanged = new ArrayList<>();
+            for (String id : eligible) {
+                if (!snapshots.containsKey(id)) {
+                    SyncRecord record = em.find(SyncRecord.class, SyncRecord.key(entity, id));
+                    if (record != null) {
+                        unchanged.add(record);
+                    }
+                }
+            }
+            for (String id : optOutCheck.optedOut(unchanged)) {
+                eligible.remove(id);
+                noBulkEmail.remove(id);
+                excluded.put(id, "opted out in Spotler");
+                writeback.request(em.find(SyncRecord.class, SyncRecord.key(entity, id)));
             }
         }
         int batches = 0;
@@ -137,11 +204,19 @@ public class BulkUpsert {
                             result,
                             snapshots.get(write.externalId()),
                             eligible,
-                            excluded);
+                            excluded,
+                            noBulkEmail);
                 }
             }
         }
-        return new Report(eligible, excluded, created, changed, batches);
+        return new Report(eligible, excluded, created, changed, batches, noBulkEmail);
+    }
+
+    /** Every permission off: what a record that does not allow bulk email has in Spotler. */
+    private Map<Long, Boolean> allOff() {
+        Map<Long, Boolean> off = new LinkedHashMap<>();
+        permissionBits.all().forEach(bit -> off.put(bit, false));
+        return off;
     }
 
     /**
@@ -154,13 +229,13 @@ public class BulkUpsert {
                 permissions.fromDataverse(
                         entity,
                         batch.stream()
-                                .filter(ContactWrite::created)
+                                .filter(w -> w.created() && w.permissions().isEmpty())
                                 .map(ContactWrite::externalId)
                                 .toList());
         return batch.stream()
                 .map(
                         w ->
-                                bits.containsKey(w.externalId())
+                                bits.containsKey(w.externalId()) && w.permissions().isEmpty()
                                         ? new ContactWrite(
                                                 w.externalId(),
                                                 w.properties(),
@@ -177,7 +252,8 @@ public class BulkUpsert {
             ContactResult result,
             Map<String, JsonValue> after,
             Set<String> eligible,
-            Map<String, String> excluded) {
+            Map<String, String> excluded,
+            Set<String> noBulkEmail) {
         String id = write.externalId();
         SyncRecord record = records.open(entity, id);
         switch (result.code()) {
@@ -189,6 +265,10 @@ public class BulkUpsert {
                 record.written(after);
                 if (!write.permissions().isEmpty()) {
                     record.permissionsWritten(write.permissions());
+                }
+                if (noBulkEmail.contains(id)) {
+                    // written for direct mail while it does not allow bulk email
+                    record.bulkEmailOptOut(true);
                 }
                 if (write.created()) {
                     // its rows were read with the batch (withPermissions)
@@ -214,6 +294,7 @@ public class BulkUpsert {
             }
             case "CONTACT_OPTOUT" -> {
                 eligible.remove(id);
+                noBulkEmail.remove(id);
                 excluded.put(id, "opted out in Spotler");
                 String detail =
                         optOuts.optedOut(record, "found by a batch write (CONTACT_OPTOUT)", null);
@@ -223,6 +304,7 @@ public class BulkUpsert {
             }
             default -> {
                 eligible.remove(id);
+                noBulkEmail.remove(id);
                 excluded.put(
                         id,
                         "Spotler refused the contact: " + result.code() + " " + result.message());
@@ -247,6 +329,13 @@ public class BulkUpsert {
 
     /** Why a record stays out of Spotler lists and campaigns; null when it may be in. */
     static String leftOut(SyncRecord record, RecordRow row) {
+        return leftOut(record, row, false);
+    }
+
+    /**
+     * @param direct direct mail: not allowing bulk email is no reason to leave a record out
+     */
+    static String leftOut(SyncRecord record, RecordRow row, boolean direct) {
         if (record != null && record.deleted()) {
             return "deleted in D365";
         }
@@ -256,7 +345,7 @@ public class BulkUpsert {
         if ((record != null && !record.syncEnabled()) || Boolean.FALSE.equals(row.syncEnabled())) {
             return "sync disabled";
         }
-        if (Boolean.TRUE.equals(row.doNotBulkEmail())) {
+        if (!direct && Boolean.TRUE.equals(row.doNotBulkEmail())) {
             return "does not allow bulk email";
         }
         if (row.state() != null && row.state() != 0) {

@@ -19,6 +19,7 @@ import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The list events of the sync queue: "Sync to Spotler" (admin or sb_syncjob), list
@@ -111,16 +112,39 @@ public class ListEvents implements EventHandler {
                         + " member(s) ignored: the list has no Spotler audience (never synced, or removed)"
             };
         }
+        if ("QualifyMemberList".equals(event.message())
+                || "CopyMembersList".equals(event.message())) {
+            // many members at once, by a query Spotbridge does not see: the list is read again
+            try {
+                return new String[] {
+                    "Succeeded",
+                    event.message()
+                            + " changed the list's members in D365: "
+                            + lists.sync(listId, false).summary()
+                };
+            } catch (ListSync.NotSyncable e) {
+                return new String[] {"Skipped", event.message() + ": " + e.getMessage()};
+            }
+        }
         String entity = synced.get().memberEntity();
+        boolean temporary = synced.get().temporary();
         if ("RemoveMember".equals(event.message())) {
-            List<String> present =
-                    ids.stream().filter(lists.currentMembers(listId, entity)::contains).toList();
-            if (!present.isEmpty()) {
+            Set<String> current = lists.currentMembers(listId, entity);
+            List<String> present = ids.stream().filter(current::contains).toList();
+            if (!present.isEmpty() && temporary) {
+                // a temporary list cannot lose a member: it is replaced by one without them
+                List<String> remaining =
+                        current.stream().filter(id -> !present.contains(id)).toList();
+                spotler.replaceTemporaryList(listId, synced.get().name(), remaining);
+            } else if (!present.isEmpty()) {
                 spotler.removeFromAudience(listId, present);
             }
             present.forEach(id -> lists.memberRemoved(listId, entity, id));
             return new String[] {
-                "Succeeded", present.size() + " member(s) removed from the Spotler audience"
+                "Succeeded",
+                present.size()
+                        + " member(s) removed from the Spotler "
+                        + (temporary ? "temporary list" : "audience")
             };
         }
         List<RecordRow> rows = new ArrayList<>();
@@ -132,12 +156,17 @@ public class ListEvents implements EventHandler {
                 report.eligible().stream()
                         .filter(id -> !lists.currentMembers(listId, entity).contains(id))
                         .toList();
-        spotler.addToAudience(listId, add);
+        if (temporary) {
+            spotler.addToTemporaryList(listId, add);
+        } else {
+            spotler.addToAudience(listId, add);
+        }
         add.forEach(id -> lists.memberAdded(listId, entity, id));
         return new String[] {
             "Succeeded",
             add.size()
-                    + " member(s) added to the Spotler audience"
+                    + " member(s) added to the Spotler "
+                    + (temporary ? "temporary list" : "audience")
                     + (report.excluded().isEmpty() ? "" : "; left out: " + report.excluded())
         };
     }

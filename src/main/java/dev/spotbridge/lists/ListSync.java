@@ -7,6 +7,7 @@ import dev.spotbridge.jobs.BulkUpsert;
 import dev.spotbridge.json.Json;
 import dev.spotbridge.records.ProcessedEvents;
 import dev.spotbridge.spotler.SpotlerGateway;
+import dev.spotbridge.spotler.SpotlerRejectedException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -27,8 +28,9 @@ import java.util.Set;
  * "Sync to Spotler" of one marketing list: members read from Dataverse (static through the list's
  * N:N association, dynamic by running its FetchXML), brought into Spotler in batches of 100
  * (consent first: opted-out, disabled, inactive and bulk-email opt-out members stay out), then the
- * audience created, renamed and brought to exactly those members. A dry run reads everything and
- * writes nothing.
+ * audience created, renamed and brought to exactly those members. On an edition without audiences
+ * (403) the members go to a temporary list instead, replaced as a whole at each sync (a temporary
+ * list cannot lose a member). A dry run reads everything and writes nothing.
  */
 @ApplicationScoped
 @Transactional
@@ -60,7 +62,14 @@ public class ListSync {
             List<String> added,
             List<String> removed,
             int contactBatches,
-            boolean dryRun) {
+            boolean dryRun,
+            boolean temporary) {
+
+        /** Why the members are in a temporary list, for the summary and the list's state. */
+        static final String TEMPORARY_NOTE =
+                "Spotler's lists (audiences) are not in this account's edition (403 on /audience:"
+                        + " Automation or eCommerce only), so the list is a temporary list in"
+                        + " Spotler, replaced as a whole at every sync";
 
         public JsonObject json() {
             JsonObjectBuilder excludedJson = Json.createObjectBuilder();
@@ -79,6 +88,7 @@ public class ListSync {
                     .add("added", array(added))
                     .add("removed", array(removed))
                     .add("contactBatches", contactBatches)
+                    .add("spotlerList", temporary ? "temporary list" : "audience")
                     .build();
         }
 
@@ -89,7 +99,9 @@ public class ListSync {
                     + eligible.size()
                     + " of "
                     + members
-                    + " members in the Spotler audience ("
+                    + " members in the Spotler "
+                    + (temporary ? "temporary list" : "audience")
+                    + " ("
                     + added.size()
                     + " added, "
                     + removed.size()
@@ -101,7 +113,8 @@ public class ListSync {
                     + changed.size()
                     + " updated in "
                     + contactBatches
-                    + " batch call(s))";
+                    + " batch call(s))"
+                    + (temporary ? ". " + TEMPORARY_NOTE : "");
         }
 
         private static JsonArrayBuilder array(Collection<String> items) {
@@ -133,20 +146,20 @@ public class ListSync {
         SyncedList synced = em.find(SyncedList.class, listId);
         boolean known = synced != null && synced.active();
         Set<String> current = known ? currentMembers(listId, entity) : new LinkedHashSet<>();
+        boolean temporary = false;
         if (!dryRun) {
-            Optional<String> audience = spotler.audienceName(listId);
-            if (audience.isEmpty()) {
-                spotler.createAudience(listId, name);
-                current.clear();
-            } else {
-                if (!known) {
-                    // Spotler cannot list an audience's members: start from exactly none
-                    spotler.removeFromAudience(listId, null);
+            try {
+                prepareAudience(listId, name, known, current);
+                if (synced != null && synced.temporary()) {
+                    // the edition has audiences now: the temporary list is not needed any more
+                    spotler.deleteTemporaryList(listId);
                     current.clear();
                 }
-                if (!name.equals(audience.get())) {
-                    spotler.renameAudience(listId, name);
+            } catch (SpotlerRejectedException e) {
+                if (e.status() != 403) {
+                    throw e;
                 }
+                temporary = true;
             }
         }
         List<String> added =
@@ -167,13 +180,18 @@ public class ListSync {
                         added,
                         removed,
                         report.batches(),
-                        dryRun);
+                        dryRun,
+                        temporary);
         if (dryRun) {
             return result;
         }
-        spotler.addToAudience(listId, added);
-        if (!removed.isEmpty()) {
-            spotler.removeFromAudience(listId, removed);
+        if (temporary) {
+            spotler.replaceTemporaryList(listId, name, List.copyOf(report.eligible()));
+        } else {
+            spotler.addToAudience(listId, added);
+            if (!removed.isEmpty()) {
+                spotler.removeFromAudience(listId, removed);
+            }
         }
         Set<String> stored = currentMembers(listId, entity);
         stored.stream()
@@ -186,9 +204,30 @@ public class ListSync {
             synced = new SyncedList(listId);
             em.persist(synced);
         }
-        synced.synced(name, entity);
+        synced.synced(name, entity, temporary);
         ledger.history("list:" + listId, "SyncList", "Succeeded", result.summary(), null);
         return result;
+    }
+
+    /**
+     * The audience exists under the list's name, and when this node has no record of its members,
+     * holds none. Throws Spotler's 403 when the edition has no audiences.
+     */
+    private void prepareAudience(String listId, String name, boolean known, Set<String> current) {
+        Optional<String> audience = spotler.audienceName(listId);
+        if (audience.isEmpty()) {
+            spotler.createAudience(listId, name);
+            current.clear();
+        } else {
+            if (!known) {
+                // Spotler cannot list an audience's members: start from exactly none
+                spotler.removeFromAudience(listId, null);
+                current.clear();
+            }
+            if (!name.equals(audience.get())) {
+                spotler.renameAudience(listId, name);
+            }
+        }
     }
 
     /** A list as Dataverse holds it now: its name, kind, member table and members. */
@@ -239,7 +278,10 @@ public class ListSync {
         if (synced == null || !synced.active()) {
             return why + "; the list has no Spotler audience, nothing to remove";
         }
-        boolean existed = spotler.deleteAudience(listId);
+        boolean existed =
+                synced.temporary()
+                        ? spotler.deleteTemporaryList(listId)
+                        : spotler.deleteAudience(listId);
         em.createQuery("delete from ListMember m where m.listId = :id")
                 .setParameter("id", listId)
                 .executeUpdate();
@@ -270,12 +312,14 @@ public class ListSync {
                                 "memberEntity",
                                 synced.memberEntity() == null ? "" : synced.memberEntity())
                         .add("audience", synced.active())
+                        .add("spotlerList", synced.temporary() ? "temporary list" : "audience")
                         .add("members", members)
                         .add(
                                 "lastSyncedAt",
                                 synced.lastSyncedAt() == null
                                         ? JsonValue.NULL
                                         : Json.createValue(synced.lastSyncedAt().toString()))
+                        .add("note", synced.temporary() ? Result.TEMPORARY_NOTE : "")
                         .build());
     }
 

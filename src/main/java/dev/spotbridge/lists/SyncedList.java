@@ -29,6 +29,10 @@ public class SyncedList {
     @Column(name = "last_synced_at")
     private Instant lastSyncedAt;
 
+    /** null: the list's audience; "templist": a temporary list (an edition without audiences). */
+    @Column(name = "spotler_target")
+    private String spotlerTarget;
+
     @Column(name = "updated_at")
     private Instant updatedAt;
 
@@ -59,7 +63,15 @@ public class SyncedList {
         return lastSyncedAt;
     }
 
-    void synced(String name, String memberEntity) {
+    /** Whether the members are in a temporary list (the edition has no audiences). */
+    boolean temporary() {
+        return TEMPORARY.equals(spotlerTarget);
+    }
+
+    static final String TEMPORARY = "templist";
+
+    void synced(String name, String memberEntity, boolean temporary) {
+        this.spotlerTarget = temporary ? TEMPORARY : null;
         this.name = name;
         this.memberEntity = memberEntity;
         this.active = true;

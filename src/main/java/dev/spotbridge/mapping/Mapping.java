@@ -22,12 +22,102 @@ import java.util.Set;
  * A parsed mapping file: per D365 table, a list of column → Spotler property rules. A rule is
  * either a property name ("firstname": "firstName") or an object {"to": "gender", "values": {"1":
  * "M", "2": "F"}} / {"to": "birthday", "type": "date"}. Types: "text" (default), "date"
- * (YYYY-MM-DD), "number", "boolean".
+ * (YYYY-MM-DD), "number", "boolean", "lookup" (a lookup column, mapped by the name of the row it
+ * refers to: parentcustomerid → the company's name). A rule's "direction" says which way values
+ * flow: "to-spotler" (default), "from-spotler" (Spotler's value — a form, a preference page — into
+ * the D365 column, never the other way) or "both".
  */
 public final class Mapping {
 
+    /** Which way a rule's values flow. */
+    public enum Direction {
+        TO_SPOTLER,
+        FROM_SPOTLER,
+        BOTH;
+
+        static Direction of(String text) {
+            return switch (text) {
+                case "to-spotler" -> TO_SPOTLER;
+                case "from-spotler" -> FROM_SPOTLER;
+                case "both" -> BOTH;
+                default -> null;
+            };
+        }
+
+        public boolean outbound() {
+            return this != FROM_SPOTLER;
+        }
+
+        public boolean inbound() {
+            return this != TO_SPOTLER;
+        }
+    }
+
     /** One column → property rule. */
-    public record Rule(String column, String property, String type, Map<String, String> values) {
+    public record Rule(
+            String column,
+            String property,
+            String type,
+            Map<String, String> values,
+            Direction direction) {
+
+        /**
+         * A Spotler value as the D365 column takes it (the way back of {@link #apply}): a mapped
+         * value to its D365 value (an option's number), a date as YYYY-MM-DD, a number, a boolean,
+         * text.
+         *
+         * @throws IllegalArgumentException when it cannot be (a value no D365 value maps to)
+         */
+        public JsonValue toD365(JsonValue value) {
+            if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+                return JsonValue.NULL;
+            }
+            String text = scalarText(value);
+            if (!values.isEmpty()) {
+                for (Map.Entry<String, String> e : values.entrySet()) {
+                    if (e.getValue().equals(text)) {
+                        try {
+                            return Json.createValue(Long.parseLong(e.getKey()));
+                        } catch (NumberFormatException notANumber) {
+                            return Json.createValue(e.getKey());
+                        }
+                    }
+                }
+                throw new IllegalArgumentException(
+                        "Spotler's "
+                                + property
+                                + " \""
+                                + text
+                                + "\" maps to no value of "
+                                + column);
+            }
+            return switch (type) {
+                case "date" -> {
+                    JsonValue date = date(value);
+                    if (date == JsonValue.NULL) {
+                        throw new IllegalArgumentException(
+                                "Spotler's " + property + " \"" + text + "\" is no date");
+                    }
+                    yield date;
+                }
+                case "number" -> {
+                    if (value.getValueType() == JsonValue.ValueType.NUMBER) {
+                        yield value;
+                    }
+                    try {
+                        yield Json.createValue(new java.math.BigDecimal(text));
+                    } catch (RuntimeException e) {
+                        throw new IllegalArgumentException(
+                                "Spotler's " + property + " \"" + text + "\" is no number");
+                    }
+                }
+                case "boolean" ->
+                        value == JsonValue.TRUE || "true".equalsIgnoreCase(text)
+                                ? JsonValue.TRUE
+                                : JsonValue.FALSE;
+                default -> text == null || text.isEmpty() ? JsonValue.NULL : Json.createValue(text);
+            };
+        }
 
         JsonValue apply(JsonValue value) {
             if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
@@ -39,6 +129,12 @@ public final class Mapping {
             }
             return switch (type) {
                 case "date" -> date(value);
+                case "lookup" ->
+                        value instanceof JsonObject reference
+                                        && reference.get("name") instanceof JsonString name
+                                        && !name.getString().isBlank()
+                                ? name
+                                : JsonValue.NULL;
                 case "number" ->
                         value.getValueType() == JsonValue.ValueType.NUMBER ? value : JsonValue.NULL;
                 case "boolean" ->
@@ -82,7 +178,7 @@ public final class Mapping {
         }
     }
 
-    private static final Set<String> TYPES = Set.of("text", "date", "number", "boolean");
+    private static final Set<String> TYPES = Set.of("text", "date", "number", "boolean", "lookup");
 
     private final Map<String, List<Rule>> rules;
 
@@ -137,7 +233,8 @@ public final class Mapping {
     private static Rule rule(String source, String entity, String column, JsonValue rule) {
         String where = source + ": entities." + entity + "." + column;
         if (rule instanceof JsonString s) {
-            return new Rule(column, nonEmpty(where, s.getString()), "text", Map.of());
+            return new Rule(
+                    column, nonEmpty(where, s.getString()), "text", Map.of(), Direction.TO_SPOTLER);
         }
         if (rule.getValueType() != JsonValue.ValueType.OBJECT) {
             throw new InvalidMappingException(
@@ -169,7 +266,20 @@ public final class Mapping {
                                 values.put(k, vs.getString());
                             });
         }
-        return new Rule(column, nonEmpty(where, to.getString()), type, Map.copyOf(values));
+        Direction direction = Direction.of(object.getString("direction", "to-spotler"));
+        if (direction == null) {
+            throw new InvalidMappingException(
+                    where
+                            + ": unknown direction \""
+                            + object.getString("direction", "")
+                            + "\" (use to-spotler, from-spotler or both)");
+        }
+        if (direction.inbound() && "lookup".equals(type)) {
+            throw new InvalidMappingException(
+                    where + ": a lookup is mapped by name and cannot flow back from Spotler");
+        }
+        return new Rule(
+                column, nonEmpty(where, to.getString()), type, Map.copyOf(values), direction);
     }
 
     private static String nonEmpty(String where, String property) {
@@ -187,9 +297,34 @@ public final class Mapping {
         return rules.getOrDefault(entity, List.of());
     }
 
-    /** The D365 columns this mapping reads for a table (what to $select from the Web API). */
+    /** The rules whose values flow from D365 to Spotler. */
+    public List<Rule> outbound(String entity) {
+        return rules(entity).stream().filter(r -> r.direction().outbound()).toList();
+    }
+
+    /** The rules whose values flow from Spotler back to D365. */
+    public List<Rule> inbound(String entity) {
+        return rules(entity).stream().filter(r -> r.direction().inbound()).toList();
+    }
+
+    /**
+     * The D365 columns whose changes go to Spotler (what a webhook step filters on and its image
+     * carries).
+     */
     public List<String> columns(String entity) {
-        return rules(entity).stream().map(Rule::column).distinct().toList();
+        return outbound(entity).stream().map(Rule::column).distinct().toList();
+    }
+
+    /**
+     * The columns to $select in the Web API for a table: the mapped ones, a lookup as its _x_value
+     * (read back as the column, with the referenced row's name).
+     */
+    public List<String> selectColumns(String entity) {
+        // every mapped column, the inbound ones too (a dry run compares both ways)
+        return rules(entity).stream()
+                .map(r -> "lookup".equals(r.type()) ? "_" + r.column() + "_value" : r.column())
+                .distinct()
+                .toList();
     }
 
     /**
@@ -199,7 +334,7 @@ public final class Mapping {
      */
     public Map<String, JsonValue> apply(String entity, Map<String, JsonValue> record) {
         Map<String, JsonValue> properties = new LinkedHashMap<>();
-        for (Rule rule : rules(entity)) {
+        for (Rule rule : outbound(entity)) {
             if (!record.containsKey(rule.column())) {
                 continue;
             }

@@ -86,6 +86,11 @@ public class SyncMetrics {
         counter("spotbridge.dead.lettered", "why", why).increment();
     }
 
+    /** An item of a back-sync feed that could not be applied and was skipped. */
+    public void pullItemFailed(String feed) {
+        counter("spotbridge.pull.item.failures", "feed", feed).increment();
+    }
+
     /** An outbound HTTP call; status is the HTTP status, or "unreachable" when none came back. */
     public void outboundCall(String api, String status) {
         counter("spotbridge.outbound.calls", "api", api, "status", status).increment();

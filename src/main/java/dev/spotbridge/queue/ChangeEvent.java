@@ -36,6 +36,26 @@ public record ChangeEvent(
         String correlationId,
         String operationId) {
 
+    /**
+     * A full sync of a record asked for by a person (the admin API, a SyncContacts job).
+     *
+     * @param origin where it comes from, the start of its key ("resync", "job-resync")
+     */
+    public static ChangeEvent resync(String origin, String entity, String recordId) {
+        return new ChangeEvent(
+                origin + "|" + java.util.UUID.randomUUID(),
+                entity,
+                recordId,
+                "Resync",
+                Operation.RESYNC,
+                Instant.now(),
+                null,
+                Map.of(),
+                false,
+                null,
+                null);
+    }
+
     /** What an event asks of Spotler. */
     public enum Operation {
         /**

@@ -12,7 +12,9 @@ public enum SyncEvent {
     RESTORED,
     OPTED_OUT,
     DISABLED,
-    CONSENT_CHANGED;
+    CONSENT_CHANGED,
+    /** profile values that came from Spotler (a form, a preference page) written to D365 */
+    ENRICHED;
 
     /** Whether it reaches D365 only when routine successes are logged. */
     public boolean routine() {

@@ -85,6 +85,14 @@ public class SyncRecord {
     @Column(name = "written_permissions")
     private String writtenPermissions;
 
+    /** When Spotbridge last read the contact's status from Spotler. */
+    @Column(name = "spotler_read_at")
+    private Instant spotlerReadAt;
+
+    /** SOFT or HARD while the contact is bounced in Spotler; null while it is active. */
+    @Column(name = "bounce_state")
+    private String bounceState;
+
     @Version
     @Column(name = "row_version")
     private long rowVersion;
@@ -117,6 +125,21 @@ public class SyncRecord {
 
     public SyncStatus status() {
         return status;
+    }
+
+    /**
+     * How current Spotbridge's knowledge of the contact's Spotler state is: its last write (which
+     * Spotler answers CONTACT_OPTOUT when opted out) or its last read of the status; EPOCH when
+     * never.
+     */
+    public Instant spotlerStateAt() {
+        Instant at = lastSyncedAt == null ? Instant.EPOCH : lastSyncedAt;
+        return spotlerReadAt != null && spotlerReadAt.isAfter(at) ? spotlerReadAt : at;
+    }
+
+    /** The contact's status was just read from Spotler. */
+    public void spotlerRead() {
+        spotlerReadAt = Instant.now();
     }
 
     public Instant lastSyncedAt() {
@@ -180,6 +203,18 @@ public class SyncRecord {
         }
     }
 
+    /** SOFT or HARD while the contact is bounced in Spotler; empty while it is active. */
+    public java.util.Optional<String> bounceState() {
+        return java.util.Optional.ofNullable(bounceState);
+    }
+
+    /**
+     * @param state SOFT or HARD; null: active again (reactivated in Spotler)
+     */
+    public void bounceState(String state) {
+        bounceState = state;
+    }
+
     public boolean bulkEmailOptOut() {
         return bulkEmailOptOut;
     }
@@ -216,6 +251,12 @@ public class SyncRecord {
     }
 
     public void written(Map<String, JsonValue> properties) {
+        JsonValue before = writtenProperties().get("email");
+        JsonValue after = properties.get("email");
+        if (bounceState != null && after != null && !after.equals(before)) {
+            // a new address: the contact is active again in Spotler
+            bounceState = null;
+        }
         JsonObjectBuilder json = Json.createObjectBuilder();
         properties.forEach(
                 (k, v) -> {
@@ -244,6 +285,15 @@ public class SyncRecord {
 
     public void restored() {
         blanked = false;
+    }
+
+    /** Deleted in D365 and there again (restored from the recycle bin): synced like any record. */
+    public void revived() {
+        deleted = false;
+        // the Delete's version says nothing about the record that is back (Dataverse keeps
+        // modifiedon in whole seconds, and a restore may keep the old one)
+        appliedVersion = null;
+        updatedAt = Instant.now();
     }
 
     public void tombstone() {

@@ -757,6 +757,19 @@ public class DataverseSetup {
                     messageIds.computeIfAbsent(spec.message(), dataverse::messageId);
             Optional<String> filterId =
                     messageId.flatMap(id -> dataverse.filterId(id, spec.table()));
+            if (filterId.isEmpty() && spec.optional()) {
+                record(
+                        SetupItem.notAvailable(
+                                "step",
+                                spec.name(),
+                                "this org offers no "
+                                        + spec.message()
+                                        + " message for "
+                                        + spec.table()
+                                        + ": members changed that way reach Spotler with the"
+                                        + " list's next Sync to Spotler"));
+                return;
+            }
             if (filterId.isEmpty()) {
                 if (mode == Mode.APPLY) {
                     throw new IllegalStateException(
@@ -963,13 +976,12 @@ public class DataverseSetup {
                                 name,
                                 e.status() == 403
                                         ? "the Spotler edition has no audiences (403):"
-                                                + " marketing lists cannot be synced; contacts,"
-                                                + " consent and campaigns can"
+                                                + " marketing lists are synced as temporary"
+                                                + " lists, replaced as a whole at every sync"
                                         : "cannot read audiences: " + e.getMessage(),
                                 e.status() == 403
-                                        ? "ask Spotler for an edition with audiences, or"
-                                                + " leave Sync to Spotler on marketing lists"
-                                                + " unused"
+                                        ? "for lists that change member by member, ask Spotler"
+                                                + " for the Automation or eCommerce edition"
                                         : "check the Spotler consumer key and secret"));
             }
         }

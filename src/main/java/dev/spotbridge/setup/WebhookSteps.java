@@ -30,13 +30,17 @@ public final class WebhookSteps {
     /**
      * A step: its name (the natural key), message, table, filtering attributes (null: any change)
      * and images.
+     *
+     * @param optional Spotbridge can do without it where the org offers no such message for the
+     *     table
      */
     public record StepSpec(
             String name,
             String message,
             String table,
             String filteringAttributes,
-            List<ImageSpec> images) {}
+            List<ImageSpec> images,
+            boolean optional) {}
 
     private WebhookSteps() {}
 
@@ -60,6 +64,8 @@ public final class WebhookSteps {
                             filtering,
                             new ImageSpec("PostImage", 1, String.join(",", image), "Target")));
             steps.add(step("Delete", table, null));
+            // a record restored from the recycle bin, where the org offers the message
+            steps.add(optional(step("Restore", table, null)));
         }
         steps.add(
                 step(
@@ -84,6 +90,11 @@ public final class WebhookSteps {
         steps.add(step("AddMember", "list", null));
         steps.add(step("AddListMembers", "list", null));
         steps.add(step("RemoveMember", "list", null));
+        // Manage Members (remove or evaluate with Advanced Find) and Copy to another list: where
+        // an org cannot register a step on them, setup says so and the next Sync to Spotler
+        // brings the members over
+        steps.add(optional(step("QualifyMemberList", "list", null)));
+        steps.add(optional(step("CopyMembersList", "list", null)));
         steps.add(step("Create", "sb_syncjob", null));
         return steps;
     }
@@ -95,6 +106,17 @@ public final class WebhookSteps {
                 message,
                 table,
                 filtering,
-                List.of(images));
+                List.of(images),
+                false);
+    }
+
+    private static StepSpec optional(StepSpec step) {
+        return new StepSpec(
+                step.name(),
+                step.message(),
+                step.table(),
+                step.filteringAttributes(),
+                step.images(),
+                true);
     }
 }

@@ -40,7 +40,11 @@ public interface ContactsClient {
     record Contact(String externalId, Map<String, Object> properties, List<Channel> channels) {}
 
     /** Contact, as Spotler answers it (only properties that have data). */
-    record ContactView(String externalId, JsonObject properties, List<Channel> channels) {}
+    record ContactView(
+            String externalId,
+            JsonObject properties,
+            List<Channel> channels,
+            jakarta.json.JsonValue lastChanged) {}
 
     /** ContactRequest of PUT /contact/{externalId}. */
     record ContactRequest(Boolean update, Boolean purge, Contact contact) {}
@@ -61,6 +65,14 @@ public interface ContactsClient {
     @GET
     @Path("{externalId}")
     ContactView contact(@PathParam("externalId") String externalId);
+
+    /** FormHistoryResponse: the forms the contact submitted. */
+    @GET
+    @Path("{externalId}/forms")
+    jakarta.json.JsonValue forms(
+            @PathParam("externalId") String externalId,
+            @jakarta.ws.rs.QueryParam("pageSize") int pageSize,
+            @jakarta.ws.rs.QueryParam("after") int after);
 
     @PUT
     @Path("{externalId}")

@@ -7,6 +7,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 
 /**
  * What Spotler reports back: contacts changed and bounced within a window, mailing interactions by
@@ -21,8 +22,16 @@ public interface FeedsClient {
     /** Message of a mailing. */
     record Message(String name, String subject) {}
 
+    /** MailingLink: a link of a mailing, which clicks name by id. */
+    record MailingLink(Integer id, String name, String url) {}
+
     /** MailingDetails, or CampaignMailingDetails for a mailing of a triggered campaign. */
-    record MailingDetails(String encryptedId, String name, String type, Message message) {}
+    record MailingDetails(
+            String encryptedId,
+            String name,
+            String type,
+            Message message,
+            List<MailingLink> links) {}
 
     @GET
     @Path("contact/updates/list")
@@ -56,4 +65,21 @@ public interface FeedsClient {
     @GET
     @Path("campaign-mailing/{encryptedMailingId}")
     MailingDetails campaignMailing(@PathParam("encryptedMailingId") String encryptedMailingId);
+
+    /** MailingContactClickResponse: one contact's clicks on a mailing's links. */
+    @GET
+    @Path("mailing/{encryptedMailingId}/clicks/{externalId}")
+    JsonValue contactClicks(
+            @PathParam("encryptedMailingId") String encryptedMailingId,
+            @PathParam("externalId") String externalId,
+            @QueryParam("pageSize") int pageSize,
+            @QueryParam("after") int after);
+
+    /** CampaignMailingClickResponse: every click on a campaign mailing's links. */
+    @GET
+    @Path("campaign-mailing/{encryptedMailingId}/clicks")
+    JsonValue campaignClicks(
+            @PathParam("encryptedMailingId") String encryptedMailingId,
+            @QueryParam("pageSize") int pageSize,
+            @QueryParam("after") int after);
 }

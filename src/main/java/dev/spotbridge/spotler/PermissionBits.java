@@ -2,14 +2,11 @@ package dev.spotbridge.spotler;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The account's permission bits and their names (GET /contact/properties/list), cached; never
@@ -18,39 +15,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class PermissionBits {
 
-    @Inject SpotlerGateway spotler;
-
-    @Inject
-    @ConfigProperty(name = "spotler.properties-cache-seconds", defaultValue = "600")
-    long cacheSeconds;
-
-    private volatile Map<Long, String> bits;
-    private volatile Instant loaded = Instant.EPOCH;
+    @Inject SpotlerProperties properties;
 
     public List<Long> all() {
         return List.copyOf(named().keySet());
     }
 
-    /**
-     * bit → description, in the account's order. One caller loads it while the others wait, so a
-     * cold cache under load costs one Spotler request, not one per consumer thread.
-     */
+    /** bit → description, in the account's order (cached with the account's properties). */
     public Map<Long, String> named() {
-        Map<Long, String> known = bits;
-        if (known != null && !stale()) {
-            return known;
-        }
-        synchronized (this) {
-            if (bits == null || stale()) {
-                bits = Map.copyOf(spotler.permissionBits());
-                loaded = Instant.now();
-            }
-            return bits;
-        }
-    }
-
-    private boolean stale() {
-        return Instant.now().isAfter(loaded.plus(Duration.ofSeconds(cacheSeconds)));
+        return properties.account().permissionBits();
     }
 
     /** The bit whose description is this name (case-insensitive). */

@@ -23,7 +23,7 @@ public record SpotlerBounce(
         SpotlerContact c =
                 contact == null
                         ? new SpotlerContact("", Map.of(), Map.of(), false)
-                        : SpotlerContact.from(contact);
+                        : SpotlerContact.from(contact, zone);
         String email =
                 c.properties().get("email") instanceof JsonString s
                         ? s.getString()

@@ -4,6 +4,8 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,12 +15,36 @@ import java.util.Map;
  * @param properties scalar properties that have data (set-type properties left out)
  * @param permissions permission bit → enabled
  * @param emailActive whether the EMAIL channel is on
+ * @param lastChanged when Spotler last changed the contact (Contact.lastChanged); null when not
+ *     given or unreadable
  */
 public record SpotlerContact(
         String externalId,
         Map<String, JsonValue> properties,
         Map<Long, Boolean> permissions,
-        boolean emailActive) {
+        boolean emailActive,
+        Instant lastChanged) {
+
+    public SpotlerContact(
+            String externalId,
+            Map<String, JsonValue> properties,
+            Map<Long, Boolean> permissions,
+            boolean emailActive) {
+        this(externalId, properties, permissions, emailActive, null);
+    }
+
+    /**
+     * Contact.lastChanged in whatever form it comes (epoch number, ISO, local in the account's
+     * zone); null when not given.
+     *
+     * @throws IllegalArgumentException when it is given but unreadable (the contact's item fails)
+     */
+    static Instant lastChanged(JsonValue value, ZoneId zone) {
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        return SpotlerDates.read(value, zone);
+    }
 
     /**
      * Opted out in Spotler: the contact has an email address but its EMAIL channel is off. The 2022
@@ -32,7 +58,7 @@ public record SpotlerContact(
     }
 
     /** The Contact of GET /contact/{id}. */
-    static SpotlerContact from(ContactsClient.ContactView contact) {
+    static SpotlerContact from(ContactsClient.ContactView contact, ZoneId zone) {
         Map<String, JsonValue> properties = new LinkedHashMap<>();
         Map<Long, Boolean> permissions = new LinkedHashMap<>();
         if (contact.properties() != null) {
@@ -49,11 +75,12 @@ public record SpotlerContact(
                 contact.externalId() == null ? "" : contact.externalId(),
                 properties,
                 permissions,
-                email);
+                email,
+                lastChanged(contact.lastChanged(), zone));
     }
 
     /** A Contact object of a feed (the updates list, a bounce). */
-    static SpotlerContact from(JsonObject contact) {
+    static SpotlerContact from(JsonObject contact, ZoneId zone) {
         Map<String, JsonValue> properties = new LinkedHashMap<>();
         Map<Long, Boolean> permissions = new LinkedHashMap<>();
         JsonObject props = contact.getJsonObject("properties");
@@ -72,7 +99,11 @@ public record SpotlerContact(
                                                     && c.getBoolean("value", false));
         }
         return new SpotlerContact(
-                contact.getString("externalId", ""), properties, permissions, email);
+                contact.getString("externalId", ""),
+                properties,
+                permissions,
+                email,
+                lastChanged(contact.get("lastChanged"), zone));
     }
 
     /** Scalar properties that have data, and the permission bits of the set "permissions". */

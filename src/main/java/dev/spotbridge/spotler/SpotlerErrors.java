@@ -43,12 +43,12 @@ class SpotlerErrors implements ResponseExceptionMapper<RuntimeException> {
                 return new SpotlerThrottledException(message, wait);
             }
             RetryAfter.sleep(wait);
-            return new SpotlerUnavailableException(message);
+            return SpotlerUnavailableException.answered(message);
         }
         JsonObject error = errorObject(body);
         String message = status + " " + describe(error, body);
         if (status >= 500) {
-            return new SpotlerUnavailableException(message);
+            return SpotlerUnavailableException.answered(message);
         }
         String errorType = error.getString("errorType", "");
         return status == 404

@@ -37,6 +37,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -147,9 +148,29 @@ public class SpotlerGateway {
     private AudiencesClient audiences;
     private CampaignsClient campaigns;
     private FeedsClient feeds;
+    private TemporaryListsClient temporaryLists;
 
-    /** One page of a paged Spotler list; {@code next} is the after of the next page, or null. */
-    public record Page<T>(List<T> items, Integer next) {}
+    /**
+     * One page of a paged Spotler list; {@code next} is the after of the next page, or null.
+     *
+     * @param unreadable the page's items that could not be read (a date in no known form, a field
+     *     of the wrong type): each is that one item's failure, the others are in {@code items}
+     */
+    public record Page<T>(List<T> items, Integer next, List<Unreadable> unreadable) {
+
+        public Page(List<T> items, Integer next) {
+            this(items, next, List.of());
+        }
+    }
+
+    /**
+     * An item of a feed that could not be read.
+     *
+     * @param item the item as Spotler sent it (JSON, at most 4000 characters)
+     * @param externalId the contact it is about, when that much could be read ("" otherwise)
+     * @param reason what was wrong with it
+     */
+    public record Unreadable(String item, String externalId, String reason) {}
 
     /**
      * One mailing interaction of GET /mailing-interaction/{sent|opened|clicked|bounced}.
@@ -177,7 +198,24 @@ public class SpotlerGateway {
     }
 
     /** What a mailing is: EMAIL or SMS, its name and subject. */
-    public record Mailing(String id, String type, String name, String subject) {}
+    /**
+     * What a mailing is: EMAIL or SMS, its name and subject, its links (id → URL).
+     *
+     * @param campaign a mailing of a triggered campaign (GET /campaign-mailing/{id})
+     */
+    public record Mailing(
+            String id,
+            String type,
+            String name,
+            String subject,
+            boolean campaign,
+            Map<Integer, String> links) {}
+
+    /**
+     * A click on a link of a mailing: when (null when Spotler's date could not be read), and the
+     * link's URL ("link n" when the mailing does not name it).
+     */
+    public record Click(Instant at, String url) {}
 
     /** One contact of a batch upsert. */
     public record ContactWrite(
@@ -215,6 +253,7 @@ public class SpotlerGateway {
         audiences = client(AudiencesClient.class, signing, rate, errors);
         campaigns = client(CampaignsClient.class, signing, rate, errors);
         feeds = client(FeedsClient.class, signing, rate, errors);
+        temporaryLists = client(TemporaryListsClient.class, signing, rate, errors);
     }
 
     private <T> T client(
@@ -262,6 +301,35 @@ public class SpotlerGateway {
         return bits;
     }
 
+    /**
+     * The account's contact properties: their names, and the permission bits with their
+     * descriptions (the entries of the set-type property "permissions"), from one GET
+     * /contact/properties/list.
+     */
+    public record AccountProperties(Set<String> names, Map<Long, String> permissionBits) {}
+
+    public AccountProperties accountProperties() {
+        Set<String> names = new LinkedHashSet<>();
+        Map<Long, String> bits = new LinkedHashMap<>();
+        for (ContactsClient.Property p :
+                call("GET contact/properties/list", contacts::properties)) {
+            if (p.name() != null && !p.name().isBlank()) {
+                names.add(p.name());
+            }
+            if ("permissions".equals(p.name()) && p.entries() != null) {
+                p.entries().stream()
+                        .filter(e -> e.bit() != null)
+                        .forEach(
+                                e ->
+                                        bits.put(
+                                                e.bit(),
+                                                e.description() == null ? "" : e.description()));
+            }
+        }
+        return new AccountProperties(
+                Collections.unmodifiableSet(names), Collections.unmodifiableMap(bits));
+    }
+
     /** The names of the account's contact properties (GET /contact/properties/list). */
     public Set<String> propertyNames() {
         Set<String> names = new LinkedHashSet<>();
@@ -272,10 +340,60 @@ public class SpotlerGateway {
         return names;
     }
 
+    /** A form the contact submitted in Spotler (FormHistory): which, and when. */
+    public record FormSubmission(String form, Instant submitted, boolean completed) {}
+
+    /**
+     * The forms the contact submitted (GET /contact/{id}/forms), newest first; empty when Spotler
+     * does not know the contact. A submission whose date cannot be read has none.
+     */
+    public List<FormSubmission> forms(String externalId) {
+        ZoneId zone = ZoneId.of(timezone);
+        List<FormSubmission> forms = new ArrayList<>();
+        for (Integer after = 0; after != null; ) {
+            Page<FormSubmission> page =
+                    page(
+                            "GET contact/{id}/forms",
+                            "formHistories",
+                            after,
+                            PAGE_SIZE,
+                            a ->
+                                    ifFound(
+                                                    "GET contact/{id}/forms",
+                                                    () -> contacts.forms(externalId, PAGE_SIZE, a))
+                                            .orElse(JsonValue.EMPTY_JSON_ARRAY),
+                            f -> {
+                                JsonObject form = f.getJsonObject("form");
+                                Instant at;
+                                try {
+                                    at = SpotlerDates.read(f.get("submitDate"), zone);
+                                } catch (IllegalArgumentException e) {
+                                    at = null;
+                                }
+                                return new FormSubmission(
+                                        form == null
+                                                ? "form result " + text(f.get("formResultId"))
+                                                : form.getString(
+                                                        "name", "form " + text(form.get("id"))),
+                                        at,
+                                        f.getBoolean("completed", true));
+                            });
+            forms.addAll(page.items());
+            after = page.next();
+        }
+        forms.sort(
+                java.util.Comparator.comparing(
+                                FormSubmission::submitted,
+                                java.util.Comparator.nullsFirst(
+                                        java.util.Comparator.<Instant>naturalOrder()))
+                        .reversed());
+        return forms;
+    }
+
     /** The contact, or empty when Spotler does not know the externalId. */
     public Optional<SpotlerContact> find(String externalId) {
         return ifFound("GET contact/{id}", () -> contacts.contact(externalId))
-                .map(SpotlerContact::from);
+                .map(c -> SpotlerContact.from(c, ZoneId.of(timezone)));
     }
 
     /**
@@ -396,7 +514,7 @@ public class SpotlerGateway {
                 after,
                 PAGE_SIZE,
                 a -> feeds.changedContacts(date(from), date(to), PAGE_SIZE, a),
-                SpotlerContact::from);
+                c -> SpotlerContact.from(c, ZoneId.of(timezone)));
     }
 
     /** One page of the hard and soft bounces within [from, to] (GET /contact/bounces/list). */
@@ -439,21 +557,118 @@ public class SpotlerGateway {
      * when Spotler knows neither.
      */
     public Optional<Mailing> mailing(String encryptedMailingId) {
-        return ifFound("GET mailing/{id}", () -> feeds.mailing(encryptedMailingId))
-                .or(
-                        () ->
-                                ifFound(
-                                        "GET campaign-mailing/{id}",
-                                        () -> feeds.campaignMailing(encryptedMailingId)))
-                .map(
-                        m ->
-                                new Mailing(
-                                        encryptedMailingId,
-                                        m.type() == null ? "EMAIL" : m.type(),
-                                        m.name() == null ? "" : m.name(),
-                                        m.message() == null || m.message().subject() == null
-                                                ? ""
-                                                : m.message().subject()));
+        Optional<Mailing> regular =
+                ifFound("GET mailing/{id}", () -> feeds.mailing(encryptedMailingId))
+                        .map(m -> mailing(encryptedMailingId, m, false));
+        if (regular.isPresent()) {
+            return regular;
+        }
+        return ifFound("GET campaign-mailing/{id}", () -> feeds.campaignMailing(encryptedMailingId))
+                .map(m -> mailing(encryptedMailingId, m, true));
+    }
+
+    private static Mailing mailing(String id, MailingDetails m, boolean campaign) {
+        Map<Integer, String> links = new LinkedHashMap<>();
+        if (m.links() != null) {
+            m.links().stream()
+                    .filter(l -> l.id() != null && l.url() != null)
+                    .forEach(l -> links.put(l.id(), l.url()));
+        }
+        return new Mailing(
+                id,
+                m.type() == null ? "EMAIL" : m.type(),
+                m.name() == null ? "" : m.name(),
+                m.message() == null || m.message().subject() == null ? "" : m.message().subject(),
+                campaign,
+                Map.copyOf(links));
+    }
+
+    /**
+     * The clicks of these contacts on a mailing's links, per externalId, in time order: GET
+     * /mailing/{id}/clicks/{externalId} for each, or for a campaign mailing (whose per-contact call
+     * needs a subscription id the feeds do not give) GET /campaign-mailing/{id}/clicks read once. A
+     * click whose date cannot be read has none (it is still a click on its link).
+     */
+    public Map<String, List<Click>> clicks(Mailing mailing, Set<String> externalIds) {
+        Map<String, List<Click>> clicks = new LinkedHashMap<>();
+        ZoneId zone = ZoneId.of(timezone);
+        if (mailing.campaign()) {
+            for (Integer after = 0; after != null; ) {
+                Page<JsonObject> page =
+                        page(
+                                "GET campaign-mailing/{id}/clicks",
+                                "clicks",
+                                after,
+                                PAGE_SIZE,
+                                a -> feeds.campaignClicks(mailing.id(), PAGE_SIZE, a),
+                                c -> c);
+                for (JsonObject c : page.items()) {
+                    JsonObject contact = c.getJsonObject("contactIdentifier");
+                    String externalId = contact == null ? "" : contact.getString("externalId", "");
+                    if (externalIds.contains(externalId)) {
+                        click(mailing, c, zone)
+                                .ifPresent(
+                                        k ->
+                                                clicks.computeIfAbsent(
+                                                                externalId, x -> new ArrayList<>())
+                                                        .add(k));
+                    }
+                }
+                after = page.next();
+            }
+        } else {
+            for (String externalId : externalIds) {
+                List<Click> mine = new ArrayList<>();
+                for (Integer after = 0; after != null; ) {
+                    Page<JsonObject> page =
+                            page(
+                                    "GET mailing/{id}/clicks/{externalId}",
+                                    "clicks",
+                                    after,
+                                    PAGE_SIZE,
+                                    a ->
+                                            ifFound(
+                                                            "GET mailing/{id}/clicks/{externalId}",
+                                                            () ->
+                                                                    feeds.contactClicks(
+                                                                            mailing.id(),
+                                                                            externalId,
+                                                                            PAGE_SIZE,
+                                                                            a))
+                                                    .orElse(JsonValue.EMPTY_JSON_ARRAY),
+                                    c -> c);
+                    for (JsonObject c : page.items()) {
+                        click(mailing, c, zone).ifPresent(mine::add);
+                    }
+                    after = page.next();
+                }
+                clicks.put(externalId, mine);
+            }
+        }
+        clicks.values()
+                .forEach(
+                        list ->
+                                list.sort(
+                                        java.util.Comparator.comparing(
+                                                Click::at,
+                                                java.util.Comparator.nullsLast(
+                                                        java.util.Comparator.naturalOrder()))));
+        return clicks;
+    }
+
+    private static Optional<Click> click(Mailing mailing, JsonObject c, ZoneId zone) {
+        Instant at;
+        try {
+            at = SpotlerDates.read(c.get("clickDate"), zone);
+        } catch (IllegalArgumentException e) {
+            at = null;
+        }
+        Integer link = c.get("linkId") instanceof JsonNumber n ? n.intValue() : null;
+        String url =
+                link == null
+                        ? "(unknown link)"
+                        : mailing.links().getOrDefault(link, "link " + link);
+        return Optional.of(new Click(at, url));
     }
 
     /** The name of a mailing (GET /mailing/{id}), or empty when Spotler does not know it. */
@@ -489,6 +704,50 @@ public class SpotlerGateway {
                         "DELETE audience/{id}",
                         () -> {
                             audiences.delete(externalId);
+                            return Boolean.TRUE;
+                        })
+                .isPresent();
+    }
+
+    /**
+     * Replaces the temporary list with that externalId by one holding exactly these members: the
+     * old one deleted (when there is one), a new one created with the first 2500, the rest added
+     * 2500 per call (the API gives no limit for temporary lists; the audiences' is used).
+     */
+    public void replaceTemporaryList(String externalId, String name, List<String> members) {
+        deleteTemporaryList(externalId);
+        List<String> first =
+                members.subList(0, Math.min(members.size(), CONTACTS_PER_AUDIENCE_CALL));
+        run(
+                "POST templist",
+                () ->
+                        temporaryLists.create(
+                                new TemporaryListsClient.CreateRequest(
+                                        externalId, name, List.copyOf(first))));
+        addToTemporaryList(externalId, members.subList(first.size(), members.size()));
+    }
+
+    /** Adds members to a temporary list, 2500 per call. */
+    public int addToTemporaryList(String externalId, List<String> members) {
+        return inChunks(
+                members,
+                chunk ->
+                        run(
+                                "POST templist/{id}",
+                                () ->
+                                        temporaryLists.add(
+                                                externalId,
+                                                new TemporaryListsClient.AddRequest(chunk))));
+    }
+
+    /**
+     * @return false when there was no such temporary list
+     */
+    public boolean deleteTemporaryList(String externalId) {
+        return ifFound(
+                        "DELETE templist/{id}",
+                        () -> {
+                            temporaryLists.delete(externalId);
                             return Boolean.TRUE;
                         })
                 .isPresent();
@@ -572,6 +831,13 @@ public class SpotlerGateway {
                 throw e;
             }
             TriggerResult result = triggerResult(e.body());
+            if ("TRIGGER_NOTFOUND".equals(result.result())) {
+                // the automation's, not the contact's: no other contact can fare better
+                throw new SpotlerRejectedException(
+                        404,
+                        "TRIGGER_NOTFOUND",
+                        what + ": Spotler has no automation trigger " + code);
+            }
             return new Outcome(false, reason(result, "NOT_TRIGGERED"));
         }
     }
@@ -604,17 +870,27 @@ public class SpotlerGateway {
         return new TriggerResult(body.getString("result", null), automations);
     }
 
-    /** A campaign call whose 400 and 404 are the contact's outcome. */
+    /**
+     * A campaign call whose 400 and 404 are the contact's outcome; a refusal that is the campaign's
+     * (trigger or campaign not found, campaign inactive or without message) is thrown: no other
+     * contact can fare better.
+     */
     private Outcome outcome(String what, Runnable request) {
         try {
             run(what, request);
             return new Outcome(true, "OK");
         } catch (SpotlerRejectedException e) {
-            if (e.status() != 400 && e.status() != 404) {
+            if ((e.status() != 400 && e.status() != 404) || ofTheCampaign(e)) {
                 throw e;
             }
             return new Outcome(false, e.body().getString("message", "HTTP " + e.status()));
         }
+    }
+
+    private static boolean ofTheCampaign(SpotlerRejectedException e) {
+        return "TRIGGER_NOTFOUND".equals(e.errorType())
+                || "CAMPAIGN_NOTFOUND".equals(e.errorType())
+                || e.body().getString("message", "").startsWith("Campaign ");
     }
 
     /** A PUT /contact/{id}, answered (the empty answer of a 204) for {@link #ifFound}. */
@@ -682,19 +958,51 @@ public class SpotlerGateway {
             paging = envelope.getJsonObject("paging");
         }
         List<T> out = new ArrayList<>(items.size());
-        items.forEach(v -> out.add(item.apply(v.asJsonObject())));
+        List<Unreadable> unreadable = new ArrayList<>();
+        for (JsonValue v : items) {
+            try {
+                out.add(item.apply(v.asJsonObject()));
+            } catch (RuntimeException e) {
+                // ClassCastException, NullPointerException, IllegalArgumentException: the item
+                // is not what the API describes; the rest of the page still counts
+                unreadable.add(unreadable(v, e));
+            }
+        }
         boolean more =
                 paging != null
                         ? paging.containsKey("next") && !paging.isNull("next")
                         : items.size() >= pageSize;
         if (!more || items.isEmpty()) {
-            return new Page<>(out, null);
+            return new Page<>(out, null, unreadable);
         }
         return new Page<>(
                 out,
                 paging != null && paging.containsKey("after")
                         ? paging.getInt("after")
-                        : from + items.size());
+                        : from + items.size(),
+                unreadable);
+    }
+
+    private static Unreadable unreadable(JsonValue item, RuntimeException failure) {
+        String text = item.toString();
+        String externalId = "";
+        if (item instanceof JsonObject o) {
+            JsonValue id =
+                    o.containsKey("externalContactId")
+                            ? o.get("externalContactId")
+                            : o.containsKey("externalId")
+                                    ? o.get("externalId")
+                                    : o.get("contact") instanceof JsonObject c
+                                            ? c.get("externalId")
+                                            : null;
+            externalId = id instanceof JsonString s ? s.getString() : "";
+        }
+        String reason =
+                failure instanceof IllegalArgumentException
+                        ? failure.getMessage()
+                        : "not readable as the API describes it: " + failure;
+        return new Unreadable(
+                text.length() > 4000 ? text.substring(0, 4000) : text, externalId, reason);
     }
 
     /** An id the API types as integer, read as text (a string id is taken as it is). */

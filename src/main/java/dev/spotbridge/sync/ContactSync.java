@@ -1,5 +1,6 @@
 package dev.spotbridge.sync;
 
+import dev.spotbridge.consent.OptOutCheck;
 import dev.spotbridge.consent.PermissionSync;
 import dev.spotbridge.consent.Permissions;
 import dev.spotbridge.consent.SpotlerOptOuts;
@@ -18,6 +19,7 @@ import dev.spotbridge.records.SyncStatus;
 import dev.spotbridge.spotler.PermissionBits;
 import dev.spotbridge.spotler.SpotlerContact;
 import dev.spotbridge.spotler.SpotlerGateway;
+import dev.spotbridge.spotler.SpotlerProperties;
 import dev.spotbridge.spotler.SpotlerRejectedException;
 import dev.spotbridge.writeback.WritebackQueue;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,6 +54,10 @@ public class ContactSync {
     EntityManager em;
 
     @Inject SpotlerGateway spotler;
+
+    @Inject SpotlerProperties properties;
+
+    @Inject OptOutCheck optOutCheck;
 
     @Inject PermissionBits permissionBits;
 
@@ -205,7 +211,8 @@ public class ContactSync {
                         event.state(),
                         alreadyApplied,
                         coalescing.newerThan(event).orElse(null),
-                        columns.decisive());
+                        columns.decisive(),
+                        "Create".equals(event.message()) || "Restore".equals(event.message()));
         return carryOut(SyncDecision.ofEvent(facts(record), change), record, columns, event);
     }
 
@@ -224,6 +231,10 @@ public class ContactSync {
         return switch (decision.action()) {
             case SKIP -> new Step(Outcome.SKIPPED, decision.reason());
             case READ -> read(record, event);
+            case REVIVE -> {
+                record.revived();
+                yield read(record, event);
+            }
             case RESYNC -> resync(event, record);
             case TOMBSTONE -> {
                 Step step = blank(record, decision.reason());
@@ -302,6 +313,9 @@ public class ContactSync {
             }
             optOuts.reactivated(record, event.key());
         }
+        // a resync is how a user says the contact is active again in Spotler (reactivated there
+        // after a bounce): the next bounce is news again and gets its task
+        record.bounceState(null);
         if (!record.syncEnabled()) {
             return new Step(Outcome.SKIPPED, SyncDecision.whyNot(facts(record)));
         }
@@ -335,7 +349,8 @@ public class ContactSync {
     private Step upsert(
             SyncRecord record, Map<String, JsonValue> columns, boolean full, String why) {
         ActiveMapping.Versioned inForce = mapping.current();
-        Map<String, JsonValue> mapped = inForce.mapping().apply(record.entity(), columns);
+        Map<String, JsonValue> mapped =
+                properties.writable(inForce.mapping().apply(record.entity(), columns));
         Map<String, JsonValue> before = full ? Map.of() : record.writtenProperties();
         Map<String, JsonValue> after = new LinkedHashMap<>(before);
         Map<String, JsonValue> request = new LinkedHashMap<>();
@@ -366,6 +381,15 @@ public class ContactSync {
                 bits.entrySet().stream()
                         .anyMatch(e -> !e.getValue().equals(written.get(e.getKey())));
         if (changed.isEmpty() && !bitsChange && !created && !full) {
+            if (optOutCheck.due(record) && optOutCheck.optedOut(record)) {
+                return new Step(
+                        Outcome.WRITTEN,
+                        optOuts.optedOut(
+                                record,
+                                "mapped values unchanged; Spotler's status read (the last known"
+                                        + " state was older than the hourly pull's window)",
+                                null));
+            }
             return new Step(
                     Outcome.NO_CHANGE,
                     "mapped values unchanged; no Spotler write",
@@ -400,7 +424,8 @@ public class ContactSync {
      */
     private Step restore(SyncRecord record, Map<String, JsonValue> columns) {
         ActiveMapping.Versioned inForce = mapping.current();
-        Map<String, JsonValue> mapped = inForce.mapping().apply(record.entity(), columns);
+        Map<String, JsonValue> mapped =
+                properties.writable(inForce.mapping().apply(record.entity(), columns));
         Map<String, JsonValue> request = new LinkedHashMap<>();
         mapped.forEach(
                 (property, value) -> {
@@ -468,7 +493,7 @@ public class ContactSync {
     /** The record's mapped and decisive columns as Dataverse holds them now. */
     private Optional<RecordRow> current(SyncRecord record) {
         return dataverse.row(
-                record.entity(), record.recordId(), mapping.get().columns(record.entity()));
+                record.entity(), record.recordId(), mapping.get().selectColumns(record.entity()));
     }
 
     private SyncHistoryEntry history(

@@ -13,7 +13,8 @@ import java.time.Instant;
  * <pre>
  *  #   the change                                  the record                 decision
  *  1   its key already applied                     -                          SKIP     duplicate delivery
- *  2   any                                         deleted in D365            SKIP     a deleted record never comes back
+ *  2a  Create or Restore newer than the Delete      deleted in D365            REVIVE   restored from the recycle bin: read, then by its values
+ *  2   any other                                   deleted in D365            SKIP     a late or repeated event never brings it back
  *  3   Create/Update/SetState older than the       -                          SKIP     older
  *      applied version (not a Delete, nor a change that reads the record: a Resync, an Update without its image)
  *  4   Create/Update older than a complete         -                          SKIP     superseded (the newer carries its values)
@@ -61,6 +62,11 @@ public final class SyncDecision {
         BLANK,
         /** blank the Spotler contact and remember the record as deleted for good */
         TOMBSTONE,
+        /**
+         * a deleted record exists again (restored from the recycle bin): lift the tombstone, read
+         * the record, then decide by its values
+         */
+        REVIVE,
         /** stop syncing the record (sb_syncenabled false); Spotler is not written */
         DISABLE,
         /** sync the record again (sb_syncenabled true): everything written, by its state */
@@ -117,7 +123,21 @@ public final class SyncDecision {
             Integer state,
             boolean alreadyApplied,
             Instant newerQueued,
-            Values values) {}
+            Values values,
+            boolean creates) {
+
+        /** A change that does not create the record (an Update, a SetState, …). */
+        public Change(
+                Operation operation,
+                Instant version,
+                boolean complete,
+                Integer state,
+                boolean alreadyApplied,
+                Instant newerQueued,
+                Values values) {
+            this(operation, version, complete, state, alreadyApplied, newerQueued, values, false);
+        }
+    }
 
     /**
      * The record's values that the decision reads.
@@ -132,6 +152,17 @@ public final class SyncDecision {
         if (change.alreadyApplied()) {
             return Decision.skip(
                     "duplicate delivery of an event already applied; no second effect");
+        }
+        if (record.deleted()
+                && change.creates()
+                && change.version() != null
+                && record.appliedVersion() != null
+                && change.version().isAfter(record.appliedVersion())) {
+            return new Decision(
+                    Action.REVIVE,
+                    "created again after its deletion (restored from the recycle bin)",
+                    null,
+                    false);
         }
         if (record.deleted()) {
             return Decision.skip(

@@ -1,7 +1,9 @@
 package dev.spotbridge.sync;
 
 import dev.spotbridge.consent.PermissionRow;
+import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.SbPermission;
+import dev.spotbridge.dataverse.SyncJobRow;
 import dev.spotbridge.metrics.SyncMetrics;
 import dev.spotbridge.queue.ChangeEvent;
 import dev.spotbridge.queue.Redelivery;
@@ -33,6 +35,8 @@ public class SyncFailures {
     EntityManager em;
 
     @Inject WritebackQueue writeback;
+
+    @Inject DataverseGateway dataverse;
 
     @Inject SyncMetrics metrics;
 
@@ -77,6 +81,9 @@ public class SyncFailures {
                 new SyncHistoryEntry(
                                 key, operation, last ? "Failed" : "Retrying", detail, event.key())
                         .logged(last ? SyncEvent.FAILED : null));
+        if (last && event.operation() == ChangeEvent.Operation.JOB) {
+            jobEnded(event.recordId(), delivery, reason);
+        }
         if (!key.startsWith("contact:")
                 && !key.startsWith("lead:")
                 && !key.startsWith("account:")) {
@@ -91,6 +98,34 @@ public class SyncFailures {
         }
         record.failed(reason, last);
         writeback.request(record);
+    }
+
+    /**
+     * A job whose last attempt failed ends Failed, never Running for ever: sb_result says why and
+     * that a replay of its dead letter resumes it (a campaign job where it stopped). When Dataverse
+     * itself is what fails, the status cannot be written: the dead letter and this history are then
+     * what tells, and the failure is logged.
+     */
+    private void jobEnded(String jobId, int delivery, String reason) {
+        try {
+            dataverse.syncJobStatus(
+                    jobId,
+                    SyncJobRow.Status.FAILED,
+                    "stopped after "
+                            + delivery
+                            + " attempts: "
+                            + reason
+                            + "\nThe job is in Spotbridge's dead-letter queue; replaying it"
+                            + " (admin page, Dead letters) resumes it where it stopped.");
+        } catch (RuntimeException e) {
+            LOG.warning(
+                    () ->
+                            "job "
+                                    + jobId
+                                    + " is dead-lettered but its Failed status could not be"
+                                    + " written to Dataverse: "
+                                    + Redelivery.describe(e));
+        }
     }
 
     /** The record an event belongs to; for a permission row, the record that row belongs to. */

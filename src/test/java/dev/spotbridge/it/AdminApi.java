@@ -68,7 +68,11 @@ final class AdminApi {
         return send(request.build());
     }
 
-    /** count active rows made by the Dataverse sandbox; their ids. */
+    /** An admin GET; its answer whatever the status. */
+    static Answer adminGet(String path) {
+        return get(BASE + path, ADMIN);
+    }
+
     /** GET /api/overview as the admin; fails on another status than 200. */
     static JsonObject overview() {
         Answer a = get(BASE + "/api/overview", ADMIN);

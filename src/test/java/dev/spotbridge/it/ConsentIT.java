@@ -337,6 +337,112 @@ class ConsentIT {
         assertTrue(task.getString("description").contains("Spring newsletter"), task.toString());
     }
 
+    /**
+     * A bounce is the contact's status: three soft bounces make one task, a soft bounce that turns
+     * hard a second; a new address makes the contact active again, so its next bounce is news.
+     */
+    @Test
+    void aBouncedContactGetsATaskWhenItBecomesBouncedNotPerMailing() {
+        Instant t0 = Instant.now().minusSeconds(60);
+        String id = contact(t0);
+        String tag = id.substring(0, 8);
+        for (int i = 1; i <= 3; i++) {
+            SpotlerSandbox.spotlerBounce(
+                    "{\"externalId\":\""
+                            + id
+                            + "\",\"type\":\"SOFTBOUNCE\",\"encryptedActId\":\"soft-"
+                            + i
+                            + "-"
+                            + tag
+                            + "\"}");
+            assertEquals(200, AdminApi.adminPost("/api/backsync/run").status());
+        }
+        JsonArray tasks = tasksOf(id);
+        assertEquals(1, tasks.size(), tasks.toString());
+        assertTrue(tasks.getJsonObject(0).getString("subject").contains("soft"), tasks.toString());
+        assertTrue(
+                tasks.getJsonObject(0).getString("description").contains("correct it"),
+                "the task says what to do: " + tasks);
+
+        SpotlerSandbox.spotlerBounce(
+                "{\"externalId\":\""
+                        + id
+                        + "\",\"type\":\"HARDBOUNCE\",\"encryptedActId\":\"hard-"
+                        + tag
+                        + "\"}");
+        SpotlerSandbox.spotlerBounce(
+                "{\"externalId\":\""
+                        + id
+                        + "\",\"type\":\"HARDBOUNCE\",\"encryptedActId\":\"hard2-"
+                        + tag
+                        + "\"}");
+        assertEquals(200, AdminApi.adminPost("/api/backsync/run").status());
+        tasks = tasksOf(id);
+        assertEquals(2, tasks.size(), tasks.toString());
+        assertTrue(tasks.toString().contains("Soft bounce turned hard"), tasks.toString());
+
+        // a new address: active again, the next bounce is news
+        String fresh = "new." + tag + "@example.com";
+        Map<String, Object> post = person(fresh);
+        webhook(
+                Contexts.update(
+                        "contact",
+                        id,
+                        Map.of("emailaddress1", fresh),
+                        post,
+                        t0.plusSeconds(5),
+                        UUID.randomUUID().toString()));
+        await(() -> email(id), fresh::equals, "the new address in Spotler");
+        SpotlerSandbox.spotlerBounce(
+                "{\"externalId\":\""
+                        + id
+                        + "\",\"type\":\"SOFTBOUNCE\",\"encryptedActId\":\"soft-new-"
+                        + tag
+                        + "\"}");
+        assertEquals(200, AdminApi.adminPost("/api/backsync/run").status());
+        assertEquals(3, tasksOf(id).size(), tasksOf(id).toString());
+        assertTrue(history(id).contains("bounced already"), history(id));
+    }
+
+    private static JsonArray tasksOf(String id) {
+        return DataverseSandbox.dataverseRows("tasks", "_regardingobjectid_value eq " + id);
+    }
+
+    /**
+     * §2.7.2: a sync with nothing to write (a save without a mapped change) still recognises an
+     * opt-out in Spotler, by asking its status (the ITs run with a last-known-state age of 0, so
+     * every such sync asks; by default one older than the pull's window does).
+     */
+    @Test
+    void anOptOutIsRecognisedByASyncWithNothingToWrite() {
+        Instant t0 = Instant.now().minusSeconds(60);
+        String id = contact(t0);
+        String email = email(id);
+        SpotlerSandbox.spotlerOptOut(id);
+        Map<String, Object> post = person(email);
+        post.put("jobtitle", "Buyer");
+        webhook(
+                Contexts.update(
+                        "contact",
+                        id,
+                        Map.of("jobtitle", "Buyer"),
+                        post,
+                        t0.plusSeconds(5),
+                        UUID.randomUUID().toString()));
+        JsonObject record =
+                await(
+                        () -> AdminApi.record("contact", id).orElseThrow(),
+                        r -> "OptOut".equals(r.getString("status")),
+                        "the opt-out recognised");
+        assertTrue(
+                record.getJsonArray("history").toString().contains("status read"),
+                record.toString());
+        await(
+                () -> DataverseSandbox.dataverseRow("contacts", id).orElseThrow(),
+                row -> row.getBoolean("donotbulkemail", false),
+                "D365 told: bulk email do not allow");
+    }
+
     @Test
     void disabledRecordGetsZeroWritesAndEnablingSyncsItFully() {
         Instant t0 = Instant.now().minusSeconds(60);

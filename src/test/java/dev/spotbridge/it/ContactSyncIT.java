@@ -68,6 +68,19 @@ class ContactSyncIT {
         return a;
     }
 
+    /** Anna's text columns as a contacts row of the Dataverse sandbox, owned by its user. */
+    private static void annaInDataverse(String id) {
+        var row = Json.createObjectBuilder();
+        anna().forEach(
+                        (k, v) -> {
+                            if (v instanceof String text) {
+                                row.add(k, text);
+                            }
+                        });
+        row.add("ownerid@odata.bind", "/systemusers(" + DataverseSandbox.owner() + ")");
+        DataverseSandbox.dataverseUpsert("contacts", id, row.build());
+    }
+
     private static String created(Instant at) {
         String id = UUID.randomUUID().toString();
         assertEquals(202, webhook(Contexts.create("contact", id, anna(), at)).status());
@@ -80,6 +93,143 @@ class ContactSyncIT {
         Map<String, Object> copy = new LinkedHashMap<>(base);
         copy.put(key, value);
         return copy;
+    }
+
+    /**
+     * The default mapping carries every Summary field of §2.1: a contact's name, company (its
+     * parentcustomerid lookup, by name — from the image, and from Dataverse on a resync), email,
+     * phones and full address; a lead's name, company, website, contact data and address; an
+     * account's name, contact data, website and address.
+     */
+    @Test
+    void theDefaultMappingCarriesEverySummaryField() {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String account = UUID.randomUUID().toString();
+        DataverseSandbox.dataverseUpsert(
+                "accounts",
+                account,
+                Json.createObjectBuilder().add("name", "Acme BV " + tag).build());
+        Map<String, Object> contact = anna();
+        contact.put("emailaddress1", "anna." + tag + "@example.com");
+        contact.put("parentcustomerid", Contexts.reference("account", account, "Acme BV " + tag));
+        contact.put("address1_line2", "Hinterhaus");
+        contact.put("address1_line3", "3. Etage");
+        contact.put("address1_stateorprovince", "Berlin");
+        String id = UUID.randomUUID().toString();
+        assertEquals(202, webhook(Contexts.create("contact", id, contact, Instant.now())).status());
+        JsonObject p =
+                await(
+                                () -> spotlerContact(id).orElse(null),
+                                c -> true,
+                                "contact " + id + " in Spotler")
+                        .getJsonObject("properties");
+        assertEquals("Acme BV " + tag, p.getString("organisation"));
+        assertEquals("Hinterhaus", p.getString("addressLine2"));
+        assertEquals("3. Etage", p.getString("addressLine3"));
+        assertEquals("Berlin", p.getString("stateOrProvince"));
+        assertEquals("Hauptstrasse 12", p.getString("street"));
+        assertEquals("+49 170 1234567", p.getString("mobileNumber"));
+        assertFalse(p.containsKey("jobTitle") || p.containsKey("jobtitle"));
+
+        // read from Dataverse (a resync): the lookup's name comes as its formatted value
+        String read = UUID.randomUUID().toString();
+        DataverseSandbox.dataverseUpsert(
+                "contacts",
+                read,
+                Json.createObjectBuilder()
+                        .add("firstname", "Piet")
+                        .add("lastname", "Post")
+                        .add("emailaddress1", "piet." + tag + "@example.com")
+                        .add("parentcustomerid_account@odata.bind", "/accounts(" + account + ")")
+                        .add("ownerid@odata.bind", "/systemusers(" + DataverseSandbox.owner() + ")")
+                        .build());
+        Map<String, Object> bare = new LinkedHashMap<>();
+        bare.put("firstname", "Piet");
+        bare.put("lastname", "Post");
+        bare.put("emailaddress1", "piet." + tag + "@example.com");
+        assertEquals(202, webhook(Contexts.create("contact", read, bare, Instant.now())).status());
+        await(
+                () -> spotlerContact(read).orElse(null),
+                c -> true,
+                "contact " + read + " in Spotler");
+        awaitHistory("contact", read, 1);
+        assertEquals(202, AdminApi.adminPost("/api/records/contact/" + read + "/resync").status());
+        await(
+                () -> spotlerContact(read).orElseThrow().getJsonObject("properties"),
+                props -> ("Acme BV " + tag).equals(props.getString("organisation", "")),
+                "the company's name from Dataverse");
+
+        Map<String, Object> lead = new LinkedHashMap<>();
+        lead.put("subject", "Interested in the spring offer");
+        lead.put("firstname", "Lotte");
+        lead.put("middlename", "van");
+        lead.put("lastname", "Dijk");
+        lead.put("jobtitle", "Buyer");
+        lead.put("companyname", "Dijk Trading " + tag);
+        lead.put("websiteurl", "https://dijk.example.com");
+        lead.put("emailaddress1", "lotte." + tag + "@example.com");
+        lead.put("telephone1", "+31 30 1234567");
+        lead.put("mobilephone", "+31 6 12345678");
+        lead.put("address1_line1", "Oudegracht 1");
+        lead.put("address1_line2", "Achterom");
+        lead.put("address1_line3", "Unit 4");
+        lead.put("address1_postalcode", "3511 AA");
+        lead.put("address1_city", "Utrecht");
+        lead.put("address1_stateorprovince", "Utrecht");
+        lead.put("address1_country", "Netherlands");
+        lead.put("statecode", Contexts.option(0));
+        String leadId = UUID.randomUUID().toString();
+        assertEquals(202, webhook(Contexts.create("lead", leadId, lead, Instant.now())).status());
+        JsonObject l =
+                await(() -> spotlerContact(leadId).orElse(null), c -> true, "lead in Spotler")
+                        .getJsonObject("properties");
+        assertEquals("Lotte", l.getString("firstName"));
+        assertEquals("van", l.getString("infix"));
+        assertEquals("Dijk", l.getString("lastName"));
+        assertEquals("Dijk Trading " + tag, l.getString("organisation"));
+        assertEquals("https://dijk.example.com", l.getString("website"));
+        assertEquals("+31 30 1234567", l.getString("phoneNumber"));
+        assertEquals("+31 6 12345678", l.getString("mobileNumber"));
+        assertEquals("Oudegracht 1", l.getString("street"));
+        assertEquals("Achterom", l.getString("addressLine2"));
+        assertEquals("Unit 4", l.getString("addressLine3"));
+        assertEquals("3511 AA", l.getString("postalCode"));
+        assertEquals("Utrecht", l.getString("city"));
+        assertEquals("Utrecht", l.getString("stateOrProvince"));
+        assertEquals("Netherlands", l.getString("country"));
+        assertFalse(l.toString().contains("spring offer") || l.toString().contains("Buyer"));
+
+        Map<String, Object> company = new LinkedHashMap<>();
+        company.put("name", "Noord Logistiek " + tag);
+        company.put("emailaddress1", "info." + tag + "@noord.example.com");
+        company.put("telephone1", "+31 50 7654321");
+        company.put("websiteurl", "https://noord.example.com");
+        company.put("address1_line1", "Havenweg 9");
+        company.put("address1_line2", "Kade 2");
+        company.put("address1_line3", "Loods B");
+        company.put("address1_postalcode", "9711 AB");
+        company.put("address1_city", "Groningen");
+        company.put("address1_stateorprovince", "Groningen");
+        company.put("address1_country", "Netherlands");
+        company.put("statecode", Contexts.option(0));
+        String accountId = UUID.randomUUID().toString();
+        assertEquals(
+                202,
+                webhook(Contexts.create("account", accountId, company, Instant.now())).status());
+        JsonObject a =
+                await(() -> spotlerContact(accountId).orElse(null), c -> true, "account in Spotler")
+                        .getJsonObject("properties");
+        assertEquals("Noord Logistiek " + tag, a.getString("organisation"));
+        assertEquals("info." + tag + "@noord.example.com", a.getString("email"));
+        assertEquals("+31 50 7654321", a.getString("phoneNumber"));
+        assertEquals("https://noord.example.com", a.getString("website"));
+        assertEquals("Havenweg 9", a.getString("street"));
+        assertEquals("Kade 2", a.getString("addressLine2"));
+        assertEquals("Loods B", a.getString("addressLine3"));
+        assertEquals("9711 AB", a.getString("postalCode"));
+        assertEquals("Groningen", a.getString("city"));
+        assertEquals("Groningen", a.getString("stateOrProvince"));
+        assertEquals("Netherlands", a.getString("country"));
     }
 
     @Test
@@ -387,6 +537,105 @@ class ContactSyncIT {
         JsonObject record = awaitHistory("contact", id, 3);
         assertEquals("Skipped", last(record).getString("outcome"));
         assertBlank(id);
+    }
+
+    /**
+     * A record restored from the Dataverse recycle bin syncs again: a Create (or Restore) newer
+     * than the Delete lifts the tombstone, while a late Create from before the Delete still cannot
+     * bring it back.
+     */
+    @Test
+    void aRecordRestoredFromTheRecycleBinSyncsAgain() {
+        Instant t0 = Instant.now().minusSeconds(60);
+        String id = created(t0);
+        assertEquals(202, webhook(Contexts.delete("contact", id)).status());
+        awaitHistory("contact", id, 2);
+        assertBlank(id);
+        // the Create of the first sync, delivered again late: the tombstone holds
+        assertEquals(202, webhook(Contexts.create("contact", id, anna(), t0)).status());
+        JsonObject record = awaitHistory("contact", id, 3);
+        assertEquals("Skipped", last(record).getString("outcome"));
+        assertBlank(id);
+
+        // restored from the recycle bin: Dataverse holds the record again and says so
+        annaInDataverse(id);
+        assertEquals(
+                202,
+                webhook(Contexts.create("contact", id, anna(), Instant.now().plusSeconds(5)))
+                        .status());
+        JsonObject revived = awaitHistory("contact", id, 4);
+        try {
+            await(
+                    () -> spotlerProperties(id),
+                    p -> "Kowalski".equals(p.getString("lastName", "")),
+                    "the restored record's data back in Spotler");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the record: " + revived, e);
+        }
+        assertEquals("Succeeded", AdminApi.record("contact", id).orElseThrow().getString("status"));
+    }
+
+    /**
+     * Profile enrichment (§6): a value the contact changed in Spotler (a preference page) flows
+     * into the D365 column the default mapping maps back (mobilephone ↔ mobileNumber), hourly and
+     * on demand; it is not echoed back to Spotler; and an older Spotler value never overwrites a
+     * newer D365 change.
+     */
+    @Test
+    void aValueChangedInSpotlerFlowsBackWithoutEchoAndNewestWins() {
+        Instant t0 = Instant.now().minusSeconds(60);
+        String id = UUID.randomUUID().toString();
+        annaInDataverse(id);
+        assertEquals(202, webhook(Contexts.create("contact", id, anna(), t0)).status());
+        await(() -> spotlerContact(id).orElse(null), c -> true, "contact " + id + " in Spotler");
+        awaitHistory("contact", id, 1);
+
+        Http.control(
+                "/sandbox/spotler/_control/contacts/" + id + "/form",
+                "{\"formId\":7,\"formName\":\"Preferences\",\"properties\":{\"mobileNumber\":\"+49 170 7654321\"}}");
+        long writes = spotlerWrites();
+        JsonObject run = AdminApi.adminPost("/api/backsync/run").json();
+        assertTrue(run.getInt("profileValuesFromSpotler") >= 1, run.toString());
+        assertEquals(
+                "+49 170 7654321",
+                DataverseSandbox.dataverseRow("contacts", id)
+                        .orElseThrow()
+                        .getString("mobilephone"));
+        String history =
+                AdminApi.record("contact", id).orElseThrow().getJsonArray("history").toString();
+        assertTrue(history.contains("Enrichment"), history);
+
+        // Dataverse raises an Update for that write: it maps to what Spotler holds, nothing goes
+        // back
+        Map<String, Object> post = with(anna(), "mobilephone", "+49 170 7654321");
+        webhook(
+                Contexts.update(
+                        "contact",
+                        id,
+                        Map.of("mobilephone", "+49 170 7654321"),
+                        post,
+                        Instant.now().plusSeconds(5),
+                        UUID.randomUUID().toString()));
+        JsonObject echo =
+                await(
+                        () -> AdminApi.record("contact", id).orElseThrow(),
+                        r -> r.getJsonArray("history").toString().contains("unchanged"),
+                        "the echo handled");
+        assertEquals(writes, spotlerWrites(), "no write back to Spotler: " + echo);
+
+        // a value Spotler changed before that D365 change stays out of D365 (on demand)
+        Http.control(
+                "/sandbox/spotler/_control/contacts/" + id + "/form",
+                "{\"formId\":7,\"formName\":\"Preferences\",\"at\":"
+                        + Instant.now().minusSeconds(3600).toEpochMilli()
+                        + ",\"properties\":{\"mobileNumber\":\"+49 170 0000000\"}}");
+        JsonObject now = AdminApi.adminPost("/api/records/contact/" + id + "/enrich").json();
+        assertTrue(now.getJsonObject("kept").containsKey("mobileNumber"), now.toString());
+        assertEquals(
+                "+49 170 7654321",
+                DataverseSandbox.dataverseRow("contacts", id)
+                        .orElseThrow()
+                        .getString("mobilephone"));
     }
 
     @Test

@@ -135,6 +135,16 @@ final class Contexts {
                         .build());
     }
 
+    /** A message on a list with the input parameters it carries (QualifyMemberList, …). */
+    static String listMessage(String message, String listId, Map<String, JsonValue> inputs) {
+        JsonArrayBuilder parameters = Json.createArrayBuilder();
+        inputs.forEach((k, v) -> parameters.add(pair(k, v)));
+        return wire(
+                context(message, "list", listId, UUID.randomUUID().toString(), Instant.now())
+                        .add("InputParameters", parameters)
+                        .build());
+    }
+
     static JsonObject option(int value) {
         return Json.createObjectBuilder()
                 .add("__type", "OptionSetValue:" + CONTRACTS)
@@ -198,12 +208,17 @@ final class Contexts {
     }
 
     static JsonObject reference(String logicalName, String id) {
+        return reference(logicalName, id, null);
+    }
+
+    /** An EntityReference as images carry it: with the referenced row's primary name. */
+    static JsonObject reference(String logicalName, String id, String name) {
         return Json.createObjectBuilder()
                 .add("__type", "EntityReference:" + CONTRACTS)
                 .add("Id", id)
                 .add("KeyAttributes", Json.createArrayBuilder())
                 .add("LogicalName", logicalName)
-                .add("Name", JsonValue.NULL)
+                .add("Name", name == null ? JsonValue.NULL : Json.createValue(name))
                 .add("RowVersion", JsonValue.NULL)
                 .build();
     }

@@ -36,6 +36,7 @@ class ListsIT {
 
     static final int SUCCEEDED = 100000002;
     static final int PARTLY = 100000003;
+    static final int FAILED = 100000004;
 
     @Deployment(order = 2, testable = false)
     static WebArchive deployment() {
@@ -254,12 +255,7 @@ class ListsIT {
         String listId = staticList("Campaign Breda " + UUID.randomUUID(), ids);
         String campaign = "cmp-" + UUID.randomUUID().toString().substring(0, 8);
         String trigger = "trg-" + UUID.randomUUID().toString().substring(0, 8);
-        SpotlerSandbox.spotlerCampaignSetup(
-                "{\"encryptedId\":\""
-                        + campaign
-                        + "\",\"name\":\"Welcome\",\"triggers\":[{\"encryptedId\":\""
-                        + trigger
-                        + "\",\"name\":\"External\"}]}");
+        SpotlerSandbox.spotlerCampaign(campaign, trigger);
         // one of them is already in the campaign
         syncNow(listId, 1);
         Http.Answer first =
@@ -269,15 +265,7 @@ class ListsIT {
                         "{\"externalContactId\":\"" + ids.get(0) + "\"}");
         assertEquals(204, first.status(), first.body());
 
-        String job =
-                job(
-                        Map.of(
-                                "sb_operation",
-                                Contexts.option(100000002),
-                                "sb_campaigncode",
-                                campaign,
-                                "sb_listid",
-                                Contexts.reference("list", listId)));
+        String job = startCampaign(campaign, listId);
         JsonObject row = awaitJob(job);
         assertEquals(PARTLY, row.getInt("sb_status"), row.toString());
         String result = row.getString("sb_result");
@@ -300,6 +288,204 @@ class ListsIT {
         assertEquals(SUCCEEDED, stopped.getInt("sb_status"), stopped.toString());
         assertEquals(
                 4, SpotlerSandbox.spotlerCampaign(campaign).getJsonArray("participants").size());
+    }
+
+    /**
+     * A campaign trigger is direct mail (§2.7.1): a member who does not allow bulk email is
+     * triggered and counted; the one already in the campaign is the job's only failure; and when an
+     * attempt of the job breaks off midway (Spotler refuses a call with its retries) the
+     * redelivered job resumes from its ledger, so nobody is triggered twice.
+     */
+    @Test
+    void startCampaignTriggersDirectMailOnceAcrossARedelivery() {
+        List<String> ids = contacts(6, "Tilburg", Map.of());
+        DataverseSandbox.dataverseUpsert(
+                "contacts",
+                ids.get(2),
+                Json.createObjectBuilder().add("donotbulkemail", true).build());
+        String listId = staticList("Campaign Tilburg " + UUID.randomUUID(), ids);
+        String campaign = "cmp-" + UUID.randomUUID().toString().substring(0, 8);
+        String trigger = "trg-" + UUID.randomUUID().toString().substring(0, 8);
+        SpotlerSandbox.spotlerCampaign(campaign, trigger);
+        syncNow(listId, 1);
+        assertEquals(
+                204,
+                SpotlerSandbox.spotler(
+                                "POST",
+                                "/campaign/trigger/" + trigger,
+                                "{\"externalContactId\":\"" + ids.get(0) + "\"}")
+                        .status());
+        long faultedBefore = SpotlerSandbox.spotlerFaulted();
+        // the job's third trigger call is refused with both its retries: that attempt fails
+        SpotlerSandbox.spotlerFault(
+                "{\"status\":503,\"after\":2,\"count\":3,\"path\":\"campaign/trigger\"}");
+        JsonObject row;
+        try {
+            String job = startCampaign(campaign, listId);
+            row = awaitJob(job);
+        } finally {
+            SpotlerSandbox.clearSpotlerFault();
+        }
+        assertEquals(3, SpotlerSandbox.spotlerFaulted() - faultedBefore, "the attempt broke off");
+        String result = row.getString("sb_result");
+        assertEquals(PARTLY, row.getInt("sb_status"), result);
+        assertTrue(result.contains("6 contact(s), 5 started, 1 failed"), result);
+        assertTrue(result.contains("1 of the started do not allow bulk email"), result);
+        assertTrue(result.contains(ids.get(0) + ": Contact already in campaign"), result);
+        assertEquals(
+                Set.copyOf(ids),
+                SpotlerSandbox.spotlerCampaign(campaign).getJsonArray("participants").stream()
+                        .map(v -> ((jakarta.json.JsonString) v).getString())
+                        .collect(java.util.stream.Collectors.toSet()));
+        // the one who does not allow bulk email is in Spotler with every permission off, and
+        // stays out of the list
+        assertTrue(SpotlerSandbox.spotlerContact(ids.get(2)).isPresent());
+        assertTrue(!members(listId).contains(ids.get(2)));
+    }
+
+    /** A campaign that does not exist ends the job Failed on its first attempt, with the reason. */
+    @Test
+    void aCampaignJobForAnUnknownCampaignFailsAtOnce() {
+        List<String> ids = contacts(2, "Oss", Map.of());
+        String listId = staticList("Unknown campaign " + UUID.randomUUID(), ids);
+        String job = startCampaign("no-such-campaign", listId);
+        JsonObject row = awaitJob(job);
+        assertEquals(FAILED, row.getInt("sb_status"), row.toString());
+        assertTrue(
+                row.getString("sb_result").contains("Spotler has no campaign or trigger"),
+                row.toString());
+        String automation = startCampaign(UUID.randomUUID().toString(), listId);
+        JsonObject failed = awaitJob(automation);
+        assertEquals(FAILED, failed.getInt("sb_status"), failed.toString());
+        assertTrue(
+                failed.getString("sb_result").contains("no automation trigger"), failed.toString());
+    }
+
+    /**
+     * Without Spotler's lists in the account's edition (403 on /audience) a list sync falls back to
+     * a temporary list, replaced as a whole at each sync; the job and the list say so, nothing is
+     * dead-lettered.
+     */
+    @Test
+    void anEditionWithoutAudiencesGetsTheListAsATemporaryList() {
+        List<String> ids = contacts(3, "Zwolle", Map.of());
+        String listId = staticList("Zwolle " + UUID.randomUUID(), ids);
+        SpotlerSandbox.spotlerEdition(false);
+        try {
+            String job =
+                    job(
+                            Map.of(
+                                    "sb_operation",
+                                    Contexts.option(100000000),
+                                    "sb_listid",
+                                    Contexts.reference("list", listId)));
+            JsonObject row = awaitJob(job);
+            String result = row.getString("sb_result");
+            assertEquals(SUCCEEDED, row.getInt("sb_status"), result);
+            assertTrue(result.contains("temporary list"), result);
+            assertTrue(result.contains("403"), result);
+            assertEquals(Set.copyOf(ids), temporaryMembers(listId));
+            assertTrue(spotlerAudience(listId).isEmpty());
+
+            // a member who no longer allows bulk email leaves it at the next sync
+            DataverseSandbox.dataverseUpsert(
+                    "contacts",
+                    ids.get(0),
+                    Json.createObjectBuilder().add("donotbulkemail", true).build());
+            JsonObject list = syncNow(listId, 2);
+            assertEquals(Set.of(ids.get(1), ids.get(2)), temporaryMembers(listId));
+            assertEquals("temporary list", list.getString("spotlerList"), list.toString());
+            assertTrue(list.getString("note").contains("403"), list.toString());
+        } finally {
+            SpotlerSandbox.spotlerEdition(true);
+        }
+        assertTrue(
+                AdminApi.deadLetters().stream()
+                        .noneMatch(m -> listId.equals(m.asJsonObject().getString("recordId", ""))),
+                "nothing dead-lettered");
+    }
+
+    private static Set<String> temporaryMembers(String listId) {
+        Set<String> ids = new LinkedHashSet<>();
+        SpotlerSandbox.spotlerTemporaryList(listId)
+                .orElseThrow()
+                .getJsonArray("members")
+                .forEach(m -> ids.add(((JsonString) m).getString()));
+        return ids;
+    }
+
+    /**
+     * Members changed many at once (Manage Members → remove or evaluate with Advanced Find:
+     * QualifyMemberList; Copy to another list: CopyMembersList) bring the synced list up to date
+     * with what Dataverse holds.
+     */
+    @Test
+    void qualifyAndCopyMembersBringTheListUpToDate() {
+        List<String> ids = contacts(3, "Delft", Map.of());
+        String listId = staticList("Delft " + UUID.randomUUID(), ids.subList(0, 2));
+        syncNow(listId, 1);
+        assertEquals(Set.copyOf(ids.subList(0, 2)), members(listId));
+        // Advanced Find evaluated the list: only the first stays
+        JsonArray rows =
+                DataverseSandbox.dataverseRows("listmembers", "_listid_value eq " + listId);
+        for (JsonObject row : rows.getValuesAs(JsonObject.class)) {
+            if (ids.get(1).equals(row.getString("_entityid_value"))) {
+                DataverseSandbox.dataverseDelete("listmembers", row.getString("listmemberid"));
+            }
+        }
+        assertEquals(
+                202,
+                webhook(
+                                Contexts.listMessage(
+                                        "QualifyMemberList",
+                                        listId,
+                                        Map.of(
+                                                "ListId", Json.createValue(listId),
+                                                "MembersId",
+                                                        Json.createArrayBuilder()
+                                                                .add(ids.get(0))
+                                                                .build(),
+                                                "OverrideorRemove", JsonValue.TRUE)))
+                        .status());
+        await(() -> members(listId), Set.of(ids.get(0))::equals, "the evaluated list in Spotler");
+
+        // the members of another list copied into this one
+        String source = staticList("Delft source " + UUID.randomUUID(), ids.subList(2, 3));
+        DataverseSandbox.dataverseUpsert(
+                "listmembers",
+                UUID.randomUUID().toString(),
+                Json.createObjectBuilder()
+                        .add("listid@odata.bind", "/lists(" + listId + ")")
+                        .add("entityid@odata.bind", "/contacts(" + ids.get(2) + ")")
+                        .build());
+        assertEquals(
+                202,
+                webhook(
+                                Contexts.listMessage(
+                                        "CopyMembersList",
+                                        source,
+                                        Map.of(
+                                                "SourceListId", Json.createValue(source),
+                                                "TargetListId", Json.createValue(listId))))
+                        .status());
+        await(
+                () -> members(listId),
+                Set.of(ids.get(0), ids.get(2))::equals,
+                "the copied member in Spotler");
+    }
+
+    /** A list sync with nothing to write for a member still sees that it opted out in Spotler. */
+    @Test
+    void aListSyncSeesAnOptOutOfAMemberWithNothingToWrite() {
+        List<String> ids = contacts(2, "Gouda", Map.of());
+        String listId = staticList("Gouda " + UUID.randomUUID(), ids);
+        syncNow(listId, 1);
+        assertEquals(Set.copyOf(ids), members(listId));
+        SpotlerSandbox.spotlerOptOut(ids.get(0));
+        JsonObject list = syncNow(listId, 2);
+        assertEquals(Set.of(ids.get(1)), members(listId), lastDetail(list));
+        assertEquals(
+                "OptOut", AdminApi.record("contact", ids.get(0)).orElseThrow().getString("status"));
     }
 
     @Test
@@ -462,6 +648,18 @@ class ListsIT {
                                         Instant.now()))
                         .status());
         return jobId;
+    }
+
+    /** A StartCampaign job (sb_operation 100000002) for every member of the list. */
+    private static String startCampaign(String code, String listId) {
+        return job(
+                Map.of(
+                        "sb_operation",
+                        Contexts.option(100000002),
+                        "sb_campaigncode",
+                        code,
+                        "sb_listid",
+                        Contexts.reference("list", listId)));
     }
 
     private static JsonObject awaitJob(String jobId) {

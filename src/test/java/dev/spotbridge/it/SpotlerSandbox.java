@@ -39,6 +39,14 @@ final class SpotlerSandbox {
                 .longValue();
     }
 
+    /** Requests the Spotler sandbox answered with an injected fault, so far. */
+    static long spotlerFaulted() {
+        return get(BASE + "/sandbox/spotler/_control/stats", null)
+                .json()
+                .getJsonNumber("faulted")
+                .longValue();
+    }
+
     static long refusedSignatures() {
         return get(BASE + "/sandbox/spotler/_control/stats", null)
                 .json()
@@ -103,8 +111,29 @@ final class SpotlerSandbox {
         return a.status() == 200 ? Optional.of(a.json()) : Optional.empty();
     }
 
+    /** The temporary list (with its members) the Spotler sandbox holds, or empty. */
+    static Optional<JsonObject> spotlerTemporaryList(String id) {
+        Answer a = get(BASE + "/sandbox/spotler/_control/templists/" + id, null);
+        return a.status() == 200 ? Optional.of(a.json()) : Optional.empty();
+    }
+
+    /** The emulated account's edition: with lists (audiences), or without (403 on /audience). */
+    static void spotlerEdition(boolean audiences) {
+        control("/sandbox/spotler/_control/edition", "{\"audiences\":" + audiences + "}");
+    }
+
     static JsonObject spotlerCampaign(String id) {
         return get(BASE + "/sandbox/spotler/_control/campaigns/" + id, null).json();
+    }
+
+    /** A campaign "Welcome" with one external trigger. */
+    static void spotlerCampaign(String campaign, String trigger) {
+        spotlerCampaignSetup(
+                "{\"encryptedId\":\""
+                        + campaign
+                        + "\",\"name\":\"Welcome\",\"triggers\":[{\"encryptedId\":\""
+                        + trigger
+                        + "\",\"name\":\"External\"}]}");
     }
 
     static void spotlerCampaignSetup(String spec) {

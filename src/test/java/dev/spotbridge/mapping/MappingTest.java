@@ -41,6 +41,25 @@ class MappingTest {
     }
 
     @Test
+    void aLookupMapsByTheNameOfTheRowItRefersTo() {
+        Map<String, JsonValue> record = new LinkedHashMap<>();
+        record.put(
+                "parentcustomerid",
+                Json.createObjectBuilder()
+                        .add("id", "6a1b0f3e-1111-4c2d-9e8f-000000000001")
+                        .add("logicalName", "account")
+                        .add("name", "Acme BV")
+                        .build());
+        assertEquals(
+                Json.createValue("Acme BV"), mapping.apply("contact", record).get("organisation"));
+        record.put("parentcustomerid", JsonValue.NULL);
+        assertEquals(JsonValue.NULL, mapping.apply("contact", record).get("organisation"));
+        // the Web API selects a lookup as its _x_value; the image names it by its logical name
+        assertTrue(mapping.selectColumns("contact").contains("_parentcustomerid_value"));
+        assertTrue(mapping.columns("contact").contains("parentcustomerid"));
+    }
+
+    @Test
     void contactDefault() {
         Map<String, JsonValue> p = mapping.apply("contact", contact());
         assertEquals(

@@ -63,6 +63,17 @@ class SyncDecisionTest {
     }
 
     @Test
+    void aCreateNewerThanTheDeleteRevivesTheRecordAnOlderOneDoesNot() {
+        Record deleted = new Record(true, true, true, false, T2);
+        Change later = new Change(Operation.UPSERT, T3, true, null, false, null, ACTIVE, true);
+        assertEquals(SyncDecision.Action.REVIVE, ofEvent(deleted, later).action());
+        Change earlier = new Change(Operation.UPSERT, T1, true, null, false, null, ACTIVE, true);
+        assertEquals(SKIP, ofEvent(deleted, earlier).action());
+        Change update = new Change(Operation.UPSERT, T3, true, null, false, null, ACTIVE, false);
+        assertEquals(SKIP, ofEvent(deleted, update).action());
+    }
+
+    @Test
     void row2ADeletedRecordNeverComesBack() {
         Record deleted = new Record(true, true, true, false, T2);
         assertDecision(
