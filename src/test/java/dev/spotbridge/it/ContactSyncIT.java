@@ -620,12 +620,16 @@ class ContactSyncIT {
                         () -> AdminApi.record("contact", id).orElseThrow(),
                         r -> r.getJsonArray("history").toString().contains("unchanged"),
                         "the echo handled");
-        JsonObject update =
+        // the test's Update and the one Dataverse raised for the write (whichever comes first,
+        // the other is older or the same): neither writes to Spotler
+        assertTrue(
                 echo.getJsonArray("history").getValuesAs(JsonObject.class).stream()
                         .filter(h -> "Update".equals(h.getString("operation")))
-                        .reduce((first, second) -> second)
-                        .orElseThrow();
-        assertEquals("NoChange", update.getString("outcome"), "no write back to Spotler: " + echo);
+                        .allMatch(
+                                h ->
+                                        List.of("NoChange", "Skipped")
+                                                .contains(h.getString("outcome"))),
+                "no write back to Spotler: " + echo);
         assertEquals("+49 170 7654321", spotlerProperties(id).getString("mobileNumber"));
 
         // a value Spotler changed before that D365 change stays out of D365 (on demand)
