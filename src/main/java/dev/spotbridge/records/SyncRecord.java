@@ -251,11 +251,12 @@ public class SyncRecord {
     }
 
     public void written(Map<String, JsonValue> properties) {
-        JsonValue before = writtenProperties().get("email");
-        JsonValue after = properties.get("email");
-        if (bounceState != null && after != null && !after.equals(before)) {
-            // a new address: the contact is active again in Spotler
-            bounceState = null;
+        if (bounceState != null) {
+            JsonValue after = properties.get("email");
+            if (after != null && !after.equals(writtenProperties().get("email"))) {
+                // a new address: the contact is active again in Spotler
+                bounceState = null;
+            }
         }
         JsonObjectBuilder json = Json.createObjectBuilder();
         properties.forEach(

@@ -140,12 +140,23 @@ public class DataverseMetadata {
         return Optional.of(new Entity(logicalName, set, primaryId, custom, attributes));
     }
 
-    /** The custom table behind an entity set, if one was created. */
+    /**
+     * The custom table behind an entity set, if one was created. Looked up on every request to a
+     * custom table's set, so a table found is kept with the entities (cleared with them on every
+     * metadata change); a set not found is looked up again next time, as setup may create it.
+     */
     Optional<Entity> customBySet(String set) {
-        return store.all(ENTITY).stream()
-                .filter(e -> set.equals(e.getString("EntitySetName")))
-                .findFirst()
-                .flatMap(e -> entity(e.getString("LogicalName")));
+        Optional<Entity> known = cache.get("set:" + set);
+        if (known != null) {
+            return known;
+        }
+        Optional<Entity> found =
+                store.all(ENTITY).stream()
+                        .filter(e -> set.equals(e.getString("EntitySetName")))
+                        .findFirst()
+                        .flatMap(e -> entity(e.getString("LogicalName")));
+        found.ifPresent(e -> cache.put("set:" + set, found));
+        return found;
     }
 
     List<String> customTables() {

@@ -1257,12 +1257,17 @@ public class DataverseSandbox {
      * regardingobjectid, parentcustomerid_account → parentcustomerid).
      */
     static String lookupColumn(String navigation) {
-        return navigation
-                .replaceFirst("_(contact|lead|account|systemuser|team)_(task|email|phonecall)$", "")
-                .replaceFirst("^eventhandler_serviceendpoint$", "eventhandler")
-                // a customer lookup (account or contact) reads back as one column
-                .replaceFirst("^(parentcustomerid|customerid)_(account|contact)$", "$1");
+        String column = REGARDING.matcher(navigation).replaceFirst("");
+        column = EVENT_HANDLER.matcher(column).replaceFirst("eventhandler");
+        // a customer lookup (account or contact) reads back as one column
+        return CUSTOMER.matcher(column).replaceFirst("$1");
     }
+
+    private static final Pattern REGARDING =
+            Pattern.compile("_(contact|lead|account|systemuser|team)_(task|email|phonecall)$");
+    private static final Pattern EVENT_HANDLER = Pattern.compile("^eventhandler_serviceendpoint$");
+    private static final Pattern CUSTOMER =
+            Pattern.compile("^(parentcustomerid|customerid)_(account|contact)$");
 
     private static JsonValue value(Object v) {
         if (v instanceof Boolean b) {
