@@ -4,6 +4,7 @@ import dev.spotbridge.consent.PermissionSync;
 import dev.spotbridge.consent.SpotlerOptOuts;
 import dev.spotbridge.enrichment.ProfileEnrichment;
 import dev.spotbridge.json.Json;
+import dev.spotbridge.queue.Redelivery;
 import dev.spotbridge.spotler.SpotlerBounce;
 import dev.spotbridge.spotler.SpotlerContact;
 import dev.spotbridge.spotler.SpotlerGateway;
@@ -200,8 +201,8 @@ public class HourlyPulls {
                         "back-sync feed "
                                 + feed
                                 + " stopped, its watermark stays for the next run: "
-                                + PullFailures.describe(e));
-                failedFeeds.put(feed, PullFailures.describe(e));
+                                + Redelivery.describe(e));
+                failedFeeds.put(feed, Redelivery.describe(e));
                 if (first == null) {
                     first = e;
                 }
@@ -226,7 +227,7 @@ public class HourlyPulls {
          */
         void itemFailed(String feed, String externalId, RuntimeException e, String item) {
             PullFailures.rethrowIfOfTheRun(e);
-            if (failures.record(feed, externalId, PullFailures.describe(e), item)) {
+            if (failures.record(feed, externalId, Redelivery.describe(e), item)) {
                 itemFailures++;
             }
         }

@@ -5,7 +5,6 @@ import dev.spotbridge.dataverse.DataverseThrottledException;
 import dev.spotbridge.dataverse.DataverseUnavailableException;
 import dev.spotbridge.dataverse.DataverseValues;
 import dev.spotbridge.metrics.SyncMetrics;
-import dev.spotbridge.queue.Redelivery;
 import dev.spotbridge.records.SyncEvent;
 import dev.spotbridge.records.SyncHistoryEntry;
 import dev.spotbridge.records.SyncRecord;
@@ -137,10 +136,5 @@ public class PullFailures {
         return em.createQuery("select f from PullFailure f order by f.id desc", PullFailure.class)
                 .setMaxResults(max)
                 .getResultList();
-    }
-
-    /** A failure as the run's outcome names it. */
-    static String describe(Throwable failure) {
-        return Redelivery.describe(failure);
     }
 }

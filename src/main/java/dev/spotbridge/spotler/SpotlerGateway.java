@@ -349,38 +349,34 @@ public class SpotlerGateway {
      */
     public List<FormSubmission> forms(String externalId) {
         ZoneId zone = ZoneId.of(timezone);
-        List<FormSubmission> forms = new ArrayList<>();
-        for (Integer after = 0; after != null; ) {
-            Page<FormSubmission> page =
-                    page(
-                            "GET contact/{id}/forms",
-                            "formHistories",
-                            after,
-                            PAGE_SIZE,
-                            a ->
-                                    ifFound(
-                                                    "GET contact/{id}/forms",
-                                                    () -> contacts.forms(externalId, PAGE_SIZE, a))
-                                            .orElse(JsonValue.EMPTY_JSON_ARRAY),
-                            f -> {
-                                JsonObject form = f.getJsonObject("form");
-                                Instant at;
-                                try {
-                                    at = SpotlerDates.read(f.get("submitDate"), zone);
-                                } catch (IllegalArgumentException e) {
-                                    at = null;
-                                }
-                                return new FormSubmission(
-                                        form == null
-                                                ? "form result " + text(f.get("formResultId"))
-                                                : form.getString(
-                                                        "name", "form " + text(form.get("id"))),
-                                        at,
-                                        f.getBoolean("completed", true));
-                            });
-            forms.addAll(page.items());
-            after = page.next();
-        }
+        List<FormSubmission> forms =
+                new ArrayList<>(
+                        all(
+                                "GET contact/{id}/forms",
+                                "formHistories",
+                                a ->
+                                        ifFound(
+                                                        "GET contact/{id}/forms",
+                                                        () ->
+                                                                contacts.forms(
+                                                                        externalId, PAGE_SIZE, a))
+                                                .orElse(JsonValue.EMPTY_JSON_ARRAY),
+                                f -> {
+                                    JsonObject form = f.getJsonObject("form");
+                                    Instant at;
+                                    try {
+                                        at = SpotlerDates.read(f.get("submitDate"), zone);
+                                    } catch (IllegalArgumentException e) {
+                                        at = null;
+                                    }
+                                    return new FormSubmission(
+                                            form == null
+                                                    ? "form result " + text(f.get("formResultId"))
+                                                    : form.getString(
+                                                            "name", "form " + text(form.get("id"))),
+                                            at,
+                                            f.getBoolean("completed", true));
+                                }));
         forms.sort(
                 java.util.Comparator.comparing(
                                 FormSubmission::submitted,
@@ -593,56 +589,38 @@ public class SpotlerGateway {
         Map<String, List<Click>> clicks = new LinkedHashMap<>();
         ZoneId zone = ZoneId.of(timezone);
         if (mailing.campaign()) {
-            for (Integer after = 0; after != null; ) {
-                Page<JsonObject> page =
-                        page(
-                                "GET campaign-mailing/{id}/clicks",
-                                "clicks",
-                                after,
-                                PAGE_SIZE,
-                                a -> feeds.campaignClicks(mailing.id(), PAGE_SIZE, a),
-                                c -> c);
-                for (JsonObject c : page.items()) {
-                    JsonObject contact = c.getJsonObject("contactIdentifier");
-                    String externalId = contact == null ? "" : contact.getString("externalId", "");
-                    if (externalIds.contains(externalId)) {
-                        click(mailing, c, zone)
-                                .ifPresent(
-                                        k ->
-                                                clicks.computeIfAbsent(
-                                                                externalId, x -> new ArrayList<>())
-                                                        .add(k));
-                    }
+            for (JsonObject c :
+                    all(
+                            "GET campaign-mailing/{id}/clicks",
+                            "clicks",
+                            a -> feeds.campaignClicks(mailing.id(), PAGE_SIZE, a),
+                            c -> c)) {
+                JsonObject contact = c.getJsonObject("contactIdentifier");
+                String externalId = contact == null ? "" : contact.getString("externalId", "");
+                if (externalIds.contains(externalId)) {
+                    clicks.computeIfAbsent(externalId, x -> new ArrayList<>())
+                            .add(click(mailing, c, zone));
                 }
-                after = page.next();
             }
         } else {
             for (String externalId : externalIds) {
-                List<Click> mine = new ArrayList<>();
-                for (Integer after = 0; after != null; ) {
-                    Page<JsonObject> page =
-                            page(
-                                    "GET mailing/{id}/clicks/{externalId}",
-                                    "clicks",
-                                    after,
-                                    PAGE_SIZE,
-                                    a ->
-                                            ifFound(
-                                                            "GET mailing/{id}/clicks/{externalId}",
-                                                            () ->
-                                                                    feeds.contactClicks(
-                                                                            mailing.id(),
-                                                                            externalId,
-                                                                            PAGE_SIZE,
-                                                                            a))
-                                                    .orElse(JsonValue.EMPTY_JSON_ARRAY),
-                                    c -> c);
-                    for (JsonObject c : page.items()) {
-                        click(mailing, c, zone).ifPresent(mine::add);
-                    }
-                    after = page.next();
-                }
-                clicks.put(externalId, mine);
+                clicks.put(
+                        externalId,
+                        new ArrayList<>(
+                                all(
+                                        "GET mailing/{id}/clicks/{externalId}",
+                                        "clicks",
+                                        a ->
+                                                ifFound(
+                                                                "GET mailing/{id}/clicks/{externalId}",
+                                                                () ->
+                                                                        feeds.contactClicks(
+                                                                                mailing.id(),
+                                                                                externalId,
+                                                                                PAGE_SIZE,
+                                                                                a))
+                                                        .orElse(JsonValue.EMPTY_JSON_ARRAY),
+                                        c -> click(mailing, c, zone))));
             }
         }
         clicks.values()
@@ -656,7 +634,7 @@ public class SpotlerGateway {
         return clicks;
     }
 
-    private static Optional<Click> click(Mailing mailing, JsonObject c, ZoneId zone) {
+    private static Click click(Mailing mailing, JsonObject c, ZoneId zone) {
         Instant at;
         try {
             at = SpotlerDates.read(c.get("clickDate"), zone);
@@ -668,7 +646,7 @@ public class SpotlerGateway {
                 link == null
                         ? "(unknown link)"
                         : mailing.links().getOrDefault(link, "link " + link);
-        return Optional.of(new Click(at, url));
+        return new Click(at, url);
     }
 
     /** The name of a mailing (GET /mailing/{id}), or empty when Spotler does not know it. */
@@ -981,6 +959,18 @@ public class SpotlerGateway {
                         ? paging.getInt("after")
                         : from + items.size(),
                 unreadable);
+    }
+
+    /** Every item of a paged list, page after page (each page one guarded call). */
+    private <T> List<T> all(
+            String what, String field, IntFunction<JsonValue> page, Function<JsonObject, T> item) {
+        List<T> all = new ArrayList<>();
+        for (Integer after = 0; after != null; ) {
+            Page<T> p = page(what, field, after, PAGE_SIZE, page, item);
+            all.addAll(p.items());
+            after = p.next();
+        }
+        return all;
     }
 
     private static Unreadable unreadable(JsonValue item, RuntimeException failure) {
