@@ -103,7 +103,8 @@ public class Benchmark {
             long warmStart = System.nanoTime();
             Map<String, Long> before = ServerThreads.ticks();
             long w = writes();
-            Intake warm = takeIn(WARMUP, THREADS, i -> create(UUID.randomUUID().toString(), "Warm" + i, t0));
+            List<String> warmIds = seeded(WARMUP, "warm" + round);
+            Intake warm = takeIn(WARMUP, THREADS, i -> create(warmIds.get(i), "Warm" + i, t0));
             awaitWrites(w + WARMUP);
             quiet();
             double seconds = (System.nanoTime() - warmStart) / 1e9;
@@ -131,11 +132,10 @@ public class Benchmark {
                 rawRate, THREADS, THREADS);
 
         // 2. ingest: webhooks accepted and durably enqueued, consumers paused
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < INGEST; i++) {
-            ids.add(UUID.randomUUID().toString());
-        }
+        List<String> ids = seeded(INGEST, "ingest");
         long writesBeforeIngest = writes();
+        long callsBeforeIngest = spotlerCalls();
+        long dataverseBeforeIngest = dataverseRequests();
         Intake intake = takeIn(INGEST, THREADS, i -> create(ids.get(i), "Bench" + i, t0));
         double ingestSeconds = intake.seconds();
         long[] acks = intake.acks();
@@ -155,48 +155,37 @@ public class Benchmark {
         Map<String, Long> drainBefore = ServerThreads.ticks();
         awaitWrites(writesBeforeIngest + INGEST);
         double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
-        System.out.printf(Locale.ROOT, "drain: the %d queued creates written to Spotler in %.1f s = %.0f changes/s%n",
-                INGEST, drainSeconds, INGEST / drainSeconds);
-        System.out.println("drain: the server's CPU meanwhile, by thread group: "
-                + ServerThreads.describe(ServerThreads.minus(ServerThreads.ticks(), drainBefore), drainSeconds));
+        Map<String, Long> drainCpu = ServerThreads.minus(ServerThreads.ticks(), drainBefore);
+        System.out.printf(Locale.ROOT, "drain: the %d queued creates written to Spotler in %.1f s = %.0f changes/s; %.3f Spotler calls per change%n",
+                INGEST, drainSeconds, INGEST / drainSeconds, (spotlerCalls() - callsBeforeIngest) / (double) INGEST);
+        System.out.println("drain: the server's CPU meanwhile, by thread group: " + ServerThreads.describe(drainCpu, drainSeconds));
+        // the drain's Dataverse cost: its reads, and the status write-back of the new records, once that is done
+        quiet();
+        System.out.printf(Locale.ROOT, "drain: %.3f Dataverse requests per change (%d in all, each request of a $batch counted), write-back included%n",
+                (dataverseRequests() - dataverseBeforeIngest) / (double) INGEST, dataverseRequests() - dataverseBeforeIngest);
 
         // 3. end to end at a steady rate, once the drain's status write-backs are done too
-        quiet();
-        Map<Double, Double> bucketsBefore = buckets(metrics());
-        int steady = RATE * STEADY_SECONDS;
-        long writesBefore = writes();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        long period = 1_000_000_000L / RATE;
-        long begin = System.nanoTime();
-        Map<String, Long> steadyBefore = ServerThreads.ticks();
-        List<Future<Integer>> sent = new ArrayList<>();
-        for (int i = 0; i < steady; i++) {
-            long due = begin + i * period;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            }
-            // a new record each time: one real change each, nothing for coalescing to merge
-            String id = UUID.randomUUID().toString();
-            int n = i;
-            sent.add(pool.submit(() -> webhook(create(id, "Steady" + n, t0.plusSeconds(10 + n)))));
-        }
-        for (Future<Integer> f : sent) {
-            if (f.get() != 202) {
-                throw new IllegalStateException("webhook answered " + f.get());
-            }
-        }
-        double sendSeconds = (System.nanoTime() - begin) / 1e9;
-        awaitWrites(writesBefore + steady);
-        Map<String, Long> steadyCpu = ServerThreads.minus(ServerThreads.ticks(), steadyBefore);
-        double steadySeconds = (System.nanoTime() - begin) / 1e9;
-        settle();
-        Map<Double, Double> delta = minus(buckets(metrics()), bucketsBefore);
-        System.out.printf(Locale.ROOT, "end to end at %d changes/s for %d s (%d changes, sent in %.1f s): p50 %s, p99 %s (webhook 202 to Spotler write, from spotbridge_end_to_end_buckets_total)%n",
-                RATE, STEADY_SECONDS, steady, sendSeconds, quantile(delta, 0.5), quantile(delta, 0.99));
-        System.out.println("end to end: the server's CPU meanwhile, by thread group: " + ServerThreads.describe(steadyCpu, steadySeconds));
+        steady(pool, "end to end", t0.plusSeconds(10));
 
-        // 4. write economy
+        // 4. outage: Spotler down while changes keep coming at the same rate, then up again
+        int outage = Integer.getInteger("outage", 30);
+        if (outage > 0) {
+            outage(pool, outage, t0.plusSeconds(20_000));
+        }
+
+        // 5. latency as over the internet: both sandboxes answer every call after -Dlatency ms
+        int latency = Integer.getInteger("latency", 50);
+        if (latency > 0) {
+            latency(latency);
+            try {
+                steady(pool, "end to end with " + latency + " ms per Spotler and Dataverse call", t0.plusSeconds(40_000));
+            } finally {
+                latency(0);
+            }
+        }
+
+        // 6. write economy
         long w0 = writes();
         int real = 200;
         parallel(real, i -> webhook(update(ids.get(i), "Real" + i, t0.plusSeconds(100_000 + i))));
@@ -210,12 +199,144 @@ public class Benchmark {
         }
         long w3 = settle();
         String last = get(SANDBOX + "/sandbox/spotler/_control/contacts/" + burst);
-        System.out.printf(Locale.ROOT, "write economy: %.2f Spotler writes per real change (%d changes), %.2f per no-op update (%d), %d for a burst of 50 updates to one record (final firstName %s)%n",
+        System.out.printf(Locale.ROOT, "write economy: %.2f Spotler contact writes per real change (%d changes), %.2f per no-op update (%d), %d for a burst of 50 updates to one record (final firstName %s)%n",
                 (w1 - w0) / (double) real, real, (w2 - w1) / (double) real, real, w3 - w2,
                 last.contains("\"firstName\":\"Burst49\"") ? "Burst49, right" : "WRONG: " + last);
         pool.shutdownNow();
 
         backfillAndBacksync();
+    }
+
+    /**
+     * RATE new records a second for STEADY_SECONDS, each its own create: the end-to-end latency from the webhook's 202
+     * to its Spotler write (p50, p99 of the server's histogram), and the server's CPU meanwhile.
+     */
+    static void steady(ExecutorService pool, String label, Instant versions) throws Exception {
+        quiet();
+        Map<Double, Double> bucketsBefore = buckets(metrics());
+        int steady = RATE * STEADY_SECONDS;
+        List<String> ids = seeded(steady, "steady");
+        long writesBefore = writes();
+        long begin = System.nanoTime();
+        Map<String, Long> steadyBefore = ServerThreads.ticks();
+        double sendSeconds = sendAtRate(pool, ids, "Steady", versions).seconds();
+        awaitWrites(writesBefore + steady);
+        Map<String, Long> steadyCpu = ServerThreads.minus(ServerThreads.ticks(), steadyBefore);
+        double steadySeconds = (System.nanoTime() - begin) / 1e9;
+        settle();
+        Map<Double, Double> delta = minus(buckets(metrics()), bucketsBefore);
+        System.out.printf(Locale.ROOT, "%s at %d changes/s for %d s (%d changes, sent in %.1f s): p50 %s, p99 %s (webhook 202 to Spotler write, from spotbridge_end_to_end_buckets_total)%n",
+                label, RATE, STEADY_SECONDS, steady, sendSeconds, quantile(delta, 0.5), quantile(delta, 0.99));
+        System.out.println(label + ": the server's CPU meanwhile, by thread group: " + ServerThreads.describe(steadyCpu, steadySeconds));
+    }
+
+    /** What was sent at a steady rate: the records (one create each) and how long sending took. */
+    record Sent(List<String> ids, double seconds) {}
+
+    /** A create of each record at RATE a second; every webhook must be answered 202. */
+    static Sent sendAtRate(ExecutorService pool, List<String> ids, String name, Instant versions) throws Exception {
+        int n = ids.size();
+        long period = 1_000_000_000L / RATE;
+        long begin = System.nanoTime();
+        List<Future<Integer>> sent = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long due = begin + i * period;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            // a new record each time: one real change each, nothing for coalescing to merge
+            String id = ids.get(i);
+            int k = i;
+            sent.add(pool.submit(() -> webhook(create(id, name + k, versions.plusSeconds(k)))));
+        }
+        for (Future<Integer> f : sent) {
+            if (f.get() != 202) {
+                throw new IllegalStateException("webhook answered " + f.get());
+            }
+        }
+        return new Sent(ids, (System.nanoTime() - begin) / 1e9);
+    }
+
+    /**
+     * The Spotler sandbox answers 503 to everything for the given seconds while RATE changes a second keep coming,
+     * then is back: how long the backlog takes to reach Spotler after the recovery (against the outage's length),
+     * the Spotler calls and Dataverse requests that cost, and whether every change arrived, once, with its values.
+     */
+    static void outage(ExecutorService pool, int seconds, Instant versions) throws Exception {
+        quiet();
+        long w0 = writes();
+        long calls0 = spotlerCalls();
+        long requests0 = (long) number(get(SANDBOX + "/sandbox/spotler/_control/stats"), "requests");
+        long dataverse0 = dataverseRequests();
+        List<String> ids = seeded(RATE * seconds, "outage");
+        control("POST", "/sandbox/spotler/_control/faults", "{\"status\":503,\"count\":2000000000}");
+        Sent sent;
+        try {
+            sent = sendAtRate(pool, ids, "Outage", versions);
+        } finally {
+            control("DELETE", "/sandbox/spotler/_control/faults", null);
+        }
+        long up = System.nanoTime();
+        int n = sent.ids().size();
+        awaitWrites(w0 + n);
+        double catchUp = (System.nanoTime() - up) / 1e9;
+        quiet();
+        int missing = 0;
+        int wrong = 0;
+        for (int i = 0; i < n; i++) {
+            String contact = get(SANDBOX + "/sandbox/spotler/_control/contacts/" + sent.ids().get(i));
+            if (!contact.contains("\"externalId\"")) {
+                missing++;
+            } else if (!contact.contains("\"firstName\":\"Outage" + i + "\"")) {
+                wrong++;
+            }
+        }
+        long contactWrites = writes() - w0;
+        long calls = spotlerCalls() - calls0;
+        long refused = (long) number(get(SANDBOX + "/sandbox/spotler/_control/stats"), "requests") - requests0 - calls;
+        System.out.printf(Locale.ROOT, "outage: Spotler down for %d s (%.1f s of sending) while %d changes came in at %d/s; "
+                        + "the backlog reached Spotler %.1f s after the recovery = %.0f %% of the outage%n",
+                seconds, sent.seconds(), n, RATE, catchUp, 100 * catchUp / sent.seconds());
+        System.out.printf(Locale.ROOT, "outage: %d Spotler write calls answered (%.3f per change) and about %d refused or read meanwhile; "
+                        + "%d Dataverse requests (%.3f per change); %d changes missing, %d with the wrong values, %d contact writes for %d changes%n",
+                calls, calls / (double) n, refused, dataverseRequests() - dataverse0,
+                (dataverseRequests() - dataverse0) / (double) n, missing, wrong, contactWrites, n);
+    }
+
+    /** Both sandboxes answer every API call after ms (0: at once). */
+    static void latency(int ms) throws Exception {
+        for (String service : List.of("spotler", "dataverse")) {
+            control("POST", "/sandbox/" + service + "/_control/latency", "{\"ms\":" + ms + "}");
+        }
+    }
+
+    /** A call to a sandbox's control (no signature); any 2xx is fine. */
+    static void control(String method, String path, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(SANDBOX + path)).timeout(Duration.ofSeconds(30));
+        request = json == null
+                ? request.method(method, HttpRequest.BodyPublishers.noBody())
+                : request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    /**
+     * n contacts made in the Dataverse sandbox, the records a phase's webhooks are about — as in an org, whose
+     * webhooks are about its own records, so their status write-back finds them. Inactive, so that the backfill
+     * phase's N are the only active contacts.
+     */
+    static List<String> seeded(int n, String tag) throws Exception {
+        String prefix = "bench-" + tag + "-" + UUID.randomUUID().toString().substring(0, 8);
+        admin("POST", SANDBOX + "/sandbox/dataverse/_control/seed",
+                "{\"set\":\"contacts\",\"count\":" + n + ",\"prefix\":\"" + prefix + "\",\"statecode\":1}", 200);
+        List<String> ids = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ids.add(UUID.nameUUIDFromBytes((prefix + "/" + i).getBytes(StandardCharsets.UTF_8)).toString());
+        }
+        return ids;
     }
 
     /** What one intake of n webhooks cost: wall time, sorted ack times, server CPU by thread group, client cores. */
@@ -259,7 +380,8 @@ public class Benchmark {
             int threads = Integer.parseInt(each.trim());
             double rawRate = number(post(SANDBOX + "/sandbox/broker/benchmark?messages=20000&threads=" + threads, ""), "perSecond");
             long w = writes();
-            Intake intake = takeIn(INGEST, threads, i -> create(UUID.randomUUID().toString(), "Sweep" + i, t0));
+            List<String> sweepIds = seeded(INGEST, "sweep" + threads);
+            Intake intake = takeIn(INGEST, threads, i -> create(sweepIds.get(i), "Sweep" + i, t0));
             double seconds = intake.seconds();
             long[] acks = intake.acks();
             Map<String, Long> cpu = intake.serverCpu();
@@ -943,8 +1065,19 @@ public class Benchmark {
         return Double.parseDouble(m.group(1));
     }
 
+    /** Contacts the Spotler sandbox has written so far, however many one request carried. */
     static long writes() throws Exception {
+        return (long) number(get(SANDBOX + "/sandbox/spotler/_control/stats"), "contactWrites");
+    }
+
+    /** Write requests the Spotler sandbox has answered so far (a POST /contact/list of 100 is one). */
+    static long spotlerCalls() throws Exception {
         return (long) number(get(SANDBOX + "/sandbox/spotler/_control/stats"), "writes");
+    }
+
+    /** Requests the Dataverse sandbox has answered so far, each request of a $batch counted. */
+    static long dataverseRequests() throws Exception {
+        return (long) number(get(SANDBOX + "/sandbox/dataverse/_control/stats"), "requests");
     }
 
     static String metrics() throws Exception {

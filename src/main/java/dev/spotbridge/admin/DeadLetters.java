@@ -1,5 +1,6 @@
 package dev.spotbridge.admin;
 
+import dev.spotbridge.queue.ChangeEvent;
 import dev.spotbridge.queue.Queues;
 import dev.spotbridge.records.ProcessedEvents;
 import jakarta.annotation.Resource;
@@ -17,9 +18,9 @@ import java.util.Optional;
 
 /**
  * Acts on the dead-letter queue: a message is replayed onto the queue it came from (the sync queue,
- * or the write-back queue), or discarded with a reason that goes into the history of its record,
- * list or job. Each action takes the message off the DLQ and does its effect in one transaction:
- * nothing is lost or doubled if it fails.
+ * the jobs queue or the write-back queue), or discarded with a reason that goes into the history of
+ * its record, list or job. Each action takes the message off the DLQ and does its effect in one
+ * transaction: nothing is lost or doubled if it fails.
  */
 @ApplicationScoped
 @Transactional
@@ -37,6 +38,9 @@ public class DeadLetters {
 
     @Resource(lookup = Queues.WRITEBACK)
     Queue writeback;
+
+    @Resource(lookup = Queues.JOBS)
+    Queue jobs;
 
     /**
      * @return false when no such message is in the dead-letter queue
@@ -62,21 +66,32 @@ public class DeadLetters {
             if (group != null) {
                 copy.setStringProperty("JMSXGroupID", group);
             }
-            boolean toWriteback =
-                    String.valueOf(message.getStringProperty("_AMQ_ORIG_ADDRESS"))
-                            .contains("writeback");
-            context.createProducer().send(toWriteback ? writeback : sync, copy);
+            String origin = String.valueOf(message.getStringProperty("_AMQ_ORIG_ADDRESS"));
+            boolean toWriteback = origin.contains("writeback");
+            boolean toJobs = origin.contains("jobs") || isWork(copy);
+            context.createProducer()
+                    .setPriority(message.getJMSPriority())
+                    .send(toWriteback ? writeback : toJobs ? jobs : sync, copy);
             ledger.history(
                     subject(message),
                     "DeadLetter",
                     "Replayed",
                     "replayed from the dead-letter queue onto "
-                            + (toWriteback ? "the write-back" : "the sync")
+                            + (toWriteback ? "the write-back" : toJobs ? "the jobs" : "the sync")
                             + " queue",
                     null);
             return true;
         } catch (JMSException e) {
             throw new IllegalStateException("could not replay dead letter " + messageId, e);
+        }
+    }
+
+    /** A list or job dead-lettered before the jobs queue existed goes back on the jobs queue. */
+    private static boolean isWork(TextMessage message) throws JMSException {
+        try {
+            return ChangeEvent.fromJson(message.getText()).isWork();
+        } catch (RuntimeException notAnEvent) {
+            return false;
         }
     }
 

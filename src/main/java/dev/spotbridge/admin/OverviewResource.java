@@ -28,8 +28,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * GET /api/overview: records per sync status; messages waiting and consumers on the sync,
- * write-back and dead-letter queues (from the broker's management; counted by browsing, capped,
+ * GET /api/overview: records per sync status; messages waiting and consumers on the sync, jobs,
+ * write-back and dead-letter queues (the sync and write-back queues' consumers are open while a
+ * batch is taken, so their count moves) (from the broker's management; counted by browsing, capped,
  * when that is not in this JVM); the circuit-breaker state of the Spotler and Dataverse gateways;
  * the last back-sync and reconcile runs with their outcome; and how far each back-sync feed has
  * been read.
@@ -58,6 +59,9 @@ public class OverviewResource {
 
     @Resource(lookup = Queues.SYNC)
     Queue sync;
+
+    @Resource(lookup = Queues.JOBS)
+    Queue jobs;
 
     @Resource(lookup = Queues.WRITEBACK)
     Queue writeback;
@@ -99,6 +103,7 @@ public class OverviewResource {
                         "queues",
                         Json.createObjectBuilder()
                                 .add("sync", depth(sync))
+                                .add("jobs", depth(jobs))
                                 .add("writeback", depth(writeback))
                                 .add("deadLetters", depth(deadLetters)))
                 .add(

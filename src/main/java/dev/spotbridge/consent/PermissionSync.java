@@ -62,6 +62,8 @@ public class PermissionSync {
         if (em.find(ProcessedEvent.class, event.key()) != null) {
             return Outcome.SKIPPED;
         }
+        // a row changes: what this transaction read of rows before is no longer what D365 holds
+        TransactionScoped.get(transaction, ROWS_KEY, java.util.HashMap::new).clear();
         String rowId = event.recordId();
         PermissionRow row = em.find(PermissionRow.class, rowId);
         boolean deleted = "Delete".equals(event.message());
@@ -230,11 +232,23 @@ public class PermissionSync {
         if (othersOff) {
             bits.all().forEach(bit -> wanted.put(bit, false));
         }
-        fromDataverse(record.entity(), List.of(record.recordId()))
-                .getOrDefault(record.recordId(), Map.of())
-                .forEach((bit, on) -> wanted.merge(bit, on, Boolean::logicalOr));
+        Map<String, Map<Long, Boolean>> known =
+                TransactionScoped.get(transaction, ROWS_KEY, java.util.HashMap::new);
+        Map<Long, Boolean> rows = known.get(record.recordId());
+        if (rows == null) {
+            rows =
+                    fromDataverse(record.entity(), List.of(record.recordId()))
+                            .getOrDefault(record.recordId(), Map.of());
+        }
+        rows.forEach((bit, on) -> wanted.merge(bit, on, Boolean::logicalOr));
         return wanted;
     }
+
+    /**
+     * The bits of the records whose rows this transaction read in bulk (a batch of changes reads
+     * them once for all its new contacts); an sb_permission change of the transaction forgets them.
+     */
+    private static final String ROWS_KEY = PermissionSync.class.getName() + ".rows";
 
     /**
      * The permissions of many records of one table at once (the contacts a backfill or a list sync
@@ -257,6 +271,8 @@ public class PermissionSync {
             tableExists = false;
             return wanted;
         }
+        Map<String, Map<Long, Boolean>> known =
+                TransactionScoped.get(transaction, ROWS_KEY, java.util.HashMap::new);
         for (SbPermission permission : rows) {
             if (permission.owner().isEmpty()) {
                 continue;
@@ -281,7 +297,46 @@ public class PermissionSync {
                         subscribed);
             }
         }
+        for (String recordId : recordIds) {
+            known.put(recordId, Map.copyOf(wanted.getOrDefault(recordId, Map.of())));
+        }
         return wanted;
+    }
+
+    /**
+     * Records just created in D365 (their Create webhook): no sb_permission row can be older than
+     * its record, so the rows the mirror has (a row's webhook that came first) are all there are,
+     * and they are not read from Dataverse — a create costs no read of its own. A row whose webhook
+     * comes later switches its bit itself ({@link #apply}).
+     */
+    public void createdJustNow(String entity, Collection<String> recordIds) {
+        if (recordIds.isEmpty() || tableExists == null) {
+            // the first read after a start tells whether the org has the table at all
+            fromDataverse(entity, recordIds);
+            return;
+        }
+        Map<String, Map<Long, Boolean>> known =
+                TransactionScoped.get(transaction, ROWS_KEY, java.util.HashMap::new);
+        Map<String, String> byKey = new LinkedHashMap<>();
+        recordIds.forEach(id -> byKey.put(SyncRecord.key(entity, id), id));
+        Map<String, Map<Long, Boolean>> bits = new LinkedHashMap<>();
+        em.createQuery(
+                        "select r from PermissionRow r where r.recordKey in :keys"
+                                + " and r.bit is not null",
+                        PermissionRow.class)
+                .setParameter("keys", byKey.keySet())
+                .setFlushMode(jakarta.persistence.FlushModeType.COMMIT)
+                .getResultList()
+                .forEach(
+                        row ->
+                                bits.computeIfAbsent(
+                                                byKey.get(row.recordKey()),
+                                                k -> new LinkedHashMap<>())
+                                        .merge(row.bit(), row.subscribed(), Boolean::logicalOr));
+        for (String id : recordIds) {
+            known.put(id, Map.copyOf(bits.getOrDefault(id, Map.of())));
+        }
+        readInThisTransaction().addAll(recordIds);
     }
 
     /**

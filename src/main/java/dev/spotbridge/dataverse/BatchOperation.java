@@ -21,6 +21,12 @@ public record BatchOperation(
         return new BatchOperation("PATCH", entitySet + "(" + id + ")", body, false);
     }
 
+    /** The entity set it writes to: "emails" of "emails(<id>)". */
+    public String entitySet() {
+        int key = target.indexOf('(');
+        return key < 0 ? target : target.substring(0, key);
+    }
+
     /**
      * The same request without its asynchronous steps: for rows that are Spotbridge's own, whose
      * webhook would only echo back what Spotbridge already knows (needs

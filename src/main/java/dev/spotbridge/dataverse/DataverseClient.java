@@ -95,4 +95,19 @@ public interface DataverseClient {
     @Consumes("multipart/mixed;boundary=" + BATCH_BOUNDARY)
     @Produces("multipart/mixed")
     Response batch(String body, @HeaderParam("Authorization") String bearer);
+
+    /**
+     * CreateMultiple or UpdateMultiple of one table: {"Targets": [...]}, one request for all, all
+     * or nothing.
+     *
+     * @param bypass "CustomAsync" to run no asynchronous step for them, or null
+     */
+    @POST
+    @Path("{set}/Microsoft.Dynamics.CRM.{action}")
+    Response multiple(
+            @PathParam("set") String entitySet,
+            @PathParam("action") String action,
+            JsonObject targets,
+            @HeaderParam("MSCRM.BypassBusinessLogicExecution") String bypass,
+            @HeaderParam("Authorization") String bearer);
 }

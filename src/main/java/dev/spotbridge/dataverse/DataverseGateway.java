@@ -7,6 +7,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -63,6 +65,8 @@ import org.eclipse.microprofile.rest.client.RestClientBuilder;
         successThreshold = 2,
         skipOn = {DataverseRejectedException.class, DataverseThrottledException.class})
 public class DataverseGateway {
+
+    private static final Logger LOG = Logger.getLogger(DataverseGateway.class.getName());
 
     @Inject AccessTokens tokens;
 
@@ -145,6 +149,18 @@ public class DataverseGateway {
             case "account" -> "accounts";
             default -> entity.endsWith("s") ? entity + "es" : entity + "s";
         };
+    }
+
+    /** The table of an entity set: contacts → contact (the reverse of {@link #entitySet}). */
+    public static String entityOf(String set) {
+        return set.endsWith("ses")
+                ? set.substring(0, set.length() - 2)
+                : set.substring(0, set.length() - 1);
+    }
+
+    /** The primary key column of a table: contact → contactid. */
+    static String idColumn(String entity) {
+        return entity + "id";
     }
 
     /**
@@ -482,6 +498,66 @@ public class DataverseGateway {
                             + " requests");
         }
         return statuses;
+    }
+
+    /**
+     * Creates or updates many rows of one table in one request (CreateMultiple, UpdateMultiple: one
+     * request against the service protection limits, however many rows). All or nothing: when
+     * Dataverse refuses it (a row gone, a value refused, or a table that does not offer the
+     * message) nothing was written, and the caller writes the rows one by one. 429 and 5xx fail the
+     * call like any other request.
+     *
+     * @param operations creates (POST of the set) or updates (PATCH of a row) of one entity set,
+     *     all quiet or none
+     * @return false when Dataverse refused the request (the reason is logged)
+     */
+    public boolean multiple(String entity, List<BatchOperation> operations) {
+        if (operations.isEmpty()) {
+            return true;
+        }
+        BatchOperation first = operations.get(0);
+        boolean create = "POST".equals(first.method());
+        String set = entitySet(entity);
+        JsonArrayBuilder targets = Json.createArrayBuilder();
+        for (BatchOperation op : operations) {
+            JsonObjectBuilder target =
+                    Json.createObjectBuilder(op.body())
+                            .add("@odata.type", "Microsoft.Dynamics.CRM." + entity);
+            if (!create) {
+                String target0 = op.target();
+                target.add(
+                        idColumn(entity),
+                        target0.substring(target0.indexOf('(') + 1, target0.length() - 1));
+            }
+            targets.add(target);
+        }
+        JsonObject body = Json.createObjectBuilder().add("Targets", targets).build();
+        String action = create ? "CreateMultiple" : "UpdateMultiple";
+        try {
+            send(
+                            action + " " + set + " (" + operations.size() + " rows)",
+                            bearer ->
+                                    client.multiple(
+                                            set,
+                                            action,
+                                            body,
+                                            first.withoutAsyncSteps() ? "CustomAsync" : null,
+                                            bearer),
+                            false)
+                    .close();
+            return true;
+        } catch (DataverseRejectedException refused) {
+            LOG.info(
+                    () ->
+                            action
+                                    + " of "
+                                    + operations.size()
+                                    + " "
+                                    + set
+                                    + " refused, written one by one instead: "
+                                    + refused.getMessage());
+            return false;
+        }
     }
 
     /**

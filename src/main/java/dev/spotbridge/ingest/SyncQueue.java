@@ -20,10 +20,10 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Puts change events on the sync queue: persistent (send returns once the broker has it on disk),
- * grouped by record so one record's events are consumed one after another, in order; consent and
- * blanking changes with a higher JMS priority, so they overtake a backlog of profile updates
- * ({@link ChangeEvent#priority()}).
+ * Puts change events on the sync queue (lists and jobs on the jobs queue): persistent (send returns
+ * once the broker has it on disk), grouped by record so one record's events are consumed one after
+ * another, in order; consent and blanking changes with a higher JMS priority, so they overtake a
+ * backlog of profile updates ({@link ChangeEvent#priority()}).
  */
 @ApplicationScoped
 public class SyncQueue {
@@ -57,6 +57,10 @@ public class SyncQueue {
 
     @Resource(lookup = Queues.SYNC)
     Queue queue;
+
+    /** Lists and jobs ({@link ChangeEvent#isWork()}) go on their own queue. */
+    @Resource(lookup = Queues.JOBS)
+    Queue jobs;
 
     @Inject Coalescing coalescing;
 
@@ -197,7 +201,7 @@ public class SyncQueue {
             session.producer
                     .setDeliveryMode(DeliveryMode.PERSISTENT)
                     .setPriority(event.priority())
-                    .send(queue, message);
+                    .send(event.isWork() ? jobs : queue, message);
         } catch (JMSException e) {
             throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
         }

@@ -1,11 +1,13 @@
-package dev.spotbridge.sync;
+package dev.spotbridge.jobs;
 
 import dev.spotbridge.metrics.SyncMetrics;
 import dev.spotbridge.queue.ChangeEvent;
 import dev.spotbridge.queue.EventHandler;
+import dev.spotbridge.queue.LogContext;
 import dev.spotbridge.queue.Outcome;
 import dev.spotbridge.queue.Queues;
 import dev.spotbridge.queue.Redelivery;
+import dev.spotbridge.sync.SyncFailures;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
@@ -16,39 +18,29 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.logging.Logger;
-import org.jboss.logging.MDC;
 
 /**
- * Consumes the sync queue: unwraps the change event, hands it to {@link ContactSync} (a record
- * change, in a transaction of its own) or to the list or job handler that takes it, and rethrows
- * what fails, so the broker redelivers with back-off and then dead-letters. {@link Redelivery}
- * decides the rest: a change a request limit had no room for goes back on the queue for later (no
- * attempt counted), one refused for good goes to the dead-letter queue at once.
+ * Consumes the jobs queue: marketing list events and sb_syncjob jobs, each handed to the {@link
+ * EventHandler} that takes it, in the message's transaction. What fails is rethrown, so the broker
+ * redelivers with back-off and then dead-letters; {@link Outcome#REJECTED} dead-letters at once. A
+ * record change found here (it belongs on the sync queue) is moved there.
  */
 @MessageDriven(
         activationConfig = {
             @ActivationConfigProperty(
                     propertyName = "destinationLookup",
-                    propertyValue = Queues.SYNC),
+                    propertyValue = Queues.JOBS),
             @ActivationConfigProperty(
                     propertyName = "destinationType",
                     propertyValue = "jakarta.jms.Queue"),
-            @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "8")
+            @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "4")
         })
-public class SyncConsumer implements MessageListener {
+public class WorkConsumer implements MessageListener {
 
-    /** Message property of a change put off by a request limit: when its webhook was taken in. */
-    static final String ENQUEUED_AT = "spotbridgeEnqueuedAt";
-
-    private static final Logger LOG = Logger.getLogger(SyncConsumer.class.getName());
-
-    @Inject ContactSync sync;
+    private static final Logger LOG = Logger.getLogger(WorkConsumer.class.getName());
 
     @Inject Instance<EventHandler> handlers;
 
@@ -61,82 +53,50 @@ public class SyncConsumer implements MessageListener {
     @Resource(lookup = Queues.SYNC)
     Queue syncQueue;
 
-    /** A message of the sync queue, read. */
-    private record Received(ChangeEvent event, int delivery, long enqueuedAt, int putOffs) {
-
-        static Received of(Message message) {
-            try {
-                return new Received(
-                        ChangeEvent.fromJson(((TextMessage) message).getText()),
-                        message.getIntProperty("JMSXDeliveryCount"),
-                        // a change put off by a request limit keeps the time its webhook came in
-                        message.propertyExists(ENQUEUED_AT)
-                                ? message.getLongProperty(ENQUEUED_AT)
-                                : message.getJMSTimestamp(),
-                        Redelivery.putOffs(List.of(message)));
-            } catch (JMSException | RuntimeException e) {
-                throw new IllegalStateException(
-                        "unreadable sync message " + id(message) + ": " + e, e);
-            }
-        }
-
-        /** The properties a copy of the message carries (put off, dead-lettered). */
-        Map<String, Object> properties() {
-            return Map.of(
-                    "JMSXGroupID",
-                    event.group(),
-                    "entity",
-                    event.entity(),
-                    "recordId",
-                    event.recordId(),
-                    "eventKey",
-                    event.key(),
-                    ENQUEUED_AT,
-                    enqueuedAt);
-        }
-    }
-
     @Override
     public void onMessage(Message message) {
-        Received received = Received.of(message);
-        ChangeEvent event = received.event();
-        // the Dataverse ids of the change travel with it into every log line of its processing
-        MDC.put("correlationId", String.valueOf(event.correlationId()));
-        MDC.put("operationId", String.valueOf(event.operationId()));
-        MDC.put("record", event.group());
+        ChangeEvent event;
+        int delivery;
         try {
-            Optional<EventHandler> handler = handlerOf(event);
-            Outcome outcome =
-                    handler.map(h -> h.apply(event))
-                            .orElseGet(() -> sync.applyInOwnTransaction(event));
+            event = ChangeEvent.fromJson(((TextMessage) message).getText());
+            delivery = message.getIntProperty("JMSXDeliveryCount");
+        } catch (JMSException | RuntimeException e) {
+            redelivery.deadLetter(
+                    message,
+                    Queues.JOBS_ADDRESS,
+                    "unreadable: " + e,
+                    Redelivery.stringProperties(message, "JMSXGroupID", "entity", "recordId"));
+            metrics.deadLettered("unreadable");
+            return;
+        }
+        EventHandler handler = handlerOf(event);
+        if (handler == null) {
+            redelivery.moveTo(message, syncQueue, properties(event));
+            return;
+        }
+        LogContext.of(event, () -> work(message, event, handler, delivery));
+    }
+
+    private Outcome work(Message message, ChangeEvent event, EventHandler handler, int delivery) {
+        try {
+            Outcome outcome = handler.apply(event);
             metrics.processed(outcome.name().toLowerCase(Locale.ROOT));
-            if (outcome == Outcome.WRITTEN) {
-                metrics.endToEnd(received.enqueuedAt());
-            } else if (outcome == Outcome.REJECTED) {
+            if (outcome == Outcome.REJECTED) {
                 redelivery.deadLetter(
                         message,
-                        Queues.SYNC_ADDRESS,
+                        Queues.JOBS_ADDRESS,
                         "refused for good (see the history)",
-                        received.properties());
+                        properties(event));
                 metrics.deadLettered("refused");
             }
+            return outcome;
         } catch (RuntimeException e) {
-            // lists and jobs keep the plain redelivery; a record change's work is rolled back on
-            // its own, so a request limit can put it off
-            OptionalLong wait =
-                    handlerOf(event).isEmpty()
-                            ? redelivery.putOffDelay(e, received.putOffs())
-                            : OptionalLong.empty();
-            if (wait.isPresent()) {
-                putOff(message, received, wait.getAsLong(), e);
-                return;
-            }
             metrics.processed("failed");
-            failures.attemptFailed(event, received.delivery(), e);
+            failures.attemptFailed(event, delivery, e);
             LOG.warning(
                     () ->
                             "attempt "
-                                    + received.delivery()
+                                    + delivery
                                     + " of "
                                     + event.message()
                                     + " "
@@ -144,43 +104,27 @@ public class SyncConsumer implements MessageListener {
                                     + " failed, rolled back for redelivery: "
                                     + Redelivery.describe(e));
             throw e;
-        } finally {
-            MDC.remove("correlationId");
-            MDC.remove("operationId");
-            MDC.remove("record");
         }
     }
 
-    /** Not a failure: the change comes back after the wait, no attempt counted. */
-    private void putOff(Message message, Received received, long delay, RuntimeException limit) {
-        redelivery.putOff(message, syncQueue, delay, received.putOffs() + 1, received.properties());
-        metrics.processed("throttled");
-        LOG.info(
-                () ->
-                        received.event().message()
-                                + " "
-                                + received.event().group()
-                                + " put off for "
-                                + delay
-                                + " ms by a request limit: "
-                                + Redelivery.describe(limit));
-    }
-
-    /** The list or job handler that takes the event; none for a record change. */
-    private Optional<EventHandler> handlerOf(ChangeEvent event) {
+    private EventHandler handlerOf(ChangeEvent event) {
         for (EventHandler handler : handlers) {
             if (handler.handles(event)) {
-                return Optional.of(handler);
+                return handler;
             }
         }
-        return Optional.empty();
+        return null;
     }
 
-    private static String id(Message message) {
-        try {
-            return message.getJMSMessageID();
-        } catch (JMSException e) {
-            return "(no id)";
-        }
+    private static Map<String, Object> properties(ChangeEvent event) {
+        return Map.of(
+                "JMSXGroupID",
+                event.group(),
+                "entity",
+                event.entity(),
+                "recordId",
+                event.recordId(),
+                "eventKey",
+                event.key());
     }
 }

@@ -150,10 +150,18 @@ public class SyncMetrics {
                     && method.startsWith(prefix)
                     && state != null
                     && gauge.value() >= 1) {
-                states.put(method.substring(prefix.length()), state);
+                // a server that redeployed Spotbridge can still hold the gauges of the deployment
+                // before: the worst state a call's gauges report is the one that counts
+                states.merge(method.substring(prefix.length()), state, SyncMetrics::worse);
             }
         }
         return states;
+    }
+
+    private static String worse(String a, String b) {
+        return "open".equals(a) || "open".equals(b)
+                ? "open"
+                : "halfOpen".equals(a) || "halfOpen".equals(b) ? "halfOpen" : a;
     }
 
     /**

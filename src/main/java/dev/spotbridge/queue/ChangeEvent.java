@@ -80,6 +80,18 @@ public record ChangeEvent(
         JOB
     }
 
+    /**
+     * Work that is not a record change (a marketing list's sync or change, an sb_syncjob): it goes
+     * on the jobs queue, so that a long job never holds up record changes, which are drained in
+     * batches.
+     */
+    public boolean isWork() {
+        return switch (operation) {
+            case LIST_SYNC, LIST_CHANGE, LIST_MEMBERS, JOB -> true;
+            default -> false;
+        };
+    }
+
     /** JMS priority of the changes that overtake a backlog of profile updates. */
     public static final int PRIORITY_CONSENT = 9;
 

@@ -6,8 +6,11 @@ package dev.spotbridge.queue;
  */
 public final class Queues {
 
-    /** Change events, one message group per D365 record. */
+    /** Change events of records, one message group per D365 record; drained in batches. */
     public static final String SYNC = "java:/jms/queue/spotbridge-sync";
+
+    /** Marketing list events and sb_syncjob jobs, one message group per list or job. */
+    public static final String JOBS = "java:/jms/queue/spotbridge-jobs";
 
     /** Requests to bring a D365 record up to date with its sync state. */
     public static final String WRITEBACK = "java:/jms/queue/spotbridge-writeback";
@@ -15,8 +18,10 @@ public final class Queues {
     /** Messages refused for good, or out of delivery attempts; replayable from the admin API. */
     public static final String DEAD_LETTERS = "java:/jms/queue/spotbridge-dlq";
 
-    /** The broker addresses of the first two, as a dead letter's _AMQ_ORIG_ADDRESS names them. */
+    /** The broker addresses of the work queues, as a dead letter's _AMQ_ORIG_ADDRESS names them. */
     public static final String SYNC_ADDRESS = "jms.queue.spotbridge-sync";
+
+    public static final String JOBS_ADDRESS = "jms.queue.spotbridge-jobs";
 
     public static final String WRITEBACK_ADDRESS = "jms.queue.spotbridge-writeback";
 

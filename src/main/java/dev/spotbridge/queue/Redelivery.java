@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
+import jakarta.jms.JMSProducer;
 import jakarta.jms.Message;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
@@ -38,6 +39,12 @@ public class Redelivery {
 
     /** The message property that counts a message's put-offs. */
     public static final String PUT_OFFS = "spotbridgePutOffs";
+
+    /**
+     * The message property of a copy sent back to its queue after a failed attempt of its own (one
+     * item of a batch whose other items succeeded): the attempts made before the copy.
+     */
+    public static final String ATTEMPTS = "spotbridgeAttempts";
 
     @Inject
     @ConfigProperty(name = "spotbridge.sync.max-put-offs", defaultValue = "50")
@@ -102,17 +109,62 @@ public class Redelivery {
             long delayMillis,
             int putOffs,
             Map<String, ?> properties) {
+        Map<String, Object> counted = new LinkedHashMap<>(properties);
+        counted.put(PUT_OFFS, putOffs);
+        send(original, queue, delayMillis, counted);
+    }
+
+    /**
+     * A copy of the message back on its queue after a failed attempt of its own, while the rest of
+     * its batch committed: delivered after the back-off the broker would have applied (1 s doubled
+     * per attempt, up to 60 s, as server-config/messaging.cli sets it), counted as {@code attempts}
+     * attempts.
+     *
+     * @param delayMillis {@link #backOff} of the attempts, or more for a copy that must follow
+     *     another
+     */
+    public void sendBack(
+            Message original,
+            Queue queue,
+            int attempts,
+            long delayMillis,
+            Map<String, ?> properties) {
+        Map<String, Object> counted = new LinkedHashMap<>(properties);
+        counted.put(ATTEMPTS, attempts);
         try {
-            TextMessage copy = copy(original, properties);
-            copy.setIntProperty(PUT_OFFS, putOffs);
-            context.createProducer()
-                    .setDeliveryMode(DeliveryMode.PERSISTENT)
-                    .setPriority(original.getJMSPriority())
-                    .setDeliveryDelay(Math.max(delayMillis, 1))
-                    .send(queue, copy);
+            if (original.propertyExists(PUT_OFFS)) {
+                counted.put(PUT_OFFS, original.getIntProperty(PUT_OFFS));
+            }
         } catch (JMSException e) {
-            throw new IllegalStateException("could not put off a message of " + queue, e);
+            throw new IllegalStateException("unreadable message properties: " + e, e);
         }
+        send(original, queue, delayMillis, counted);
+    }
+
+    /** A copy of the message on the queue it belongs on, with its priority. */
+    public void moveTo(Message original, Queue queue, Map<String, ?> properties) {
+        send(original, queue, 0, properties);
+    }
+
+    /** A persistent copy with the original's priority, delivered after the delay (0: at once). */
+    private void send(Message original, Queue queue, long delayMillis, Map<String, ?> properties) {
+        try {
+            JMSProducer producer =
+                    context.createProducer()
+                            .setDeliveryMode(DeliveryMode.PERSISTENT)
+                            .setPriority(original.getJMSPriority());
+            if (delayMillis > 0) {
+                producer.setDeliveryDelay(delayMillis);
+            }
+            producer.send(queue, copy(original, properties));
+        } catch (JMSException e) {
+            throw new IllegalStateException("could not send a message to " + queue, e);
+        }
+    }
+
+    /** The broker's redelivery delay after this many attempts: 1 s doubled per attempt, ≤ 60 s. */
+    public static long backOff(int attempts) {
+        return Math.min(1000L << Math.max(0, Math.min(attempts - 1, 6)), 60_000L);
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.spotbridge.dataverse.RecordRow;
 import dev.spotbridge.mapping.ActiveMapping;
 import dev.spotbridge.queue.ChangeEvent;
 import dev.spotbridge.queue.ChangeEvent.Operation;
+import dev.spotbridge.queue.LogContext;
 import dev.spotbridge.queue.Outcome;
 import dev.spotbridge.records.ProcessedEvent;
 import dev.spotbridge.records.SyncEvent;
@@ -19,17 +20,23 @@ import dev.spotbridge.records.SyncStatus;
 import dev.spotbridge.spotler.PermissionBits;
 import dev.spotbridge.spotler.SpotlerContact;
 import dev.spotbridge.spotler.SpotlerGateway;
+import dev.spotbridge.spotler.SpotlerGateway.ContactResult;
 import dev.spotbridge.spotler.SpotlerProperties;
 import dev.spotbridge.spotler.SpotlerRejectedException;
 import dev.spotbridge.writeback.WritebackQueue;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,6 +84,11 @@ public class ContactSync {
 
     @Inject PermissionSync permissionRows;
 
+    @Resource TransactionSynchronizationRegistry transaction;
+
+    /** The transaction resource under which a batch keeps its {@link PendingWrites}. */
+    private static final String PENDING = ContactSync.class.getName() + ".pending";
+
     /** The outcome and the history line of one attempt. */
     /** What a decision did; changes is {property: {before, after}} of a Spotler write, or null. */
     record Step(Outcome result, String detail, JsonObject changes, int mappingVersion) {
@@ -96,7 +108,200 @@ public class ContactSync {
         return apply(event);
     }
 
+    /**
+     * A batch of record changes, in a transaction of its own, in order: each is decided and its
+     * state moved as {@link #apply} does, but the Spotler writes of the whole batch go out together
+     * at the end, up to 100 contacts per POST /contact/list (several changes of one record, one
+     * write). The records are locked first, in key order, so a change of one of them that another
+     * node or thread took meanwhile waits for this batch's commit. Their sb_permission rows are
+     * read from Dataverse in one request per table for the records Spotler does not have yet (a
+     * create needs no read of its own).
+     *
+     * @return the outcome of each change, in order
+     * @throws ItemsFailed when Spotler refused some contacts of the batch's write: nothing is
+     *     committed, and the caller tries those records' changes one by one
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public List<Outcome> applyBatch(List<ChangeEvent> events) {
+        PendingWrites pending = new PendingWrites();
+        transaction.putResource(PENDING, pending);
+        lock(events);
+        readPermissionRows(events);
+        List<Outcome> outcomes = new ArrayList<>(events.size());
+        for (ChangeEvent event : events) {
+            outcomes.add(LogContext.of(event, () -> apply(event)));
+        }
+        send(pending.takeAll());
+        return outcomes;
+    }
+
+    /** Locks the batch's records that exist, in key order (so two batches cannot deadlock). */
+    private void lock(List<ChangeEvent> events) {
+        List<String> keys =
+                events.stream()
+                        .filter(e -> e.operation() != Operation.PERMISSION)
+                        .map(e -> SyncRecord.key(e.entity(), e.recordId()))
+                        .distinct()
+                        .sorted()
+                        .toList();
+        if (!keys.isEmpty()) {
+            em.createQuery(
+                            "select r from SyncRecord r where r.key in :keys order by r.key",
+                            SyncRecord.class)
+                    .setParameter("keys", keys)
+                    .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                    .getResultList();
+        }
+    }
+
+    /**
+     * The sb_permission rows of the records a change of the batch may create in Spotler: none to
+     * read for a record created just now in D365 (its Create), one read per table for the others.
+     */
+    private void readPermissionRows(List<ChangeEvent> events) {
+        Map<String, Set<String>> created = new LinkedHashMap<>();
+        Map<String, Set<String>> existing = new LinkedHashMap<>();
+        for (ChangeEvent event : events) {
+            if (event.operation() != Operation.UPSERT) {
+                continue;
+            }
+            SyncRecord record = em.find(SyncRecord.class, event.group());
+            if (record == null || !record.inSpotler()) {
+                ("Create".equals(event.message()) && record == null ? created : existing)
+                        .computeIfAbsent(event.entity(), k -> new LinkedHashSet<>())
+                        .add(event.recordId());
+            }
+        }
+        created.forEach((entity, ids) -> permissionRows.createdJustNow(entity, ids));
+        existing.forEach((entity, ids) -> permissionRows.fromDataverse(entity, ids));
+    }
+
+    /**
+     * Sends deferred writes, up to 100 per call. A contact Spotler answered CONTACT_OPTOUT for is
+     * opted out now, as a single write would find it.
+     *
+     * @throws ItemsFailed naming every contact Spotler refused or answered ERROR for, once all were
+     *     sent
+     */
+    private void send(Collection<PendingWrites.Pending> writes) {
+        List<PendingWrites.Pending> all = List.copyOf(writes);
+        Map<String, String> refused = new LinkedHashMap<>();
+        Map<String, String> failed = new LinkedHashMap<>();
+        for (int from = 0; from < all.size(); from += SpotlerGateway.CONTACTS_PER_WRITE) {
+            List<PendingWrites.Pending> part =
+                    all.subList(
+                            from, Math.min(all.size(), from + SpotlerGateway.CONTACTS_PER_WRITE));
+            List<ContactResult> results;
+            try {
+                results =
+                        spotler.upsertAll(part.stream().map(PendingWrites.Pending::write).toList());
+            } catch (SpotlerRejectedException e) {
+                // the request as a whole: a lone contact's refusal, else each is tried alone
+                for (PendingWrites.Pending write : part) {
+                    (part.size() == 1 ? refused : failed)
+                            .put(write.record().recordId(), e.getMessage());
+                }
+                continue;
+            }
+            Map<String, ContactResult> byId = new LinkedHashMap<>();
+            for (int i = 0; i < results.size(); i++) {
+                ContactResult result = results.get(i);
+                String id =
+                        result.externalId().isBlank() && i < part.size()
+                                ? part.get(i).record().recordId()
+                                : result.externalId();
+                byId.put(id, result);
+            }
+            for (PendingWrites.Pending write : part) {
+                ContactResult result = byId.get(write.record().recordId());
+                String code = result == null ? "OK" : result.code();
+                String id = write.record().recordId();
+                switch (code) {
+                    case "OK" -> {}
+                    case "CONTACT_OPTOUT" -> optedOutOnWrite(write.record());
+                    case "ERROR" -> failed.put(id, "POST contact/list: ERROR " + result.message());
+                    default ->
+                            refused.put(id, "POST contact/list: " + code + " " + result.message());
+                }
+            }
+        }
+        if (!refused.isEmpty() || !failed.isEmpty()) {
+            throw new ItemsFailed(refused, failed);
+        }
+    }
+
+    /** Spotler answered CONTACT_OPTOUT to a batch's write: the contact opted out there. */
+    private void optedOutOnWrite(SyncRecord record) {
+        em.persist(
+                new SyncHistoryEntry(
+                        record.key(),
+                        "SpotlerWrite",
+                        "Succeeded",
+                        optOuts.optedOut(
+                                record,
+                                "written to Spotler; Spotler answered CONTACT_OPTOUT",
+                                null),
+                        null));
+        writeback.request(record);
+    }
+
+    /**
+     * A change whose contact Spotler refused for good in a batch's write, in a transaction of its
+     * own: the record is Failed with the reason, as {@link #apply} makes it when a single write is
+     * refused; the caller dead-letters the change.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Outcome refusedInOwnTransaction(ChangeEvent event, String reason) {
+        return refused(records.open(event.entity(), event.recordId()), event, reason);
+    }
+
+    private Outcome refused(SyncRecord record, ChangeEvent event, String reason) {
+        record.failed("Spotler rejected the change: " + reason, true);
+        history(
+                        record,
+                        event,
+                        "Failed",
+                        "Spotler rejected the change, not retried: "
+                                + reason
+                                + "; the message is in the dead-letter queue")
+                .logged(SyncEvent.FAILED);
+        writeback.request(record);
+        return Outcome.REJECTED;
+    }
+
+    /** A batch's pending write of this record goes out now, before its contact is touched again. */
+    private void sendPending(String recordId) {
+        PendingWrites pending = (PendingWrites) transaction.getResource(PENDING);
+        if (pending != null) {
+            pending.take(recordId).ifPresent(write -> send(List.of(write)));
+        }
+    }
+
+    /** A contact write: held for the batch's write when in a batch, else made now. */
+    private boolean write(
+            SyncRecord record,
+            Map<String, JsonValue> properties,
+            Map<Long, Boolean> permissions,
+            boolean created) {
+        PendingWrites pending = (PendingWrites) transaction.getResource(PENDING);
+        if (pending == null) {
+            return spotler.upsert(record.recordId(), properties, permissions, created);
+        }
+        pending.add(record, properties, permissions, created);
+        return true;
+    }
+
     public Outcome apply(ChangeEvent event) {
+        PendingWrites pending = (PendingWrites) transaction.getResource(PENDING);
+        if (pending != null && event.operation() != Operation.UPSERT) {
+            // a delete, state change, resync or permission reads or writes the contact itself:
+            // the batch's writes before it go out first (a permission row's record: all of them)
+            if (event.operation() == Operation.PERMISSION) {
+                send(pending.takeAll());
+            } else {
+                sendPending(event.recordId());
+            }
+        }
         if (event.operation() == Operation.PERMISSION) {
             return permissionRows.apply(event);
         }
@@ -107,17 +312,7 @@ public class ContactSync {
         try {
             step = decide(event, record, alreadyApplied);
         } catch (SpotlerRejectedException e) {
-            record.failed("Spotler rejected the change: " + e.getMessage(), true);
-            history(
-                            record,
-                            event,
-                            "Failed",
-                            "Spotler rejected the change, not retried: "
-                                    + e.getMessage()
-                                    + "; the message is in the dead-letter queue")
-                    .logged(SyncEvent.FAILED);
-            writeback.request(record);
-            return Outcome.REJECTED;
+            return refused(record, event, e.getMessage());
         }
         if (!alreadyApplied) {
             em.persist(new ProcessedEvent(event.key()));
@@ -396,7 +591,7 @@ public class ContactSync {
                     JsonValue.EMPTY_JSON_OBJECT,
                     inForce.version());
         }
-        boolean subscribed = spotler.upsert(record.recordId(), request, bits, created);
+        boolean subscribed = write(record, request, bits, created);
         record.written(after);
         record.permissionsWritten(bits);
         if (created) {
@@ -438,7 +633,7 @@ public class ContactSync {
                 || Boolean.TRUE.equals(new RecordRow(columns).doNotBulkEmail())) {
             saved.replaceAll((bit, on) -> false);
         }
-        boolean subscribed = spotler.upsert(record.recordId(), request, saved, !record.inSpotler());
+        boolean subscribed = write(record, request, saved, !record.inSpotler());
         record.written(request);
         record.permissionsWritten(saved);
         record.restored();
@@ -461,6 +656,7 @@ public class ContactSync {
         if (record.blanked()) {
             return new Step(Outcome.NO_CHANGE, why + "; the Spotler contact is already blank");
         }
+        sendPending(record.recordId());
         Optional<SpotlerContact> current = spotler.find(record.recordId());
         if (current.isEmpty()) {
             record.blanked(Map.of());

@@ -101,6 +101,33 @@ public class SyncFailures {
     }
 
     /**
+     * A change met an outage (Spotler or Dataverse down) and waits on the queue: one history line,
+     * in the caller's transaction; no attempt is counted and the record's status stays as it is.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void held(ChangeEvent event, Throwable outage, long retryMillis) {
+        String key = recordKey(event);
+        if (key == null) {
+            return;
+        }
+        if (em.find(SyncRecord.class, key) == null && key.contains(":")) {
+            // a record seen for the first time: it shows (Processing) with its history
+            String[] parts = key.split(":", 2);
+            em.persist(new SyncRecord(parts[0], parts[1]));
+        }
+        em.persist(
+                new SyncHistoryEntry(
+                        key,
+                        event.message(),
+                        "Retrying",
+                        Redelivery.describe(outage)
+                                + "; the change waits on the queue and is tried again every "
+                                + retryMillis / 1000
+                                + " s while the outage lasts (not counted as an attempt)",
+                        event.key()));
+    }
+
+    /**
      * A job whose last attempt failed ends Failed, never Running for ever: sb_result says why and
      * that a replay of its dead letter resumes it (a campaign job where it stopped). When Dataverse
      * itself is what fails, the status cannot be written: the dead letter and this history are then

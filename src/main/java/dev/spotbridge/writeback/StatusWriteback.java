@@ -14,6 +14,8 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -53,6 +55,16 @@ public class StatusWriteback {
     @Inject
     @ConfigProperty(name = "spotbridge.d365.log-successes", defaultValue = "false")
     boolean logSuccesses;
+
+    /**
+     * How often sb_lastsyncedon alone is written to a record at most
+     * (SPOTBRIDGE_LAST_SYNCED_INTERVAL, an ISO-8601 duration): a record synced again and again
+     * costs one Dataverse request per interval, and D365 is never behind by more than that ({@link
+     * LastSyncedSweep}).
+     */
+    @Inject
+    @ConfigProperty(name = "spotbridge.last-synced-interval", defaultValue = "PT15M")
+    Duration lastSyncedInterval;
 
     /** The most requests one $batch carries (Dataverse takes up to 1000). */
     private static final int MAX_BATCH = 1000;
@@ -111,9 +123,10 @@ public class StatusWriteback {
                                 null));
             }
         }
-        for (int from = 0; from < requests.size(); from += MAX_BATCH) {
+        List<Request> oneByOne = inBulk(requests);
+        for (int from = 0; from < oneByOne.size(); from += MAX_BATCH) {
             List<Request> part =
-                    requests.subList(from, Math.min(requests.size(), from + MAX_BATCH));
+                    oneByOne.subList(from, Math.min(oneByOne.size(), from + MAX_BATCH));
             List<Integer> statuses =
                     dataverse.batch(part.stream().map(Request::operation).toList());
             for (int i = 0; i < part.size(); i++) {
@@ -151,6 +164,59 @@ public class StatusWriteback {
         pending.stream().filter(p -> !p.refused).forEach(this::written);
         return refused;
     }
+
+    /**
+     * Writes the requests that go together in bulk: the PATCHes of one table's records, the new
+     * sb_synclog rows, the new sb_permission rows — each kind one UpdateMultiple or CreateMultiple
+     * (one request against Dataverse's limits for up to 1000 rows). A kind Dataverse refused in
+     * bulk (a record gone, a value refused: all or nothing) is left to the $batch, one part per
+     * request, which tells which one it was.
+     *
+     * @return the requests still to be written, one by one
+     */
+    private List<Request> inBulk(List<Request> requests) {
+        Map<String, List<Request>> byKind = new LinkedHashMap<>();
+        for (Request r : requests) {
+            BatchOperation op = r.operation();
+            byKind.computeIfAbsent(
+                            op.method() + " " + op.entitySet() + " " + op.withoutAsyncSteps(),
+                            k -> new ArrayList<>())
+                    .add(r);
+        }
+        List<Request> oneByOne = new ArrayList<>();
+        for (List<Request> kind : byKind.values()) {
+            if (kind.size() < MIN_BULK) {
+                oneByOne.addAll(kind);
+                continue;
+            }
+            for (List<Request> part : partition(kind, MAX_BATCH)) {
+                inBulk(part, oneByOne);
+            }
+        }
+        return oneByOne;
+    }
+
+    /**
+     * One bulk request for the part; when Dataverse refuses it (all or nothing), each half again,
+     * so that one bad row (a record deleted in D365 meanwhile) costs a few requests, not one per
+     * row; the last few rows of a refused part are left to the $batch.
+     */
+    private void inBulk(List<Request> part, List<Request> oneByOne) {
+        String entity = DataverseGateway.entityOf(part.get(0).operation().entitySet());
+        if (dataverse.multiple(entity, part.stream().map(Request::operation).toList())) {
+            return;
+        }
+        if (part.size() <= MIN_BULK) {
+            oneByOne.addAll(part);
+            return;
+        }
+        int half = part.size() / 2;
+        inBulk(part.subList(0, half), oneByOne);
+        inBulk(part.subList(half, part.size()), oneByOne);
+    }
+
+    /** Fewer rows than this of one kind go in the $batch, one part each. */
+    private static final int MIN_BULK = 4;
 
     /** One request of the $batch: the record's PATCH, or one of its sb_synclog rows. */
     private record Request(Pending pending, BatchOperation operation, SyncLogRow log) {
@@ -290,16 +356,30 @@ public class StatusWriteback {
         String status = record.status().name();
         String error = record.status() == SyncStatus.Failed ? record.lastError() : null;
         boolean errorChanged = !Objects.equals(blankToNull(error), blankToNull(state.lastError()));
+        boolean statusChanged = !status.equals(state.status());
+        boolean optOut = record.optedOut() && !state.optOutWritten();
+        Instant synced = record.lastSyncedAt();
+        boolean newerSync = synced != null && !Objects.equals(synced, state.syncedAt());
+        // sb_lastsyncedon alone is written at most once per interval (Succeeded → Succeeded
+        // writes nothing until then); with a column that changes anyway it costs nothing more
+        Instant dueAt = state.syncedAt() == null ? null : state.syncedAt().plus(lastSyncedInterval);
+        boolean syncedDue =
+                newerSync
+                        && (statusChanged
+                                || optOut
+                                || errorChanged
+                                || dueAt == null
+                                || !Instant.now().isBefore(dueAt));
+        if (newerSync && !syncedDue) {
+            state.due(dueAt);
+        }
         StatusUpdate update =
                 new StatusUpdate(
                         record.entity(),
                         record.recordId(),
-                        status.equals(state.status()) ? null : optionValue(status),
-                        record.lastSyncedAt() != null
-                                        && !Objects.equals(record.lastSyncedAt(), state.syncedAt())
-                                ? record.lastSyncedAt()
-                                : null,
-                        record.optedOut() && !state.optOutWritten(),
+                        statusChanged ? optionValue(status) : null,
+                        syncedDue ? synced : null,
+                        optOut,
                         errorChanged,
                         blankToNull(error));
         long loggedThrough = state.loggedThrough();
@@ -318,8 +398,7 @@ public class StatusWriteback {
         }
         if (update.isEmpty() && logs.isEmpty() && rows.isEmpty()) {
             if (loggedThrough > state.loggedThrough()) {
-                state.written(
-                        state.status(), state.syncedAt(), false, state.lastError(), loggedThrough);
+                state.logged(loggedThrough);
             }
             return Optional.empty();
         }
@@ -334,10 +413,13 @@ public class StatusWriteback {
         SyncRecord record = p.record;
         p.state.written(
                 record.status().name(),
-                record.lastSyncedAt(),
+                p.update.lastSyncedOn() != null ? record.lastSyncedAt() : p.state.syncedAt(),
                 record.optedOut(),
                 blankToNull(p.error),
                 p.loggedThrough);
+        if (p.update.lastSyncedOn() != null) {
+            p.state.due(null);
+        }
         p.rows.forEach(em::remove);
         if (p.update.isEmpty()) {
             return;

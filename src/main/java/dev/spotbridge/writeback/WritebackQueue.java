@@ -15,7 +15,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -69,20 +71,47 @@ public class WritebackQueue {
      * transaction asks (its rows, its status and its history go in the one write-back).
      */
     public void request(SyncRecord record) {
+        request(record.key(), record.entity(), record.recordId());
+    }
+
+    private void request(String key, String entity, String recordId) {
         if (transaction.getTransactionKey() != null) {
             Set<String> asked = TransactionScoped.get(transaction, ASKED, HashSet::new);
-            if (!asked.add(record.key())) {
+            if (!asked.add(key)) {
                 return;
             }
         }
         try {
-            TextMessage message = context.createTextMessage(record.key());
-            message.setStringProperty("JMSXGroupID", record.key());
-            message.setStringProperty("entity", record.entity());
-            message.setStringProperty("recordId", record.recordId());
+            TextMessage message = context.createTextMessage(key);
+            message.setStringProperty("JMSXGroupID", key);
+            message.setStringProperty("entity", entity);
+            message.setStringProperty("recordId", recordId);
             context.createProducer().send(queue, message);
         } catch (JMSException e) {
             throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
         }
+    }
+
+    /**
+     * Asks for the write-back of the records whose newer sync time is due in D365 (sb_lastsyncedon
+     * is written at most once an interval), at most {@code limit} of them.
+     *
+     * @return how many were asked for
+     */
+    @Transactional
+    public int requestDue(Instant now, int limit) {
+        List<String> keys =
+                em.createQuery(
+                                "select w.recordKey from WritebackState w where w.dueAt <= :now"
+                                        + " order by w.dueAt",
+                                String.class)
+                        .setParameter("now", now)
+                        .setMaxResults(limit)
+                        .getResultList();
+        for (String key : keys) {
+            String[] parts = key.split(":", 2);
+            request(key, parts[0], parts.length > 1 ? parts[1] : "");
+        }
+        return keys.size();
     }
 }

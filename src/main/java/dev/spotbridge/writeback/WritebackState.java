@@ -33,6 +33,10 @@ public class WritebackState {
     @Column(name = "updated_at")
     private Instant updatedAt;
 
+    /** When a newer sync time than the one written goes to D365 (null: none waits). */
+    @Column(name = "due_at")
+    private Instant dueAt;
+
     protected WritebackState() {}
 
     WritebackState(String recordKey) {
@@ -58,6 +62,17 @@ public class WritebackState {
 
     long loggedThrough() {
         return loggedThrough == null ? 0 : loggedThrough;
+    }
+
+    /** History entries through this one are in D365 (or were found not to be events of it). */
+    void logged(long through) {
+        this.loggedThrough = Math.max(loggedThrough(), through);
+        this.updatedAt = Instant.now();
+    }
+
+    /** A newer sync time waits until then: sb_lastsyncedon is written at most once an interval. */
+    void due(Instant at) {
+        this.dueAt = at;
     }
 
     void written(

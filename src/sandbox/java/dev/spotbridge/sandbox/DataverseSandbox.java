@@ -2,6 +2,7 @@ package dev.spotbridge.sandbox;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -111,6 +112,9 @@ public class DataverseSandbox {
 
     private final AtomicLong batches = new AtomicLong();
 
+    /** CreateMultiple and UpdateMultiple requests answered. */
+    private final AtomicLong multiples = new AtomicLong();
+
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
 
     /** The bypass header of the $batch being answered. */
@@ -181,6 +185,7 @@ public class DataverseSandbox {
                 .add("tokensIssued", tokensIssued.get())
                 .add("patches", patches.get())
                 .add("batches", batches.get())
+                .add("multiples", multiples.get())
                 .build();
     }
 
@@ -681,6 +686,107 @@ public class DataverseSandbox {
         return Response.noContent().header("OData-EntityId", entityUri(set, guid)).build();
     }
 
+    /**
+     * The bulk actions of standard tables: POST {set}/Microsoft.Dynamics.CRM.CreateMultiple (200
+     * with the created rows' Ids) and …UpdateMultiple (204), {"Targets": [...]} each with its
+     * {@code @odata.type}, an update with its primary key. One request, whatever the number of
+     * targets; all or nothing: the first target that fails fails the request and undoes the others.
+     * Each target raises its own Create or Update event, as Dataverse does.
+     */
+    @POST
+    @Path("api/data/v9.2/{set}/Microsoft.Dynamics.CRM.{action: CreateMultiple|UpdateMultiple}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response multiple(
+            @PathParam("set") String set,
+            @PathParam("action") String action,
+            String body,
+            @HeaderParam(BYPASS) String bypass,
+            @HeaderParam("Authorization") String authorization) {
+        DataverseTables.Table table = admit(set, authorization);
+        multiples.incrementAndGet();
+        JsonObject request = object(body);
+        if (!(request.get("Targets") instanceof JsonArray targets) || targets.isEmpty()) {
+            return error(
+                    400, "0x80048d19", "The parameter 'Targets' of " + action + " is missing.");
+        }
+        String type = "Microsoft.Dynamics.CRM." + table.entity();
+        for (JsonValue target : targets) {
+            if (target.getValueType() != JsonValue.ValueType.OBJECT
+                    || !type.equals(target.asJsonObject().getString("@odata.type", ""))) {
+                return error(
+                        400,
+                        "0x80048d19",
+                        "Each item of 'Targets' needs \"@odata.type\": \"" + type + "\".");
+            }
+        }
+        boolean create = "CreateMultiple".equals(action);
+        List<String> ids = new ArrayList<>();
+        Response[] failure = new Response[1];
+        webhooks.defer();
+        boolean committed = false;
+        try {
+            transactions.run(
+                    () -> {
+                        for (JsonValue target : targets) {
+                            JsonObjectBuilder columns =
+                                    Json.createObjectBuilder(target.asJsonObject());
+                            columns.remove("@odata.type");
+                            JsonObject row = columns.build();
+                            Response response;
+                            if (create) {
+                                response = doCreate(table, set, row.toString(), bypass);
+                            } else if (!(row.get(table.idColumn()) instanceof JsonString id)) {
+                                response =
+                                        error(
+                                                400,
+                                                "0x80048d19",
+                                                "An item of 'Targets' has no "
+                                                        + table.idColumn()
+                                                        + ".");
+                            } else {
+                                response =
+                                        doUpsert(
+                                                table,
+                                                set,
+                                                id.getString(),
+                                                row.toString(),
+                                                "*",
+                                                null,
+                                                bypass);
+                            }
+                            if (response.getStatus() >= 400) {
+                                failure[0] = response;
+                                throw new ChangesetFailed();
+                            }
+                            String entityId = response.getHeaderString("OData-EntityId");
+                            ids.add(
+                                    entityId.substring(
+                                            entityId.lastIndexOf('(') + 1, entityId.length() - 1));
+                        }
+                    });
+            committed = true;
+        } catch (ChangesetFailed e) {
+            return failure[0];
+        } finally {
+            webhooks.release(committed);
+        }
+        if (!create) {
+            return Response.noContent().build();
+        }
+        JsonArrayBuilder created = Json.createArrayBuilder();
+        ids.forEach(created::add);
+        return Response.ok(
+                        Json.createObjectBuilder()
+                                .add(
+                                        "@odata.context",
+                                        apiUrl()
+                                                + "/$metadata#Microsoft.Dynamics.CRM.CreateMultipleResponse")
+                                .add("Ids", created)
+                                .build())
+                .build();
+    }
+
     @DELETE
     @Path("api/data/v9.2/{set}({id})")
     public Response delete(
@@ -734,6 +840,8 @@ public class DataverseSandbox {
         if (requests > 1000) {
             return error(400, "0x80060891", "The maximum number of requests in a batch is 1000.");
         }
+        // Dataverse counts each request of a $batch against its limits, not the $batch
+        this.requests.addAndGet(Math.max(0, requests - 1));
         StringBuilder out = new StringBuilder();
         String responseBoundary = "batchresponse_" + UUID.randomUUID();
         for (ODataBatch.Part part : parts) {
@@ -956,7 +1064,7 @@ public class DataverseSandbox {
      *
      * @return the ids, in order
      */
-    List<String> seed(String set, int count, String prefix) {
+    List<String> seed(String set, int count, String prefix, int statecode) {
         DataverseTables.Table table =
                 tableOf(set).orElseThrow(() -> new NotFoundException("no table " + set));
         List<String> ids = new ArrayList<>(count);
@@ -982,6 +1090,7 @@ public class DataverseSandbox {
                                             .add("lastname", prefix + " " + i)
                                             .add("emailaddress1", prefix + "." + i + "@example.com")
                                             .add("address1_city", "Utrecht")
+                                            .add("statecode", statecode)
                                             .build());
                             ids.add(guid);
                         }

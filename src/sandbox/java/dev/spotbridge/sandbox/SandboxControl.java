@@ -2,6 +2,7 @@ package dev.spotbridge.sandbox;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -50,6 +51,18 @@ public class SandboxControl {
     public Response clearFault() {
         faults().clear();
         return Response.noContent().build();
+    }
+
+    /**
+     * The time every API request of the sandbox waits before it is answered ({"ms": 50}), as
+     * Spotler and Dataverse answer over the internet; 0 (the default) for none.
+     */
+    @POST
+    @Path("latency")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public JsonObject setLatency(JsonObject spec) {
+        faults().latency(spec.getJsonNumber("ms").longValue());
+        return Json.createObjectBuilder().add("ms", faults().latency()).build();
     }
 
     /**
@@ -156,7 +169,10 @@ public class SandboxControl {
         }
         List<String> ids =
                 dataverse.seed(
-                        spec.getString("set", "contacts"), count, spec.getString("prefix", "seed"));
+                        spec.getString("set", "contacts"),
+                        count,
+                        spec.getString("prefix", "seed"),
+                        spec.getInt("statecode", 0));
         return Json.createObjectBuilder()
                 .add("seeded", ids.size())
                 .add("first", ids.get(0))

@@ -142,6 +142,9 @@ public class SpotlerSandbox {
 
     private final AtomicLong writes = new AtomicLong();
 
+    /** Contacts written (created, changed, blanked), however many one request carried. */
+    private final AtomicLong contactWrites = new AtomicLong();
+
     private final AtomicLong refusedSignatures = new AtomicLong();
 
     /** Requests answered by an injected fault. */
@@ -184,6 +187,7 @@ public class SpotlerSandbox {
         return Json.createObjectBuilder()
                 .add("requests", requests.get())
                 .add("writes", writes.get())
+                .add("contactWrites", contactWrites.get())
                 .add("refusedSignatures", refusedSignatures.get())
                 .add("faulted", faulted.get())
                 .build();
@@ -224,6 +228,7 @@ public class SpotlerSandbox {
                 KIND,
                 id,
                 current -> merge(current, contact, contactRequest.getBoolean("purge", false)));
+        contactWrites.incrementAndGet();
         return Response.noContent().build();
     }
 
@@ -243,6 +248,7 @@ public class SpotlerSandbox {
                 KIND,
                 externalId,
                 current -> merge(current, contact, contactRequest.getBoolean("purge", false)));
+        contactWrites.incrementAndGet();
         return Response.noContent().build();
     }
 
@@ -282,6 +288,7 @@ public class SpotlerSandbox {
             } else {
                 JsonObject stored =
                         store.update(KIND, id, current -> merge(current, contact, purge));
+                contactWrites.incrementAndGet();
                 boolean optedOut = stored.getBoolean("optedOut", false);
                 code = optedOut ? "CONTACT_OPTOUT" : "OK";
                 message = optedOut ? "Contact is opted out" : "";
@@ -1562,6 +1569,25 @@ public class SpotlerSandbox {
                 .toString();
     }
 
+    /** The request property of a fault to answer after the request was carried out. */
+    static final String AFTER_EFFECT = "sandbox.fault.afterEffect";
+
+    /** The answer of an injected fault, counted. */
+    WebApplicationException faultAnswer(Faults.Fault fault) {
+        faulted.incrementAndGet();
+        Response.ResponseBuilder response =
+                Response.status(fault.status())
+                        .type(MediaType.APPLICATION_JSON_TYPE)
+                        .entity(
+                                SpotlerAccount.error(
+                                        "BACKEND_EXCEPTION",
+                                        "sandbox fault injected: " + fault.status()));
+        if (fault.retryAfter() != null) {
+            response.header("Retry-After", fault.retryAfter());
+        }
+        return new WebApplicationException(response.build());
+    }
+
     /**
      * Called by {@link SpotlerApiFilter} before every API call: counts it, meets an injected fault,
      * checks the OAuth signature — in that order, as a real server would see them. Throws the
@@ -1572,19 +1598,11 @@ public class SpotlerSandbox {
         boolean write = !"GET".equals(request.getMethod());
         requests.incrementAndGet();
         Faults.Fault fault = faults.meet(request.getMethod(), uri.getPath());
-        if (fault != null) {
-            faulted.incrementAndGet();
-            Response.ResponseBuilder response =
-                    Response.status(fault.status())
-                            .type(MediaType.APPLICATION_JSON_TYPE)
-                            .entity(
-                                    SpotlerAccount.error(
-                                            "BACKEND_EXCEPTION",
-                                            "sandbox fault injected: " + fault.status()));
-            if (fault.retryAfter() != null) {
-                response.header("Retry-After", fault.retryAfter());
-            }
-            throw new WebApplicationException(response.build());
+        if (fault != null && fault.afterEffect()) {
+            // carried out, and then answered with the fault (SpotlerApiFilter)
+            request.setProperty(AFTER_EFFECT, fault);
+        } else if (fault != null) {
+            throw faultAnswer(fault);
         }
         verify(request.getMethod(), uri, request.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (!audiences && uri.getPath().contains("integrationservice/audience")) {

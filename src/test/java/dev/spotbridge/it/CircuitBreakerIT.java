@@ -4,6 +4,7 @@ import static dev.spotbridge.it.Http.await;
 import static dev.spotbridge.it.SpotlerSandbox.spotlerProperties;
 import static dev.spotbridge.it.Webhooks.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import java.time.Duration;
@@ -20,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A sustained Spotler outage opens the circuit breaker (calls stop reaching Spotler), nothing is
- * lost, and the backlog drains once Spotler answers again. Own deployment: the breaker's state is
- * per deployment.
+ * A sustained Spotler outage: the changes wait on the queue (their history says so, nothing is
+ * dead-lettered, no attempt is counted), the circuit breaker opens as the drain keeps trying (every
+ * 0.5 s in the ITs' server: spotbridge.sync.outage-retry-ms), and the backlog drains once Spotler
+ * answers again. Own deployment: the breaker's state is per deployment.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -76,15 +78,25 @@ class CircuitBreakerIT {
             }
             await(
                     () ->
-                            ids.stream()
-                                    .map(
-                                            id ->
-                                                    AdminApi.record("contact", id)
-                                                            .map(JsonObject::toString)
-                                                            .orElse(""))
-                                    .anyMatch(h -> h.contains("CircuitBreakerOpenException")),
-                    open -> open,
-                    "a failed attempt that met the open circuit");
+                            AdminApi.overview()
+                                    .getJsonObject("circuits")
+                                    .getJsonObject("spotler")
+                                    .getString("state"),
+                    "open"::equals,
+                    "the Spotler circuit open",
+                    Duration.ofSeconds(60));
+            for (String id : ids) {
+                await(
+                        () -> AdminApi.record("contact", id).map(JsonObject::toString).orElse(""),
+                        h -> h.contains("waits on the queue"),
+                        "contact " + id + " waiting out the outage",
+                        Duration.ofSeconds(60));
+            }
+            assertTrue(
+                    AdminApi.deadLetters().stream()
+                            .noneMatch(
+                                    m -> ids.contains(m.asJsonObject().getString("recordId", ""))),
+                    "nothing dead-lettered");
         } finally {
             SpotlerSandbox.clearSpotlerFault();
         }

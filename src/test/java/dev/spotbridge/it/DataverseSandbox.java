@@ -157,6 +157,14 @@ final class DataverseSandbox {
                         .build());
     }
 
+    /** CreateMultiple and UpdateMultiple requests the Dataverse sandbox answered. */
+    static long dataverseMultiples() {
+        return get(BASE + "/sandbox/dataverse/_control/stats", null)
+                .json()
+                .getJsonNumber("multiples")
+                .longValue();
+    }
+
     static long dataverseBatches() {
         return get(BASE + "/sandbox/dataverse/_control/stats", null)
                 .json()

@@ -198,7 +198,11 @@ class OperationsIT {
 
         JsonObject sync = overview.getJsonObject("queues").getJsonObject("sync");
         assertEquals("broker", sync.getString("source"), sync.toString());
-        assertEquals(8, sync.getInt("consumers"), "the sync consumer's sessions");
+        // the drain's threads (2) each hold a consumer while they wait for or take a batch
+        int draining = sync.getInt("consumers");
+        assertTrue(draining >= 1 && draining <= 2, "the drain's consumers: " + sync);
+        JsonObject jobs = overview.getJsonObject("queues").getJsonObject("jobs");
+        assertEquals(4, jobs.getInt("consumers"), "the jobs consumer's sessions: " + jobs);
         JsonObject spotler = overview.getJsonObject("circuits").getJsonObject("spotler");
         assertEquals("closed", spotler.getString("state"), spotler.toString());
         assertEquals(
