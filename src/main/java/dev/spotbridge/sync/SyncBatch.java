@@ -27,10 +27,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * One batch of the sync queue, in one transaction: what the queue holds right now, up to
- * spotbridge.sync.batch-size changes (default 100) — a lone change is a batch of one and goes out
- * at once, a backlog goes out 100 records per Spotler call. The consumer stays open until the
- * commit, so every change of a record the batch holds waits for it (message groups), and the
- * records are locked: per-record order holds across threads and nodes.
+ * spotbridge.sync.batch-size changes (default 100), gathered for at most spotbridge.sync.linger-ms
+ * after the first — a lone change is a batch of one and goes out at once, a backlog goes out 100
+ * records per Spotler call. The consumer stays open until the commit, so every change of a record
+ * the batch holds waits for it (message groups), and the records are locked: per-record order holds
+ * across threads and nodes.
  *
  * <p>{@link ContactSync#applyBatch} does the work in a transaction of its own, with the idempotency
  * ledger, so a batch redelivered after a crash between the Spotler call and the commit has no
@@ -86,11 +87,12 @@ public class SyncBatch {
     int maxAttempts;
 
     /**
-     * How long the batch waits for each next change once it has one (the broker hands a backlog
-     * over in bursts); a lone change goes out after this.
+     * How long a batch waits for more changes after its first (the broker hands a backlog over in
+     * bursts); after that, a change still joins only when it is at hand within a millisecond. A
+     * lone change goes out after this.
      */
     @Inject
-    @ConfigProperty(name = "spotbridge.sync.linger-ms", defaultValue = "5")
+    @ConfigProperty(name = "spotbridge.sync.linger-ms", defaultValue = "10")
     long lingerMillis;
 
     /**
@@ -122,12 +124,15 @@ public class SyncBatch {
             int size = Math.max(1, Math.min(batchSize, 1000));
             List<Received> changes = new ArrayList<>();
             int taken = 0;
+            long deadline = System.nanoTime() + lingerMillis * 1_000_000L;
             for (Message message = first; message != null; ) {
                 taken++;
                 accept(message, changes);
-                // what the broker has not handed over yet comes within the linger; a lone change
-                // waits no longer than that
-                message = taken < size ? consumer.receive(lingerMillis) : null;
+                // what the broker has not handed over yet comes within the linger, counted from the
+                // first change, so a steady trickle cannot keep a batch open; after it, only what
+                // is at hand (a backlog) still joins
+                long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
+                message = taken < size ? consumer.receive(left) : null;
             }
             return new Taken(taken, apply(changes));
         }
