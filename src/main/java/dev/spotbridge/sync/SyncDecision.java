@@ -2,6 +2,7 @@ package dev.spotbridge.sync;
 
 import dev.spotbridge.queue.ChangeEvent.Operation;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * What a D365 change means for its record's Spotler contact, and why: skip it, blank the contact,
@@ -230,7 +231,11 @@ public final class SyncDecision {
         if (values == null) {
             return Decision.skip("no longer in Dataverse; its Delete event blanks the contact");
         }
-        if (older(version, record.appliedVersion())) {
+        // modifiedon has whole seconds, the applied version (an event's time) milliseconds: a row
+        // written in the same second as the change applied is not older than it
+        if (version != null
+                && record.appliedVersion() != null
+                && version.isBefore(record.appliedVersion().truncatedTo(ChronoUnit.SECONDS))) {
             return Decision.skip(
                     "Dataverse holds an older version than the change already applied");
         }

@@ -241,6 +241,21 @@ class SyncDecisionTest {
         assertDecision(SKIP, "older version", false, SyncDecision.ofRead(SYNCING, ACTIVE, T1));
     }
 
+    /**
+     * Dataverse's modifiedon has whole seconds: a row written in the same second as the change
+     * applied (a reactivation just after a deactivation) is not older than it.
+     */
+    @Test
+    void rowR2ARowOfTheSameSecondAsTheAppliedChangeIsNotOlder() {
+        Record applied = new Record(false, false, true, false, T1.plusMillis(825));
+        assertDecision(WRITE, null, true, SyncDecision.ofRead(applied, ACTIVE, T1));
+        assertDecision(
+                SKIP,
+                "older version",
+                false,
+                SyncDecision.ofRead(applied, ACTIVE, T1.minusSeconds(1)));
+    }
+
     @Test
     void rowR3TheRecordAsReadIsDecidedByItsValues() {
         assertDecision(WRITE, null, true, SyncDecision.ofRead(SYNCING, ACTIVE, T3));
