@@ -447,13 +447,14 @@ public class Benchmark {
                     "{\"kind\":\"sent\",\"externalContactIds\":[" + ids + "],\"encryptedMailingId\":\"" + prefix
                             + "\",\"repeat\":" + Math.min(10, repeat - seeded) + "}", 200);
         }
-        long batches = (long) number(get(SANDBOX + "/sandbox/dataverse/_control/stats"), "batches");
+        long before = dataverseRequests();
         long pull = System.nanoTime();
         String result = admin("POST", BASE + "/api/backsync/run", null, 200);
         double pullSeconds = (System.nanoTime() - pull) / 1e9;
-        long batchCalls = (long) number(get(SANDBOX + "/sandbox/dataverse/_control/stats"), "batches") - batches;
-        System.out.printf(Locale.ROOT, "back-sync: %d interactions of %d contacts → %.0f activities created in %d $batch calls (ceil(N/1000) = %d) in %.1f s%n",
-                people * (m / people), people, number(result, "activitiesCreated"), batchCalls, (m + 999) / 1000, pullSeconds);
+        long used = dataverseRequests() - before;
+        System.out.printf(Locale.ROOT, "back-sync: %d interactions of %d contacts → %.0f activities created with %d Dataverse requests, each request of a $batch counted (ceil(N/1000) = %d) in %.1f s%s%n",
+                people * (m / people), people, number(result, "activitiesCreated"), used, (m + 999) / 1000, pullSeconds,
+                result.contains("\"failedFeeds\":{}") || !result.contains("failedFeeds") ? "" : "; " + result);
     }
 
     /** An admin (or sandbox control) call with the sandbox login; the body, or fails on another status. */

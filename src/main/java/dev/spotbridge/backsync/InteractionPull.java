@@ -2,6 +2,7 @@ package dev.spotbridge.backsync;
 
 import dev.spotbridge.dataverse.Activities;
 import dev.spotbridge.dataverse.BatchOperation;
+import dev.spotbridge.dataverse.BulkWrites;
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.DataverseRejectedException;
 import dev.spotbridge.dataverse.DataverseUnavailableException;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,9 +34,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * outgoing email activity and each SMS one phone call, regarding the record with that externalId,
  * marked sb_source = Spotler; the activityid is derived from the interaction, so a repeated run
  * cannot make a second one. Opens, clicks and bounces update the email's engagement columns; a
- * bounce also becomes the owner's task (once, shared with the bounce feed). Writes go in $batch
- * requests of at most 1000; the ledger is written after each batch, so a run that fails halfway is
- * repeated by the next one without gap or duplicate.
+ * bounce also becomes the owner's task (once, shared with the bounce feed). Writes go in parts of
+ * at most 1000, each table's creates or updates as one CreateMultiple or UpdateMultiple; the ledger
+ * is written after each part, so a run that fails halfway is repeated by the next one without gap
+ * or duplicate.
  */
 @ApplicationScoped
 public class InteractionPull {
@@ -44,6 +47,7 @@ public class InteractionPull {
 
     @Inject SpotlerGateway spotler;
 
+    @Inject BulkWrites bulk;
     @Inject DataverseGateway dataverse;
 
     @Inject SyncRecords records;
@@ -267,7 +271,10 @@ public class InteractionPull {
     }
 
     /**
-     * Sends the operations in batches; after each batch the rows of its successful operations are
+     * Sends the operations in parts of {@link #BATCH}: each part's creates as one CreateMultiple
+     * per table and its updates as one UpdateMultiple (one request each against Dataverse's limits,
+     * where a $batch counts every operation); what Dataverse refuses in bulk goes through a $batch,
+     * which tells which operation it was. After each part the rows of its successful operations are
      * remembered.
      */
     private int write(
@@ -275,36 +282,50 @@ public class InteractionPull {
             List<BatchOperation> ops,
             List<InteractionRow> rows,
             HourlyPulls.Tally tally) {
-        int batches = 0;
+        int parts = 0;
         for (int from = 0; from < ops.size(); from += BATCH) {
             int to = Math.min(ops.size(), from + BATCH);
-            List<Integer> statuses = dataverse.batch(ops.subList(from, to));
-            batches++;
-            List<InteractionRow> done = new ArrayList<>();
-            String unavailable = null;
+            parts++;
+            List<Integer> part = new ArrayList<>();
             for (int k = from; k < to; k++) {
-                int status = statuses.get(k - from);
-                // 412: the activity is there already (an earlier run that died before its ledger
-                // write)
-                if (status < 300 || status == 412) {
-                    if (k < rows.size()) {
-                        done.add(rows.get(k));
+                part.add(k);
+            }
+            List<Integer> oneByOne = bulk.inBulk(part, ops::get);
+            Set<Integer> left = new HashSet<>(oneByOne);
+            List<InteractionRow> done = new ArrayList<>();
+            for (int k : part) {
+                if (!left.contains(k) && k < rows.size()) {
+                    done.add(rows.get(k));
+                }
+            }
+            String unavailable = null;
+            if (!oneByOne.isEmpty()) {
+                List<Integer> statuses = dataverse.batch(oneByOne.stream().map(ops::get).toList());
+                for (int i = 0; i < oneByOne.size(); i++) {
+                    int k = oneByOne.get(i);
+                    int status = statuses.get(i);
+                    // 412: the activity is there already (an earlier run that died before its
+                    // ledger write)
+                    if (status < 300 || status == 412) {
+                        if (k < rows.size()) {
+                            done.add(rows.get(k));
+                        }
+                    } else if (status == 429 || status >= 500) {
+                        unavailable = "Dataverse answered " + status + " to " + ops.get(k).target();
+                    } else {
+                        tally.itemFailed(
+                                feed,
+                                k < rows.size() ? externalIdOf(rows.get(k)) : "",
+                                new DataverseRejectedException(
+                                        status,
+                                        "Dataverse refused "
+                                                + ops.get(k).method()
+                                                + " "
+                                                + ops.get(k).target()
+                                                + " with "
+                                                + status),
+                                k < rows.size() ? rows.get(k).toString() : ops.get(k).target());
                     }
-                } else if (status == 429 || status >= 500) {
-                    unavailable = "Dataverse answered " + status + " to " + ops.get(k).target();
-                } else {
-                    tally.itemFailed(
-                            feed,
-                            k < rows.size() ? externalIdOf(rows.get(k)) : "",
-                            new DataverseRejectedException(
-                                    status,
-                                    "Dataverse refused "
-                                            + ops.get(k).method()
-                                            + " "
-                                            + ops.get(k).target()
-                                            + " with "
-                                            + status),
-                            k < rows.size() ? rows.get(k).toString() : ops.get(k).target());
                 }
             }
             timeline.remember(done);
@@ -313,7 +334,7 @@ public class InteractionPull {
                 throw new DataverseUnavailableException(unavailable);
             }
         }
-        return batches;
+        return parts;
     }
 
     /** The externalId of the record a timeline row is about (its D365 id). */

@@ -1,6 +1,7 @@
 package dev.spotbridge.writeback;
 
 import dev.spotbridge.dataverse.BatchOperation;
+import dev.spotbridge.dataverse.BulkWrites;
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.DataverseUnavailableException;
 import dev.spotbridge.dataverse.SbPermission;
@@ -47,6 +48,8 @@ public class StatusWriteback {
     EntityManager em;
 
     @Inject DataverseGateway dataverse;
+
+    @Inject BulkWrites bulk;
 
     /**
      * Whether routine successes reach the record's D365 history too
@@ -123,7 +126,7 @@ public class StatusWriteback {
                                 null));
             }
         }
-        List<Request> oneByOne = inBulk(requests);
+        List<Request> oneByOne = bulk.inBulk(requests, Request::operation);
         for (int from = 0; from < oneByOne.size(); from += MAX_BATCH) {
             List<Request> part =
                     oneByOne.subList(from, Math.min(oneByOne.size(), from + MAX_BATCH));
@@ -164,59 +167,6 @@ public class StatusWriteback {
         pending.stream().filter(p -> !p.refused).forEach(this::written);
         return refused;
     }
-
-    /**
-     * Writes the requests that go together in bulk: the PATCHes of one table's records, the new
-     * sb_synclog rows, the new sb_permission rows — each kind one UpdateMultiple or CreateMultiple
-     * (one request against Dataverse's limits for up to 1000 rows). A kind Dataverse refused in
-     * bulk (a record gone, a value refused: all or nothing) is left to the $batch, one part per
-     * request, which tells which one it was.
-     *
-     * @return the requests still to be written, one by one
-     */
-    private List<Request> inBulk(List<Request> requests) {
-        Map<String, List<Request>> byKind = new LinkedHashMap<>();
-        for (Request r : requests) {
-            BatchOperation op = r.operation();
-            byKind.computeIfAbsent(
-                            op.method() + " " + op.entitySet() + " " + op.withoutAsyncSteps(),
-                            k -> new ArrayList<>())
-                    .add(r);
-        }
-        List<Request> oneByOne = new ArrayList<>();
-        for (List<Request> kind : byKind.values()) {
-            if (kind.size() < MIN_BULK) {
-                oneByOne.addAll(kind);
-                continue;
-            }
-            for (List<Request> part : partition(kind, MAX_BATCH)) {
-                inBulk(part, oneByOne);
-            }
-        }
-        return oneByOne;
-    }
-
-    /**
-     * One bulk request for the part; when Dataverse refuses it (all or nothing), each half again,
-     * so that one bad row (a record deleted in D365 meanwhile) costs a few requests, not one per
-     * row; the last few rows of a refused part are left to the $batch.
-     */
-    private void inBulk(List<Request> part, List<Request> oneByOne) {
-        String entity = DataverseGateway.entityOf(part.get(0).operation().entitySet());
-        if (dataverse.multiple(entity, part.stream().map(Request::operation).toList())) {
-            return;
-        }
-        if (part.size() <= MIN_BULK) {
-            oneByOne.addAll(part);
-            return;
-        }
-        int half = part.size() / 2;
-        inBulk(part.subList(0, half), oneByOne);
-        inBulk(part.subList(half, part.size()), oneByOne);
-    }
-
-    /** Fewer rows than this of one kind go in the $batch, one part each. */
-    private static final int MIN_BULK = 4;
 
     /** One request of the $batch: the record's PATCH, or one of its sb_synclog rows. */
     private record Request(Pending pending, BatchOperation operation, SyncLogRow log) {

@@ -703,7 +703,8 @@ public class DataverseSandbox {
             String body,
             @HeaderParam(BYPASS) String bypass,
             @HeaderParam("Authorization") String authorization) {
-        DataverseTables.Table table = admit(set, authorization);
+        DataverseTables.Table table =
+                admit(set, set + "/Microsoft.Dynamics.CRM." + action, authorization);
         multiples.incrementAndGet();
         JsonObject request = object(body);
         if (!(request.get("Targets") instanceof JsonArray targets) || targets.isEmpty()) {
@@ -1403,9 +1404,9 @@ public class DataverseSandbox {
     }
 
     /** Counts the request, meets an injected fault, checks the bearer token. */
-    private void authorize(String set, String authorization) {
+    private void authorize(String path, String authorization) {
         requests.incrementAndGet();
-        Faults.Fault fault = faults.meet("*", set);
+        Faults.Fault fault = faults.meet("*", path);
         if (fault != null) {
             Response.ResponseBuilder response =
                     Response.status(fault.status())
@@ -1450,7 +1451,15 @@ public class DataverseSandbox {
     }
 
     private DataverseTables.Table admit(String set, String authorization) {
-        authorize(set, authorization);
+        return admit(set, set, authorization);
+    }
+
+    /**
+     * @param path what an injected fault's path is matched against (the entity set, or the set and
+     *     its bound action)
+     */
+    private DataverseTables.Table admit(String set, String path, String authorization) {
+        authorize(path, authorization);
         return tableOf(set)
                 .orElseThrow(
                         () ->

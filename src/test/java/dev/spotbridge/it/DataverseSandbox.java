@@ -165,6 +165,40 @@ final class DataverseSandbox {
                 .longValue();
     }
 
+    /** Requests the Dataverse sandbox counted against the org's limits ($batch: each operation). */
+    static long dataverseRequests() {
+        return get(BASE + "/sandbox/dataverse/_control/stats", null)
+                .json()
+                .getJsonNumber("requests")
+                .longValue();
+    }
+
+    /**
+     * Waits until Spotbridge has stopped calling the Dataverse sandbox (no request for 1.5 s, at
+     * most 30 s): the write-back of what a test set up is done before the test counts requests.
+     */
+    static void awaitDataverseQuiet() {
+        long last = dataverseRequests();
+        long quietSince = System.nanoTime();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() - quietSince < 1_500_000_000L) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Spotbridge kept calling the Dataverse sandbox");
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            long now = dataverseRequests();
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            }
+        }
+    }
+
     static long dataverseBatches() {
         return get(BASE + "/sandbox/dataverse/_control/stats", null)
                 .json()
