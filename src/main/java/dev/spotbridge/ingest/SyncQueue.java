@@ -14,6 +14,7 @@ import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -194,10 +195,9 @@ public class SyncQueue {
     private void sendOn(IntakeContexts.Pooled session, ChangeEvent event) {
         try {
             TextMessage message = session.context.createTextMessage(event.toJson());
-            message.setStringProperty("JMSXGroupID", event.group());
-            message.setStringProperty("entity", event.entity());
-            message.setStringProperty("recordId", event.recordId());
-            message.setStringProperty("eventKey", event.key());
+            for (Map.Entry<String, String> p : event.messageProperties().entrySet()) {
+                message.setStringProperty(p.getKey(), p.getValue());
+            }
             session.producer
                     .setDeliveryMode(DeliveryMode.PERSISTENT)
                     .setPriority(event.priority())

@@ -19,7 +19,6 @@ import jakarta.jms.MessageListener;
 import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
 import java.util.Locale;
-import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -61,17 +60,13 @@ public class WorkConsumer implements MessageListener {
             event = ChangeEvent.fromJson(((TextMessage) message).getText());
             delivery = message.getIntProperty("JMSXDeliveryCount");
         } catch (JMSException | RuntimeException e) {
-            redelivery.deadLetter(
-                    message,
-                    Queues.JOBS_ADDRESS,
-                    "unreadable: " + e,
-                    Redelivery.stringProperties(message, "JMSXGroupID", "entity", "recordId"));
+            redelivery.deadLetterUnreadable(message, Queues.JOBS_ADDRESS, e);
             metrics.deadLettered("unreadable");
             return;
         }
         EventHandler handler = handlerOf(event);
         if (handler == null) {
-            redelivery.moveTo(message, syncQueue, properties(event));
+            redelivery.moveTo(message, syncQueue, event.messageProperties());
             return;
         }
         LogContext.of(event, () -> work(message, event, handler, delivery));
@@ -86,7 +81,7 @@ public class WorkConsumer implements MessageListener {
                         message,
                         Queues.JOBS_ADDRESS,
                         "refused for good (see the history)",
-                        properties(event));
+                        event.messageProperties());
                 metrics.deadLettered("refused");
             }
             return outcome;
@@ -114,17 +109,5 @@ public class WorkConsumer implements MessageListener {
             }
         }
         return null;
-    }
-
-    private static Map<String, Object> properties(ChangeEvent event) {
-        return Map.of(
-                "JMSXGroupID",
-                event.group(),
-                "entity",
-                event.entity(),
-                "recordId",
-                event.recordId(),
-                "eventKey",
-                event.key());
     }
 }

@@ -99,6 +99,15 @@ public record ChangeEvent(
     public static final int PRIORITY_NORMAL = 4;
 
     /**
+     * The string properties its message carries on every queue (the message group, the record and
+     * the event's key, which the admin API's dead-letter view and replay read).
+     */
+    public Map<String, String> messageProperties() {
+        return Map.of(
+                "JMSXGroupID", group(), "entity", entity, "recordId", recordId, "eventKey", key());
+    }
+
+    /**
      * The message group: every event of one record (or one permission row: its Create, Updates and
      * Delete) is consumed in order, one after another.
      */

@@ -185,6 +185,18 @@ public class Redelivery {
         }
     }
 
+    /**
+     * A message that is not a change event, dead-lettered with why and the group and record it
+     * names, if any: it can never succeed, and the queue goes on without it.
+     */
+    public void deadLetterUnreadable(Message original, String address, Exception why) {
+        deadLetter(
+                original,
+                address,
+                "unreadable: " + why.getMessage(),
+                stringProperties(original, "JMSXGroupID", "entity", "recordId"));
+    }
+
     /** The message's string properties of these names, as the copy should carry them. */
     public static Map<String, String> stringProperties(Message message, String... names) {
         Map<String, String> properties = new LinkedHashMap<>();

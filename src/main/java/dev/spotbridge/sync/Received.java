@@ -58,22 +58,14 @@ public record Received(
 
     /** The properties of a copy that waits out an outage, held since then. */
     public Map<String, Object> held(long since) {
-        Map<String, Object> properties = new java.util.HashMap<>(base());
+        Map<String, Object> properties = base();
         properties.put(HELD_SINCE, since);
         return properties;
     }
 
     private Map<String, Object> base() {
-        return Map.of(
-                "JMSXGroupID",
-                event.group(),
-                "entity",
-                event.entity(),
-                "recordId",
-                event.recordId(),
-                "eventKey",
-                event.key(),
-                ENQUEUED_AT,
-                enqueuedAt);
+        Map<String, Object> properties = new java.util.HashMap<>(event.messageProperties());
+        properties.put(ENQUEUED_AT, enqueuedAt);
+        return properties;
     }
 }

@@ -1,5 +1,6 @@
 package dev.spotbridge.sync;
 
+import dev.spotbridge.http.Outage;
 import dev.spotbridge.metrics.SyncMetrics;
 import dev.spotbridge.queue.ChangeEvent;
 import dev.spotbridge.queue.LogContext;
@@ -144,11 +145,7 @@ public class SyncBatch {
         try {
             received = Received.of(message);
         } catch (IllegalArgumentException unreadable) {
-            redelivery.deadLetter(
-                    message,
-                    Queues.SYNC_ADDRESS,
-                    "unreadable: " + unreadable.getMessage(),
-                    Redelivery.stringProperties(message, "JMSXGroupID", "entity", "recordId"));
+            redelivery.deadLetterUnreadable(message, Queues.SYNC_ADDRESS, unreadable);
             metrics.deadLettered("unreadable");
             return;
         }
@@ -290,9 +287,9 @@ public class SyncBatch {
             return delay;
         }
         if (Outage.in(e)) {
-            long cutoff = System.currentTimeMillis() - outageHoldHours * 3_600_000L;
-            List<Received> young = changes.stream().filter(r -> r.enqueuedAt() > cutoff).toList();
-            if (young.size() == changes.size()) {
+            long at = System.currentTimeMillis();
+            if (changes.stream()
+                    .allMatch(r -> Outage.waitsOut(r.enqueuedAt(), at, outageHoldHours))) {
                 // not the changes' fault: they wait on the queue, no attempt counted, and this
                 // thread waits too (while Spotler is down the drain takes a batch now and then)
                 long now = System.currentTimeMillis();

@@ -1,5 +1,6 @@
 package dev.spotbridge.writeback;
 
+import dev.spotbridge.http.Outage;
 import dev.spotbridge.queue.Queues;
 import dev.spotbridge.queue.Redelivery;
 import jakarta.annotation.Resource;
@@ -55,6 +56,14 @@ public class WritebackBatch {
     @Inject Redelivery redelivery;
 
     /**
+     * How long a batch that meets Dataverse down waits on the queue before it is tried again (the
+     * setting the sync drain uses); no attempt is counted, so an outage dead-letters nothing.
+     */
+    @Inject
+    @ConfigProperty(name = "spotbridge.sync.outage-retry-ms", defaultValue = "5000")
+    long outageRetryMillis;
+
+    /**
      * What one call took from the queue, and how long the consumer waits before the next batch (a
      * request limit's wait when the batch was put off, else 0).
      */
@@ -100,6 +109,28 @@ public class WritebackBatch {
             } catch (RuntimeException e) {
                 int putOffs = Redelivery.putOffs(byRecord.values());
                 OptionalLong wait = redelivery.putOffDelay(e, putOffs);
+                if (wait.isEmpty() && Outage.in(e)) {
+                    // Dataverse down: the write-backs wait (their state is in the database, a later
+                    // write writes the latest), not counted as an attempt, and this thread too
+                    byRecord.values()
+                            .forEach(
+                                    m ->
+                                            redelivery.putOff(
+                                                    m,
+                                                    queue,
+                                                    outageRetryMillis,
+                                                    putOffs,
+                                                    properties(m)));
+                    LOG.warning(
+                            () ->
+                                    byRecord.size()
+                                            + " write-backs wait out an outage of Dataverse (tried"
+                                            + " again in "
+                                            + outageRetryMillis
+                                            + " ms): "
+                                            + Redelivery.describe(e));
+                    return new Taken(taken.size(), outageRetryMillis);
+                }
                 if (wait.isEmpty()) {
                     throw e;
                 }

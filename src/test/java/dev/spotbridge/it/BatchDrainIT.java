@@ -159,8 +159,8 @@ class BatchDrainIT {
         JsonObject contact = SpotlerSandbox.spotlerContact(id).orElseThrow();
         assertEquals(
                 "v49",
-                contact.getJsonObject("properties").getString("firstName"),
-                contact.toString());
+                contact.getJsonObject("properties").getString("firstName", null),
+                contact + "\n" + record);
         assertEquals("Succeeded", record.getString("status"));
         String history = record.getJsonArray("history").toString();
         assertTrue(history.contains("blanked"), "the deactivation blanked the contact: " + history);
@@ -315,6 +315,62 @@ class BatchDrainIT {
                         .filter(h -> "WriteBack".equals(h.getString("operation")))
                         .count();
         assertEquals(1, writebacks, "one write-back, the first sync's: " + record);
+    }
+
+    /**
+     * sb_lastsyncedon is written at most once per spotbridge.last-synced-interval (30 s in the
+     * ITs): a second sync within the interval writes nothing to D365, and the sweep writes the
+     * newer sync time once the interval is over, so D365 is never behind by more than that.
+     */
+    @Test
+    void aNewerSyncTimeReachesD365OnceTheIntervalIsOver() {
+        String id = UUID.randomUUID().toString();
+        Instant t0 = Instant.now().minusSeconds(60);
+        inDataverse(id, "l");
+        assertEquals(202, webhook(Contexts.create("contact", id, person("l"), t0)).status());
+        String first =
+                await(
+                                () -> DataverseSandbox.dataverseRow("contacts", id).orElse(null),
+                                row ->
+                                        row.containsKey("sb_lastsyncedon")
+                                                && !row.isNull("sb_lastsyncedon"),
+                                "the first sync's time in D365")
+                        .getString("sb_lastsyncedon");
+        assertEquals(
+                202,
+                webhook(
+                                Contexts.update(
+                                        "contact",
+                                        id,
+                                        Map.of("firstname", "l2"),
+                                        person("l2"),
+                                        t0.plusSeconds(10),
+                                        UUID.randomUUID().toString()))
+                        .status());
+        awaitHistory("contact", id, 2);
+        await(
+                AdminApi::overview,
+                o ->
+                        o.getJsonObject("queues")
+                                        .getJsonObject("writeback")
+                                        .getJsonNumber("messages")
+                                        .longValue()
+                                == 0,
+                "the write-back queue drained");
+        assertEquals(
+                first,
+                DataverseSandbox.dataverseRow("contacts", id)
+                        .orElseThrow()
+                        .getString("sb_lastsyncedon"),
+                "within the interval the newer sync time waits");
+        String swept =
+                await(
+                                () -> DataverseSandbox.dataverseRow("contacts", id).orElse(null),
+                                row -> !first.equals(row.getString("sb_lastsyncedon")),
+                                "the newer sync time written by the sweep",
+                                Duration.ofSeconds(120))
+                        .getString("sb_lastsyncedon");
+        assertTrue(Instant.parse(swept).isAfter(Instant.parse(first)), first + " then " + swept);
     }
 
     /** The contact's sb_permission rows in Dataverse, once its write-back is done. */
