@@ -15,19 +15,25 @@ import dev.spotbridge.spotler.SpotlerGateway.ContactResult;
 import dev.spotbridge.spotler.SpotlerGateway.ContactWrite;
 import dev.spotbridge.spotler.SpotlerProperties;
 import dev.spotbridge.writeback.WritebackQueue;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /**
  * Brings many records into Spotler at once (list members, campaign targets): consent first — a
@@ -71,6 +77,8 @@ public class BulkUpsert {
     @Inject SpotlerProperties properties;
 
     @Inject OptOutCheck optOutCheck;
+
+    @Resource ManagedExecutorService executor;
 
     /**
      * The mapped columns of a table as the Web API selects them, which the rows given to {@link
@@ -121,12 +129,19 @@ public class BulkUpsert {
         List<ContactWrite> writes = new ArrayList<>();
         Map<String, Map<String, JsonValue>> snapshots = new LinkedHashMap<>();
         ActiveMapping.Versioned inForce = mapping.current();
+        Map<String, SyncRecord> known =
+                records.load(
+                        entity,
+                        rows.stream()
+                                .map(r -> r.id(entity).orElse(null))
+                                .filter(Objects::nonNull)
+                                .toList());
         for (RecordRow row : rows) {
             String id = row.id(entity).orElse(null);
             if (id == null) {
                 continue;
             }
-            SyncRecord record = em.find(SyncRecord.class, SyncRecord.key(entity, id));
+            SyncRecord record = known.get(SyncRecord.key(entity, id));
             boolean noBulk = Boolean.TRUE.equals(row.doNotBulkEmail());
             String reason = leftOut(record, row, direct);
             if (reason != null) {
@@ -170,7 +185,7 @@ public class BulkUpsert {
             List<SyncRecord> unchanged = new ArrayList<>();
             for (String id : eligible) {
                 if (!snapshots.containsKey(id)) {
-                    SyncRecord record = em.find(SyncRecord.class, SyncRecord.key(entity, id));
+                    SyncRecord record = known.get(SyncRecord.key(entity, id));
                     if (record != null) {
                         unchanged.add(record);
                     }
@@ -185,31 +200,106 @@ public class BulkUpsert {
         }
         int batches = 0;
         if (!dryRun) {
-            for (int i = 0; i < writes.size(); i += 100) {
-                List<ContactWrite> batch =
-                        withPermissions(
-                                entity, writes.subList(i, Math.min(writes.size(), i + 100)));
-                List<ContactResult> results = spotler.upsertAll(batch);
-                batches++;
-                for (int k = 0; k < batch.size(); k++) {
-                    ContactWrite write = batch.get(k);
-                    ContactResult result =
-                            k < results.size()
-                                    ? results.get(k)
-                                    : new ContactResult(write.externalId(), "OK", "");
-                    applied(
+            // the next batch's Spotler call is under way while the results of the one before are
+            // recorded here: the two take turns on the CPU otherwise
+            Deque<Sent> inFlight = new ArrayDeque<>();
+            try {
+                for (int i = 0; i < writes.size(); i += 100) {
+                    List<ContactWrite> batch =
+                            withPermissions(
+                                    entity, writes.subList(i, Math.min(writes.size(), i + 100)));
+                    inFlight.add(new Sent(batch, executor.submit(() -> spotler.upsertAll(batch))));
+                    if (inFlight.size() >= CALLS_IN_FLIGHT) {
+                        record(
+                                entity,
+                                known,
+                                inFlight.poll(),
+                                inForce.version(),
+                                snapshots,
+                                eligible,
+                                excluded,
+                                noBulkEmail);
+                    }
+                    batches++;
+                }
+                while (!inFlight.isEmpty()) {
+                    record(
                             entity,
-                            write,
+                            known,
+                            inFlight.poll(),
                             inForce.version(),
-                            result,
-                            snapshots.get(write.externalId()),
+                            snapshots,
                             eligible,
                             excluded,
                             noBulkEmail);
                 }
+            } finally {
+                // a failure rolls the page back: no call of it may still be running then
+                inFlight.forEach(Sent::awaitQuietly);
             }
         }
         return new Report(eligible, excluded, created, changed, batches, noBulkEmail);
+    }
+
+    /** Spotler calls of one page under way at once. */
+    private static final int CALLS_IN_FLIGHT = 2;
+
+    /** A batch whose Spotler call is under way. */
+    private record Sent(List<ContactWrite> batch, Future<List<ContactResult>> results) {
+        List<ContactResult> await() {
+            try {
+                return results.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while Spotler was being written", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        void awaitQuietly() {
+            try {
+                results.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // the failure that matters is the one already thrown
+            }
+        }
+    }
+
+    /** The outcome of one batch's Spotler call, recorded on its records. */
+    private void record(
+            String entity,
+            Map<String, SyncRecord> known,
+            Sent sent,
+            int mappingVersion,
+            Map<String, Map<String, JsonValue>> snapshots,
+            Set<String> eligible,
+            Map<String, String> excluded,
+            Set<String> noBulkEmail) {
+        List<ContactResult> results = sent.await();
+        List<ContactWrite> batch = sent.batch();
+        for (int k = 0; k < batch.size(); k++) {
+            ContactWrite write = batch.get(k);
+            ContactResult result =
+                    k < results.size()
+                            ? results.get(k)
+                            : new ContactResult(write.externalId(), "OK", "");
+            applied(
+                    entity,
+                    known,
+                    write,
+                    mappingVersion,
+                    result,
+                    snapshots.get(write.externalId()),
+                    eligible,
+                    excluded,
+                    noBulkEmail);
+        }
     }
 
     /** Every permission off: what a record that does not allow bulk email has in Spotler. */
@@ -247,6 +337,7 @@ public class BulkUpsert {
 
     private void applied(
             String entity,
+            Map<String, SyncRecord> known,
             ContactWrite write,
             int mappingVersion,
             ContactResult result,
@@ -255,7 +346,13 @@ public class BulkUpsert {
             Map<String, String> excluded,
             Set<String> noBulkEmail) {
         String id = write.externalId();
-        SyncRecord record = records.open(entity, id);
+        SyncRecord record = known.get(SyncRecord.key(entity, id));
+        if (record == null) {
+            // not there when the page was read: new (persisted without reading it again)
+            record = new SyncRecord(entity, id);
+            em.persist(record);
+            known.put(record.key(), record);
+        }
         switch (result.code()) {
             case "OK" -> {
                 Map<String, JsonValue> before = record.writtenProperties();

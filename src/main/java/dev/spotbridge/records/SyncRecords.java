@@ -7,6 +7,7 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,22 @@ public class SyncRecords {
             em.persist(record);
         }
         return record;
+    }
+
+    /**
+     * The sync states of these records of one table that exist, by key, read in a few queries (500
+     * ids each) instead of one per record; those not in the map are new.
+     */
+    public Map<String, SyncRecord> load(String entity, Collection<String> recordIds) {
+        Map<String, SyncRecord> found = new HashMap<>();
+        List<String> keys = recordIds.stream().map(id -> SyncRecord.key(entity, id)).toList();
+        for (int from = 0; from < keys.size(); from += 500) {
+            em.createQuery("select r from SyncRecord r where r.key in :keys", SyncRecord.class)
+                    .setParameter("keys", keys.subList(from, Math.min(keys.size(), from + 500)))
+                    .getResultList()
+                    .forEach(r -> found.put(r.key(), r));
+        }
+        return found;
     }
 
     public Optional<SyncRecord> find(String entity, String recordId) {
