@@ -622,7 +622,7 @@ public class Benchmark {
 
     /**
      * The client-side Spotler rate limit (the node started with spotler.max-requests-per-second =
-     * -Dlimit): -Dchanges new contacts sent at once; the Spotler sandbox's request counter sampled
+     * -Dlimit): -Dchanges new contacts sent one after another at four times the limit; the Spotler sandbox's request counter sampled
      * every 100 ms until all are Succeeded. Holds when no 1 s window saw more than two seconds'
      * worth (one second's burst + one second's rate; +2 for the sampling edges), the whole run not
      * more than its duration's worth + the burst, and every change succeeded (throttling sent
@@ -653,7 +653,19 @@ public class Benchmark {
         sampler.start();
         Instant at = Instant.now().minusSeconds(60);
         long start = System.nanoTime();
-        parallel(n, i -> deliver(i, create(UUID.randomUUID().toString(), "Rate" + i, at)));
+        // sent at four times the limit, one after another: a lone change goes out at once, so
+        // without the limit each would be a Spotler call of its own; with it, the drain waits and
+        // the changes that came in meanwhile go out together (sent all at once, 300 changes were
+        // 5 calls of 100, and the limit was never reached)
+        long pace = (long) (1e9 / (4 * limit));
+        for (int i = 0; i < n; i++) {
+            long due = start + i * pace;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+            }
+            deliver(i, create(UUID.randomUUID().toString(), "Rate" + i, at));
+        }
         double all = awaitCount(done, before + n, start);
         sampling.set(false);
         sampler.join();
@@ -679,6 +691,9 @@ public class Benchmark {
                 limit, n, total, seconds, total / Math.max(seconds, 0.001), busiest, all);
         if (excess > 1 || total > limit * (seconds + 0.2) + limit + 2) {
             throw new IllegalStateException("the Spotler request rate went over the configured limit of " + limit + "/s");
+        }
+        if (busiest < limit - 2) {
+            throw new IllegalStateException("no second reached the limit of " + limit + "/s: the check did not exercise it");
         }
     }
 

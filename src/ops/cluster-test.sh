@@ -12,8 +12,9 @@
 #   4. node 2 killed while its back-sync run holds the run lock: the lock's lease lapses and node 1 takes the job
 #      over within 150 s;
 #   5. the client-side Spotler rate limit: node 1 alone, restarted with spotler.max-requests-per-second=RATE_LIMIT
-#      (10), RATE_CHANGES (300) new contacts at once: no second with more than two seconds' worth of Spotler
-#      requests, all Succeeded (waiting for the limit sends nothing to the dead-letter queue).
+#      (10), RATE_CHANGES (300) new contacts sent at four times that rate: some second reaches the limit, none has
+#      more than two seconds' worth of Spotler requests, all Succeeded (waiting for the limit sends nothing to the
+#      dead-letter queue).
 # Exit status 0 only if 0 and 2 to 5 hold. Needs psql and the machine's PostgreSQL (PGHOST/PGPORT/PGUSER as for
 # src/ops/database.sh); ports 8080/9990, 8180/10090, 8580/10490 and 61616 free. Not part of `mvn verify` (about 10 minutes).
 #   src/ops/cluster-test.sh            CHANGES=3000 RECORDS=200 UPDATES=10 SKIP_BUILD=1 (reuse the last build)
