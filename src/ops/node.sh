@@ -44,6 +44,7 @@ case "$ACTION" in
     mkdir -p "$BASE/deployments" "$BASE/log"
     rm -rf "$BASE/configuration"; cp -r "$SERVER/standalone/configuration" "$BASE/configuration"
     rm -f "$BASE"/deployments/*; cp "${WARS[@]}" "$BASE/deployments/"; STARTS=$(starts)
+    MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} \
     SPOTBRIDGE_NODE_ID=${SPOTBRIDGE_NODE_ID:-spotbridge-$N} SPOTBRIDGE_BASE_URL=${SPOTBRIDGE_BASE_URL:-http://127.0.0.1:$HTTP} \
       JAVA_OPTS="${NODE_JAVA_OPTS:--Xms256m -Xmx384m -XX:+UseParallelGC} ${NODE_SERVER_OPTS:-}" \
       nohup "$SERVER/bin/standalone.sh" -Djboss.server.base.dir="$BASE" -Djboss.socket.binding.port-offset=$OFFSET \

@@ -204,12 +204,18 @@ public class BulkUpsert {
             // recorded here: the two take turns on the CPU otherwise
             Deque<Sent> inFlight = new ArrayDeque<>();
             try {
-                for (int i = 0; i < writes.size(); i += 100) {
-                    List<ContactWrite> batch =
-                            withPermissions(
-                                    entity, writes.subList(i, Math.min(writes.size(), i + 100)));
-                    inFlight.add(new Sent(batch, executor.submit(() -> spotler.upsertAll(batch))));
-                    if (inFlight.size() >= CALLS_IN_FLIGHT) {
+                int next = 0;
+                while (next < writes.size() || !inFlight.isEmpty()) {
+                    if (next < writes.size() && inFlight.size() < CALLS_IN_FLIGHT) {
+                        List<ContactWrite> batch =
+                                withPermissions(
+                                        entity,
+                                        writes.subList(next, Math.min(writes.size(), next + 100)));
+                        inFlight.add(
+                                new Sent(batch, executor.submit(() -> spotler.upsertAll(batch))));
+                        next += 100;
+                        batches++;
+                    } else {
                         record(
                                 entity,
                                 known,
@@ -220,18 +226,6 @@ public class BulkUpsert {
                                 excluded,
                                 noBulkEmail);
                     }
-                    batches++;
-                }
-                while (!inFlight.isEmpty()) {
-                    record(
-                            entity,
-                            known,
-                            inFlight.poll(),
-                            inForce.version(),
-                            snapshots,
-                            eligible,
-                            excluded,
-                            noBulkEmail);
                 }
             } finally {
                 // a failure rolls the page back: no call of it may still be running then

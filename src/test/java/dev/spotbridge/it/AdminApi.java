@@ -82,6 +82,19 @@ final class AdminApi {
         return a.json();
     }
 
+    /** Waits until nothing waits on the write-back queue, in delivery or not. */
+    static void awaitWritebackDrained() {
+        await(
+                AdminApi::overview,
+                o ->
+                        o.getJsonObject("queues")
+                                        .getJsonObject("writeback")
+                                        .getJsonNumber("messages")
+                                        .longValue()
+                                == 0,
+                "the write-back queue drained");
+    }
+
     /** Waits for the record's change in the dead-letter queue; its message id. */
     static String deadLetterOf(String id) {
         JsonObject letter =

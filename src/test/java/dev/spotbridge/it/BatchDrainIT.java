@@ -295,15 +295,7 @@ class BatchDrainIT {
         // the update's sync committed (its write-back request with it), and that request was
         // taken: nothing waits on the write-back queue, in delivery or not
         awaitHistory("contact", id, 2);
-        await(
-                AdminApi::overview,
-                o ->
-                        o.getJsonObject("queues")
-                                        .getJsonObject("writeback")
-                                        .getJsonNumber("messages")
-                                        .longValue()
-                                == 0,
-                "the write-back queue drained");
+        AdminApi.awaitWritebackDrained();
         JsonObject record = record("contact", id).orElseThrow();
         assertEquals("Succeeded", record.getString("status"));
         assertEquals("s2", SpotlerSandbox.spotlerProperties(id).getString("firstName"));
@@ -348,15 +340,7 @@ class BatchDrainIT {
                                         UUID.randomUUID().toString()))
                         .status());
         awaitHistory("contact", id, 2);
-        await(
-                AdminApi::overview,
-                o ->
-                        o.getJsonObject("queues")
-                                        .getJsonObject("writeback")
-                                        .getJsonNumber("messages")
-                                        .longValue()
-                                == 0,
-                "the write-back queue drained");
+        AdminApi.awaitWritebackDrained();
         assertEquals(
                 first,
                 DataverseSandbox.dataverseRow("contacts", id)
