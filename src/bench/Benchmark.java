@@ -656,7 +656,8 @@ public class Benchmark {
         // sent at four times the limit, one after another: a lone change goes out at once, so
         // without the limit each would be a Spotler call of its own; with it, the drain waits and
         // the changes that came in meanwhile go out together (sent all at once, 300 changes were
-        // 5 calls of 100, and the limit was never reached)
+        // 5 calls of 100; sent at 40/s against a limit of 10/s, the drain's own batching kept the
+        // calls at 3.6/s). The run's request rate must come near the limit, or it was not tested
         long pace = (long) (1e9 / (4 * limit));
         for (int i = 0; i < n; i++) {
             long due = start + i * pace;
@@ -692,8 +693,9 @@ public class Benchmark {
         if (excess > 1 || total > limit * (seconds + 0.2) + limit + 2) {
             throw new IllegalStateException("the Spotler request rate went over the configured limit of " + limit + "/s");
         }
-        if (busiest < limit - 2) {
-            throw new IllegalStateException("no second reached the limit of " + limit + "/s: the check did not exercise it");
+        if (total / Math.max(seconds, 0.001) < 0.7 * limit) {
+            throw new IllegalStateException(String.format(Locale.ROOT,
+                    "%.1f Spotler requests/s, under the limit of %.0f/s: the check did not exercise it", total / Math.max(seconds, 0.001), limit));
         }
     }
 

@@ -561,11 +561,6 @@ public class DataverseGateway {
     }
 
     /**
-     * PATCH with If-Match: * — changes only the columns given.
-     *
-     * @return false when the row does not exist (nothing is created)
-     */
-    /**
      * Writes columns of a contact, lead or account (profile values that came from Spotler).
      *
      * @return false when Dataverse no longer has the record
@@ -576,6 +571,11 @@ public class DataverseGateway {
         return update(entity, id, body.build());
     }
 
+    /**
+     * PATCH with If-Match: * — changes only the columns given.
+     *
+     * @return false when the row does not exist (nothing is created)
+     */
     private boolean update(String entity, String id, JsonObject columns) {
         Response response =
                 send(
