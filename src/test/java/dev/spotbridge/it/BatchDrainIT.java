@@ -80,6 +80,21 @@ class BatchDrainIT {
                         .build());
     }
 
+    /** A D365 update of the contact's first name, taken in. */
+    private static void renamed(String id, String firstName, Instant at) {
+        assertEquals(
+                202,
+                webhook(
+                                Contexts.update(
+                                        "contact",
+                                        id,
+                                        Map.of("firstname", firstName),
+                                        person(firstName),
+                                        at,
+                                        UUID.randomUUID().toString()))
+                        .status());
+    }
+
     private static JsonObject settled(String id) {
         return await(
                 () -> record("contact", id).orElse(null),
@@ -281,17 +296,7 @@ class BatchDrainIT {
                 row -> row.containsKey("sb_syncstatus") && !row.isNull("sb_syncstatus"),
                 "the first sync's status in D365");
         long patches = DataverseSandbox.dataversePatches();
-        assertEquals(
-                202,
-                webhook(
-                                Contexts.update(
-                                        "contact",
-                                        id,
-                                        Map.of("firstname", "s2"),
-                                        person("s2"),
-                                        t0.plusSeconds(10),
-                                        UUID.randomUUID().toString()))
-                        .status());
+        renamed(id, "s2", t0.plusSeconds(10));
         // the update's sync committed (its write-back request with it), and that request was
         // taken: nothing waits on the write-back queue, in delivery or not
         awaitHistory("contact", id, 2);
@@ -328,17 +333,7 @@ class BatchDrainIT {
                                                 && !row.isNull("sb_lastsyncedon"),
                                 "the first sync's time in D365")
                         .getString("sb_lastsyncedon");
-        assertEquals(
-                202,
-                webhook(
-                                Contexts.update(
-                                        "contact",
-                                        id,
-                                        Map.of("firstname", "l2"),
-                                        person("l2"),
-                                        t0.plusSeconds(10),
-                                        UUID.randomUUID().toString()))
-                        .status());
+        renamed(id, "l2", t0.plusSeconds(10));
         awaitHistory("contact", id, 2);
         AdminApi.awaitWritebackDrained();
         assertEquals(
