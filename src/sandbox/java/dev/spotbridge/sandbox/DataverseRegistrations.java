@@ -168,7 +168,7 @@ public class DataverseRegistrations {
     /** The enabled steps registered for a message of a table. */
     List<Step> steps(String message, String table) {
         List<Step> found = new ArrayList<>();
-        for (JsonObject step : store.all("dataverse.sdkmessageprocessingstep")) {
+        for (JsonObject step : store.allCached("dataverse.sdkmessageprocessingstep")) {
             if (step.getInt("statecode", 0) != 0) {
                 continue;
             }

@@ -68,6 +68,20 @@ class MigrationsTest {
     }
 
     @Test
+    void theEmbeddedDatabaseHandsOutIdentitiesAThousandPerWrite() throws SQLException {
+        JdbcDataSource ds = database();
+        Migrations.migrate(ds);
+        String cache =
+                "SELECT MIN(IDENTITY_CACHE) FROM INFORMATION_SCHEMA.COLUMNS"
+                        + " WHERE IS_IDENTITY = 'YES' AND TABLE_NAME = '%s'";
+        assertEquals(1000, count(ds, cache.formatted("SYNC_HISTORY")));
+        assertEquals(1000, count(ds, cache.formatted("CONSENT_CHANGE")));
+        execute(ds, "ALTER TABLE sync_history ALTER COLUMN id SET CACHE 32");
+        Migrations.migrate(ds);
+        assertEquals(1000, count(ds, cache.formatted("SYNC_HISTORY")), "set again at a start");
+    }
+
+    @Test
     void aDatabaseFromBeforeFlywayIsTakenOverAtItsVersion() throws SQLException {
         JdbcDataSource ds = database();
         // what Spotbridge's own migrations left: the schema of V1 and their ledger
