@@ -53,6 +53,7 @@ import org.eclipse.microprofile.rest.client.RestClientBuilder;
         jitter = 200,
         abortOn = {
             DataverseRejectedException.class,
+            DataverseNotSetUpException.class,
             DataverseThrottledException.class,
             CircuitBreakerOpenException.class
         })
@@ -63,7 +64,11 @@ import org.eclipse.microprofile.rest.client.RestClientBuilder;
         delay = 15,
         delayUnit = ChronoUnit.SECONDS,
         successThreshold = 2,
-        skipOn = {DataverseRejectedException.class, DataverseThrottledException.class})
+        skipOn = {
+            DataverseRejectedException.class,
+            DataverseThrottledException.class,
+            DataverseNotSetUpException.class
+        })
 public class DataverseGateway {
 
     private static final Logger LOG = Logger.getLogger(DataverseGateway.class.getName());
@@ -487,8 +492,18 @@ public class DataverseGateway {
                         "POST $batch (" + operations.size() + " requests)",
                         bearer -> client.batch(payload, bearer),
                         false);
+        String answer = body(response);
         List<Integer> statuses =
-                BatchResponses.statuses(response.getHeaderString("Content-Type"), body(response));
+                BatchResponses.statuses(response.getHeaderString("Content-Type"), answer);
+        if (statuses.contains(400)) {
+            // an operation refused for a column the org lacks: so would every other's
+            DataverseNotSetUpException.of(
+                            "POST $batch (" + operations.size() + " requests)", answer)
+                    .ifPresent(
+                            notSetUp -> {
+                                throw notSetUp;
+                            });
+        }
         if (statuses.size() != operations.size()) {
             throw new DataverseUnavailableException(
                     "$batch answered "
@@ -658,7 +673,15 @@ public class DataverseGateway {
         if (status >= 500) {
             throw new DataverseUnavailableException(what + ": " + status + " " + abbreviate(body));
         }
-        throw new DataverseRejectedException(status, what + ": " + status + " " + abbreviate(body));
+        String answer = status + " " + abbreviate(body);
+        if (status == 400) {
+            DataverseNotSetUpException.of(what, answer)
+                    .ifPresent(
+                            notSetUp -> {
+                                throw notSetUp;
+                            });
+        }
+        throw new DataverseRejectedException(status, what + ": " + answer);
     }
 
     /** A response's body as text (empty when it has none). */

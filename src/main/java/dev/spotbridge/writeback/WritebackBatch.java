@@ -1,5 +1,6 @@
 package dev.spotbridge.writeback;
 
+import dev.spotbridge.dataverse.DataverseNotSetUpException;
 import dev.spotbridge.http.Outage;
 import dev.spotbridge.queue.Queues;
 import dev.spotbridge.queue.Redelivery;
@@ -110,8 +111,9 @@ public class WritebackBatch {
                 int putOffs = Redelivery.putOffs(byRecord.values());
                 OptionalLong wait = redelivery.putOffDelay(e, putOffs);
                 if (wait.isEmpty() && Outage.in(e)) {
-                    // Dataverse down: the write-backs wait (their state is in the database, a later
-                    // write writes the latest), not counted as an attempt, and this thread too
+                    // Dataverse down, or the org without the solution's columns yet: the
+                    // write-backs wait (their state is in the database, a later write writes the
+                    // latest), not counted as an attempt, and this thread too
                     byRecord.values()
                             .forEach(
                                     m ->
@@ -124,8 +126,11 @@ public class WritebackBatch {
                     LOG.warning(
                             () ->
                                     byRecord.size()
-                                            + " write-backs wait out an outage of Dataverse (tried"
-                                            + " again in "
+                                            + (e instanceof DataverseNotSetUpException
+                                                    ? " write-backs wait for the Spotbridge"
+                                                            + " solution (tried again in "
+                                                    : " write-backs wait out an outage of"
+                                                            + " Dataverse (tried again in ")
                                             + outageRetryMillis
                                             + " ms): "
                                             + Redelivery.describe(e));

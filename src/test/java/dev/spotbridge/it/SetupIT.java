@@ -23,7 +23,10 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -122,6 +125,73 @@ class SetupIT {
     private static void patch(String path, JsonObject body) {
         Answer a = api("PATCH", path, body);
         assertEquals(204, a.status(), a.body());
+    }
+
+    /**
+     * Contacts synced before the solution is in the org (a first start whose setup has not
+     * finished): their status write-back is refused for the column sb_syncstatus the org lacks. It
+     * waits on its queue, as in an outage, instead of being split and written row by row (which
+     * spent the request budget on refusals) and dead-lettered; once the setup has run, it is
+     * written.
+     */
+    @Test
+    void statusWriteBacksWaitForTheSolutionAndAreWrittenOnceItIsThere() throws Exception {
+        DataverseSandbox.resetCustomizations();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String id = UUID.randomUUID().toString();
+            String email = "early." + id.substring(0, 8) + "@example.com";
+            DataverseSandbox.dataverseUpsert(
+                    "contacts",
+                    id,
+                    Json.createObjectBuilder()
+                            .add("firstname", "Early")
+                            .add("lastname", "Bird" + i)
+                            .add("emailaddress1", email)
+                            .add("statecode", 0)
+                            .build());
+            Map<String, Object> columns = new java.util.LinkedHashMap<>();
+            columns.put("firstname", "Early");
+            columns.put("lastname", "Bird" + i);
+            columns.put("emailaddress1", email);
+            assertEquals(
+                    202,
+                    Webhooks.webhook(
+                                    Contexts.create(
+                                            "contact", id, columns, Instant.now().minusSeconds(5)))
+                            .status());
+            ids.add(id);
+        }
+        for (String id : ids) {
+            await(() -> spotlerContact(id), c -> c.isPresent(), "the contact in Spotler");
+        }
+        // the write-back meets the missing column and waits (tried every 0.5 s in the ITs)
+        long before = DataverseSandbox.dataverseRequests();
+        Thread.sleep(4_000);
+        long spent = DataverseSandbox.dataverseRequests() - before;
+        assertTrue(
+                spent < 40,
+                spent + " Dataverse requests in 4 s of waiting: one per try, not one per row");
+        for (String id : ids) {
+            assertFalse(
+                    dataverseRow("contacts", id).orElseThrow().containsKey("sb_syncstatus"),
+                    "nothing written to a column the org does not have");
+        }
+
+        assertTrue(setup(false).getJsonObject("check").getBoolean("ok"));
+        for (String id : ids) {
+            JsonObject row =
+                    await(
+                            () -> dataverseRow("contacts", id).orElseThrow(),
+                            r -> r.containsKey("sb_syncstatus") && !r.isNull("sb_syncstatus"),
+                            "the status written back once the solution is there",
+                            Duration.ofSeconds(60));
+            assertEquals(100000000, row.getInt("sb_syncstatus"), row.toString());
+            assertTrue(
+                    AdminApi.deadLetters().stream()
+                            .noneMatch(m -> id.equals(m.asJsonObject().getString("recordId", ""))),
+                    "nothing of " + id + " dead-lettered");
+        }
     }
 
     @Test
