@@ -165,12 +165,9 @@ public class SandboxStore {
     private static final String INDEX_MARKERS = "sandbox.index";
 
     private void mergeRef(String kind, String ref, String id) {
-        em.createNativeQuery(
-                        "MERGE INTO sandbox_ref (kind, ref, id) KEY (kind, ref, id) VALUES (?1, ?2, ?3)")
-                .setParameter(1, kind)
-                .setParameter(2, ref)
-                .setParameter(3, id)
-                .executeUpdate();
+        if (em.find(SandboxRef.class, new SandboxRef.Key(kind, ref, id)) == null) {
+            em.persist(new SandboxRef(kind, ref, id));
+        }
     }
 
     private List<JsonObject> scanAfter(
