@@ -145,6 +145,12 @@ public class StatusWriteback {
                                     + status
                                     + "; the batch is tried again");
                 }
+                if (status == 412 && "POST".equals(r.operation().method())) {
+                    // a row made with its own id that is there already: an earlier try of this
+                    // write-back created it before it failed as a whole (its bulk create is
+                    // refused as a whole, 0x80040237, and comes here row by row)
+                    continue;
+                }
                 if (status >= 400 && status != 404) {
                     r.pending().refused = true;
                     refused.put(r.pending().record().key(), "Dataverse answered " + status);

@@ -710,6 +710,8 @@ class ConsentIT {
      */
     @Test
     void aLongRetryAfterPutsTheWriteBackOff() {
+        // the write-backs of the tests before would meet the fault first
+        DataverseSandbox.awaitDataverseQuiet();
         DataverseSandbox.dataverseFault(
                 "{\"status\":429,\"count\":1,\"retryAfter\":12,\"path\":\"$batch\"}");
         long sent = System.currentTimeMillis();
