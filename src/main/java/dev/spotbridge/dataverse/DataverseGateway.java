@@ -497,12 +497,8 @@ public class DataverseGateway {
                 BatchResponses.statuses(response.getHeaderString("Content-Type"), answer);
         if (statuses.contains(400)) {
             // an operation refused for a column the org lacks: so would every other's
-            DataverseNotSetUpException.of(
-                            "POST $batch (" + operations.size() + " requests)", answer)
-                    .ifPresent(
-                            notSetUp -> {
-                                throw notSetUp;
-                            });
+            DataverseNotSetUpException.raiseIfMissingColumn(
+                    "POST $batch (" + operations.size() + " requests)", answer);
         }
         if (statuses.size() != operations.size()) {
             throw new DataverseUnavailableException(
@@ -675,11 +671,7 @@ public class DataverseGateway {
         }
         String answer = status + " " + abbreviate(body);
         if (status == 400) {
-            DataverseNotSetUpException.of(what, answer)
-                    .ifPresent(
-                            notSetUp -> {
-                                throw notSetUp;
-                            });
+            DataverseNotSetUpException.raiseIfMissingColumn(what, answer);
         }
         throw new DataverseRejectedException(status, what + ": " + answer);
     }

@@ -1,6 +1,5 @@
 package dev.spotbridge.dataverse;
 
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,25 +22,24 @@ public class DataverseNotSetUpException extends DataverseUnavailableException {
     }
 
     /**
-     * The refusal as a missing part of the solution, when it is one.
+     * Throws when the refusal is a missing part of the solution; returns otherwise.
      *
      * @param what the request, as the log names it
      * @param answer what Dataverse answered (status and body)
      */
-    static Optional<DataverseNotSetUpException> of(String what, String answer) {
+    static void raiseIfMissingColumn(String what, String answer) {
         Matcher m = answer == null ? null : MISSING.matcher(answer);
         if (m == null || !m.find()) {
-            return Optional.empty();
+            return;
         }
         String type = m.group(2).substring(m.group(2).lastIndexOf('.') + 1);
-        return Optional.of(
-                new DataverseNotSetUpException(
-                        what
-                                + ": the org has no column "
-                                + m.group(1)
-                                + " on table "
-                                + type
-                                + ", which the Spotbridge solution adds: run the setup (POST"
-                                + " /api/setup/dataverse) or let it finish; tried again later"));
+        throw new DataverseNotSetUpException(
+                what
+                        + ": the org has no column "
+                        + m.group(1)
+                        + " on table "
+                        + type
+                        + ", which the Spotbridge solution adds: run the setup (POST"
+                        + " /api/setup/dataverse) or let it finish; tried again later");
     }
 }

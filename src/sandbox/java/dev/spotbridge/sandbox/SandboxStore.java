@@ -259,24 +259,34 @@ public class SandboxStore {
     @jakarta.annotation.Resource jakarta.transaction.TransactionSynchronizationRegistry transaction;
 
     /**
-     * A write of the kind: counted now, and again when its transaction ends, so a copy read while
-     * the write was not committed yet is not taken for current after it commits.
+     * A write of the kind: counted now, and again when its transaction ends (once per kind and
+     * transaction), so a copy read while the write was not committed yet is not taken for current
+     * after it commits.
      */
     private void changed(String kind) {
-        java.util.concurrent.atomic.AtomicLong count =
-                writes.computeIfAbsent(kind, k -> new java.util.concurrent.atomic.AtomicLong());
-        count.incrementAndGet();
-        transaction.registerInterposedSynchronization(
-                new jakarta.transaction.Synchronization() {
-                    @Override
-                    public void beforeCompletion() {}
+        writes.computeIfAbsent(kind, k -> new java.util.concurrent.atomic.AtomicLong())
+                .incrementAndGet();
+        @SuppressWarnings("unchecked")
+        java.util.Set<String> kinds = (java.util.Set<String>) transaction.getResource(WRITTEN);
+        if (kinds == null) {
+            java.util.Set<String> written = new java.util.HashSet<>();
+            transaction.putResource(WRITTEN, written);
+            transaction.registerInterposedSynchronization(
+                    new jakarta.transaction.Synchronization() {
+                        @Override
+                        public void beforeCompletion() {}
 
-                    @Override
-                    public void afterCompletion(int status) {
-                        count.incrementAndGet();
-                    }
-                });
+                        @Override
+                        public void afterCompletion(int status) {
+                            written.forEach(k -> writes.get(k).incrementAndGet());
+                        }
+                    });
+            kinds = written;
+        }
+        kinds.add(kind);
     }
+
+    private static final String WRITTEN = SandboxStore.class.getName() + ".written";
 
     /**
      * {@link #all}, from a copy while no write of the kind happened since it was read: for the few
