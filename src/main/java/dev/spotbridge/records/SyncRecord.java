@@ -167,6 +167,19 @@ public class SyncRecord {
     }
 
     /**
+     * Nothing has happened to the record yet: never applied, written, failed or deleted (it shows
+     * only because its first change is waiting, an outage say).
+     */
+    public boolean untouched() {
+        return appliedVersion == null
+                && lastSyncedAt == null
+                && lastError == null
+                && !inSpotler
+                && !deleted
+                && !blanked;
+    }
+
+    /**
      * The attempt reached its end: the status follows the record's switches (Disabled, OptOut, else
      * Succeeded); the last-synced time moves only when Spotler was written, so a no-op (such as the
      * echo of our own write-back) changes nothing that would be written back again.

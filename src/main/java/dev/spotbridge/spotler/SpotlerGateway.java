@@ -79,7 +79,7 @@ import org.eclipse.microprofile.rest.client.RestClientBuilder;
 @CircuitBreaker(
         requestVolumeThreshold = 20,
         failureRatio = 0.5,
-        delay = 15,
+        delay = 5,
         delayUnit = ChronoUnit.SECONDS,
         successThreshold = 2,
         skipOn = {SpotlerRejectedException.class, SpotlerThrottledException.class})

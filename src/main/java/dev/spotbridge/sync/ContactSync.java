@@ -115,7 +115,7 @@ public class ContactSync {
      * write). The records are locked first, in key order, so a change of one of them that another
      * node or thread took meanwhile waits for this batch's commit. Their sb_permission rows are
      * read from Dataverse in one request per table for the records Spotler does not have yet (a
-     * create needs no read of its own).
+     * create needs no read of its own, also when it waited out an outage first).
      *
      * @return the outcome of each change, in order
      * @throws ItemsFailed when Spotler refused some contacts of the batch's write: nothing is
@@ -167,7 +167,11 @@ public class ContactSync {
             }
             SyncRecord record = em.find(SyncRecord.class, event.group());
             if (record == null || !record.inSpotler()) {
-                ("Create".equals(event.message()) && record == null ? created : existing)
+                // a create whose record shows only because the change waited (an outage) is
+                // still a record created just now: no read of its own
+                ("Create".equals(event.message()) && (record == null || record.untouched())
+                                ? created
+                                : existing)
                         .computeIfAbsent(event.entity(), k -> new LinkedHashSet<>())
                         .add(event.recordId());
             }

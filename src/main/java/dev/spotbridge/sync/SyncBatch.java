@@ -7,6 +7,7 @@ import dev.spotbridge.queue.LogContext;
 import dev.spotbridge.queue.Outcome;
 import dev.spotbridge.queue.Queues;
 import dev.spotbridge.queue.Redelivery;
+import dev.spotbridge.queue.SyncBacklog;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -79,6 +80,8 @@ public class SyncBatch {
 
     @Inject SyncMetrics metrics;
 
+    @Inject SyncBacklog backlog;
+
     @Inject
     @ConfigProperty(name = "spotbridge.sync.batch-size", defaultValue = "100")
     int batchSize;
@@ -101,7 +104,7 @@ public class SyncBatch {
      * drain's threads before they take the next batch.
      */
     @Inject
-    @ConfigProperty(name = "spotbridge.sync.outage-retry-ms", defaultValue = "5000")
+    @ConfigProperty(name = "spotbridge.sync.outage-retry-ms", defaultValue = "1000")
     long outageRetryMillis;
 
     /** A change older than this no longer waits out an outage: its attempts count again. */
@@ -134,6 +137,9 @@ public class SyncBatch {
                 // is at hand (a backlog) still joins
                 long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
                 message = taken < size ? consumer.receive(left) : null;
+            }
+            if (taken == size) {
+                backlog.fullBatch();
             }
             return new Taken(taken, apply(changes));
         }

@@ -122,8 +122,10 @@ public class SyncFailures {
                         "Retrying",
                         Redelivery.describe(outage)
                                 + "; the change waits on the queue and is tried again every "
-                                + retryMillis / 1000
-                                + " s while the outage lasts (not counted as an attempt)",
+                                + (retryMillis % 1000 == 0
+                                        ? retryMillis / 1000 + " s"
+                                        : retryMillis + " ms")
+                                + " while the outage lasts (not counted as an attempt)",
                         event.key()));
     }
 

@@ -61,7 +61,7 @@ public class WritebackBatch {
      * setting the sync drain uses); no attempt is counted, so an outage dead-letters nothing.
      */
     @Inject
-    @ConfigProperty(name = "spotbridge.sync.outage-retry-ms", defaultValue = "5000")
+    @ConfigProperty(name = "spotbridge.sync.outage-retry-ms", defaultValue = "1000")
     long outageRetryMillis;
 
     /**
@@ -69,6 +69,11 @@ public class WritebackBatch {
      * request limit's wait when the batch was put off, else 0).
      */
     public record Taken(int requests, long pauseMillis) {}
+
+    /** The most requests one batch takes. */
+    public int batchSize() {
+        return Math.max(1, Math.min(batchSize, 1000));
+    }
 
     /**
      * Takes what the queue holds (waiting up to waitMillis for the first request) and writes it
@@ -87,7 +92,7 @@ public class WritebackBatch {
             }
             taken.add(first);
             long deadline = System.nanoTime() + lingerMillis * 1_000_000L;
-            int size = Math.max(1, Math.min(batchSize, 1000));
+            int size = batchSize();
             while (taken.size() < size) {
                 long left = (deadline - System.nanoTime()) / 1_000_000L;
                 Message next = left > 0 ? consumer.receive(left) : consumer.receiveNoWait();
