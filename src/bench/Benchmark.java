@@ -279,8 +279,13 @@ public class Benchmark {
         }
         long up = System.nanoTime();
         int n = sent.ids().size();
+        // the first write after the recovery: how long the service took to notice (its circuit breaker's delay,
+        // the retry of held changes), a fixed cost whatever the outage's length
+        awaitWrites(w0 + 1, 20);
+        double noticed = (System.nanoTime() - up) / 1e9;
         awaitWrites(w0 + n);
         double catchUp = (System.nanoTime() - up) / 1e9;
+        double drained = catchUp - noticed;
         quiet();
         int missing = 0;
         int wrong = 0;
@@ -298,6 +303,13 @@ public class Benchmark {
         System.out.printf(Locale.ROOT, "outage: Spotler down for %d s (%.1f s of sending) while %d changes came in at %d/s; "
                         + "the backlog reached Spotler %.1f s after the recovery = %.0f %% of the outage%n",
                 seconds, sent.seconds(), n, RATE, catchUp, 100 * catchUp / sent.seconds());
+        // an hour's outage at the same rate: the same fixed delay, and a backlog 3600/seconds times larger drained at
+        // this drain rate while RATE/s keep coming in
+        double drainRate = n / Math.max(drained, 1e-3);
+        double hour = drainRate > RATE ? (noticed + 3600.0 * RATE / (drainRate - RATE)) / 3600 : Double.NaN;
+        System.out.printf(Locale.ROOT, "outage: the first write %.1f s after the recovery (circuit breaker and retry delay), then the backlog "
+                        + "in %.1f s = %.0f changes/s; at that rate an hour's outage at %d/s would be caught up in %.0f %% of it%n",
+                noticed, drained, drainRate, RATE, 100 * hour);
         System.out.printf(Locale.ROOT, "outage: %d Spotler write calls answered (%.3f per change) and about %d refused or read meanwhile; "
                         + "%d Dataverse requests (%.3f per change); %d changes missing, %d with the wrong values, %d contact writes for %d changes%n",
                 calls, calls / (double) n, refused, dataverseRequests() - dataverse0,
@@ -1129,12 +1141,16 @@ public class Benchmark {
     }
 
     static void awaitWrites(long target) throws Exception {
+        awaitWrites(target, 100);
+    }
+
+    static void awaitWrites(long target, long pollMillis) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
         while (writes() < target) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Spotler writes stuck at " + writes() + " < " + target);
             }
-            Thread.sleep(100);
+            Thread.sleep(pollMillis);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.spotbridge.consent.PermissionSync;
 import dev.spotbridge.consent.SpotlerOptOuts;
 import dev.spotbridge.dataverse.RecordRow;
 import dev.spotbridge.mapping.ActiveMapping;
+import dev.spotbridge.queue.SyncBacklog;
 import dev.spotbridge.records.SyncEvent;
 import dev.spotbridge.records.SyncHistoryEntry;
 import dev.spotbridge.records.SyncRecord;
@@ -77,6 +78,8 @@ public class BulkUpsert {
     @Inject SpotlerProperties properties;
 
     @Inject OptOutCheck optOutCheck;
+
+    @Inject SyncBacklog backlog;
 
     @Resource ManagedExecutorService executor;
 
@@ -213,6 +216,8 @@ public class BulkUpsert {
                                         writes.subList(next, Math.min(writes.size(), next + 100)));
                         inFlight.add(
                                 new Sent(batch, executor.submit(() -> spotler.upsertAll(batch))));
+                        // the status write-back of what this sends waits until the work is done
+                        backlog.busy();
                         next += 100;
                         batches++;
                     } else {

@@ -3,9 +3,10 @@ package dev.spotbridge.queue;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Whether this node's sync drain is working off a backlog: one of its threads took a full batch
- * within the last second. Work that can wait (the status write-back) gives the drain the CPU
- * meanwhile, so a backlog reaches Spotler first.
+ * Whether this node is working off a backlog towards Spotler: a thread of the sync drain took a
+ * full batch, or bulk work (a backfill, a list sync, a campaign job) sent a batch of contacts,
+ * within the last second. Work that can wait (the status write-back) gives it the CPU meanwhile, so
+ * a backlog reaches Spotler first.
  */
 @ApplicationScoped
 public class SyncBacklog {
@@ -14,8 +15,8 @@ public class SyncBacklog {
 
     private volatile long lastFullBatch = System.nanoTime() - 2 * WINDOW_NANOS;
 
-    /** The drain took as many changes as a batch holds: more are waiting. */
-    public void fullBatch() {
+    /** The drain took as many changes as a batch holds, or bulk work sent a batch: more wait. */
+    public void busy() {
         lastFullBatch = System.nanoTime();
     }
 

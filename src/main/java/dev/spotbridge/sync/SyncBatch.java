@@ -139,7 +139,7 @@ public class SyncBatch {
                 message = taken < size ? consumer.receive(left) : null;
             }
             if (taken == size) {
-                backlog.fullBatch();
+                backlog.busy();
             }
             return new Taken(taken, apply(changes));
         }

@@ -20,9 +20,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * threads of this node (default 1), each taking a batch, writing it to Dataverse in one $batch and
  * committing. A batch that failed is rolled back (the broker redelivers it with back-off) and the
  * thread pauses before the next one, from 0.5 s doubling to 10 s while failures go on; after a
- * batch a request limit put off, it pauses for the limit's wait. While this node's sync drain works
- * off a backlog, the write-back gives way to it ({@link WritebackYield}, at most
- * spotbridge.writeback.yield-seconds at a time). Stopped with the deployment.
+ * batch a request limit put off, it pauses for the limit's wait. While this node works off a
+ * backlog towards Spotler (the sync drain's, or a backfill's or list sync's), the write-back gives
+ * way to it ({@link WritebackYield}, at most spotbridge.writeback.yield-seconds at a time). Stopped
+ * with the deployment.
  */
 @Singleton
 @Startup
