@@ -1,26 +1,42 @@
 package dev.spotbridge.queue;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Whether this node is working off a backlog towards Spotler: a thread of the sync drain took a
- * full batch, or bulk work (a backfill, a list sync, a campaign job) sent a batch of contacts,
- * within the last second. Work that can wait (the status write-back) gives it the CPU meanwhile, so
- * a backlog reaches Spotler first.
+ * Whether this node is working off a backlog towards Spotler: the sync drain took full batch after
+ * full batch (at least {@link #FULL_BATCHES} in a row: a backlog of several hundred changes, not a
+ * burst that the next batch clears), or bulk work (a backfill, a list sync, a campaign job) sent a
+ * batch of contacts, within the last second. Work that can wait (the status write-back) gives it
+ * the CPU meanwhile, so a backlog reaches Spotler first.
  */
 @ApplicationScoped
 public class SyncBacklog {
 
+    /** Full batches in a row that make a backlog. */
+    static final int FULL_BATCHES = 5;
+
     private static final long WINDOW_NANOS = 1_000_000_000L;
 
-    private volatile long lastFullBatch = System.nanoTime() - 2 * WINDOW_NANOS;
+    private final AtomicInteger fullInARow = new AtomicInteger();
 
-    /** The drain took as many changes as a batch holds, or bulk work sent a batch: more wait. */
+    private volatile long lastBusy = System.nanoTime() - 2 * WINDOW_NANOS;
+
+    /** The drain took a batch: a full one means more changes were waiting. */
+    public void batchTaken(boolean full) {
+        if (!full) {
+            fullInARow.set(0);
+        } else if (fullInARow.incrementAndGet() >= FULL_BATCHES) {
+            busy();
+        }
+    }
+
+    /** Bulk work sent a batch of contacts to Spotler: more are to come. */
     public void busy() {
-        lastFullBatch = System.nanoTime();
+        lastBusy = System.nanoTime();
     }
 
     public boolean draining() {
-        return System.nanoTime() - lastFullBatch < WINDOW_NANOS;
+        return System.nanoTime() - lastBusy < WINDOW_NANOS;
     }
 }

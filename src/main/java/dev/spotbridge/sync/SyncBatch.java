@@ -138,9 +138,7 @@ public class SyncBatch {
                 long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
                 message = taken < size ? consumer.receive(left) : null;
             }
-            if (taken == size) {
-                backlog.busy();
-            }
+            backlog.batchTaken(taken == size);
             return new Taken(taken, apply(changes));
         }
     }
