@@ -16,7 +16,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Drains the sync queue in batches ({@link SyncBatch}): spotbridge.sync.consumers threads of this
- * node (default 2), each taking what the queue holds (up to spotbridge.sync.batch-size changes),
+ * node (default 4), each taking what the queue holds (up to spotbridge.sync.batch-size changes),
  * applying it and committing. Stopped with the deployment; a batch in progress finishes first.
  */
 @Singleton
@@ -32,7 +32,7 @@ public class SyncDrain {
     @Inject SyncBatch batch;
 
     @Inject
-    @ConfigProperty(name = "spotbridge.sync.consumers", defaultValue = "2")
+    @ConfigProperty(name = "spotbridge.sync.consumers", defaultValue = "4")
     int consumers;
 
     private BatchThreads threads;

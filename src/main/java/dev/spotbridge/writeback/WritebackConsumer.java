@@ -44,7 +44,7 @@ public class WritebackConsumer {
     @Inject SyncBacklog backlog;
 
     @Inject
-    @ConfigProperty(name = "spotbridge.writeback.yield-seconds", defaultValue = "0")
+    @ConfigProperty(name = "spotbridge.writeback.yield-seconds", defaultValue = "60")
     long yieldSeconds;
 
     private BatchThreads threads;
