@@ -139,7 +139,12 @@ public class SyncBatch {
                 message = taken < size ? consumer.receive(left) : null;
             }
             backlog.batchTaken(taken == size);
-            return new Taken(taken, apply(changes));
+            backlog.applying(true);
+            try {
+                return new Taken(taken, apply(changes));
+            } finally {
+                backlog.applying(false);
+            }
         }
     }
 

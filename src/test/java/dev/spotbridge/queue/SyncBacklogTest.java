@@ -34,4 +34,21 @@ class SyncBacklogTest {
         backlog.busy();
         assertTrue(backlog.draining());
     }
+
+    @Test
+    void helpersAreWantedOnlyWhileEveryCoreThreadWaitsWithABatchThatWasNotFull() {
+        assertFalse(backlog.helpWanted(2), "idle");
+        backlog.batchTaken(false);
+        backlog.applying(true);
+        assertFalse(backlog.helpWanted(2), "one core thread busy, the other free");
+        backlog.batchTaken(false);
+        backlog.applying(true);
+        assertTrue(backlog.helpWanted(2), "both busy, no backlog: latency-bound");
+        backlog.batchTaken(true);
+        assertFalse(backlog.helpWanted(2), "a full batch: a backlog, whose batches stay whole");
+        backlog.applying(false);
+        backlog.applying(false);
+        backlog.batchTaken(false);
+        assertFalse(backlog.helpWanted(2), "idle again");
+    }
 }
