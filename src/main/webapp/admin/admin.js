@@ -156,7 +156,8 @@
     ul.className = 'changes';
     Object.entries(changes).forEach(([property, c]) => {
       const li = document.createElement('li');
-      li.textContent = property + ': ' + shown(c.before) + ' → ' + shown(c.after);
+      li.textContent = c.erased ? property + ': changed (value erased)'
+        : property + ': ' + shown(c.before) + ' → ' + shown(c.after);
       ul.appendChild(li);
     });
     return ul;
@@ -203,7 +204,8 @@
 
   async function deadLetters() {
     show('dead-letters');
-    const letters = await api('GET', 'dead-letters');
+    const page = 200;
+    const letters = await api('GET', 'dead-letters?limit=' + page);
     const body = $('dead-letters-table').tBodies[0];
     body.replaceChildren();
     letters.forEach((d) => {
@@ -219,7 +221,8 @@
       cell(row, d.reason);
       cell(row, age(d.enqueuedAt));
     });
-    say(letters.length + ' dead letter(s).');
+    say(letters.length < page ? letters.length + ' dead letter(s).'
+      : 'The oldest ' + page + ' dead letters; replay or discard them to see the next.');
   }
 
   const selected = () => Array.from(document.querySelectorAll('#dead-letters-table input:checked'))

@@ -4,11 +4,14 @@ import dev.spotbridge.dataverse.DataverseValues;
 import dev.spotbridge.enrichment.ProfileEnrichment;
 import dev.spotbridge.ingest.SyncQueue;
 import dev.spotbridge.json.Json;
+import dev.spotbridge.privacy.ErasureRequests;
 import dev.spotbridge.queue.ChangeEvent;
 import dev.spotbridge.records.SyncHistoryEntry;
 import dev.spotbridge.records.SyncRecord;
 import dev.spotbridge.records.SyncRecords;
 import dev.spotbridge.records.SyncStatus;
+import dev.spotbridge.spotler.SpotlerRejectedException;
+import dev.spotbridge.spotler.SpotlerUnavailableException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
@@ -26,8 +29,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.io.StringReader;
 import java.time.Instant;
 import java.util.Arrays;
@@ -50,6 +55,8 @@ public class RecordsResource {
     @Inject SyncQueue queue;
 
     @Inject RecordSearch search;
+
+    @Inject ErasureRequests erasures;
 
     /** A replay from the history is capped; the answer says when more matched. */
     static final int MAX_REPLAY = 10_000;
@@ -140,6 +147,48 @@ public class RecordsResource {
                                 .add("message", "Resync")
                                 .build())
                 .build();
+    }
+
+    /**
+     * POST /api/records/{entity}/{id}/erase: a GDPR erasure of a person who stays in D365. The
+     * Spotler contact is anonymized, the record's personal values leave Spotbridge's tables and
+     * dead letters, and its later changes are not synced until a resync. 200 with what was done;
+     * 503 (Retry-After) when Spotler cannot be reached, 502 when it refuses: nothing was erased
+     * then, and the request can be repeated.
+     */
+    @POST
+    @Path("{entity}/{id}/erase")
+    public Response erase(
+            @PathParam("entity") String entity,
+            @PathParam("id") String id,
+            @Context SecurityContext security) {
+        String guid = guid(entity, id);
+        String by =
+                security.getUserPrincipal() == null ? null : security.getUserPrincipal().getName();
+        try {
+            return Response.ok(erasures.erase(entity, guid, by)).build();
+        } catch (SpotlerUnavailableException
+                | org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException
+                        e) {
+            return failure(503, "spotler_unavailable", e).header("Retry-After", 60).build();
+        } catch (SpotlerRejectedException e) {
+            return failure(502, "spotler_refused", e).build();
+        }
+    }
+
+    private static Response.ResponseBuilder failure(int status, String error, Exception e) {
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(
+                        Json.createObjectBuilder()
+                                .add("status", status)
+                                .add("error", error)
+                                .add(
+                                        "message",
+                                        "nothing was erased: "
+                                                + e.getMessage()
+                                                + "; repeat the request")
+                                .build());
     }
 
     /**

@@ -64,7 +64,7 @@ public class ScheduledRuns {
     }
 
     /** "m h dom mon dow" → an EJB schedule (each field: a value, *, a list, a range or a step). */
-    static ScheduleExpression expression(String cron) {
+    public static ScheduleExpression expression(String cron) {
         String[] f = cron.trim().split("\\s+");
         if (f.length != 5) {
             throw new IllegalArgumentException(

@@ -203,6 +203,9 @@ public class PermissionSync {
 
     /** Why a record's permission bits are not written now; null when they are. */
     private static String held(SyncRecord record) {
+        if (record.erased()) {
+            return "the record was erased on request (GDPR); a resync syncs it again";
+        }
         if (record.deleted() || record.blanked()) {
             return "the record is deleted or inactive in D365";
         }

@@ -40,7 +40,7 @@ public record RecordRow(Map<String, JsonValue> columns) {
     static final String ACTIVE_FILTER = STATE + " eq 0";
 
     /** The columns to $select for a row: the mapped ones, the decisive ones, the primary key. */
-    static List<String> select(String entity, Collection<String> mapped) {
+    public static List<String> select(String entity, Collection<String> mapped) {
         LinkedHashSet<String> columns = new LinkedHashSet<>(mapped);
         columns.addAll(DECISIVE);
         columns.add(entity + "id");

@@ -1,8 +1,11 @@
 package dev.spotbridge.ingest;
 
 import dev.spotbridge.dataverse.MalformedContextException;
+import dev.spotbridge.dataverse.RecordRow;
 import dev.spotbridge.dataverse.RemoteExecutionContext;
 import dev.spotbridge.json.Json;
+import dev.spotbridge.mapping.ActiveMapping;
+import dev.spotbridge.mapping.Mapping;
 import dev.spotbridge.queue.ChangeEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,7 +24,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -32,6 +39,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class WebhookIntake {
 
     @Inject WebhookKeys keys;
+
+    @Inject ActiveMapping mapping;
+
+    /** The tables whose rows are people and organisations: their events carry personal data. */
+    private static final Set<String> RECORD_TABLES = Set.of("contact", "lead", "account");
 
     @Inject
     @ConfigProperty(name = "spotbridge.webhook.max-bytes", defaultValue = "1048576")
@@ -78,13 +90,39 @@ public class WebhookIntake {
             throw new WebhookRejected(422, "not_handled", unhandled.get());
         }
         try {
-            return ChangeEvents.from(context);
+            return onlyWhatIsSynced(ChangeEvents.from(context));
         } catch (MalformedContextException e) {
             throw new WebhookRejected(
                     400,
                     "not_a_remote_execution_context",
                     "not a Dataverse RemoteExecutionContext: " + e.getMessage());
         }
+    }
+
+    /**
+     * A record's change goes on the queue with the columns Spotbridge syncs (the mapping's, those
+     * that decide what happens, the id) and none of the others: a D365 record carries far more
+     * personal data than is synced, and queued and dead-lettered messages should not hold it. A
+     * column the mapping gains later is read from Dataverse by the changes after that.
+     */
+    private ChangeEvent onlyWhatIsSynced(ChangeEvent event) {
+        if (!RECORD_TABLES.contains(event.entity()) || event.attributes().isEmpty()) {
+            return event;
+        }
+        Mapping inForce = mapping.get();
+        Set<String> kept =
+                new HashSet<>(
+                        RecordRow.select(event.entity(), inForce.selectColumns(event.entity())));
+        inForce.rules(event.entity()).forEach(rule -> kept.add(rule.column()));
+        Map<String, JsonValue> only = new LinkedHashMap<>();
+        event.attributes()
+                .forEach(
+                        (column, value) -> {
+                            if (kept.contains(column)) {
+                                only.put(column, value);
+                            }
+                        });
+        return only.size() == event.attributes().size() ? event : event.withAttributes(only);
     }
 
     private static void checkJson(String contentType) {

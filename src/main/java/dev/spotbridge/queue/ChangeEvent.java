@@ -36,6 +36,22 @@ public record ChangeEvent(
         String correlationId,
         String operationId) {
 
+    /** The same change carrying only these columns. */
+    public ChangeEvent withAttributes(Map<String, JsonValue> only) {
+        return new ChangeEvent(
+                key,
+                entity,
+                recordId,
+                message,
+                operation,
+                version,
+                state,
+                only,
+                complete,
+                correlationId,
+                operationId);
+    }
+
     /**
      * A full sync of a record asked for by a person (the admin API, a SyncContacts job).
      *

@@ -42,7 +42,8 @@ public class SyncHistoryEntry {
     private Integer mappingVersion;
 
     /**
-     * {property: {before, after}} of a Spotler write, as JSON; erased when the record is blanked.
+     * {property: {before, after}} of a Spotler write, as JSON; only the property names stay when
+     * the record is erased ({property: {"erased": true}}), nothing when it is blanked.
      */
     private String changes;
 
@@ -61,6 +62,15 @@ public class SyncHistoryEntry {
         this.detail =
                 detail == null ? null : detail.length() > 4000 ? detail.substring(0, 4000) : detail;
         this.eventKey = eventKey;
+    }
+
+    /**
+     * The record was erased: its values go from the detail, the changes keep only which properties
+     * changed.
+     */
+    public void erase(java.util.function.UnaryOperator<String> scrub, String changedNamesOnly) {
+        detail = detail == null ? null : scrub.apply(detail);
+        changes = changedNamesOnly;
     }
 
     public Long id() {

@@ -93,6 +93,10 @@ public class SyncRecord {
     @Column(name = "bounce_state")
     private String bounceState;
 
+    /** When the record was erased on request (GDPR); null while it is synced as usual. */
+    @Column(name = "erased_at")
+    private Instant erasedAt;
+
     @Version
     @Column(name = "row_version")
     private long rowVersion;
@@ -312,6 +316,35 @@ public class SyncRecord {
 
     public void tombstone() {
         deleted = true;
+    }
+
+    /** Erased on request: its changes are not synced until someone asks for a resync. */
+    public boolean erased() {
+        return erasedAt != null;
+    }
+
+    public Instant erasedAt() {
+        return erasedAt;
+    }
+
+    /**
+     * The record's personal values go: what was written to Spotler (only the fact that it was
+     * stays), and its last error with the given values taken out.
+     *
+     * @param onRequest an erasure asked for while the record stays in D365: it is no longer synced
+     */
+    public void erase(java.util.function.UnaryOperator<String> scrub, boolean onRequest) {
+        writtenProperties = "{}";
+        lastError = lastError == null ? null : scrub.apply(lastError);
+        if (onRequest) {
+            erasedAt = Instant.now();
+        }
+        updatedAt = Instant.now();
+    }
+
+    /** Synced again after an erasure (a resync someone asked for). */
+    public void unerased() {
+        erasedAt = null;
     }
 
     public Map<Long, Boolean> savedPermissions() {

@@ -78,6 +78,11 @@ public interface ContactsClient {
     @Path("{externalId}")
     void update(@PathParam("externalId") String externalId, ContactRequest request);
 
+    /** GDPR anonymization: 204; 404 when Spotler does not know the contact. */
+    @PUT
+    @Path("anonymize/{externalId}")
+    void anonymize(@PathParam("externalId") String externalId);
+
     @POST
     @Path("list")
     List<AddContactResponse> upsertAll(AddContactsRequest request);

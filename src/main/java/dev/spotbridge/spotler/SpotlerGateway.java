@@ -474,6 +474,22 @@ public class SpotlerGateway {
     }
 
     /**
+     * Anonymizes a contact for a GDPR erasure (PUT /contact/anonymize/{id}): Spotler removes its
+     * personal data for good.
+     *
+     * @return false when Spotler does not know the contact
+     */
+    public boolean anonymize(String externalId) {
+        return ifFound(
+                        "PUT contact/anonymize/{id}",
+                        () -> {
+                            contacts.anonymize(externalId);
+                            return Boolean.TRUE;
+                        })
+                .isPresent();
+    }
+
+    /**
      * Switches permission bits (PUT /contact/{id}, purge:false, only permissions).
      *
      * @return false when Spotler does not know the contact yet

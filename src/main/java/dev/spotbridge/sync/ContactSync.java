@@ -7,6 +7,7 @@ import dev.spotbridge.consent.SpotlerOptOuts;
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.RecordRow;
 import dev.spotbridge.mapping.ActiveMapping;
+import dev.spotbridge.privacy.Erasure;
 import dev.spotbridge.queue.ChangeEvent;
 import dev.spotbridge.queue.ChangeEvent.Operation;
 import dev.spotbridge.queue.LogContext;
@@ -83,6 +84,8 @@ public class ContactSync {
     @Inject WritebackQueue writeback;
 
     @Inject PermissionSync permissionRows;
+
+    @Inject Erasure erasure;
 
     @Resource TransactionSynchronizationRegistry transaction;
 
@@ -401,6 +404,21 @@ public class ContactSync {
     }
 
     private Step decide(ChangeEvent event, SyncRecord record, boolean alreadyApplied) {
+        if (record.erased()) {
+            if (event.operation() != Operation.RESYNC) {
+                return new Step(
+                        Outcome.SKIPPED,
+                        "erased on request at "
+                                + record.erasedAt()
+                                + ": its changes are not synced (a resync, POST /api/records/"
+                                + record.entity()
+                                + "/"
+                                + record.recordId()
+                                + "/resync, syncs it again)");
+            }
+            // someone asked for it to be synced again
+            record.unerased();
+        }
         Columns columns = Columns.ofEvent(event);
         SyncDecision.Change change =
                 new SyncDecision.Change(
@@ -436,11 +454,18 @@ public class ContactSync {
             }
             case RESYNC -> resync(event, record);
             case TOMBSTONE -> {
-                Step step = blank(record, decision.reason());
+                Step step = blank(record, decision.reason(), false);
                 record.tombstone();
-                yield step;
+                // deleted in D365: its personal values go from Spotbridge too, Spotler contact
+                // or not
+                Erasure.Erased erased = erasure.erase(record, event.attributes().values(), false);
+                yield new Step(
+                        step.result(),
+                        step.detail()
+                                + "; personal values erased from Spotbridge: "
+                                + erased.describe());
             }
-            case BLANK -> blank(record, decision.reason());
+            case BLANK -> blank(record, decision.reason(), true);
             case DISABLE -> {
                 record.syncEnabled(false);
                 yield new Step(Outcome.NO_CHANGE, decision.reason());
@@ -656,7 +681,11 @@ public class ContactSync {
                 : optedOutInSpotler(record, detail);
     }
 
-    private Step blank(SyncRecord record, String why) {
+    /**
+     * @param purgeChanges whether the values of the record's history go here (a deactivation); a
+     *     deleted record's go by the Erasure that follows, which keeps which properties changed
+     */
+    private Step blank(SyncRecord record, String why, boolean purgeChanges) {
         if (record.blanked()) {
             return new Step(Outcome.NO_CHANGE, why + "; the Spotler contact is already blank");
         }
@@ -671,10 +700,13 @@ public class ContactSync {
         bits.addAll(current.get().permissions().keySet());
         spotler.blank(record.recordId(), List.copyOf(bits));
         record.blanked(current.get().permissions());
-        // the personal data is gone from Spotler: its values go from the record's history too
-        em.createQuery("update SyncHistoryEntry h set h.changes = null where h.recordKey = :key")
-                .setParameter("key", record.key())
-                .executeUpdate();
+        if (purgeChanges) {
+            // the personal data is gone from Spotler: its values go from the record's history too
+            em.createQuery(
+                            "update SyncHistoryEntry h set h.changes = null where h.recordKey = :key")
+                    .setParameter("key", record.key())
+                    .executeUpdate();
+        }
         return new Step(
                 Outcome.WRITTEN,
                 why

@@ -39,6 +39,11 @@ public class WritebackState {
 
     protected WritebackState() {}
 
+    /** The last error without the record's personal values (an erasure). */
+    public void scrubError(java.util.function.UnaryOperator<String> scrub) {
+        lastError = lastError == null ? null : scrub.apply(lastError);
+    }
+
     WritebackState(String recordKey) {
         this.recordKey = recordKey;
         this.updatedAt = Instant.now();

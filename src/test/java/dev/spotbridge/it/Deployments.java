@@ -22,6 +22,20 @@ final class Deployments {
         return built("sandbox.war");
     }
 
+    /**
+     * probe.war, for the ITs only: looks into Spotbridge's database and dead-letter queue from
+     * inside the server (dev.spotbridge.it.probe).
+     */
+    static WebArchive probe() {
+        return ShrinkWrap.create(WebArchive.class, "probe.war")
+                .addPackage(dev.spotbridge.it.probe.DatabaseProbe.class.getPackage())
+                .addAsWebInfResource(
+                        new org.jboss.shrinkwrap.api.asset.StringAsset(
+                                "<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\""
+                                        + " bean-discovery-mode=\"annotated\" version=\"4.0\"/>"),
+                        "beans.xml");
+    }
+
     private static WebArchive built(String name) {
         File war = new File("target/" + name);
         if (!war.isFile()) {
