@@ -486,6 +486,9 @@ public class Benchmark {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
+        } else {
+            // what the admin API asks of a request without a body (a form of another site cannot send it)
+            request.header("X-Requested-With", "spotbridge-benchmark");
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -3,12 +3,14 @@ package dev.spotbridge;
 import dev.spotbridge.admin.AdminAuthFilter;
 import dev.spotbridge.admin.BackfillsResource;
 import dev.spotbridge.admin.BacksyncResource;
+import dev.spotbridge.admin.CrossSiteGuard;
 import dev.spotbridge.admin.DeadLettersResource;
 import dev.spotbridge.admin.ListsResource;
 import dev.spotbridge.admin.MappingResource;
 import dev.spotbridge.admin.OverviewResource;
 import dev.spotbridge.admin.ReconcileResource;
 import dev.spotbridge.admin.RecordsResource;
+import dev.spotbridge.admin.RetentionResource;
 import dev.spotbridge.admin.RunFailures;
 import dev.spotbridge.admin.SetupResource;
 import dev.spotbridge.ingest.BrokerUnavailable;
@@ -36,7 +38,9 @@ public class Spotbridge extends Application {
                 OverviewResource.class,
                 MappingResource.class,
                 RunFailures.class,
+                RetentionResource.class,
                 AdminAuthFilter.class,
+                CrossSiteGuard.class,
                 WebApplicationExceptions.class,
                 BrokerUnavailable.class);
     }

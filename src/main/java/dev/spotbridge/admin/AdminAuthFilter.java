@@ -4,9 +4,11 @@ import dev.spotbridge.json.Json;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -17,13 +19,15 @@ import java.security.MessageDigest;
 import java.security.Principal;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * HTTP Basic for the admin API: the one user of SPOTBRIDGE_ADMIN_USER / SPOTBRIDGE_ADMIN_PASSWORD
  * holds the role spotbridge-admin. Without them every admin request is refused (the default run's
  * server configuration sets admin/admin; production has no default). Passwords are compared in
- * constant time.
+ * constant time. Failed logins are throttled per client address ({@link LoginThrottle}): 429 with
+ * Retry-After while an address must wait.
  */
 @ApplicationScoped
 @Provider
@@ -41,11 +45,23 @@ public class AdminAuthFilter implements ContainerRequestFilter {
     @ConfigProperty(name = "spotbridge.admin.password")
     Optional<String> password;
 
+    @Context HttpServletRequest http;
+
+    private final LoginThrottle throttle = new LoginThrottle(System::nanoTime);
+
     @Override
     public void filter(ContainerRequestContext request) {
         String expectedUser = user.filter(s -> !s.isBlank()).orElse(null);
         String expectedPassword = password.filter(s -> !s.isBlank()).orElse(null);
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        String address = http == null ? "unknown" : String.valueOf(http.getRemoteAddr());
+        if (header != null) {
+            OptionalLong wait = throttle.wait(address);
+            if (wait.isPresent()) {
+                tooManyFailures(request, wait.getAsLong());
+                return;
+            }
+        }
         String given = null;
         if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
             try {
@@ -61,6 +77,9 @@ public class AdminAuthFilter implements ContainerRequestFilter {
                 || expectedPassword == null
                 || given == null
                 || given.indexOf(':') < 0) {
+            if (header != null && expectedUser != null && expectedPassword != null) {
+                throttle.failed(address);
+            }
             deny(request, header == null ? "credentials required" : "credentials not accepted");
             return;
         }
@@ -74,9 +93,11 @@ public class AdminAuthFilter implements ContainerRequestFilter {
                                 secret.getBytes(StandardCharsets.UTF_8),
                                 expectedPassword.getBytes(StandardCharsets.UTF_8));
         if (!ok) {
+            throttle.failed(address);
             deny(request, "credentials not accepted");
             return;
         }
+        throttle.succeeded(address);
         boolean secure = request.getSecurityContext().isSecure();
         request.setSecurityContext(
                 new SecurityContext() {
@@ -100,6 +121,26 @@ public class AdminAuthFilter implements ContainerRequestFilter {
                         return SecurityContext.BASIC_AUTH;
                     }
                 });
+    }
+
+    /** 429: this address failed to log in too often; Retry-After says when it may try again. */
+    private static void tooManyFailures(ContainerRequestContext request, long seconds) {
+        request.abortWith(
+                Response.status(Response.Status.TOO_MANY_REQUESTS)
+                        .header(HttpHeaders.RETRY_AFTER, seconds)
+                        .type(MediaType.APPLICATION_JSON_TYPE)
+                        .entity(
+                                Json.createObjectBuilder()
+                                        .add("status", 429)
+                                        .add("error", "too_many_failed_logins")
+                                        .add(
+                                                "message",
+                                                "too many failed logins from this address; try"
+                                                        + " again in "
+                                                        + seconds
+                                                        + " s")
+                                        .build())
+                        .build());
     }
 
     /**

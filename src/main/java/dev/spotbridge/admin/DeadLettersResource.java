@@ -11,24 +11,30 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueBrowser;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 
-/** GET /api/dead-letters: what is in the dead-letter queue (browsed, not consumed), newest last. */
+/**
+ * GET /api/dead-letters: what is in the dead-letter queue (browsed, not consumed), page by page.
+ */
 @RequestScoped
 @Path("dead-letters")
 @AdminOnly
@@ -42,6 +48,8 @@ public class DeadLettersResource {
     Queue deadLetters;
 
     @Inject DeadLetters deadLetterActions;
+
+    @Inject BrokerQueues queues;
 
     /**
      * POST /api/dead-letters/replay {"ids":[…]} or {"all":true, "entity":…, "recordId":…, "from":…,
@@ -83,7 +91,8 @@ public class DeadLettersResource {
     }
 
     /**
-     * The message ids a request names, or every dead letter matching its filter (entity, recordId).
+     * The message ids a request names, or every dead letter matching its filter (entity, recordId,
+     * [from, to) of the original change).
      */
     private List<String> selected(JsonObject request) throws JMSException {
         List<String> ids = new ArrayList<>();
@@ -96,49 +105,128 @@ public class DeadLettersResource {
                     "name the messages (\"ids\") or ask for \"all\" (with \"entity\","
                             + " \"recordId\", \"from\", \"to\" filters)");
         }
-        String entity = request.getString("entity", null);
-        String recordId = request.getString("recordId", null);
         Instant from = RequestTimes.instant(request, "from", Instant.MIN);
         Instant to = RequestTimes.instant(request, "to", Instant.MAX);
-        for (JsonValue v : list()) {
-            JsonObject m = v.asJsonObject();
-            Instant at = Instant.parse(m.getString("enqueuedAt"));
-            if ((entity == null || entity.equals(m.getString("entity", null)))
-                    && (recordId == null || recordId.equals(m.getString("recordId", null)))
-                    && !at.isBefore(from)
-                    && at.isBefore(to)) {
-                ids.add(m.getString("messageId"));
-            }
-        }
+        browse(
+                selector(request.getString("entity", null), request.getString("recordId", null)),
+                m -> {
+                    Instant at = Instant.ofEpochMilli(m.getJMSTimestamp());
+                    if (!at.isBefore(from) && at.isBefore(to)) {
+                        ids.add(m.getJMSMessageID());
+                    }
+                    return true;
+                });
         return ids;
     }
 
+    /** Dead letters listed at most this many at a time. */
+    static final int MAX_PAGE = 1000;
+
+    /**
+     * GET /api/dead-letters?offset=0&amp;limit=100&amp;entity=&amp;recordId=: one page of the
+     * dead-letter queue, oldest first (browsed, not consumed). The answer is the page as a JSON
+     * array; X-Total-Count says how many match (when the broker's management is at hand in this
+     * server), and a Link header with rel="next" points at the next page while there is one.
+     */
     @GET
-    public JsonArray list() throws JMSException {
-        JsonArrayBuilder list = Json.createArrayBuilder();
+    public Response list(
+            @QueryParam("offset") @DefaultValue("0") int offset,
+            @QueryParam("limit") @DefaultValue("100") int limit,
+            @QueryParam("entity") String entity,
+            @QueryParam("recordId") String recordId,
+            @Context UriInfo uri)
+            throws JMSException {
+        if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
+            throw new BadRequestException(
+                    "offset must be 0 or more and limit between 1 and " + MAX_PAGE);
+        }
+        JsonArrayBuilder page = Json.createArrayBuilder();
+        int[] seen = {0};
+        boolean[] more = {false};
+        browse(
+                selector(entity, recordId),
+                m -> {
+                    int index = seen[0]++;
+                    if (index < offset) {
+                        return true;
+                    }
+                    if (index >= offset + limit) {
+                        more[0] = true;
+                        return false;
+                    }
+                    page.add(describe(m));
+                    return true;
+                });
+        Response.ResponseBuilder answer = Response.ok(page.build());
+        if (more[0]) {
+            answer.link(
+                    uri.getRequestUriBuilder()
+                            .replaceQueryParam("offset", offset + limit)
+                            .replaceQueryParam("limit", limit)
+                            .build(),
+                    "next");
+        }
+        if (entity == null && recordId == null) {
+            queues.stats("spotbridge-dlq")
+                    .ifPresent(s -> answer.header("X-Total-Count", s.messages()));
+        }
+        return answer.build();
+    }
+
+    private static JsonObject describe(Message m) throws JMSException {
+        return Json.createObjectBuilder()
+                .add("messageId", m.getJMSMessageID())
+                .add("entity", text(m.getStringProperty("entity")))
+                .add("recordId", text(m.getStringProperty("recordId")))
+                .add("eventKey", text(m.getStringProperty("eventKey")))
+                .add(
+                        "reason",
+                        text(
+                                m.getStringProperty("spotbridgeReason") != null
+                                        ? m.getStringProperty("spotbridgeReason")
+                                        : "max delivery attempts reached"))
+                .add("enqueuedAt", Instant.ofEpochMilli(m.getJMSTimestamp()).toString())
+                .build();
+    }
+
+    /** What to do with one browsed message; false stops the browsing. */
+    private interface Visit {
+        boolean next(Message m) throws JMSException;
+    }
+
+    /** Browses the dead-letter queue (oldest first) until the visit says stop. */
+    private void browse(String selector, Visit visit) throws JMSException {
         try (JMSContext context = connectionFactory.createContext();
-                QueueBrowser browser = context.createBrowser(deadLetters)) {
+                QueueBrowser browser =
+                        selector == null
+                                ? context.createBrowser(deadLetters)
+                                : context.createBrowser(deadLetters, selector)) {
             Enumeration<?> messages = browser.getEnumeration();
             while (messages.hasMoreElements()) {
-                Message m = (Message) messages.nextElement();
-                list.add(
-                        Json.createObjectBuilder()
-                                .add("messageId", m.getJMSMessageID())
-                                .add("entity", text(m.getStringProperty("entity")))
-                                .add("recordId", text(m.getStringProperty("recordId")))
-                                .add("eventKey", text(m.getStringProperty("eventKey")))
-                                .add(
-                                        "reason",
-                                        text(
-                                                m.getStringProperty("spotbridgeReason") != null
-                                                        ? m.getStringProperty("spotbridgeReason")
-                                                        : "max delivery attempts reached"))
-                                .add(
-                                        "enqueuedAt",
-                                        Instant.ofEpochMilli(m.getJMSTimestamp()).toString()));
+                if (!visit.next((Message) messages.nextElement())) {
+                    return;
+                }
             }
         }
-        return list.build();
+    }
+
+    /** A JMS selector of the dead letters of a table and record; null for all. */
+    static String selector(String entity, String recordId) {
+        List<String> parts = new ArrayList<>();
+        if (entity != null && !entity.isBlank()) {
+            if (!entity.matches("[a-z_]{1,64}")) {
+                throw new BadRequestException("entity must be a table's logical name");
+            }
+            parts.add("entity = '" + entity + "'");
+        }
+        if (recordId != null && !recordId.isBlank()) {
+            String guid = dev.spotbridge.dataverse.DataverseValues.guid(recordId);
+            if (guid == null) {
+                throw new BadRequestException("recordId must be a GUID");
+            }
+            parts.add("recordId = '" + guid + "'");
+        }
+        return parts.isEmpty() ? null : String.join(" AND ", parts);
     }
 
     private static JsonValue text(String value) {

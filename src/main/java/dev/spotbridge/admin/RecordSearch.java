@@ -7,6 +7,7 @@ import dev.spotbridge.records.SyncRecords;
 import dev.spotbridge.records.SyncStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BadRequestException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,13 +15,18 @@ import java.util.Map;
 
 /**
  * Finds records Spotbridge has seen by id, email or name. Names and emails live in D365, not in
- * Spotbridge's tables (they hold no personal data), so a text search asks Dataverse for matching
- * contacts, leads and accounts and keeps those Spotbridge knows.
+ * Spotbridge's tables (which keep only what was last written to Spotler), so a text search asks
+ * Dataverse for matching contacts, leads and accounts — one page of at most 50 rows per table, for
+ * a text of at least 3 characters — and keeps those Spotbridge knows.
  */
 @ApplicationScoped
 public class RecordSearch {
 
+    /** Hits at most; also the rows read from each table of Dataverse (one page). */
     static final int MAX = 50;
+
+    /** The shortest text searched for: a letter or two would match most of an org. */
+    static final int MIN_TEXT = 3;
 
     /** One hit: the record's sync state and, when D365 gave them, its name and email. */
     public record Hit(SyncRecord record, String name, String email) {}
@@ -43,11 +49,15 @@ public class RecordSearch {
         if (guid != null) {
             return keep(records.withIds(List.of(guid)), Map.of(), status);
         }
+        if (q.length() < MIN_TEXT) {
+            throw new BadRequestException(
+                    "a search needs at least "
+                            + MIN_TEXT
+                            + " characters (or a record's GUID, or nothing for the latest records)");
+        }
         Map<String, String[]> found = new LinkedHashMap<>();
-        for (DataverseGateway.Found f : dataverse.search(q)) {
-            if (found.size() < 500) {
-                found.put(f.entity() + ":" + f.id(), new String[] {f.name(), f.email()});
-            }
+        for (DataverseGateway.Found f : dataverse.search(q, MAX)) {
+            found.put(f.entity() + ":" + f.id(), new String[] {f.name(), f.email()});
         }
         List<String> ids =
                 found.keySet().stream().map(k -> k.substring(k.indexOf(':') + 1)).toList();

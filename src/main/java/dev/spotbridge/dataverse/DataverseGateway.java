@@ -318,9 +318,10 @@ public class DataverseGateway {
 
     /**
      * The contacts, leads and accounts whose email is this text (when it has an '@'), else whose
-     * name contains it, each table read to its end.
+     * name contains it: the first page of at most {@code max} rows of each table, never more (a
+     * short text on a large org matches far more rows than anyone reads).
      */
-    public List<Found> search(String text) {
+    public List<Found> search(String text, int max) {
         String literal = "'" + text.replace("'", "''") + "'";
         List<Found> found = new ArrayList<>();
         for (Searched table : SEARCHED) {
@@ -329,10 +330,13 @@ public class DataverseGateway {
                             ? table.email() + " eq " + literal
                             : "contains(" + table.name() + "," + literal + ")";
             for (Map<String, JsonValue> row :
-                    rows(
-                            entitySet(table.entity()),
-                            filter,
-                            table.id() + "," + table.name() + "," + table.email())) {
+                    page(
+                                    entitySet(table.entity()),
+                                    filter,
+                                    table.id() + "," + table.name() + "," + table.email(),
+                                    null,
+                                    max)
+                            .rows()) {
                 String id = DataverseValues.guid(text(row.get(table.id())));
                 if (id != null) {
                     found.add(

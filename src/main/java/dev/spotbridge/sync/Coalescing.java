@@ -2,10 +2,14 @@ package dev.spotbridge.sync;
 
 import dev.spotbridge.queue.ChangeEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Coalescing of bursts: the newest complete change (a Create, or an Update with its post image)
@@ -14,18 +18,43 @@ import java.util.concurrent.ConcurrentHashMap;
  * record costs one or two Spotler writes, not one per update. Only an optimisation: held in memory
  * (lost on restart, one map per node), it never makes the consumer skip a change whose values no
  * queued change carries.
+ *
+ * <p>Bounded: an entry is forgotten when a change of its record covering it is processed here, when
+ * it is older than spotbridge.sync.coalescing-expiry (a change dead-lettered, or consumed by
+ * another node, is never processed here), and, when the map holds
+ * spotbridge.sync.coalescing-max-entries, the oldest go. Forgetting costs at most a write that
+ * coalescing would have saved.
  */
 @ApplicationScoped
 public class Coalescing {
 
-    private final Map<String, Instant> newestComplete = new ConcurrentHashMap<>();
+    private record Entry(Instant version, long queuedNanos) {}
+
+    private final Map<String, Entry> newestComplete = new ConcurrentHashMap<>();
+
+    @Inject
+    @ConfigProperty(name = "spotbridge.sync.coalescing-max-entries", defaultValue = "100000")
+    int maxEntries;
+
+    @Inject
+    @ConfigProperty(name = "spotbridge.sync.coalescing-expiry", defaultValue = "PT6H")
+    Duration expiry;
+
+    LongSupplier nanoClock = System::nanoTime;
 
     /** Called once the change is on the queue. */
     public void queued(ChangeEvent event) {
         if (event.operation() == ChangeEvent.Operation.UPSERT
                 && event.complete()
                 && event.version() != null) {
-            newestComplete.merge(event.group(), event.version(), (a, b) -> a.isAfter(b) ? a : b);
+            long now = nanoClock.getAsLong();
+            if (newestComplete.size() >= maxEntries && !newestComplete.containsKey(event.group())) {
+                shrink(now);
+            }
+            newestComplete.merge(
+                    event.group(),
+                    new Entry(event.version(), now),
+                    (a, b) -> a.version().isAfter(b.version()) ? a : b);
         }
     }
 
@@ -34,9 +63,12 @@ public class Coalescing {
         if (event.operation() != ChangeEvent.Operation.UPSERT || event.version() == null) {
             return Optional.empty();
         }
-        Instant newest = newestComplete.get(event.group());
-        return newest != null && newest.isAfter(event.version())
-                ? Optional.of(newest)
+        Entry newest = newestComplete.get(event.group());
+        if (newest == null || expired(newest, nanoClock.getAsLong())) {
+            return Optional.empty();
+        }
+        return newest.version().isAfter(event.version())
+                ? Optional.of(newest.version())
                 : Optional.empty();
     }
 
@@ -44,7 +76,36 @@ public class Coalescing {
     void processed(ChangeEvent event) {
         if (event.version() != null) {
             newestComplete.computeIfPresent(
-                    event.group(), (k, newest) -> newest.isAfter(event.version()) ? newest : null);
+                    event.group(),
+                    (k, newest) -> newest.version().isAfter(event.version()) ? newest : null);
+        }
+    }
+
+    /** Records with an entry now. */
+    int size() {
+        return newestComplete.size();
+    }
+
+    private boolean expired(Entry entry, long now) {
+        return now - entry.queuedNanos() > expiry.toNanos();
+    }
+
+    /** The expired entries go; if the map is still full, the oldest tenth. */
+    private synchronized void shrink(long now) {
+        if (newestComplete.size() < maxEntries) {
+            return;
+        }
+        newestComplete.values().removeIf(e -> expired(e, now));
+        int excess = newestComplete.size() - maxEntries + Math.max(1, maxEntries / 10);
+        if (excess > 0) {
+            newestComplete.entrySet().stream()
+                    .sorted(
+                            Map.Entry.comparingByValue(
+                                    java.util.Comparator.comparingLong(Entry::queuedNanos)))
+                    .limit(excess)
+                    .map(Map.Entry::getKey)
+                    .toList()
+                    .forEach(newestComplete::remove);
         }
     }
 }

@@ -1089,6 +1089,8 @@ public class DataverseSandbox {
                                     Json.createObjectBuilder()
                                             .add("firstname", "Seed")
                                             .add("lastname", prefix + " " + i)
+                                            // computed by Dataverse from first and last name
+                                            .add("fullname", "Seed " + prefix + " " + i)
                                             .add("emailaddress1", prefix + "." + i + "@example.com")
                                             .add("address1_city", "Utrecht")
                                             .add("statecode", statecode)

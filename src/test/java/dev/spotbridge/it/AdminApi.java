@@ -60,7 +60,10 @@ final class AdminApi {
                 HttpRequest.newBuilder(URI.create(BASE + path))
                         .header("Authorization", "Basic " + ADMIN);
         if (json == null) {
-            request.POST(HttpRequest.BodyPublishers.noBody());
+            // as the admin page and scripts do: no body, so the header that no other site's form
+            // can send (CrossSiteGuard)
+            request.header("X-Requested-With", "spotbridge-it")
+                    .POST(HttpRequest.BodyPublishers.noBody());
         } else {
             request.header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(json));
@@ -99,7 +102,7 @@ final class AdminApi {
     static String deadLetterOf(String id) {
         JsonObject letter =
                 await(
-                                AdminApi::deadLetters,
+                                () -> deadLettersOf(id),
                                 list ->
                                         list.stream()
                                                 .anyMatch(
@@ -118,8 +121,15 @@ final class AdminApi {
         return letter.getString("messageId");
     }
 
+    /** The oldest thousand dead letters (the API's largest page). */
     static JsonArray deadLetters() {
-        return parse(get(BASE + "/api/dead-letters", ADMIN).body()).asJsonArray();
+        return parse(get(BASE + "/api/dead-letters?limit=1000", ADMIN).body()).asJsonArray();
+    }
+
+    /** The dead letters of one record. */
+    static JsonArray deadLettersOf(String id) {
+        return parse(get(BASE + "/api/dead-letters?limit=1000&recordId=" + id, ADMIN).body())
+                .asJsonArray();
     }
 
     /** The entries of a record's history that answer its events, in order. */
