@@ -6,7 +6,8 @@
 # Environment (defaults in brackets):
 #   SPOTBRIDGE_BROKER_HOME   where the instance lives [target/artemis-instance]
 #   SPOTBRIDGE_BROKER_HOST / _PORT   acceptor [127.0.0.1 / 61616]
-#   SPOTBRIDGE_BROKER_USER / _PASSWORD   the one login, also the WildFly nodes' [spotbridge / spotbridge]
+#   SPOTBRIDGE_BROKER_USER / _PASSWORD   the one login, also the WildFly nodes' [spotbridge / none: the password is
+#                                        required to create the instance, and Spotbridge refuses well-known ones]
 #   ARTEMIS_VERSION [2.40.0]   ARTEMIS_JAVA_MEMORY heap of the broker [-Xms128m -Xmx512m]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,7 +17,7 @@ HOME_DIR=${SPOTBRIDGE_BROKER_HOME:-$ROOT/target/artemis-instance}
 HOST=${SPOTBRIDGE_BROKER_HOST:-127.0.0.1}
 PORT=${SPOTBRIDGE_BROKER_PORT:-61616}
 USER_NAME=${SPOTBRIDGE_BROKER_USER:-spotbridge}
-PASSWORD=${SPOTBRIDGE_BROKER_PASSWORD:-spotbridge}
+PASSWORD=${SPOTBRIDGE_BROKER_PASSWORD:-}
 
 running() { [ -f "$HOME_DIR/data/artemis.pid" ] && kill -0 "$(cat "$HOME_DIR/data/artemis.pid")" 2>/dev/null; }
 listening() { (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; }
@@ -33,6 +34,9 @@ distribution() {
 
 instance() {
   if [ ! -f "$HOME_DIR/bin/artemis" ]; then
+    if [ -z "$PASSWORD" ]; then
+      echo "set SPOTBRIDGE_BROKER_PASSWORD: the broker's login, which the WildFly nodes use too" >&2; exit 1
+    fi
     "$(distribution)" create "$HOME_DIR" --silent --force --user "$USER_NAME" --password "$PASSWORD" \
       --require-login --no-web --no-autotune --no-amqp-acceptor --no-mqtt-acceptor --no-stomp-acceptor \
       --no-hornetq-acceptor --host "$HOST" --default-port "$PORT" >/dev/null

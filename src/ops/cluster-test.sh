@@ -2,7 +2,8 @@
 # Scale-out check of the production profile on one machine: one PostgreSQL (database spotbridge_cluster, recreated),
 # one external Artemis broker (a fresh instance under target/cluster), WildFly nodes 1 and 2 (port offset 100), and the
 # sandboxes on a server of their own (src/ops/node.sh start sandbox, :8580), which the nodes reach by URL.
-#   0. the production profile refuses to deploy without the outside services' URLs, and names the missing settings;
+#   0. the production profile refuses to deploy without the outside services' URLs or with an empty or default database
+#      or broker password, and names those settings;
 #   1. throughput of one node, then of two (CHANGES new contacts each, spread over the nodes like a load balancer);
 #   2. per-record order while node 2 is killed (-9) mid-load and restarted: RECORDS records x UPDATES changes, sent
 #      in sequence per record, alternating nodes; every record ends at its last change, nothing applied out of order,
@@ -41,6 +42,8 @@ export SPOTBRIDGE_BACKSYNC_SCHEDULE="* * * * *"
 export SPOTBRIDGE_RUN_LOCK_SECONDS=30
 # the sandbox is not a real Dataverse: lift Spotbridge's own Dataverse request budget to measure Spotbridge itself
 export NODE_SERVER_OPTS="${NODE_SERVER_OPTS--Ddataverse.max-requests-per-5-minutes=1000000}"
+# the production profile refuses empty and well-known passwords: these are this run's own
+export SPOTBRIDGE_BROKER_PASSWORD="broker-$RANDOM$RANDOM$RANDOM" SPOTBRIDGE_DB_PASSWORD="db-$RANDOM$RANDOM$RANDOM"
 rm -rf target/nodes target/cluster
 src/ops/artemis.sh start
 
@@ -55,12 +58,15 @@ SANDBOX=http://127.0.0.1:8580
 bench() { PGUSER=spotbridge PGDATABASE=$DB java -Dsandbox=$SANDBOX "$@" src/bench/Benchmark.java "${BENCH_MODE[@]}"; }
 NODE1=http://127.0.0.1:8080; NODE2=http://127.0.0.1:8180
 
-# 0. without the outside services' URLs a node of the production profile does not deploy, and says which are missing
+# 0. without the outside services' URLs, with the broker's old default password and no database password, a node of
+# the production profile does not deploy, and says which settings are missing or weak
 if out=$(env -u SPOTLER_API_URL -u SPOTLER_CONSUMER_KEY -u SPOTLER_CONSUMER_SECRET -u DATAVERSE_API_URL \
-    -u DATAVERSE_TOKEN_URL -u DATAVERSE_CLIENT_ID -u DATAVERSE_CLIENT_SECRET -u DATAVERSE_SCOPE src/ops/node.sh start 1 2>&1); then
+    -u DATAVERSE_TOKEN_URL -u DATAVERSE_CLIENT_ID -u DATAVERSE_CLIENT_SECRET -u DATAVERSE_SCOPE -u SPOTBRIDGE_DB_PASSWORD \
+    SPOTBRIDGE_BROKER_PASSWORD=spotbridge src/ops/node.sh start 1 2>&1); then
   echo "node 1 deployed without SPOTLER_API_URL and DATAVERSE_API_URL" >&2; exit 1
 fi
-for setting in SPOTLER_API_URL SPOTLER_CONSUMER_KEY DATAVERSE_API_URL DATAVERSE_TOKEN_URL DATAVERSE_CLIENT_SECRET; do
+for setting in SPOTLER_API_URL SPOTLER_CONSUMER_KEY DATAVERSE_API_URL DATAVERSE_TOKEN_URL DATAVERSE_CLIENT_SECRET \
+    SPOTBRIDGE_DB_PASSWORD SPOTBRIDGE_BROKER_PASSWORD; do
   grep -q "$setting" <<< "$out" || { echo "the refusal does not name $setting:" >&2; echo "$out" >&2; exit 1; }
 done
 echo "cluster: without the outside services' settings node 1 refused to deploy: $(grep -o 'Spotbridge cannot start: [^;]*' <<< "$out" | head -1); …"

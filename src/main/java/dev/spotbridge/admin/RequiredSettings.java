@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.Config;
 
@@ -37,9 +38,25 @@ public class RequiredSettings {
 
     @Inject Config config;
 
+    /**
+     * Secrets the production profile (spotbridge.profile=production, set by its server
+     * configuration) refuses when empty or a well-known default: the database's and the broker's.
+     */
+    static final List<String> PRODUCTION_SECRETS =
+            List.of("spotbridge.db.password", "spotbridge.broker.password");
+
+    /** Passwords that are anybody's guess: the old defaults and their like. */
+    static final Set<String> WEAK =
+            Set.of("unset", "spotbridge", "changeme", "change-me", "password", "admin", "secret");
+
     @PostConstruct
     void check() {
         List<String> problems = problems(key -> config.getOptionalValue(key, String.class));
+        if ("production"
+                .equalsIgnoreCase(
+                        config.getOptionalValue("spotbridge.profile", String.class).orElse(""))) {
+            problems.addAll(weakSecrets(key -> config.getOptionalValue(key, String.class)));
+        }
         if (!problems.isEmpty()) {
             throw new IllegalStateException(
                     "Spotbridge cannot start: "
@@ -62,6 +79,24 @@ public class RequiredSettings {
                                 + key
                                 + ") is not an http(s) URL: "
                                 + value.get());
+            }
+        }
+        return problems;
+    }
+
+    /** The production secrets that are empty or a well-known default, one line each. */
+    static List<String> weakSecrets(Function<String, Optional<String>> lookup) {
+        List<String> problems = new ArrayList<>();
+        for (String key : PRODUCTION_SECRETS) {
+            String value = lookup.apply(key).map(String::trim).orElse("");
+            if (value.isEmpty()) {
+                problems.add(environmentVariable(key) + " (" + key + ") is not set");
+            } else if (WEAK.contains(value.toLowerCase(Locale.ROOT))) {
+                problems.add(
+                        environmentVariable(key)
+                                + " ("
+                                + key
+                                + ") is a well-known default; set a password of your own");
             }
         }
         return problems;

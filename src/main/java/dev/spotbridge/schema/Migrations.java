@@ -2,6 +2,7 @@ package dev.spotbridge.schema;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
@@ -28,6 +29,8 @@ import org.flywaydb.core.api.output.MigrateResult;
  */
 @Singleton
 @Startup
+// the settings are checked first: a node that must not start does not touch the database
+@DependsOn("RequiredSettings")
 @TransactionManagement(TransactionManagementType.BEAN)
 public class Migrations {
 

@@ -66,4 +66,26 @@ class RequiredSettingsTest {
                 problems.get(1)
                         .startsWith("DATAVERSE_API_URL (dataverse.api.url) is not an http(s) URL"));
     }
+
+    @Test
+    void theProductionProfileRefusesEmptyAndWellKnownPasswordsNamingTheSetting() {
+        Map<String, String> secrets = new HashMap<>();
+        secrets.put("spotbridge.broker.password", "spotbridge");
+        List<String> problems =
+                RequiredSettings.weakSecrets(key -> Optional.ofNullable(secrets.get(key)));
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("SPOTBRIDGE_DB_PASSWORD"), problems.toString());
+        assertTrue(problems.get(0).contains("is not set"), problems.toString());
+        assertTrue(problems.get(1).startsWith("SPOTBRIDGE_BROKER_PASSWORD"), problems.toString());
+        assertTrue(problems.get(1).contains("well-known default"), problems.toString());
+        secrets.put("spotbridge.db.password", "Unset");
+        secrets.put("spotbridge.broker.password", "k7#pQ2-long-and-own");
+        assertEquals(
+                1,
+                RequiredSettings.weakSecrets(key -> Optional.ofNullable(secrets.get(key))).size());
+        secrets.put("spotbridge.db.password", "another-own-one");
+        assertTrue(
+                RequiredSettings.weakSecrets(key -> Optional.ofNullable(secrets.get(key)))
+                        .isEmpty());
+    }
 }
