@@ -19,7 +19,6 @@ import jakarta.json.JsonObjectBuilder;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -75,33 +74,16 @@ public class HourlyPulls {
      */
     @Lock(LockType.READ)
     public JsonObject run(Instant slot) {
-        Optional<String> holder = locks.take(LOCK, slot);
-        if (holder.isEmpty()) {
-            return Json.createObjectBuilder()
-                    .add("ran", false)
-                    .add(
-                            "reason",
-                            slot != null
-                                    ? "another node ran or runs the slot " + slot
-                                    : "another back-sync run holds the lock until "
-                                            + locks.heldUntil(LOCK))
-                    .build();
-        }
-        Instant started = Instant.now();
-        String outcome = "Failed";
-        String detail = null;
-        try {
-            JsonObject result = pull();
-            lag.refresh();
-            outcome = result.getString("outcome");
-            detail = result.toString();
-            return result;
-        } catch (RuntimeException e) {
-            detail = e.toString();
-            throw e;
-        } finally {
-            locks.release(LOCK, holder.get(), started, outcome, detail);
-        }
+        return LockedRun.run(
+                locks,
+                LOCK,
+                slot,
+                "back-sync run",
+                () -> {
+                    JsonObject result = pull();
+                    lag.refresh();
+                    return result;
+                });
     }
 
     /**

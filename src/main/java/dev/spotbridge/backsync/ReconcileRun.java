@@ -12,7 +12,6 @@ import jakarta.json.JsonObject;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -51,57 +50,35 @@ public class ReconcileRun {
      */
     @Lock(LockType.READ)
     public JsonObject run(Instant slot) {
-        Optional<String> holder = locks.take(LOCK, slot);
-        if (holder.isEmpty()) {
-            return Json.createObjectBuilder()
-                    .add("ran", false)
-                    .add(
-                            "reason",
-                            slot != null
-                                    ? "another node ran or runs the slot " + slot
-                                    : "another reconciliation holds the lock until "
-                                            + locks.heldUntil(LOCK))
-                    .build();
+        return LockedRun.run(locks, LOCK, slot, "reconciliation", this::reconcile);
+    }
+
+    private JsonObject reconcile() {
+        String run =
+                Instant.now().toString().substring(0, 19)
+                        + "/"
+                        + UUID.randomUUID().toString().substring(0, 8);
+        Map<Finding, Integer> counts = new EnumMap<>(Finding.class);
+        for (Finding f : Finding.values()) {
+            counts.put(f, 0);
         }
-        Instant started = Instant.now();
-        String outcome = "Failed";
-        String detail = null;
-        try {
-            String run =
-                    Instant.now().toString().substring(0, 19)
-                            + "/"
-                            + UUID.randomUUID().toString().substring(0, 8);
-            Map<Finding, Integer> counts = new EnumMap<>(Finding.class);
-            for (Finding f : Finding.values()) {
-                counts.put(f, 0);
-            }
-            for (String key : reconciler.candidates(maxRecords)) {
-                boolean repair = counts.get(Finding.REPAIRED) < maxRepairs;
-                counts.merge(reconciler.check(key, repair, run), 1, Integer::sum);
-            }
-            int checked = counts.values().stream().mapToInt(Integer::intValue).sum();
-            JsonObject result =
-                    Json.createObjectBuilder()
-                            .add("ran", true)
-                            .add("run", run)
-                            .add("checked", checked)
-                            .add("inSync", counts.get(Finding.IN_SYNC))
-                            .add(
-                                    "drifted",
-                                    counts.get(Finding.DRIFTED) + counts.get(Finding.REPAIRED))
-                            .add("repaired", counts.get(Finding.REPAIRED))
-                            .add("notRepaired", counts.get(Finding.DRIFTED))
-                            .add("skipped", counts.get(Finding.SKIPPED))
-                            .add("maxRepairs", maxRepairs)
-                            .build();
-            outcome = "Succeeded";
-            detail = result.toString();
-            return result;
-        } catch (RuntimeException e) {
-            detail = e.toString();
-            throw e;
-        } finally {
-            locks.release(LOCK, holder.get(), started, outcome, detail);
+        for (String key : reconciler.candidates(maxRecords)) {
+            boolean repair = counts.get(Finding.REPAIRED) < maxRepairs;
+            counts.merge(reconciler.check(key, repair, run), 1, Integer::sum);
         }
+        int checked = counts.values().stream().mapToInt(Integer::intValue).sum();
+        JsonObject result =
+                Json.createObjectBuilder()
+                        .add("ran", true)
+                        .add("run", run)
+                        .add("checked", checked)
+                        .add("inSync", counts.get(Finding.IN_SYNC))
+                        .add("drifted", counts.get(Finding.DRIFTED) + counts.get(Finding.REPAIRED))
+                        .add("repaired", counts.get(Finding.REPAIRED))
+                        .add("notRepaired", counts.get(Finding.DRIFTED))
+                        .add("skipped", counts.get(Finding.SKIPPED))
+                        .add("maxRepairs", maxRepairs)
+                        .build();
+        return result;
     }
 }

@@ -1,5 +1,6 @@
 package dev.spotbridge.privacy;
 
+import dev.spotbridge.backsync.LockedRun;
 import dev.spotbridge.backsync.RunLocks;
 import dev.spotbridge.json.Json;
 import jakarta.ejb.Lock;
@@ -13,7 +14,6 @@ import jakarta.json.JsonObjectBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 
@@ -76,61 +76,42 @@ public class Retention {
      */
     @Lock(LockType.READ)
     public JsonObject run(Instant slot) {
-        Optional<String> holder = locks.take(LOCK, slot);
-        if (holder.isEmpty()) {
-            return Json.createObjectBuilder()
-                    .add("ran", false)
-                    .add(
-                            "reason",
-                            slot != null
-                                    ? "another node ran or runs the slot " + slot
-                                    : "another retention run holds the lock until "
-                                            + locks.heldUntil(LOCK))
-                    .build();
-        }
+        return LockedRun.run(locks, LOCK, slot, "retention run", this::prune);
+    }
+
+    private JsonObject prune() {
         Instant started = Instant.now();
-        String outcome = "Failed";
-        String detail = null;
-        try {
-            JsonObjectBuilder pruned = Json.createObjectBuilder();
-            long total = 0;
-            for (RetentionPrune.Table table : RetentionPrune.TABLES) {
-                int days = days(table.setting());
-                if (days == 0) {
-                    continue;
-                }
-                Instant before = started.minus(Duration.ofDays(days));
-                long n = 0;
-                int batch;
-                do {
-                    batch = prune.batch(table, before);
-                    n += batch;
-                } while (batch >= RetentionPrune.BATCH);
-                pruned.add(table.name(), n);
-                total += n;
+        JsonObjectBuilder pruned = Json.createObjectBuilder();
+        long total = 0;
+        for (RetentionPrune.Table table : RetentionPrune.TABLES) {
+            int days = days(table.setting());
+            if (days == 0) {
+                continue;
             }
-            int letterDays = days("dead-letter-days");
-            int expired =
-                    letterDays == 0
-                            ? 0
-                            : deadLetters.expire(
-                                    started.minus(Duration.ofDays(letterDays)), letterDays);
-            JsonObject result =
-                    Json.createObjectBuilder()
-                            .add("ran", true)
-                            .add("rowsDeleted", total)
-                            .add("tables", pruned)
-                            .add("deadLettersExpired", expired)
-                            .build();
-            outcome = "Succeeded";
-            detail = result.toString();
-            LOG.info(() -> "retention run: " + result);
-            return result;
-        } catch (RuntimeException e) {
-            detail = e.toString();
-            throw e;
-        } finally {
-            locks.release(LOCK, holder.get(), started, outcome, detail);
+            Instant before = started.minus(Duration.ofDays(days));
+            long n = 0;
+            int batch;
+            do {
+                batch = prune.batch(table, before);
+                n += batch;
+            } while (batch >= RetentionPrune.BATCH);
+            pruned.add(table.name(), n);
+            total += n;
         }
+        int letterDays = days("dead-letter-days");
+        int expired =
+                letterDays == 0
+                        ? 0
+                        : deadLetters.expire(
+                                started.minus(Duration.ofDays(letterDays)), letterDays);
+        JsonObject result =
+                Json.createObjectBuilder()
+                        .add("ran", true)
+                        .add("rowsDeleted", total)
+                        .add("tables", pruned)
+                        .add("deadLettersExpired", expired)
+                        .build();
+        LOG.info(() -> "retention run: " + result);
+        return result;
     }
 }
