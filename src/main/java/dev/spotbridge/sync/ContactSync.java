@@ -92,6 +92,11 @@ public class ContactSync {
     /** The transaction resource under which a batch keeps its {@link PendingWrites}. */
     private static final String PENDING = ContactSync.class.getName() + ".pending";
 
+    /** The records a batch deleted, erased before it commits: record and the values it carried. */
+    private static final String ERASE = ContactSync.class.getName() + ".erase";
+
+    private record Deleted(SyncRecord record, List<JsonValue> carried) {}
+
     /** The outcome and the history line of one attempt. */
     /** What a decision did; changes is {property: {before, after}} of a Spotler write, or null. */
     record Step(Outcome result, String detail, JsonObject changes, int mappingVersion) {
@@ -135,6 +140,15 @@ public class ContactSync {
             outcomes.add(LogContext.of(event, () -> apply(event)));
         }
         send(pending.takeAll());
+        // the deleted records' values go last, once everything the batch wrote of them is written
+        @SuppressWarnings("unchecked")
+        List<Deleted> deleted = (List<Deleted>) transaction.getResource(ERASE);
+        if (deleted != null) {
+            deleted.stream()
+                    // (restored from the recycle bin later in the batch: synced again, kept)
+                    .filter(d -> d.record().deleted())
+                    .forEach(d -> erased(d.record(), d.carried()));
+        }
         return outcomes;
     }
 
@@ -457,13 +471,20 @@ public class ContactSync {
                 Step step = blank(record, decision.reason(), false);
                 record.tombstone();
                 // deleted in D365: its personal values go from Spotbridge too, Spotler contact
-                // or not
-                Erasure.Erased erased = erasure.erase(record, event.attributes().values(), false);
-                yield new Step(
-                        step.result(),
-                        step.detail()
-                                + "; personal values erased from Spotbridge: "
-                                + erased.describe());
+                // or not; in a batch, once the batch has written everything of it
+                List<JsonValue> carried = List.copyOf(event.attributes().values());
+                if (transaction.getResource(PENDING) != null) {
+                    @SuppressWarnings("unchecked")
+                    List<Deleted> deleted = (List<Deleted>) transaction.getResource(ERASE);
+                    if (deleted == null) {
+                        deleted = new ArrayList<>();
+                        transaction.putResource(ERASE, deleted);
+                    }
+                    deleted.add(new Deleted(record, carried));
+                } else {
+                    erased(record, carried);
+                }
+                yield step;
             }
             case BLANK -> blank(record, decision.reason(), true);
             case DISABLE -> {
@@ -679,6 +700,19 @@ public class ContactSync {
                         SyncHistoryEntry.changes(Map.of(), request, request.keySet()),
                         inForce.version())
                 : optedOutInSpotler(record, detail);
+    }
+
+    /** A deleted record's personal values leave Spotbridge, with a line in its history. */
+    private void erased(SyncRecord record, List<JsonValue> carried) {
+        Erasure.Erased erased = erasure.erase(record, carried, false);
+        em.persist(
+                new SyncHistoryEntry(
+                        record.key(),
+                        "Erasure",
+                        "Succeeded",
+                        "deleted in D365: personal values erased from Spotbridge: "
+                                + erased.describe(),
+                        null));
     }
 
     /**
