@@ -89,7 +89,8 @@ public class RequiredSettings {
         List<String> problems = new ArrayList<>();
         for (String key : PRODUCTION_SECRETS) {
             String value = lookup.apply(key).map(String::trim).orElse("");
-            if (value.isEmpty()) {
+            // "unset": the production configuration's placeholder for a variable not given
+            if (value.isEmpty() || "unset".equalsIgnoreCase(value)) {
                 problems.add(environmentVariable(key) + " (" + key + ") is not set");
             } else if (WEAK.contains(value.toLowerCase(Locale.ROOT))) {
                 problems.add(
