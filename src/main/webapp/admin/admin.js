@@ -47,6 +47,23 @@
     return Math.round(s / 86400) + ' d';
   }
 
+  /** An ISO time as the operator reads it: relative ("3 min ago") and in their own time zone. */
+  function when(iso) {
+    if (!iso) return 'never';
+    const t = Date.parse(iso);
+    if (Number.isNaN(t)) return iso;
+    const local = new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+    return (t > Date.now() + 1000 ? 'in ' + age(new Date(2 * Date.now() - t).toISOString())
+      : age(iso) + ' ago') + ' (' + local + ')';
+  }
+
+  /** A <time> element: the relative and local text, the exact instant as its datetime and tooltip. */
+  function timeElement(iso) {
+    const t = document.createElement('time');
+    t.dateTime = iso || ''; t.title = iso || ''; t.textContent = when(iso);
+    return t;
+  }
+
   function pairs(table, object, label) {
     const body = $(table).tBodies[0];
     body.replaceChildren();
@@ -90,8 +107,12 @@
         : 'running on ' + r.node;
       runs[job] = now + (runs[job] ? '; ' + runs[job] : '');
     });
-    pairs('run-table', runs);
-    pairs('feed-table', o.backsyncWatermarks);
+    pairs('run-table', Object.keys(runs).length ? runs
+      : { none: 'no scheduled run has ended on this database yet (the back-sync runs hourly, the reconciliation and the retention nightly; see the configuration of spotbridge.*.schedule)' });
+    const feeds = o.backsyncWatermarks || {};
+    pairs('feed-table', Object.keys(feeds).length ? feeds
+      : { none: 'no back-sync has read anything yet: the first run reads back from its first look-back' }, (v) => (
+      /^\d{4}-\d{2}-\d{2}T/.test(String(v)) ? when(v) : v));
   }
 
   let searches = 0;
@@ -106,15 +127,18 @@
     if (mine !== searches) return; // a later search has been asked for: its answer counts
     const body = $('records-table').tBodies[0];
     body.replaceChildren();
+    // names and emails live in D365: a text search brings them; the latest records come without
+    const named = hits.some((h) => h.name || h.email);
+    $('records-name').hidden = !named; $('records-email').hidden = !named;
     hits.forEach((h) => {
       const row = body.insertRow();
       const link = document.createElement('a');
       link.href = '#record/' + h.entity + '/' + h.id;
       link.textContent = h.entity + ' ' + h.id;
       cell(row, '').appendChild(link);
-      cell(row, h.name); cell(row, h.email);
+      if (named) { cell(row, h.name); cell(row, h.email); }
       cell(row, h.status).className = 'status';
-      cell(row, h.lastSyncedAt);
+      cell(row, '').appendChild(timeElement(h.lastSyncedAt));
     });
     say(hits.length ? '' : 'No records found.');
   }
@@ -124,7 +148,7 @@
     const r = await api('GET', 'records/' + entity + '/' + id);
     $('record-title').textContent = entity + ' ' + id;
     $('record-status').textContent = r.status;
-    $('record-synced').textContent = r.lastSyncedAt || 'never';
+    $('record-synced').replaceChildren(timeElement(r.lastSyncedAt));
     $('record-error').textContent = r.lastError || '—';
     $('resync').onclick = async () => {
       await api('POST', 'records/' + entity + '/' + id + '/resync');
@@ -134,12 +158,11 @@
     list.replaceChildren();
     r.history.forEach((h) => {
       const li = document.createElement('li');
-      const when = document.createElement('time');
-      when.dateTime = h.at; when.textContent = h.at;
+      const at = timeElement(h.at);
       const what = document.createElement('span');
       what.className = 'outcome-' + String(h.outcome).toLowerCase().replace(/[^a-z]+/g, '-');
       what.textContent = ' ' + h.operation + ' — ' + h.outcome + ' ';
-      li.append(when, what, document.createTextNode(h.detail || ''));
+      li.append(at, what, document.createTextNode(h.detail || ''));
       if (h.mappingVersion !== undefined) {
         li.append(document.createTextNode(' (mapping version ' + h.mappingVersion + ')'));
       }
@@ -167,13 +190,13 @@
     show('mapping');
     const [current, versions] = await Promise.all([api('GET', 'mapping'), api('GET', 'mapping/versions')]);
     $('mapping-current').textContent = 'In force: version ' + current.version + ' (' + current.source
-      + '), applied ' + current.appliedAt + (current.appliedBy ? ' by ' + current.appliedBy : '') + '.';
+      + '), applied ' + when(current.appliedAt) + (current.appliedBy ? ' by ' + current.appliedBy : '') + '.';
     if (!$('mapping-text').value) $('mapping-text').value = JSON.stringify(current.mapping, null, 2);
     const body = $('versions-table').tBodies[0];
     body.replaceChildren();
     versions.versions.forEach((v) => {
       const row = body.insertRow();
-      cell(row, v.version); cell(row, v.origin + ': ' + v.source); cell(row, v.appliedAt);
+      cell(row, v.version); cell(row, v.origin + ': ' + v.source); cell(row, when(v.appliedAt));
       cell(row, v.appliedBy); cell(row, v.note);
     });
   }
