@@ -73,7 +73,7 @@ public class DeadLetters {
                     .setPriority(message.getJMSPriority())
                     .send(toWriteback ? writeback : toJobs ? jobs : sync, copy);
             ledger.history(
-                    subject(message),
+                    Queues.subject(message),
                     "DeadLetter",
                     "Replayed",
                     "replayed from the dead-letter queue onto "
@@ -103,7 +103,7 @@ public class DeadLetters {
         taken.ifPresent(
                 m ->
                         ledger.history(
-                                subject(m),
+                                Queues.subject(m),
                                 "DeadLetter",
                                 "Discarded",
                                 "discarded from the dead-letter queue: " + reason,
@@ -118,17 +118,6 @@ public class DeadLetters {
         try (JMSConsumer consumer =
                 context.createConsumer(deadLetters, "JMSMessageID = '" + messageId + "'")) {
             return Optional.ofNullable(consumer.receive(2000));
-        }
-    }
-
-    /** The history a dead letter belongs to: its record, list or job. */
-    private static String subject(Message message) {
-        try {
-            String entity = message.getStringProperty("entity");
-            String id = message.getStringProperty("recordId");
-            return entity == null || id == null ? "dead-letters" : entity + ":" + id;
-        } catch (JMSException e) {
-            return "dead-letters";
         }
     }
 }

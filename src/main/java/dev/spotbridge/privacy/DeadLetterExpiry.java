@@ -54,7 +54,7 @@ public class DeadLetterExpiry {
             while (n < BATCH && (m = consumer.receiveNoWait()) != null) {
                 n++;
                 ledger.history(
-                        subject(m),
+                        Queues.subject(m),
                         "DeadLetter",
                         "Expired",
                         "dead letter "
@@ -68,12 +68,5 @@ public class DeadLetterExpiry {
             throw new IllegalStateException("could not expire dead letters: " + e.getMessage(), e);
         }
         return n;
-    }
-
-    /** The history a dead letter belongs to: its record, list or job. */
-    static String subject(Message message) throws JMSException {
-        String entity = message.getStringProperty("entity");
-        String id = message.getStringProperty("recordId");
-        return entity == null || id == null ? "dead-letters" : entity + ":" + id;
     }
 }

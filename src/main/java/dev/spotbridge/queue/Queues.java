@@ -26,4 +26,18 @@ public final class Queues {
     public static final String WRITEBACK_ADDRESS = "jms.queue.spotbridge-writeback";
 
     private Queues() {}
+
+    /**
+     * The history a message belongs to, from its "entity" and "recordId" properties: its record,
+     * list or job ("entity:id"), or "dead-letters" when it names none.
+     */
+    public static String subject(jakarta.jms.Message message) {
+        try {
+            String entity = message.getStringProperty("entity");
+            String id = message.getStringProperty("recordId");
+            return entity == null || id == null ? "dead-letters" : entity + ":" + id;
+        } catch (jakarta.jms.JMSException e) {
+            return "dead-letters";
+        }
+    }
 }
