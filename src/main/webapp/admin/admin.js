@@ -87,8 +87,99 @@
     }
   }
 
+  const KINDS = {
+    backfill: 'Backfill', 'list-sync': 'List sync', 'campaign-job': 'Campaign job', backsync: 'Back-sync',
+    reconcile: 'Reconciliation', replay: 'Replay', retention: 'Retention',
+  };
+
+  function runName(r) { return (KINDS[r.kind] || r.kind) + ' ' + r.id + (r.subject ? ' (' + r.subject + ')' : ''); }
+
+  function duration(seconds) {
+    if (seconds < 90) return Math.round(seconds) + ' s';
+    if (seconds < 5400) return Math.round(seconds / 60) + ' min';
+    return (seconds / 3600).toFixed(1) + ' h';
+  }
+
+  /** One active run: its bar (a <progress>, indeterminate without a total) and what it does. */
+  function activeRun(r) {
+    const box = document.createElement('div');
+    box.className = 'run'; box.id = 'run-' + r.id;
+    const title = document.createElement('p');
+    const name = document.createElement('strong');
+    name.textContent = runName(r);
+    const state = document.createElement('span');
+    state.className = 'run-state-' + r.state.toLowerCase();
+    state.textContent = ' ' + r.state + (r.pauseRequested ? ' (pausing after its current step)' : '');
+    title.append(name, state);
+    const bar = document.createElement('progress');
+    bar.id = 'run-progress-' + r.id; bar.max = 100;
+    if (r.percent !== undefined) bar.value = r.percent;
+    bar.setAttribute('aria-label', runName(r) + ' progress');
+    const facts = document.createElement('p');
+    const total = r.total === undefined ? '' : ' of ' + (r.totalEstimated ? 'about ' : '') + r.total;
+    facts.textContent = r.done + total + ' done' + (r.percent === undefined ? '' : ' (' + r.percent + ' %)')
+      + (r.failed ? ', ' + r.failed + ' failed' : '')
+      + (r.ratePerSecond ? ', ' + r.ratePerSecond + '/s' : '')
+      + (r.etaSeconds !== undefined ? ', about ' + duration(r.etaSeconds) + ' left' : '')
+      + (r.phase ? ' — ' + r.phase : '');
+    const who = document.createElement('p');
+    who.append('Started by ' + r.startedBy + ' on ' + r.node + ' ', timeElement(r.startedAt));
+    box.append(title, bar, facts, who);
+    if (r.pausable) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      const resume = r.state !== 'Running';
+      button.textContent = resume ? 'Resume' : 'Pause';
+      button.id = (resume ? 'resume-' : 'pause-') + r.id;
+      button.disabled = !!r.pauseRequested;
+      button.addEventListener('click', () => act(async () => {
+        await api('POST', 'runs/' + r.id + (resume ? '/resume' : '/pause'));
+        await refreshRuns();
+      }));
+      box.append(button);
+    }
+    return box;
+  }
+
+  let runsTimer = null;
+
+  /** The runs: active ones as bars, refreshed every 2 s while the overview is shown; the latest finished. */
+  async function refreshRuns() {
+    if ($('overview-view').hidden) { clearInterval(runsTimer); runsTimer = null; return; }
+    const all = (await api('GET', 'runs?limit=30')).runs;
+    const active = all.filter((r) => ['Running', 'Paused', 'Interrupted'].includes(r.state));
+    const box = $('runs-active');
+    // a focused button keeps its place: the boxes are replaced only when not in use
+    if (!box.contains(document.activeElement)) {
+      box.replaceChildren(...active.map(activeRun));
+      if (!active.length) {
+        const p = document.createElement('p');
+        p.textContent = 'Nothing is running. Backfills, list syncs, campaign jobs, back-sync runs, '
+          + 'reconciliations and replays show here while they run.';
+        box.append(p);
+      }
+    }
+    const body = $('runs-table').tBodies[0];
+    body.replaceChildren();
+    const finished = all.filter((r) => !active.includes(r)).slice(0, 15);
+    finished.forEach((r) => {
+      const row = body.insertRow();
+      cell(row, runName(r));
+      const outcome = cell(row, r.state + (r.detail ? ': ' + r.detail.substring(0, 200) : ''));
+      outcome.className = 'outcome-' + r.state.toLowerCase();
+      cell(row, r.done); cell(row, r.failed);
+      cell(row, '').appendChild(timeElement(r.finishedAt));
+      cell(row, r.startedBy + ' on ' + r.node);
+    });
+    if (!finished.length) {
+      cell(body.insertRow(), 'No run has finished yet.').colSpan = 6;
+    }
+  }
+
   async function overview() {
     show('overview');
+    await refreshRuns();
+    if (!runsTimer) runsTimer = setInterval(() => act(refreshRuns), 2000);
     const o = await api('GET', 'overview');
     pairs('status-table', o.statuses);
     pairs('queue-table', o.queues, (q) => q.messages + (q.capped ? '+' : '') + ' waiting'

@@ -12,6 +12,7 @@ import dev.spotbridge.admin.ReconcileResource;
 import dev.spotbridge.admin.RecordsResource;
 import dev.spotbridge.admin.RetentionResource;
 import dev.spotbridge.admin.RunFailures;
+import dev.spotbridge.admin.RunsResource;
 import dev.spotbridge.admin.SetupResource;
 import dev.spotbridge.ingest.BrokerUnavailable;
 import dev.spotbridge.ingest.WebApplicationExceptions;
@@ -33,6 +34,7 @@ public class Spotbridge extends Application {
                 BacksyncResource.class,
                 ListsResource.class,
                 BackfillsResource.class,
+                RunsResource.class,
                 SetupResource.class,
                 ReconcileResource.class,
                 OverviewResource.class,

@@ -17,8 +17,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +29,8 @@ import java.util.List;
  * Backfills (docs/runbook.md): POST /api/backfills [{"entities":["contact","lead","account"]}]
  * starts one (202; 409 while another runs), GET /api/backfills the latest 20, GET
  * /api/backfills/{id} one, POST /api/backfills/{id}/resume goes on with a Failed or Interrupted one
- * from its last finished page.
+ * from its last finished page. Each backfill reports its progress on a run (its "run": GET
+ * /api/runs/{id}, where it can also pause).
  */
 @RequestScoped
 @Path("backfills")
@@ -39,11 +42,14 @@ public class BackfillsResource {
 
     @Inject BackfillRunner runner;
 
+    @Context SecurityContext security;
+
     @POST
     public Response start(String body) {
         List<String> entities = entities(body);
         try {
-            Backfill backfill = backfills.create(entities, "admin").backfill();
+            Backfill backfill =
+                    backfills.create(entities, "admin", StartedBy.admin(security)).backfill();
             runner.run(backfill.id());
             return Response.accepted(backfill.json()).build();
         } catch (Backfills.Busy e) {
@@ -73,7 +79,7 @@ public class BackfillsResource {
         try {
             Backfill backfill =
                     backfills
-                            .resume(id)
+                            .resume(id, StartedBy.admin(security))
                             .orElseThrow(() -> new NotFoundException("no backfill " + id));
             runner.run(backfill.id());
             return Response.accepted(backfill.json()).build();

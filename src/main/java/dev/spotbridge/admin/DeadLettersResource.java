@@ -6,11 +6,9 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.Queue;
-import jakarta.jms.QueueBrowser;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -26,10 +24,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 
 /**
@@ -51,15 +49,24 @@ public class DeadLettersResource {
 
     @Inject BrokerQueues queues;
 
+    @Inject ReplayRuns replays;
+
+    @Context SecurityContext security;
+
     /**
      * POST /api/dead-letters/replay {"ids":[…]} or {"all":true, "entity":…, "recordId":…, "from":…,
      * "to":…} (the time range [from, to) of the original change, ISO instants): back onto their
-     * queue.
+     * queue. A replay of "all" is a run (its "run" in the answer, GET /api/runs/{id}) that can
+     * pause between two messages: the answer then says "paused": true, and POST
+     * /api/runs/{id}/resume replays what still matches.
      */
     @POST
     @Path("replay")
     @Consumes(MediaType.APPLICATION_JSON)
     public JsonObject replay(JsonObject request) throws JMSException {
+        if (!request.containsKey("ids") && request.getBoolean("all", false)) {
+            return replays.replay(selected(request), request, StartedBy.admin(security));
+        }
         int replayed = 0;
         for (String id : selected(request)) {
             if (deadLetterActions.replay(id)) {
@@ -105,18 +112,7 @@ public class DeadLettersResource {
                     "name the messages (\"ids\") or ask for \"all\" (with \"entity\","
                             + " \"recordId\", \"from\", \"to\" filters)");
         }
-        Instant from = RequestTimes.instant(request, "from", Instant.MIN);
-        Instant to = RequestTimes.instant(request, "to", Instant.MAX);
-        browse(
-                selector(request.getString("entity", null), request.getString("recordId", null)),
-                m -> {
-                    Instant at = Instant.ofEpochMilli(m.getJMSTimestamp());
-                    if (!at.isBefore(from) && at.isBefore(to)) {
-                        ids.add(m.getJMSMessageID());
-                    }
-                    return true;
-                });
-        return ids;
+        return DeadLetterBrowse.matching(connectionFactory, deadLetters, request);
     }
 
     /** Dead letters listed at most this many at a time. */
@@ -143,8 +139,10 @@ public class DeadLettersResource {
         JsonArrayBuilder page = Json.createArrayBuilder();
         int[] seen = {0};
         boolean[] more = {false};
-        browse(
-                selector(entity, recordId),
+        DeadLetterBrowse.browse(
+                connectionFactory,
+                deadLetters,
+                DeadLetterBrowse.selector(entity, recordId),
                 m -> {
                     int index = seen[0]++;
                     if (index < offset) {
@@ -187,46 +185,6 @@ public class DeadLettersResource {
                                         : "max delivery attempts reached"))
                 .add("enqueuedAt", Instant.ofEpochMilli(m.getJMSTimestamp()).toString())
                 .build();
-    }
-
-    /** What to do with one browsed message; false stops the browsing. */
-    private interface Visit {
-        boolean next(Message m) throws JMSException;
-    }
-
-    /** Browses the dead-letter queue (oldest first) until the visit says stop. */
-    private void browse(String selector, Visit visit) throws JMSException {
-        try (JMSContext context = connectionFactory.createContext();
-                QueueBrowser browser =
-                        selector == null
-                                ? context.createBrowser(deadLetters)
-                                : context.createBrowser(deadLetters, selector)) {
-            Enumeration<?> messages = browser.getEnumeration();
-            while (messages.hasMoreElements()) {
-                if (!visit.next((Message) messages.nextElement())) {
-                    return;
-                }
-            }
-        }
-    }
-
-    /** A JMS selector of the dead letters of a table and record; null for all. */
-    static String selector(String entity, String recordId) {
-        List<String> parts = new ArrayList<>();
-        if (entity != null && !entity.isBlank()) {
-            if (!entity.matches("[a-z_]{1,64}")) {
-                throw new BadRequestException("entity must be a table's logical name");
-            }
-            parts.add("entity = '" + entity + "'");
-        }
-        if (recordId != null && !recordId.isBlank()) {
-            String guid = dev.spotbridge.dataverse.DataverseValues.guid(recordId);
-            if (guid == null) {
-                throw new BadRequestException("recordId must be a GUID");
-            }
-            parts.add("recordId = '" + guid + "'");
-        }
-        return parts.isEmpty() ? null : String.join(" AND ", parts);
     }
 
     private static JsonValue text(String value) {

@@ -89,7 +89,7 @@ public class ListsResource {
         }
         if (dryRun) {
             try {
-                return Response.ok(lists.sync(guid, true).json()).build();
+                return Response.ok(lists.sync(guid, true, null).json()).build();
             } catch (ListSync.NotSyncable e) {
                 throw new WebApplicationException(
                         e.getMessage(),

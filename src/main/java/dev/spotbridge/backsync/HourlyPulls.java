@@ -5,6 +5,8 @@ import dev.spotbridge.consent.SpotlerOptOuts;
 import dev.spotbridge.enrichment.ProfileEnrichment;
 import dev.spotbridge.json.Json;
 import dev.spotbridge.queue.Redelivery;
+import dev.spotbridge.runs.RunTracker;
+import dev.spotbridge.runs.Runs;
 import dev.spotbridge.spotler.SpotlerBounce;
 import dev.spotbridge.spotler.SpotlerContact;
 import dev.spotbridge.spotler.SpotlerGateway;
@@ -47,6 +49,8 @@ public class HourlyPulls {
 
     @Inject RunLocks locks;
 
+    @Inject Runs runs;
+
     @Inject InteractionPull interactions;
 
     @Inject BacksyncLag lag;
@@ -75,12 +79,10 @@ public class HourlyPulls {
     @Lock(LockType.READ)
     public JsonObject run(Instant slot) {
         return LockedRun.run(
-                locks,
-                LOCK,
+                new LockedRun.Job(locks, runs, LOCK, Runs.BACKSYNC, "back-sync run"),
                 slot,
-                "back-sync run",
-                () -> {
-                    JsonObject result = pull();
+                run -> {
+                    JsonObject result = pull(run);
                     lag.refresh();
                     return result;
                 });
@@ -91,8 +93,8 @@ public class HourlyPulls {
      * keeps its watermark and is repeated by the next run, and the other feeds still run. Only when
      * every feed failed does the run fail.
      */
-    private JsonObject pull() {
-        Tally tally = new Tally();
+    private JsonObject pull(RunTracker run) {
+        Tally tally = new Tally(run);
         JsonObjectBuilder result = Json.createObjectBuilder().add("ran", true);
         Watermarks.Window changes = watermarks.window(OPT_OUTS);
         tally.feed(OPT_OUTS, () -> changedContacts(changes, result, tally));
@@ -120,6 +122,7 @@ public class HourlyPulls {
         for (Integer after = 0; after != null; ) {
             SpotlerGateway.Page<SpotlerContact> page =
                     spotler.changedContacts(changes.from(), changes.to(), after);
+            tally.read(page.items().size());
             tally.unreadable(OPT_OUTS, page);
             for (SpotlerContact contact : page.items()) {
                 try {
@@ -150,6 +153,7 @@ public class HourlyPulls {
         for (Integer after = 0; after != null; ) {
             SpotlerGateway.Page<SpotlerBounce> page =
                     spotler.bounces(bounceWindow.from(), bounceWindow.to(), after);
+            tally.read(page.items().size());
             tally.unreadable(BOUNCES, page);
             for (SpotlerBounce bounce : page.items()) {
                 bounces++;
@@ -167,15 +171,29 @@ public class HourlyPulls {
         result.add("bounces", bounces).add("tasksCreated", tasks);
     }
 
-    /** What went wrong in one run: feeds that failed, items skipped. */
+    /**
+     * What one run did and what went wrong: items read (its run's done), feeds that failed, items
+     * skipped (its run's failed).
+     */
     final class Tally {
 
         private final Map<String, String> failedFeeds = new LinkedHashMap<>();
+        private final RunTracker run;
         private RuntimeException first;
         private int itemFailures;
 
+        Tally(RunTracker run) {
+            this.run = run;
+        }
+
+        /** A page of items read from a feed. */
+        void read(int items) {
+            run.add(items, 0);
+        }
+
         /** Runs one feed's pull; its failure is the feed's, the run goes on. */
         void feed(String feed, Runnable pull) {
+            run.phase("feed " + feed);
             try {
                 pull.run();
             } catch (RuntimeException e) {
@@ -200,6 +218,7 @@ public class HourlyPulls {
                 if (failures.record(feed, u.externalId(), u.reason(), u.item())) {
                     itemFailures++;
                 }
+                run.add(0, 1);
             }
         }
 
@@ -212,6 +231,8 @@ public class HourlyPulls {
             if (failures.record(feed, externalId, Redelivery.describe(e), item)) {
                 itemFailures++;
             }
+            // read, then failed
+            run.add(-1, 1);
         }
 
         int itemFailures() {

@@ -83,6 +83,7 @@ public class InteractionPull {
                         while (after != null) {
                             SpotlerGateway.Page<SpotlerGateway.Interaction> page =
                                     spotler.interactions(kind, window.from(), window.to(), after);
+                            tally.read(page.items().size());
                             tally.unreadable(feed, page);
                             Counts done =
                                     "sent".equals(kind)

@@ -1,29 +1,37 @@
 package dev.spotbridge.backsync;
 
 import dev.spotbridge.json.Json;
+import dev.spotbridge.queue.Redelivery;
+import dev.spotbridge.runs.Run;
+import dev.spotbridge.runs.RunTracker;
+import dev.spotbridge.runs.Runs;
 import jakarta.json.JsonObject;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * A job's run under its run lock: at most one run at a time across nodes, and a scheduled firing
  * (its slot) run at most once in total. The run's outcome and result are recorded when it ends, a
- * failed one too ("lastRuns" of the overview).
+ * failed one too ("lastRuns" of the overview); while it runs, it reports on a run of {@link Runs}
+ * (GET /api/runs).
  */
 public final class LockedRun {
 
     private LockedRun() {}
 
+    /** The lock, the runs and what a run is called. */
+    public record Job(RunLocks locks, Runs runs, String lock, String kind, String what) {}
+
     /**
      * @param slot the minute a schedule fired for, or null for a run started by hand
-     * @param what the run's name in the answer when another run holds the lock
-     * @param work the run; its result's "outcome" (default Succeeded) is what is recorded
+     * @param work the run, reporting on its tracker; its result's "outcome" (default Succeeded) is
+     *     what is recorded
      * @return the run's result, or {"ran": false, "reason": …} when it did not run
      */
-    public static JsonObject run(
-            RunLocks locks, String job, Instant slot, String what, Supplier<JsonObject> work) {
-        Optional<String> holder = locks.take(job, slot);
+    public static JsonObject run(Job job, Instant slot, Function<RunTracker, JsonObject> work) {
+        RunLocks locks = job.locks();
+        Optional<String> holder = locks.take(job.lock(), slot);
         if (holder.isEmpty()) {
             return Json.createObjectBuilder()
                     .add("ran", false)
@@ -32,24 +40,37 @@ public final class LockedRun {
                             slot != null
                                     ? "another node ran or runs the slot " + slot
                                     : "another "
-                                            + what
+                                            + job.what()
                                             + " holds the lock until "
-                                            + locks.heldUntil(job))
+                                            + locks.heldUntil(job.lock()))
                     .build();
         }
         Instant started = Instant.now();
         String outcome = "Failed";
         String detail = null;
+        RunTracker tracker =
+                job.runs()
+                        .start(
+                                job.kind(),
+                                null,
+                                slot != null ? "schedule (" + slot + ")" : "admin",
+                                null);
         try {
-            JsonObject result = work.get();
+            JsonObject result = work.apply(tracker);
             outcome = result.getString("outcome", "Succeeded");
             detail = result.toString();
+            tracker.end(
+                    Run.SUCCEEDED.equals(outcome) && tracker.failed() > 0
+                            ? Run.PARTLY_SUCCEEDED
+                            : outcome,
+                    detail);
             return result;
         } catch (RuntimeException e) {
             detail = e.toString();
+            tracker.failed(Redelivery.describe(e));
             throw e;
         } finally {
-            locks.release(job, holder.get(), started, outcome, detail);
+            locks.release(job.lock(), holder.get(), started, outcome, detail);
         }
     }
 }

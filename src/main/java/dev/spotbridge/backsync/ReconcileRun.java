@@ -2,6 +2,8 @@ package dev.spotbridge.backsync;
 
 import dev.spotbridge.backsync.Reconciler.Finding;
 import dev.spotbridge.json.Json;
+import dev.spotbridge.runs.RunTracker;
+import dev.spotbridge.runs.Runs;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
 import jakarta.ejb.Singleton;
@@ -31,6 +33,8 @@ public class ReconcileRun {
 
     @Inject RunLocks locks;
 
+    @Inject Runs runs;
+
     @Inject
     @ConfigProperty(name = "spotbridge.reconcile.max-repairs", defaultValue = "500")
     int maxRepairs;
@@ -50,10 +54,13 @@ public class ReconcileRun {
      */
     @Lock(LockType.READ)
     public JsonObject run(Instant slot) {
-        return LockedRun.run(locks, LOCK, slot, "reconciliation", this::reconcile);
+        return LockedRun.run(
+                new LockedRun.Job(locks, runs, LOCK, Runs.RECONCILE, "reconciliation"),
+                slot,
+                this::reconcile);
     }
 
-    private JsonObject reconcile() {
+    private JsonObject reconcile(RunTracker tracker) {
         String run =
                 Instant.now().toString().substring(0, 19)
                         + "/"
@@ -62,9 +69,14 @@ public class ReconcileRun {
         for (Finding f : Finding.values()) {
             counts.put(f, 0);
         }
-        for (String key : reconciler.candidates(maxRecords)) {
+        tracker.phase("reading the synced records");
+        java.util.List<String> candidates = reconciler.candidates(maxRecords);
+        tracker.total(candidates.size(), false);
+        tracker.phase("comparing with Spotler");
+        for (String key : candidates) {
             boolean repair = counts.get(Finding.REPAIRED) < maxRepairs;
             counts.merge(reconciler.check(key, repair, run), 1, Integer::sum);
+            tracker.add(1, 0);
         }
         int checked = counts.values().stream().mapToInt(Integer::intValue).sum();
         JsonObject result =

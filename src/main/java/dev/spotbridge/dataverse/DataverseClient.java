@@ -89,6 +89,17 @@ public interface DataverseClient {
             @QueryParam("fetchXml") String fetchXml,
             @HeaderParam("Authorization") String bearer);
 
+    /**
+     * RetrieveTotalRecordCount: the rows of tables as Dataverse counted them within the last 24
+     * hours, active or not (an estimate; a count of the rows themselves is limited to 5000).
+     *
+     * @param entityNames a JSON array of logical names: ["contact","lead"]
+     */
+    @GET
+    @Path("RetrieveTotalRecordCount(EntityNames={names})")
+    Response totalRecordCount(
+            @PathParam("names") String entityNames, @HeaderParam("Authorization") String bearer);
+
     /** An OData $batch (multipart/mixed, one boundary per request body). */
     @POST
     @Path("$batch")

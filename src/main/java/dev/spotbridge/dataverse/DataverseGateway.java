@@ -8,6 +8,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
@@ -228,6 +229,33 @@ public class DataverseGateway {
                         next,
                         size);
         return new RowsPage(page.rows().stream().map(RecordRow::new).toList(), page.next());
+    }
+
+    /**
+     * Dataverse's estimate of how many rows the tables hold, active or not
+     * (RetrieveTotalRecordCount, a snapshot of the last 24 hours): a run's best guess of its total,
+     * never a count to rely on.
+     */
+    public long estimatedRows(Collection<String> entities) {
+        JsonArrayBuilder names = Json.createArrayBuilder();
+        entities.forEach(names::add);
+        String list = names.build().toString();
+        JsonObject answer =
+                read(
+                        send(
+                                "RetrieveTotalRecordCount(" + list + ")",
+                                bearer -> client.totalRecordCount(list, bearer),
+                                false));
+        JsonObject counts = answer.getJsonObject("EntityRecordCountCollection");
+        if (counts == null || counts.getJsonArray("Values") == null) {
+            throw new DataverseRejectedException(
+                    200, "RetrieveTotalRecordCount answered without EntityRecordCountCollection");
+        }
+        long total = 0;
+        for (JsonValue value : counts.getJsonArray("Values")) {
+            total += ((JsonNumber) value).longValue();
+        }
+        return total;
     }
 
     /** One page of rows; {@code next} says where the next page starts, null at the last. */

@@ -22,6 +22,7 @@ public class Backfill {
     static final String RUNNING = "Running";
     static final String SUCCEEDED = "Succeeded";
     static final String FAILED = "Failed";
+    static final String PAUSED = "Paused";
 
     /** A Running backfill whose node has not been heard of for this long is Interrupted. */
     static final Duration STALE = Duration.ofMinutes(10);
@@ -66,6 +67,10 @@ public class Backfill {
 
     private String detail;
 
+    /** The run it reports its progress on (GET /api/runs/{id}); null for a backfill before V23. */
+    @Column(name = "run_id")
+    private Long runId;
+
     protected Backfill() {}
 
     Backfill(List<String> entities, String origin, String node) {
@@ -80,6 +85,26 @@ public class Backfill {
 
     public long id() {
         return id;
+    }
+
+    public Long runId() {
+        return runId;
+    }
+
+    void runId(long runId) {
+        this.runId = runId;
+    }
+
+    int pages() {
+        return pages;
+    }
+
+    int recordsRead() {
+        return recordsRead;
+    }
+
+    List<String> entities() {
+        return List.of(entities.split(","));
     }
 
     String origin() {
@@ -102,7 +127,7 @@ public class Backfill {
         return excluded;
     }
 
-    /** Running, Succeeded, Failed, or Interrupted (Running, but its node went silent). */
+    /** Running, Paused, Succeeded, Failed, or Interrupted (Running, but its node went silent). */
     String state() {
         return RUNNING.equals(state) && heartbeatAt.plus(STALE).isBefore(Instant.now())
                 ? "Interrupted"
@@ -140,6 +165,14 @@ public class Backfill {
         this.node = node;
         finishedAt = Instant.now();
         detail = why.length() > 2000 ? why.substring(0, 1990) + " …" : why;
+    }
+
+    /** Stopped between two pages, as an operator asked; resumable from the next page. */
+    void paused(String node) {
+        state = PAUSED;
+        this.node = node;
+        heartbeatAt = Instant.now();
+        detail = "paused at " + entity + " after " + pages + " page(s); resume goes on from there";
     }
 
     /** Running again from where it stopped, on this node. */
@@ -183,6 +216,9 @@ public class Backfill {
         }
         if (node != null) {
             b.add("node", node);
+        }
+        if (runId != null) {
+            b.add("run", runId);
         }
         if (finishedAt != null) {
             b.add("finishedAt", finishedAt.toString());

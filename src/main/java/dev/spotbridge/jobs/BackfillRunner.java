@@ -1,17 +1,24 @@
 package dev.spotbridge.jobs;
 
+import dev.spotbridge.dataverse.DataverseGateway;
+import dev.spotbridge.queue.Redelivery;
+import dev.spotbridge.runs.Run;
+import dev.spotbridge.runs.RunTracker;
+import dev.spotbridge.runs.Runs;
 import jakarta.ejb.Asynchronous;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs a backfill page after page on an EJB asynchronous thread, each page its own transaction. A
- * page that fails is tried again after 10, 20 and 40 s (the gateways have already retried and may
- * have opened their circuit); then the backfill is Failed with the reason, and resumable.
+ * Runs a backfill page after page on an EJB asynchronous thread, each page its own transaction,
+ * reporting on its run (GET /api/runs/{id}): Dataverse's estimate of the rows as its total, the
+ * records read as done, the table and page as its phase. A pause asked for on the run stops it
+ * between two pages. A page that fails is tried again after 10, 20 and 40 s (the gateways have
+ * already retried and may have opened their circuit); then the backfill is Failed with the reason,
+ * and resumable.
  */
 @Stateless
 public class BackfillRunner {
@@ -20,33 +27,61 @@ public class BackfillRunner {
 
     @Inject Backfills backfills;
 
+    @Inject Runs runs;
+
+    @Inject DataverseGateway dataverse;
+
     @Asynchronous
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void run(long id) {
+        Backfill started = backfills.find(id).orElseThrow();
+        RunTracker tracker = runs.tracker(started.runId());
+        estimate(started, tracker);
         int failures = 0;
         while (true) {
+            if (tracker.pauseRequested()) {
+                backfills.paused(id);
+                Backfill at = backfills.find(id).orElseThrow();
+                tracker.paused("paused at " + at.entity() + " after " + at.pages() + " page(s)");
+                LOG.info(() -> "backfill " + id + " paused: " + at.json());
+                return;
+            }
             try {
-                if (!backfills.next(id)) {
-                    LOG.info(
-                            () ->
-                                    "backfill "
-                                            + id
-                                            + " ended: "
-                                            + backfills
-                                                    .find(id)
-                                                    .map(b -> b.json().toString())
-                                                    .orElse(""));
+                boolean more = backfills.next(id);
+                failures = 0;
+                Backfill now = backfills.find(id).orElseThrow();
+                tracker.set(now.recordsRead(), 0);
+                if (!more) {
+                    if (Backfill.SUCCEEDED.equals(now.state())) {
+                        tracker.end(Run.SUCCEEDED, now.summary());
+                    }
+                    LOG.info(() -> "backfill " + id + " ended: " + now.json());
                     return;
                 }
-                failures = 0;
+                tracker.phase(now.entity() + ": page " + (now.pages() + 1));
             } catch (RuntimeException e) {
                 failures++;
                 if (failures > 3) {
-                    LOG.log(Level.WARNING, "backfill " + id + " failed: " + e, e);
+                    LOG.warning(
+                            "backfill "
+                                    + id
+                                    + " failed after 4 tries of its page; it is resumable: "
+                                    + Redelivery.describe(e));
                     backfills.failed(id, e);
+                    tracker.failed(
+                            backfills
+                                    .find(id)
+                                    .map(b -> b.json().getString("detail", ""))
+                                    .orElse(""));
                     return;
                 }
-                LOG.warning("backfill " + id + ": a page failed (" + e + "); trying it again");
+                LOG.warning(
+                        "backfill "
+                                + id
+                                + ": a page failed, tried again in "
+                                + (5 << failures)
+                                + " s: "
+                                + Redelivery.describe(e));
                 try {
                     Thread.sleep(5_000L << failures);
                 } catch (InterruptedException stop) {
@@ -54,6 +89,18 @@ public class BackfillRunner {
                     return;
                 }
             }
+        }
+    }
+
+    /**
+     * Dataverse's estimate of the rows as the run's total (all rows, active or not: the end sets
+     * the count). Without it the run shows no total, and the backfill goes on.
+     */
+    private void estimate(Backfill backfill, RunTracker tracker) {
+        try {
+            tracker.total(dataverse.estimatedRows(backfill.entities()), true);
+        } catch (RuntimeException e) {
+            tracker.phase("no estimate of the total (" + Redelivery.describe(e) + ")");
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.spotbridge.jobs;
 import dev.spotbridge.backsync.RunLock;
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.dataverse.SyncJobRow;
+import dev.spotbridge.runs.Runs;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -35,6 +36,8 @@ public class Backfills {
 
     @Inject BulkUpsert bulk;
 
+    @Inject Runs runs;
+
     @Inject
     @ConfigProperty(name = "spotbridge.backfill.page-size", defaultValue = "5000")
     int pageSize;
@@ -57,9 +60,10 @@ public class Backfills {
      * A new backfill, Running; or the backfill this origin started before (a redelivered job does
      * not start a second one).
      *
+     * @param startedBy who asked ("admin NAME", "D365 job ID"), shown on its run
      * @throws Busy when another backfill is running
      */
-    public Start create(List<String> entities, String origin) {
+    public Start create(List<String> entities, String origin, String startedBy) {
         // the backfill row of run_lock serialises this check-and-insert over all nodes
         em.find(RunLock.class, "backfill", LockModeType.PESSIMISTIC_WRITE);
         Optional<Backfill> same =
@@ -76,15 +80,19 @@ public class Backfills {
         refuseWhileRunning();
         Backfill backfill = new Backfill(entities, origin, node);
         em.persist(backfill);
+        backfill.runId(
+                runs.start(Runs.BACKFILL, String.join(", ", entities), startedBy, null).id());
         return new Start(backfill, true);
     }
 
     /**
-     * A Failed or Interrupted backfill, Running again from its last finished page.
+     * A Paused, Failed or Interrupted backfill, Running again from its last finished page (its run
+     * too).
      *
+     * @param startedBy who asked, for a backfill from before runs (it gets its run now)
      * @throws Busy when it (or another) is running
      */
-    public Optional<Backfill> resume(long id) {
+    public Optional<Backfill> resume(long id, String startedBy) {
         em.find(RunLock.class, "backfill", LockModeType.PESSIMISTIC_WRITE);
         Backfill backfill = em.find(Backfill.class, id);
         if (backfill == null) {
@@ -95,6 +103,17 @@ public class Backfills {
             throw new Busy("backfill " + id + " has finished");
         }
         backfill.resumed(node);
+        if (backfill.runId() == null) {
+            backfill.runId(
+                    runs.start(
+                                    Runs.BACKFILL,
+                                    String.join(", ", backfill.entities()),
+                                    startedBy,
+                                    null)
+                            .id());
+        } else {
+            runs.resumed(backfill.runId());
+        }
         return Optional.of(backfill);
     }
 
@@ -118,6 +137,22 @@ public class Backfills {
         return em.createQuery("select b from Backfill b order by b.id desc", Backfill.class)
                 .setMaxResults(limit)
                 .getResultList();
+    }
+
+    /** The backfill that reports on this run. */
+    public Optional<Backfill> ofRun(long runId) {
+        return em.createQuery("select b from Backfill b where b.runId = :run", Backfill.class)
+                .setParameter("run", runId)
+                .getResultStream()
+                .findFirst();
+    }
+
+    /** A Running backfill stops between two pages, as an operator asked. */
+    public void paused(long id) {
+        Backfill backfill = em.find(Backfill.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (backfill != null && Backfill.RUNNING.equals(backfill.state())) {
+            backfill.paused(node);
+        }
     }
 
     public Optional<Backfill> find(long id) {

@@ -35,6 +35,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 
 /**
  * Brings many records into Spotler at once (list members, campaign targets): consent first — a
@@ -124,6 +125,20 @@ public class BulkUpsert {
             boolean dryRun,
             boolean direct,
             boolean checkOptOuts) {
+        return upsert(entity, rows, dryRun, direct, checkOptOuts, n -> {});
+    }
+
+    /**
+     * @param progress told how many of the rows are through: those with nothing to write at once,
+     *     the others batch by batch as Spotler took them (a run's progress)
+     */
+    public Report upsert(
+            String entity,
+            List<RecordRow> rows,
+            boolean dryRun,
+            boolean direct,
+            boolean checkOptOuts,
+            IntConsumer progress) {
         Set<String> eligible = new LinkedHashSet<>();
         Set<String> noBulkEmail = new LinkedHashSet<>();
         Map<String, String> excluded = new LinkedHashMap<>();
@@ -202,6 +217,7 @@ public class BulkUpsert {
             }
         }
         int batches = 0;
+        progress.accept(rows.size() - (dryRun ? 0 : writes.size()));
         if (!dryRun) {
             // the next batch's Spotler call is under way while the results of the one before are
             // recorded here: the two take turns on the CPU otherwise
@@ -221,15 +237,17 @@ public class BulkUpsert {
                         next += 100;
                         batches++;
                     } else {
+                        Sent sent = inFlight.poll();
                         record(
                                 entity,
                                 known,
-                                inFlight.poll(),
+                                sent,
                                 inForce.version(),
                                 snapshots,
                                 eligible,
                                 excluded,
                                 noBulkEmail);
+                        progress.accept(sent.batch().size());
                     }
                 }
             } finally {

@@ -15,6 +15,9 @@ import dev.spotbridge.dataverse.SyncJobRow.Status;
 import dev.spotbridge.lists.ListSync;
 import dev.spotbridge.queue.ChangeEvent;
 import dev.spotbridge.queue.Outcome;
+import dev.spotbridge.queue.Redelivery;
+import dev.spotbridge.runs.RunTracker;
+import dev.spotbridge.runs.Runs;
 import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.spotler.SpotlerGateway.Campaign;
 import dev.spotbridge.spotler.SpotlerThrottledException;
@@ -53,6 +56,8 @@ public class JobWork {
 
     @Inject CampaignLedger campaignLedger;
 
+    @Inject Runs runs;
+
     /** How often a running campaign job shows its progress in sb_result. */
     private static final long PROGRESS_NANOS = 5_000_000_000L;
 
@@ -78,7 +83,8 @@ public class JobWork {
                     return new Done(FAILED, "SyncList needs a marketing list (sb_listid)");
                 }
                 try {
-                    ListSync.Result result = lists.sync(listId.get(), false);
+                    ListSync.Result result =
+                            lists.sync(listId.get(), false, "D365 sync job " + jobId);
                     return new Done(SUCCEEDED, result.summary() + failures(result.excluded()));
                 } catch (ListSync.NotSyncable e) {
                     return new Done(FAILED, e.getMessage());
@@ -133,7 +139,8 @@ public class JobWork {
      */
     private Done backfill(String jobId) {
         try {
-            Backfills.Start start = backfills.create(Backfills.ALL, "job:" + jobId);
+            Backfills.Start start =
+                    backfills.create(Backfills.ALL, "job:" + jobId, "D365 sync job " + jobId);
             long id = start.backfill().id();
             if (start.created()) {
                 runner.run(id);
@@ -208,10 +215,66 @@ public class JobWork {
         int total = report.eligible().size() + report.excluded().size();
         String verb = start ? "started" : "stopped";
         String name = (start ? "StartCampaign " : "StopCampaign ") + code;
-        int done = 0;
         int noBulk = 0;
+        RunTracker run = runs.start(Runs.CAMPAIGN_JOB, name, "D365 sync job " + jobId, null);
+        run.total(total, false);
+        run.add(0, report.excluded().size());
+        run.phase(start ? "triggering" : "stopping");
+        try {
+            contacts(jobId, name, report, before, failures, automation, start, target, run);
+        } catch (RuntimeException e) {
+            run.failed(Redelivery.describe(e) + "; the job is tried again from where it stopped");
+            throw e;
+        }
+        int done = (int) run.done();
+        for (String id : report.eligible()) {
+            if (report.noBulkEmail().contains(id) && !failures.containsKey(id)) {
+                noBulk++;
+            }
+        }
+        String text =
+                name
+                        + ": "
+                        + total
+                        + " contact(s), "
+                        + done
+                        + " "
+                        + verb
+                        + ", "
+                        + failures.size()
+                        + " failed"
+                        + (start
+                                ? "; "
+                                        + noBulk
+                                        + " of the "
+                                        + verb
+                                        + " do not allow bulk email (a campaign trigger is direct"
+                                        + " mail)"
+                                : "")
+                        + failures(failures);
+        run.finished(text);
+        Status status = failures.isEmpty() ? SUCCEEDED : done == 0 ? FAILED : PARTLY_SUCCEEDED;
+        return new Done(status, text);
+    }
+
+    /**
+     * Each eligible contact's call, once: an earlier attempt's outcome is taken from the ledger.
+     *
+     * @param name the job as its progress in sb_result names it
+     */
+    private void contacts(
+            String jobId,
+            String name,
+            BulkUpsert.Report report,
+            Map<String, CampaignContact> before,
+            Map<String, String> failures,
+            boolean automation,
+            boolean start,
+            String target,
+            RunTracker run) {
         long lastProgress = System.nanoTime();
         int handled = report.excluded().size();
+        int total = report.eligible().size() + report.excluded().size();
         for (String id : report.eligible()) {
             CampaignContact earlier = before.get(id);
             boolean reached;
@@ -249,12 +312,7 @@ public class JobWork {
                     failures.put(id, outcome.reason());
                 }
             }
-            if (reached) {
-                done++;
-                if (report.noBulkEmail().contains(id)) {
-                    noBulk++;
-                }
-            }
+            run.add(reached ? 1 : 0, reached ? 0 : 1);
             handled++;
             if (System.nanoTime() - lastProgress > PROGRESS_NANOS) {
                 dataverse.syncJobStatus(
@@ -264,28 +322,6 @@ public class JobWork {
                 lastProgress = System.nanoTime();
             }
         }
-        String text =
-                name
-                        + ": "
-                        + total
-                        + " contact(s), "
-                        + done
-                        + " "
-                        + verb
-                        + ", "
-                        + failures.size()
-                        + " failed"
-                        + (start
-                                ? "; "
-                                        + noBulk
-                                        + " of the "
-                                        + verb
-                                        + " do not allow bulk email (a campaign trigger is direct"
-                                        + " mail)"
-                                : "")
-                        + failures(failures);
-        Status status = failures.isEmpty() ? SUCCEEDED : done == 0 ? FAILED : PARTLY_SUCCEEDED;
-        return new Done(status, text);
     }
 
     /** One contact's call: a campaign trigger or stop, or an automation trigger. */

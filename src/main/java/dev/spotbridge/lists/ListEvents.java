@@ -57,7 +57,7 @@ public class ListEvents implements EventHandler {
         }
         String[] outcome =
                 switch (event.operation()) {
-                    case LIST_SYNC -> sync(listId);
+                    case LIST_SYNC -> sync(listId, startedBy(event));
                     case LIST_CHANGE -> change(event, listId);
                     default -> members(event, listId);
                 };
@@ -69,9 +69,14 @@ public class ListEvents implements EventHandler {
         return "Failed".equals(outcome[0]) ? Outcome.REJECTED : Outcome.WRITTEN;
     }
 
-    private String[] sync(String listId) {
+    /** A sync the admin API queued, or one D365 asked for ("Sync to Spotler"). */
+    private static String startedBy(ChangeEvent event) {
+        return event.key().startsWith("sync-list|") ? "admin" : "D365 (Sync to Spotler)";
+    }
+
+    private String[] sync(String listId, String startedBy) {
         try {
-            return new String[] {"Succeeded", lists.sync(listId, false).summary()};
+            return new String[] {"Succeeded", lists.sync(listId, false, startedBy).summary()};
         } catch (ListSync.NotSyncable e) {
             return new String[] {"Failed", e.getMessage()};
         }
@@ -120,7 +125,7 @@ public class ListEvents implements EventHandler {
                     "Succeeded",
                     event.message()
                             + " changed the list's members in D365: "
-                            + lists.sync(listId, false).summary()
+                            + lists.sync(listId, false, "D365 " + event.message()).summary()
                 };
             } catch (ListSync.NotSyncable e) {
                 return new String[] {"Skipped", event.message() + ": " + e.getMessage()};

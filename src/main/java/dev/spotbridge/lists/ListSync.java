@@ -5,7 +5,10 @@ import dev.spotbridge.dataverse.MarketingList;
 import dev.spotbridge.dataverse.RecordRow;
 import dev.spotbridge.jobs.BulkUpsert;
 import dev.spotbridge.json.Json;
+import dev.spotbridge.queue.Redelivery;
 import dev.spotbridge.records.ProcessedEvents;
+import dev.spotbridge.runs.RunTracker;
+import dev.spotbridge.runs.Runs;
 import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.spotler.SpotlerRejectedException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntConsumer;
 
 /**
  * "Sync to Spotler" of one marketing list: members read from Dataverse (static through the list's
@@ -135,14 +139,48 @@ public class ListSync {
 
     @Inject ProcessedEvents ledger;
 
-    public Result sync(String listId, boolean dryRun) {
+    @Inject Runs runs;
+
+    /**
+     * The list's members into Spotler and its audience (or, on a dry run, what that would do). A
+     * sync that writes is a run (GET /api/runs): its total is the members, its phases reading,
+     * writing and the audience.
+     *
+     * @param startedBy who asked ("admin NAME", "D365 sync job ID", "D365 list change")
+     */
+    public Result sync(String listId, boolean dryRun, String startedBy) {
+        if (dryRun) {
+            return sync(listId, true, null, n -> {});
+        }
+        RunTracker run = runs.start(Runs.LIST_SYNC, "list " + listId, startedBy, null);
+        try {
+            Result result = sync(listId, false, run, n -> run.add(n, 0));
+            run.finished(result.summary());
+            return result;
+        } catch (RuntimeException e) {
+            run.failed(Redelivery.describe(e));
+            throw e;
+        }
+    }
+
+    private Result sync(String listId, boolean dryRun, RunTracker run, IntConsumer progress) {
+        if (run != null) {
+            run.phase("reading the members from Dataverse");
+        }
         Members members = members(listId);
         String name = members.name();
         String entity = members.entity();
         boolean dynamic = members.dynamic();
         List<RecordRow> rows = members.rows();
+        if (run != null) {
+            run.total(rows.size(), false);
+            run.phase("writing " + rows.size() + " member(s) to Spotler");
+        }
 
-        BulkUpsert.Report report = bulk.upsert(entity, rows, dryRun);
+        BulkUpsert.Report report = bulk.upsert(entity, rows, dryRun, false, true, progress);
+        if (run != null) {
+            run.phase("updating the audience");
+        }
         SyncedList synced = em.find(SyncedList.class, listId);
         boolean known = synced != null && synced.active();
         Set<String> current = known ? currentMembers(listId, entity) : new LinkedHashSet<>();

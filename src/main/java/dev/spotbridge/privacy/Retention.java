@@ -3,6 +3,8 @@ package dev.spotbridge.privacy;
 import dev.spotbridge.backsync.LockedRun;
 import dev.spotbridge.backsync.RunLocks;
 import dev.spotbridge.json.Json;
+import dev.spotbridge.runs.RunTracker;
+import dev.spotbridge.runs.Runs;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
 import jakarta.ejb.Singleton;
@@ -27,7 +29,7 @@ import org.eclipse.microprofile.config.Config;
  *   <li>history-days (400): sync_history, consent_change;
  *   <li>processed-event-days (30): processed_event, the idempotency ledger;
  *   <li>interaction-days (90): interaction, bounce_task;
- *   <li>scheduled-run-days (30): scheduled_run;
+ *   <li>scheduled-run-days (30): scheduled_run, and run (finished runs);
  *   <li>dead-letter-days (30): dead letters, pull_failure.
  * </ul>
  *
@@ -51,6 +53,8 @@ public class Retention {
                     "dead-letter-days", 30);
 
     @Inject RunLocks locks;
+
+    @Inject Runs runs;
 
     @Inject RetentionPrune prune;
 
@@ -76,10 +80,13 @@ public class Retention {
      */
     @Lock(LockType.READ)
     public JsonObject run(Instant slot) {
-        return LockedRun.run(locks, LOCK, slot, "retention run", this::prune);
+        return LockedRun.run(
+                new LockedRun.Job(locks, runs, LOCK, Runs.RETENTION, "retention run"),
+                slot,
+                this::prune);
     }
 
-    private JsonObject prune() {
+    private JsonObject prune(RunTracker run) {
         Instant started = Instant.now();
         JsonObjectBuilder pruned = Json.createObjectBuilder();
         long total = 0;
@@ -89,16 +96,19 @@ public class Retention {
                 continue;
             }
             Instant before = started.minus(Duration.ofDays(days));
+            run.phase(table.name() + " older than " + days + " day(s)");
             long n = 0;
             int batch;
             do {
                 batch = prune.batch(table, before);
                 n += batch;
+                run.add(batch, 0);
             } while (batch >= RetentionPrune.BATCH);
             pruned.add(table.name(), n);
             total += n;
         }
         int letterDays = days("dead-letter-days");
+        run.phase("dead letters older than " + letterDays + " day(s)");
         int expired =
                 letterDays == 0
                         ? 0

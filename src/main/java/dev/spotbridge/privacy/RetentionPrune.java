@@ -29,6 +29,7 @@ public class RetentionPrune {
                     new Table("interaction", "happened_at", "interaction-days"),
                     new Table("bounce_task", "created_at", "interaction-days"),
                     new Table("scheduled_run", "claimed_at", "scheduled-run-days"),
+                    new Table("run", "finished_at", "scheduled-run-days"),
                     new Table("pull_failure", "failed_at", "dead-letter-days"));
 
     @PersistenceContext(unitName = "spotbridge")

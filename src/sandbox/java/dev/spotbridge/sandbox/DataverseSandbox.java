@@ -601,6 +601,55 @@ public class DataverseSandbox {
     }
 
     /**
+     * RetrieveTotalRecordCount(EntityNames=["contact","lead"]): the rows of each table as Dataverse
+     * counts them for its storage report — all rows, active or not (Dataverse's figure is a
+     * snapshot of the last 24 hours; the sandbox's is current). An unknown table is a 400 as in
+     * Dataverse.
+     */
+    @GET
+    @Path("api/data/v9.2/RetrieveTotalRecordCount(EntityNames={names})")
+    public Response totalRecordCount(
+            @PathParam("names") String names, @HeaderParam("Authorization") String authorization) {
+        authorize("RetrieveTotalRecordCount", authorization);
+        JsonArray keys;
+        try (var reader = Json.createReader(new java.io.StringReader(names))) {
+            keys = reader.readArray();
+        } catch (RuntimeException e) {
+            return error(
+                    400,
+                    "0x80060888",
+                    "EntityNames must be a collection of logical names: " + names);
+        }
+        JsonArrayBuilder values = Json.createArrayBuilder();
+        for (JsonValue key : keys) {
+            String entity = key instanceof JsonString s ? s.getString() : String.valueOf(key);
+            Optional<DataverseTables.Table> table = DataverseTables.byEntity(entity);
+            if (table.isEmpty()) {
+                return error(
+                        400,
+                        "0x80040217",
+                        "The entity with a name = '" + entity + "' was not found");
+            }
+            values.add(store.count(kind(table.get())));
+        }
+        return Response.ok(
+                        Json.createObjectBuilder()
+                                .add(
+                                        "@odata.context",
+                                        apiUrl()
+                                                + "/$metadata#Microsoft.Dynamics.CRM.RetrieveTotalRecordCountResponse")
+                                .add(
+                                        "EntityRecordCountCollection",
+                                        Json.createObjectBuilder()
+                                                .add("Count", keys.size())
+                                                .add("IsReadOnly", false)
+                                                .add("Keys", keys)
+                                                .add("Values", values))
+                                .build())
+                .build();
+    }
+
+    /**
      * The actions setup calls: InsertOptionValue, AddSolutionComponent, ImportSolution, PublishXml,
      * PublishAllXml.
      */

@@ -97,6 +97,29 @@ public class SandboxControl {
                         () -> new NotFoundException("the Spotler sandbox has no contact " + id));
     }
 
+    /**
+     * Which of these external ids the Spotler sandbox has no contact of: {"ids":[…]} →
+     * {"missing":[…]}.
+     */
+    @POST
+    @Path("contacts/missing")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public JsonObject missingContacts(JsonObject spec) {
+        spotlerOnly();
+        List<String> ids =
+                spec.getJsonArray("ids").stream()
+                        .map(v -> ((jakarta.json.JsonString) v).getString())
+                        .toList();
+        java.util.Set<String> present = new java.util.HashSet<>();
+        for (int from = 0; from < ids.size(); from += 1000) {
+            store.getAll(SpotlerSandbox.KIND, ids.subList(from, Math.min(ids.size(), from + 1000)))
+                    .forEach(c -> present.add(c.getString("externalId", "")));
+        }
+        jakarta.json.JsonArrayBuilder missing = Json.createArrayBuilder();
+        ids.stream().filter(id -> !present.contains(id)).forEach(missing::add);
+        return Json.createObjectBuilder().add("missing", missing).build();
+    }
+
     @POST
     @Path("contacts/{id}/optout")
     public Response optOut(@PathParam("id") String id) {

@@ -80,6 +80,13 @@ public class SandboxStore {
         return next;
     }
 
+    /** How many objects of a kind there are. */
+    public long count(String kind) {
+        return em.createQuery("select count(r) from SandboxRow r where r.kind = :kind", Long.class)
+                .setParameter("kind", kind)
+                .getSingleResult();
+    }
+
     /** Every object of a kind, ordered by id. */
     public List<JsonObject> all(String kind) {
         return em

@@ -190,6 +190,7 @@ public class SpotlerSandbox {
                 .add("contactWrites", contactWrites.get())
                 .add("refusedSignatures", refusedSignatures.get())
                 .add("faulted", faulted.get())
+                .add("contacts", store.count(KIND))
                 .build();
     }
 

@@ -1,0 +1,142 @@
+package dev.spotbridge.it;
+
+import static dev.spotbridge.it.Http.BASE;
+import static dev.spotbridge.it.Http.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Long work as runs (GET /api/runs): a backfill's progress rises to 100 %, a pause stops it between
+ * two pages and a resume goes on without losing a record; runs that cannot pause or have finished
+ * refuse with 409.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class RunsIT {
+
+    @Deployment(order = 2, testable = false)
+    static WebArchive deployment() {
+        return Deployments.application();
+    }
+
+    @Deployment(name = "sandbox", order = 1, testable = false)
+    static WebArchive sandbox() {
+        return Deployments.sandbox();
+    }
+
+    private static JsonObject run(long id) {
+        Http.Answer a = AdminApi.adminGet("/api/runs/" + id);
+        assertEquals(200, a.status(), a.body());
+        return a.json();
+    }
+
+    @Test
+    void aBackfillOf20000ShowsRisingProgressPausesAndResumesLosingNothing() {
+        String prefix = "runs-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> ids = DataverseSandbox.dataverseSeed("contacts", 20_000, prefix);
+
+        Http.Answer started = AdminApi.adminPost("/api/backfills", "{\"entities\":[\"contact\"]}");
+        assertEquals(202, started.status(), started.body());
+        long id = started.json().getJsonNumber("run").longValue();
+
+        // progress rises: a total estimated by Dataverse, done growing page by page
+        JsonObject early =
+                await(
+                        () -> run(id),
+                        r -> r.getInt("done") > 0 && r.containsKey("total"),
+                        "run " + id + " under way",
+                        Duration.ofSeconds(60));
+        assertEquals("backfill", early.getString("kind"));
+        assertEquals("admin it-admin", early.getString("startedBy"), early.toString());
+        assertTrue(early.getBoolean("totalEstimated"), early.toString());
+        assertTrue(early.getInt("total") >= 20_000, early.toString());
+        assertTrue(early.getBoolean("pausable"), early.toString());
+        JsonObject later =
+                await(
+                        () -> run(id),
+                        r -> r.getInt("done") > early.getInt("done"),
+                        "run " + id + " goes on",
+                        Duration.ofSeconds(60));
+        assertTrue(later.getJsonNumber("percent").doubleValue() > 0, later.toString());
+
+        // a pause stops it between two pages
+        Http.Answer pause = AdminApi.adminPost("/api/runs/" + id + "/pause");
+        assertEquals(202, pause.status(), pause.body());
+        JsonObject paused =
+                await(
+                        () -> run(id),
+                        r -> "Paused".equals(r.getString("state")),
+                        "run " + id + " paused",
+                        Duration.ofSeconds(60));
+        assertTrue(paused.getInt("done") < 20_000, paused.toString());
+        Http.pause(2_000);
+        JsonObject still = run(id);
+        assertEquals("Paused", still.getString("state"), still.toString());
+        assertEquals(paused.getInt("done"), still.getInt("done"), still.toString());
+        assertEquals(409, AdminApi.adminPost("/api/runs/" + id + "/pause").status(), "not Running");
+
+        // a resume goes on from the next page to the end: 100 %, nothing lost
+        Http.Answer resume = AdminApi.adminPost("/api/runs/" + id + "/resume");
+        assertEquals(202, resume.status(), resume.body());
+        JsonObject end =
+                await(
+                        () -> run(id),
+                        r -> !"Running".equals(r.getString("state")),
+                        "run " + id + " finished",
+                        Duration.ofSeconds(300));
+        assertEquals("Succeeded", end.getString("state"), end.toString());
+        assertEquals(100.0, end.getJsonNumber("percent").doubleValue(), end.toString());
+        assertFalse(end.getBoolean("totalEstimated"), end.toString());
+        assertEquals(end.getInt("total"), end.getInt("done"), end.toString());
+        assertTrue(end.getInt("done") >= 20_000, end.toString());
+        assertEquals(List.of(), missingInSpotler(ids), "every seeded contact is in Spotler");
+
+        // the finished run is listed, and refuses another resume
+        assertTrue(
+                AdminApi.adminGet("/api/runs?kind=backfill").body().contains("\"id\":" + id),
+                "listed");
+        assertEquals(409, AdminApi.adminPost("/api/runs/" + id + "/resume").status());
+        assertEquals(404, AdminApi.adminGet("/api/runs/99999999").status());
+    }
+
+    /** The external ids the Spotler sandbox holds no contact of. */
+    private static List<String> missingInSpotler(List<String> ids) {
+        JsonArrayBuilder all = Json.createArrayBuilder();
+        ids.forEach(all::add);
+        Http.Answer a =
+                Http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                BASE
+                                                        + "/sandbox/spotler/_control/contacts/missing"))
+                                .header("Content-Type", "application/json")
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                Json.createObjectBuilder()
+                                                        .add("ids", all)
+                                                        .build()
+                                                        .toString()))
+                                .build());
+        assertEquals(200, a.status(), a.body());
+        return a.json().getJsonArray("missing").getValuesAs(jakarta.json.JsonString.class).stream()
+                .map(jakarta.json.JsonString::getString)
+                .limit(20)
+                .toList();
+    }
+}
