@@ -176,9 +176,118 @@
     }
   }
 
+  // the charts of GET /api/charts: one figure per chart, drawn here as SVG (no library, no CDN)
+  const CHARTS = [
+    { id: 'traffic', title: 'Webhooks in and changes written per minute', lines: [
+      ['webhooksIn', 'webhooks in', '#12355b'], ['changesWritten', 'changes written', '#1d6b2a']] },
+    { id: 'failures', title: 'Failures per minute, by kind', lines: [
+      ['failedTransient', 'outside failure (retried)', '#8a5a00'], ['failedRejected', 'rejected', '#a40000'],
+      ['deadLettered', 'dead-lettered', '#5b1263'], ['pullItemsFailed', 'back-sync item skipped', '#444']] },
+    { id: 'latency', title: 'End-to-end latency (ms)', gauge: true, lines: [
+      ['e2eP50Ms', 'p50', '#12355b'], ['e2eP99Ms', 'p99', '#a40000']] },
+    { id: 'queue', title: 'Changes waiting in the sync queue', gauge: true, lines: [['queueDepth', 'waiting', '#12355b']] },
+    { id: 'dataverse', title: 'Dataverse requests per minute and the budget', lines: [
+      ['dataverseRequests', 'requests', '#12355b'], ['dataverseLimit', 'budget per minute', '#a40000', true],
+      ['dataverseThrottled', 'throttled (429)', '#8a5a00']] },
+    { id: 'spotler', title: 'Spotler requests per minute and the limit', lines: [
+      ['spotlerRequests', 'requests', '#12355b'], ['spotlerLimit', 'limit per minute', '#a40000', true],
+      ['spotlerThrottled', 'throttled (429)', '#8a5a00']] },
+    { id: 'lag', title: 'Back-sync lag (minutes)', gauge: true, scale: 1 / 60, lines: [
+      ['backsyncLagSeconds', 'furthest feed behind', '#12355b']] },
+  ];
+  const SVG = 'http://www.w3.org/2000/svg';
+
+  function svgEl(name, attrs) {
+    const e = document.createElementNS(SVG, name);
+    Object.entries(attrs).forEach(([k, v]) => e.setAttribute(k, v));
+    return e;
+  }
+
+  function clock(t) { return new Date(t * 1000).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }); }
+
+  /** One chart: its lines over [from, to], counts as 0 where a minute has none, gauges as measured. */
+  function drawChart(spec, data, from, to) {
+    const W = 600; const H = 170; const L = 48; const B = 22; const T = 8; const R = 8;
+    const figure = document.createElement('figure');
+    figure.className = 'chart'; figure.id = 'chart-' + spec.id;
+    const caption = document.createElement('figcaption');
+    caption.textContent = spec.title;
+    const lines = spec.lines.map(([key, label, color, dashed]) => {
+      let points = (data[key] || []).map(([t, v]) => [t, v * (spec.scale || 1)]);
+      if (!spec.gauge && !dashed && points.length) {
+        const byMinute = new Map(points);
+        points = [];
+        for (let t = from; t <= to; t += 60) points.push([t, byMinute.get(t) || 0]);
+      }
+      return { key, label, color, dashed, points };
+    });
+    const all = lines.flatMap((l) => l.points.map((p) => p[1]));
+    const top = Math.max(1, ...all) * 1.1;
+    const x = (t) => L + (W - L - R) * (t - from) / Math.max(1, to - from);
+    const y = (v) => T + (H - T - B) * (1 - v / top);
+    const svg = svgEl('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img' });
+    [0, 0.5, 1].forEach((f) => {
+      svg.append(svgEl('line', { x1: L, x2: W - R, y1: y(top * f / 1.1), y2: y(top * f / 1.1), class: 'grid' }));
+      const label = svgEl('text', { x: L - 4, y: y(top * f / 1.1) + 4, 'text-anchor': 'end', class: 'axis' });
+      label.textContent = Number((top * f / 1.1).toPrecision(3)).toLocaleString();
+      svg.append(label);
+    });
+    [[from, 'start'], [to, 'end']].forEach(([t, anchor]) => {
+      const label = svgEl('text', { x: x(t), y: H - 6, 'text-anchor': anchor, class: 'axis' });
+      label.textContent = clock(t);
+      svg.append(label);
+    });
+    lines.forEach((l) => {
+      if (!l.points.length) return;
+      const path = l.points.map(([t, v]) => x(t).toFixed(1) + ',' + y(v).toFixed(1)).join(' ');
+      svg.append(svgEl('polyline', { points: path, fill: 'none', stroke: l.color, 'stroke-width': 1.5,
+        'stroke-dasharray': l.dashed ? '6 4' : 'none', class: 'line', 'data-series': l.key }));
+    });
+    const withData = lines.filter((l) => l.points.some((p) => p[1] > 0) || (spec.gauge && l.points.length));
+    const summary = withData.map((l) => {
+      const peak = l.points.reduce((a, b) => (b[1] > a[1] ? b : a));
+      const last = l.points[l.points.length - 1];
+      return l.label + ': now ' + Number(last[1].toPrecision(3)) + ', peak ' + Number(peak[1].toPrecision(3))
+        + ' at ' + clock(peak[0]);
+    }).join('; ');
+    svg.setAttribute('aria-label', spec.title + '. ' + (summary || 'No figures in this period.'));
+    const legend = document.createElement('ul');
+    legend.className = 'legend';
+    lines.forEach((l) => {
+      const item = document.createElement('li');
+      const swatch = document.createElement('span');
+      swatch.style.background = l.color;
+      item.append(swatch, l.label + (l.dashed ? ' (dashed)' : ''));
+      legend.append(item);
+    });
+    const text = document.createElement('p');
+    text.className = 'summary';
+    text.textContent = summary || 'No figures in this period.';
+    figure.append(caption, svg, legend, text);
+    return figure;
+  }
+
+  async function charts() {
+    const c = await api('GET', 'charts?hours=24');
+    const from = Date.parse(c.from) / 1000; const to = Date.parse(c.to) / 1000;
+    const any = Object.values(c.series).some((s) => s.length);
+    $('charts-note').textContent = any ? 'Per minute, all nodes together; updated every minute.'
+      : 'No figures yet: each node writes the minute that ended at the start of the next one.';
+    $('charts').replaceChildren(...CHARTS.map((spec) => drawChart(spec, c.series, from, to)));
+  }
+
+  let chartsTimer = null;
+
   async function overview() {
     show('overview');
     await refreshRuns();
+    await charts();
+    if (!chartsTimer) {
+      chartsTimer = setInterval(() => {
+        if ($('overview-view').hidden) { clearInterval(chartsTimer); chartsTimer = null; return; }
+        act(charts);
+      }, 60000);
+    }
     if (!runsTimer) runsTimer = setInterval(() => act(refreshRuns), 2000);
     const o = await api('GET', 'overview');
     pairs('status-table', o.statuses);

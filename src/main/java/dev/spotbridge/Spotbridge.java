@@ -3,6 +3,7 @@ package dev.spotbridge;
 import dev.spotbridge.admin.AdminAuthFilter;
 import dev.spotbridge.admin.BackfillsResource;
 import dev.spotbridge.admin.BacksyncResource;
+import dev.spotbridge.admin.ChartsResource;
 import dev.spotbridge.admin.CrossSiteGuard;
 import dev.spotbridge.admin.DeadLettersResource;
 import dev.spotbridge.admin.ListsResource;
@@ -35,6 +36,7 @@ public class Spotbridge extends Application {
                 ListsResource.class,
                 BackfillsResource.class,
                 RunsResource.class,
+                ChartsResource.class,
                 SetupResource.class,
                 ReconcileResource.class,
                 OverviewResource.class,

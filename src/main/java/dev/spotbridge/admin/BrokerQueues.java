@@ -1,7 +1,17 @@
 package dev.spotbridge.admin;
 
+import dev.spotbridge.json.Json;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueBrowser;
+import jakarta.json.JsonObject;
 import java.lang.management.ManagementFactory;
+import java.util.Enumeration;
 import java.util.Optional;
 import java.util.Set;
 import javax.management.JMException;
@@ -48,5 +58,44 @@ public class BrokerQueues {
             // management unavailable: the overview falls back to browsing (it says which it used)
             return Optional.empty();
         }
+    }
+
+    /** Counted by browsing at most this many: the overview must answer fast. */
+    static final int COUNT_CAP = 10_000;
+
+    @Resource(lookup = "java:/ConnectionFactory")
+    ConnectionFactory connectionFactory;
+
+    /** From the broker's management when it answers in this JVM, else by browsing (capped). */
+    public JsonObject depth(Queue queue) {
+        try {
+            Optional<BrokerQueues.QueueStats> stats = stats(queue.getQueueName());
+            if (stats.isPresent()) {
+                return Json.createObjectBuilder()
+                        .add("messages", stats.get().messages())
+                        .add("consumers", stats.get().consumers())
+                        .add("capped", false)
+                        .add("source", "broker")
+                        .build();
+            }
+        } catch (JMSException e) {
+            throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
+        }
+        int n = 0;
+        try (JMSContext context = connectionFactory.createContext();
+                QueueBrowser browser = context.createBrowser(queue)) {
+            Enumeration<?> messages = browser.getEnumeration();
+            while (n < COUNT_CAP && messages.hasMoreElements()) {
+                messages.nextElement();
+                n++;
+            }
+        } catch (JMSException e) {
+            throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
+        }
+        return Json.createObjectBuilder()
+                .add("messages", n)
+                .add("capped", n >= COUNT_CAP)
+                .add("source", "browse")
+                .build();
     }
 }

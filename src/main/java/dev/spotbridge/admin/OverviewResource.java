@@ -12,20 +12,14 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.JMSContext;
-import jakarta.jms.JMSException;
-import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Queue;
-import jakarta.jms.QueueBrowser;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Enumeration;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * GET /api/overview: records per sync status; messages waiting and consumers on the sync, jobs,
@@ -40,9 +34,6 @@ import java.util.Optional;
 @AdminOnly
 @Produces(MediaType.APPLICATION_JSON)
 public class OverviewResource {
-
-    /** Browsing stops here; the answer then says "at least". */
-    static final int COUNT_CAP = 10_000;
 
     @Inject SyncRecords records;
 
@@ -102,10 +93,10 @@ public class OverviewResource {
                 .add(
                         "queues",
                         Json.createObjectBuilder()
-                                .add("sync", depth(sync))
-                                .add("jobs", depth(jobs))
-                                .add("writeback", depth(writeback))
-                                .add("deadLetters", depth(deadLetters)))
+                                .add("sync", broker.depth(sync))
+                                .add("jobs", broker.depth(jobs))
+                                .add("writeback", broker.depth(writeback))
+                                .add("deadLetters", broker.depth(deadLetters)))
                 .add(
                         "circuits",
                         Json.createObjectBuilder()
@@ -125,39 +116,6 @@ public class OverviewResource {
         return Json.createObjectBuilder()
                 .add("state", SyncMetrics.overall(states))
                 .add("calls", methods)
-                .build();
-    }
-
-    /** From the broker's management when it answers in this JVM, else by browsing (capped). */
-    private JsonObject depth(Queue queue) {
-        try {
-            Optional<BrokerQueues.QueueStats> stats = broker.stats(queue.getQueueName());
-            if (stats.isPresent()) {
-                return Json.createObjectBuilder()
-                        .add("messages", stats.get().messages())
-                        .add("consumers", stats.get().consumers())
-                        .add("capped", false)
-                        .add("source", "broker")
-                        .build();
-            }
-        } catch (JMSException e) {
-            throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
-        }
-        int n = 0;
-        try (JMSContext context = connectionFactory.createContext();
-                QueueBrowser browser = context.createBrowser(queue)) {
-            Enumeration<?> messages = browser.getEnumeration();
-            while (n < COUNT_CAP && messages.hasMoreElements()) {
-                messages.nextElement();
-                n++;
-            }
-        } catch (JMSException e) {
-            throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
-        }
-        return Json.createObjectBuilder()
-                .add("messages", n)
-                .add("capped", n >= COUNT_CAP)
-                .add("source", "browse")
                 .build();
     }
 }

@@ -51,6 +51,14 @@ public class BacksyncLag {
                         });
     }
 
+    /** The lag of the feed furthest behind, in seconds; empty before any feed has run. */
+    public java.util.OptionalDouble maxSeconds() {
+        return positions.keySet().stream()
+                .mapToDouble(this::lagSeconds)
+                .filter(d -> !Double.isNaN(d))
+                .max();
+    }
+
     private double lagSeconds(String feed) {
         Instant position = positions.get(feed);
         return position == null

@@ -40,6 +40,8 @@ public class SyncMetrics {
 
     @Inject MeterRegistry registry;
 
+    @Inject MinuteCounts minutes;
+
     private final List<Supplier<Number>> gauges = new CopyOnWriteArrayList<>();
 
     /**
@@ -59,6 +61,7 @@ public class SyncMetrics {
 
     public void webhookReceived() {
         counter("spotbridge.webhooks.received").increment();
+        minutes.add("webhooks.in", 1);
     }
 
     /** A refused webhook: reason is the error code of the answer (unauthorized, too_large, ...). */
@@ -79,21 +82,28 @@ public class SyncMetrics {
     /** One processing attempt of a queued change: written, no_change, skipped, rejected, failed. */
     public void processed(String outcome) {
         counter("spotbridge.changes.processed", "outcome", outcome).increment();
+        minutes.add("changes." + outcome, 1);
     }
 
     /** A change moved to the dead-letter queue: refused, or attempts_exhausted. */
     public void deadLettered(String why) {
         counter("spotbridge.dead.lettered", "why", why).increment();
+        minutes.add("dead.lettered", 1);
     }
 
     /** An item of a back-sync feed that could not be applied and was skipped. */
     public void pullItemFailed(String feed) {
         counter("spotbridge.pull.item.failures", "feed", feed).increment();
+        minutes.add("pull.item.failed", 1);
     }
 
     /** An outbound HTTP call; status is the HTTP status, or "unreachable" when none came back. */
     public void outboundCall(String api, String status) {
         counter("spotbridge.outbound.calls", "api", api, "status", status).increment();
+        minutes.add(api + ".requests", 1);
+        if ("429".equals(status)) {
+            minutes.add(api + ".throttled", 1);
+        }
     }
 
     /** Time from the event's enqueueing (its JMS timestamp) to the end of its Spotler write. */
@@ -103,6 +113,7 @@ public class SyncMetrics {
         }
         long elapsedMillis = Math.max(0, System.currentTimeMillis() - enqueuedAtMillis);
         double seconds = elapsedMillis / 1000.0;
+        minutes.add("e2e." + bucketOf(seconds), 1);
         for (double bound : LATENCY_BUCKETS) {
             if (seconds <= bound) {
                 bucket(label(bound));
@@ -116,6 +127,47 @@ public class SyncMetrics {
             endToEndTimer = timer;
         }
         timer.record(Duration.ofMillis(elapsedMillis));
+    }
+
+    /** The index of the smallest bucket a latency fits in; LATENCY_BUCKETS.length for +Inf. */
+    static int bucketOf(double seconds) {
+        for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
+            if (seconds <= LATENCY_BUCKETS[i]) {
+                return i;
+            }
+        }
+        return LATENCY_BUCKETS.length;
+    }
+
+    /**
+     * The q-quantile in milliseconds of latencies counted per bucket (counts[i] of bucket i, the
+     * last +Inf), interpolated within its bucket; NaN without a count.
+     */
+    public static double quantileMillis(long[] counts, double q) {
+        long total = 0;
+        for (long c : counts) {
+            total += c;
+        }
+        if (total == 0) {
+            return Double.NaN;
+        }
+        double rank = q * total;
+        long below = 0;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0 && below + counts[i] >= rank) {
+                double lower = i == 0 ? 0 : LATENCY_BUCKETS[i - 1];
+                double upper = i < LATENCY_BUCKETS.length ? LATENCY_BUCKETS[i] : lower;
+                double within = (rank - below) / counts[i];
+                return (lower + (upper - lower) * within) * 1000;
+            }
+            below += counts[i];
+        }
+        return LATENCY_BUCKETS[LATENCY_BUCKETS.length - 1] * 1000;
+    }
+
+    /** How many latency buckets the minute counts have (the last is +Inf). */
+    public static int latencyBuckets() {
+        return LATENCY_BUCKETS.length + 1;
     }
 
     private void bucket(String le) {

@@ -30,7 +30,8 @@ import org.eclipse.microprofile.config.Config;
  *   <li>processed-event-days (30): processed_event, the idempotency ledger;
  *   <li>interaction-days (90): interaction, bounce_task;
  *   <li>scheduled-run-days (30): scheduled_run, and run (finished runs);
- *   <li>dead-letter-days (30): dead letters, pull_failure.
+ *   <li>dead-letter-days (30): dead letters, pull_failure;
+ *   <li>metric-days (7): metric_minute, the overview's per-minute figures.
  * </ul>
  *
  * 0 keeps a kind for ever.
@@ -50,7 +51,8 @@ public class Retention {
                     "processed-event-days", 30,
                     "interaction-days", 90,
                     "scheduled-run-days", 30,
-                    "dead-letter-days", 30);
+                    "dead-letter-days", 30,
+                    "metric-days", 7);
 
     @Inject RunLocks locks;
 

@@ -30,7 +30,8 @@ public class RetentionPrune {
                     new Table("bounce_task", "created_at", "interaction-days"),
                     new Table("scheduled_run", "claimed_at", "scheduled-run-days"),
                     new Table("run", "finished_at", "scheduled-run-days"),
-                    new Table("pull_failure", "failed_at", "dead-letter-days"));
+                    new Table("pull_failure", "failed_at", "dead-letter-days"),
+                    new Table("metric_minute", "at_minute", "metric-days"));
 
     @PersistenceContext(unitName = "spotbridge")
     EntityManager em;

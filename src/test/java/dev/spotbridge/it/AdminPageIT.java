@@ -8,6 +8,7 @@ import jakarta.json.Json;
 import java.io.File;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -298,6 +299,74 @@ class AdminPageIT {
                 browser.findElement(By.id("message")).getText());
         assertTrue(
                 Http.get(Http.BASE + "/api/setup/check", AdminApi.ADMIN).json().getBoolean("ok"));
+    }
+
+    /**
+     * The overview while a backfill runs: its progress bar moves without a reload, and the charts
+     * draw the minutes the nodes wrote (the backfill's Spotler requests among them).
+     */
+    @Test
+    void theOverviewShowsARunsBarMovingAndChartsWithData() {
+        DataverseSandbox.dataverseSeed(
+                "contacts", 6_000, "page-" + UUID.randomUUID().toString().substring(0, 8));
+        browser.get(Http.BASE + "/admin/#overview");
+        type("user", "it-admin");
+        type("password", "it-admin-secret");
+        click(By.id("login-button"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("runs-active")));
+
+        Http.Answer started = AdminApi.adminPost("/api/backfills", "{\"entities\":[\"contact\"]}");
+        assertEquals(202, started.status(), started.body());
+        long run = started.json().getJsonNumber("run").longValue();
+        By bar = By.id("run-progress-" + run);
+        double first =
+                wait.until(
+                        d -> {
+                            double v = progress(bar);
+                            return v > 0 ? v : null;
+                        });
+        double later =
+                new WebDriverWait(browser, Duration.ofSeconds(90))
+                        .ignoring(StaleElementReferenceException.class)
+                        .until(
+                                d -> {
+                                    double v = progress(bar);
+                                    return v > first ? v : null;
+                                });
+        assertTrue(later > first, first + " → " + later);
+        // the finished run leaves the bars for the table of finished runs
+        new WebDriverWait(browser, Duration.ofSeconds(180))
+                .ignoring(StaleElementReferenceException.class)
+                .until(
+                        ExpectedConditions.textToBePresentInElementLocated(
+                                By.id("runs-table"), "Backfill " + run));
+
+        // the minute the backfill ran in is written at the start of the next one
+        Http.await(
+                () -> Http.get(Http.BASE + "/api/charts", AdminApi.ADMIN).json(),
+                c -> !c.getJsonObject("series").getJsonArray("spotlerRequests").isEmpty(),
+                "a minute of Spotler requests",
+                Duration.ofSeconds(90));
+        browser.get(Http.BASE + "/admin/#records");
+        browser.get(Http.BASE + "/admin/#overview");
+        WebElement line =
+                wait.until(
+                        ExpectedConditions.presenceOfElementLocated(
+                                By.cssSelector(
+                                        "#chart-spotler polyline[data-series=spotlerRequests]")));
+        assertTrue(line.getAttribute("points").split(" ").length > 1, line.getAttribute("points"));
+        String summary = browser.findElement(By.cssSelector("#chart-spotler .summary")).getText();
+        assertTrue(summary.startsWith("requests: now"), summary);
+    }
+
+    /** A progress bar's value; 0 while it is not on the page. */
+    private double progress(By bar) {
+        List<WebElement> found = browser.findElements(bar);
+        if (found.isEmpty()) {
+            return 0;
+        }
+        String value = found.get(0).getAttribute("value");
+        return value == null || value.isEmpty() ? 0 : Double.parseDouble(value);
     }
 
     private void type(String id, String text) {
