@@ -1,5 +1,6 @@
 package dev.spotbridge.admin;
 
+import dev.spotbridge.schema.SqlTimes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -66,26 +67,10 @@ public class MinuteStore {
                 .map(
                         r ->
                                 new Figure(
-                                        instant(r[0]),
+                                        SqlTimes.instant(r[0]),
                                         (String) r[1],
                                         ((Number) r[2]).doubleValue(),
                                         ((Number) r[3]).doubleValue()))
                 .toList();
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof java.time.OffsetDateTime o) {
-            return o.toInstant();
-        }
-        if (value instanceof java.sql.Timestamp t) {
-            return t.toInstant();
-        }
-        if (value instanceof java.time.ZonedDateTime z) {
-            return z.toInstant();
-        }
-        throw new IllegalStateException("a minute of type " + value.getClass());
     }
 }

@@ -11,6 +11,7 @@ import dev.spotbridge.sync.SyncFailures;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
+import jakarta.ejb.MessageDrivenContext;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSException;
@@ -20,6 +21,7 @@ import jakarta.jms.Queue;
 import jakarta.jms.TextMessage;
 import java.util.Locale;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Consumes the jobs queue: marketing list events and sb_syncjob jobs, each handed to the {@link
@@ -48,6 +50,12 @@ public class WorkConsumer implements MessageListener {
     @Inject Redelivery redelivery;
 
     @Inject SyncMetrics metrics;
+
+    @Resource MessageDrivenContext context;
+
+    @Inject
+    @ConfigProperty(name = "spotbridge.sync.max-delivery-attempts", defaultValue = "8")
+    int maxAttempts;
 
     @Resource(lookup = Queues.SYNC)
     Queue syncQueue;
@@ -88,17 +96,38 @@ public class WorkConsumer implements MessageListener {
         } catch (RuntimeException e) {
             metrics.processed("failed");
             failures.attemptFailed(event, delivery, e);
-            LOG.warning(
-                    () ->
-                            "attempt "
-                                    + delivery
-                                    + " of "
-                                    + event.message()
-                                    + " "
-                                    + event.group()
-                                    + " failed, rolled back for redelivery: "
-                                    + Redelivery.describe(e));
-            throw e;
+            // rolled back without an exception: the broker redelivers after its back-off, and
+            // neither the EJB container nor the resource adapter logs a stack trace of its own
+            context.setRollbackOnly();
+            if (delivery >= maxAttempts) {
+                LOG.severe(
+                        () ->
+                                event.message()
+                                        + " "
+                                        + event.group()
+                                        + ": attempt "
+                                        + delivery
+                                        + " of "
+                                        + maxAttempts
+                                        + " failed, the job goes to the dead-letter queue (replay"
+                                        + " it once the cause is fixed): "
+                                        + Redelivery.describe(e));
+            } else {
+                LOG.warning(
+                        () ->
+                                event.message()
+                                        + " "
+                                        + event.group()
+                                        + ": attempt "
+                                        + delivery
+                                        + " of "
+                                        + maxAttempts
+                                        + " failed, tried again in "
+                                        + Redelivery.backOff(delivery) / 1000
+                                        + " s: "
+                                        + Redelivery.describe(e));
+            }
+            return null;
         }
     }
 

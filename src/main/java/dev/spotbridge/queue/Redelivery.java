@@ -37,6 +37,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class Redelivery {
 
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(Redelivery.class.getName());
+
     /** The message property that counts a message's put-offs. */
     public static final String PUT_OFFS = "spotbridgePutOffs";
 
@@ -180,6 +183,18 @@ public class Redelivery {
             copy.setStringProperty("spotbridgeReason", reason);
             copy.setStringProperty("_AMQ_ORIG_ADDRESS", address);
             context.createProducer().send(deadLetters, copy);
+            // a person must act: fix the cause, then replay (or discard) the letter
+            LOG.severe(
+                    () ->
+                            "dead-lettered "
+                                    + (properties.get("JMSXGroupID") == null
+                                            ? "a message"
+                                            : properties.get("JMSXGroupID"))
+                                    + " of "
+                                    + address
+                                    + ": "
+                                    + reason
+                                    + "; once the cause is fixed, replay it (admin page, Dead letters)");
         } catch (JMSException e) {
             throw new IllegalStateException("could not dead-letter a message of " + address, e);
         }

@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -249,15 +250,10 @@ public class SyncBatch {
                 }
                 metrics.processed("failed");
                 failures.attemptFailed(r.event(), r.attempt(), e);
-                logFor(
-                        r,
-                        "attempt "
-                                + r.attempt()
-                                + " failed, "
-                                + (r.attempt() >= maxAttempts
-                                        ? "dead-lettered: "
-                                        : "sent back to the queue for redelivery: ")
-                                + Redelivery.describe(e));
+                if (r.attempt() < maxAttempts) {
+                    // the last attempt's line is the dead letter's
+                    attemptFailed(r, e);
+                }
                 if (r.attempt() >= maxAttempts) {
                     redelivery.deadLetter(
                             r.message(),
@@ -327,23 +323,53 @@ public class SyncBatch {
         for (Received r : changes) {
             metrics.processed("failed");
             failures.attemptFailed(r.event(), r.attempt(), e);
-            logFor(
-                    r,
-                    "attempt "
-                            + r.attempt()
-                            + " failed, rolled back for redelivery: "
-                            + Redelivery.describe(e));
+            attemptFailed(r, e);
         }
         throw e;
     }
 
+    /**
+     * One line for a failed attempt: a warning while the broker tries again (when), an error at the
+     * last attempt (the change goes to the dead-letter queue: a person must act).
+     */
+    private void attemptFailed(Received r, RuntimeException e) {
+        if (r.attempt() >= maxAttempts) {
+            logFor(
+                    r,
+                    Level.SEVERE,
+                    "attempt "
+                            + r.attempt()
+                            + " of "
+                            + maxAttempts
+                            + " failed, the change goes to the dead-letter queue (replay it once the"
+                            + " cause is fixed): "
+                            + Redelivery.describe(e));
+        } else {
+            logFor(
+                    r,
+                    Level.WARNING,
+                    "attempt "
+                            + r.attempt()
+                            + " of "
+                            + maxAttempts
+                            + " failed, tried again in "
+                            + Redelivery.backOff(r.attempt()) / 1000
+                            + " s: "
+                            + Redelivery.describe(e));
+        }
+    }
+
     /** A warning about one change, with its Dataverse ids and record in the log context. */
     private static void logFor(Received r, String what) {
+        logFor(r, Level.WARNING, what);
+    }
+
+    private static void logFor(Received r, Level level, String what) {
         ChangeEvent event = r.event();
         LogContext.of(
                 event,
                 () -> {
-                    LOG.warning(() -> event.message() + " " + event.group() + ": " + what);
+                    LOG.log(level, () -> event.message() + " " + event.group() + ": " + what);
                     return null;
                 });
     }

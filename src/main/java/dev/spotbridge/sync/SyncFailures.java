@@ -53,14 +53,7 @@ public class SyncFailures {
         String reason = Redelivery.describe(failure);
         String key = recordKey(event);
         if (key == null) {
-            LOG.warning(
-                    () ->
-                            "attempt "
-                                    + delivery
-                                    + " of event "
-                                    + event.key()
-                                    + " failed: "
-                                    + reason);
+            // no record to write the attempt to: the caller's log line is all there is
             return;
         }
         String operation =

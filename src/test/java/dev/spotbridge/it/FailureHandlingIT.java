@@ -79,6 +79,66 @@ class FailureHandlingIT {
                 "the failed attempt is in the history: " + history);
     }
 
+    /**
+     * A transient outside failure of a job (Spotler 503 through all the gateway's retries) is one
+     * warning line naming the job, the attempt and when it is tried again: no error, no stack trace
+     * (neither Spotbridge's nor the EJB container's or the resource adapter's).
+     */
+    @Test
+    void aTransientFailureOfAJobIsOneWarningLine() throws Exception {
+        String id = UUID.randomUUID().toString();
+        DataverseSandbox.dataverseUpsert(
+                "contacts",
+                id,
+                Json.createObjectBuilder()
+                        .add("firstname", "Quiet")
+                        .add("lastname", "Log")
+                        .add("emailaddress1", "quiet." + id.substring(0, 8) + "@example.com")
+                        .build());
+        java.nio.file.Path log =
+                java.nio.file.Path.of(
+                        System.getProperty("jboss.home"), "standalone", "log", "server.log");
+        int mark = java.nio.file.Files.readAllLines(log).size();
+        SpotlerSandbox.spotlerFault(
+                "{\"status\":503,\"count\":3,\"method\":\"POST\",\"path\":\"contact\"}");
+        String job = UUID.randomUUID().toString();
+        DataverseSandbox.dataverseUpsert(
+                "sb_syncjobs", job, Json.createObjectBuilder().add("sb_name", "job").build());
+        assertEquals(
+                202,
+                webhook(
+                                Contexts.create(
+                                        "sb_syncjob",
+                                        job,
+                                        Map.<String, Object>of(
+                                                "sb_operation",
+                                                Contexts.option(100000001),
+                                                "sb_contactid",
+                                                Contexts.reference("contact", id)),
+                                        Instant.now()))
+                        .status());
+        await(
+                () -> DataverseSandbox.dataverseRow("sb_syncjobs", job).orElseThrow(),
+                r -> r.getInt("sb_status", 0) == 100000002,
+                "job " + job + " Succeeded after the outage");
+        java.util.List<String> lines = java.nio.file.Files.readAllLines(log);
+        java.util.List<String> since = lines.subList(Math.min(mark, lines.size()), lines.size());
+        java.util.List<String> aboutJob = since.stream().filter(l -> l.contains(job)).toList();
+        java.util.List<String> warnings =
+                aboutJob.stream().filter(l -> l.contains("\"level\":\"WARN")).toList();
+        assertEquals(1, warnings.size(), String.join("\n", aboutJob));
+        assertTrue(
+                warnings.get(0).contains("attempt 1 of 8 failed, tried again in 1 s")
+                        && warnings.get(0).contains("503"),
+                warnings.get(0));
+        for (String line : since) {
+            assertTrue(
+                    !line.matches(".*\"level\":\"(ERROR|SEVERE|FATAL)\".*")
+                            && !line.contains("\"stackTrace\""),
+                    "no error and no stack trace for a transient failure: " + line);
+        }
+    }
+
     @Test
     void tooManyRequestsWithRetryAfterIsHonoured() {
         SpotlerSandbox.spotlerFault(
