@@ -80,6 +80,10 @@ public class Benchmark {
             rateCheck();
             return;
         }
+        if (args.length == 1 && "cluster-budget".equals(args[0])) {
+            clusterBudget();
+            return;
+        }
         if (args.length == 2 && "cluster-takeover".equals(args[0])) {
             clusterTakeover(java.nio.file.Path.of(args[1]));
             return;
@@ -716,6 +720,78 @@ public class Benchmark {
     }
 
     /**
+     * The Dataverse request budget shared by the nodes (started with dataverse.max-requests-per-5-minutes
+     * = -Dlimit and dataverse.request-window-seconds = -Dwindow): the Dataverse sandbox enforces the same
+     * limit (429 over it), -Dchanges new contacts go round-robin to the nodes, and their status write-backs
+     * need several windows' worth of requests. Holds when the sandbox refused none, no window held more than
+     * the limit, the load needed more than two windows' worth, both nodes took grants, and every change
+     * succeeded.
+     */
+    static void clusterBudget() throws Exception {
+        int n = Integer.getInteger("changes", 1500);
+        int limit = Integer.getInteger("limit", 1000);
+        int window = Integer.getInteger("window", 20);
+        String protection = SANDBOX + "/sandbox/dataverse/_control/service-protection";
+        String stats = SANDBOX + "/sandbox/dataverse/_control/stats";
+        postJson(protection, "{\"maxRequests\":" + limit + ",\"windowSeconds\":" + window + "}");
+        try {
+            long requestsBefore = (long) number(get(stats), "requests");
+            java.util.Set<Long> nodes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread sampler = new Thread(() -> {
+                while (sampling.get()) {
+                    try {
+                        nodes.add(sql("select count(distinct node) from budget_grant"));
+                        Thread.sleep(1000);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            sampler.start();
+            String done = "select count(*) from sync_record where status = 'Succeeded'";
+            long before = sql(done);
+            Instant at = Instant.now().minusSeconds(60);
+            long start = System.nanoTime();
+            parallel(n, i -> deliver(i, create(UUID.randomUUID().toString(), "Budget" + i, at)));
+            double all = awaitCount(done, before + n, start);
+            // the write-backs follow: done when the Dataverse sandbox has seen no request for a window
+            long last = (long) number(get(stats), "requests");
+            long quietSince = System.nanoTime();
+            while (System.nanoTime() - quietSince < (window + 5) * 1_000_000_000L
+                    && System.nanoTime() - start < 600_000_000_000L) {
+                Thread.sleep(1000);
+                long now = (long) number(get(stats), "requests");
+                if (now != last) {
+                    last = now;
+                    quietSince = System.nanoTime();
+                }
+            }
+            sampling.set(false);
+            sampler.join();
+            String s = get(stats);
+            long requests = (long) number(s, "requests") - requestsBefore;
+            long throttled = (long) number(s, "throttled");
+            long busiest = (long) number(s, "maxInWindow");
+            long bothNodes = nodes.stream().mapToLong(Long::longValue).max().orElse(0);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(Locale.ROOT, "Dataverse budget %d per %d s over %d node(s): %d new contacts, all Succeeded after %.1f s; %d Dataverse requests in %.0f s, at most %d in any window, %d refused; grants taken by up to %d node(s) at once%n",
+                    limit, window, NODES.length, n, all, requests, seconds, busiest, throttled, bothNodes);
+            if (throttled > 0 || busiest > limit) {
+                throw new IllegalStateException("the nodes together went over the Dataverse budget of " + limit + " per " + window + " s");
+            }
+            if (requests < 2L * limit) {
+                throw new IllegalStateException(requests + " Dataverse requests: under two windows' worth, the check did not exercise the budget");
+            }
+            if (bothNodes < NODES.length) {
+                throw new IllegalStateException("grants from " + bothNodes + " node(s) at once, not " + NODES.length);
+            }
+        } finally {
+            postJson(protection, "{\"maxRequests\":0}");
+        }
+    }
+
+    /**
      * Per-record order under load while a node is killed: each record gets a create and then
      * updates Seq1..SeqN-1, sent one after the other (each after the previous was accepted),
      * alternating between the nodes; -Dkill=<shell command> runs once half of them are sent, and
@@ -1089,6 +1165,15 @@ public class Benchmark {
             throw new IllegalStateException(url + " answered " + r.statusCode() + " " + r.body());
         }
         return r.body();
+    }
+
+    /** A JSON POST that must succeed (2xx). */
+    static void postJson(String url, String body) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException(url + " answered " + r.statusCode() + " " + r.body());
+        }
     }
 
     static double number(String json, String field) {

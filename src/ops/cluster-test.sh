@@ -15,8 +15,12 @@
 #   5. the client-side Spotler rate limit: node 1 alone, restarted with spotler.max-requests-per-second=RATE_LIMIT
 #      (3: the drain's batches keep a faster limit out of reach), RATE_CHANGES (100) new contacts sent at four times
 #      that rate: the run's request rate comes near the limit, no second has more than two seconds' worth of Spotler
-#      requests, all Succeeded (waiting for the limit sends nothing to the dead-letter queue).
-# Exit status 0 only if 0 and 2 to 5 hold. Needs psql and the machine's PostgreSQL (PGHOST/PGPORT/PGUSER as for
+#      requests, all Succeeded (waiting for the limit sends nothing to the dead-letter queue);
+#   6. the Dataverse request budget is the cluster's: both nodes restarted with a budget of BUDGET (1000) requests per
+#      BUDGET_WINDOW (20) s, the Dataverse sandbox enforcing the same limit (429 over it); BUDGET_CHANGES (1500) new
+#      contacts over both nodes, whose write-backs need several windows: no request refused, no window over the
+#      budget, grants taken by both nodes, all Succeeded.
+# Exit status 0 only if 0 and 2 to 6 hold. Needs psql and the machine's PostgreSQL (PGHOST/PGPORT/PGUSER as for
 # src/ops/database.sh); ports 8080/9990, 8180/10090, 8580/10490 and 61616 free. Not part of `mvn verify` (about 10 minutes).
 #   src/ops/cluster-test.sh            CHANGES=3000 RECORDS=200 UPDATES=10 SKIP_BUILD=1 (reuse the last build)
 set -euo pipefail
@@ -95,4 +99,11 @@ src/ops/node.sh stop 2
 src/ops/node.sh stop 1
 NODE_SERVER_OPTS="$NODE_SERVER_OPTS -Dspotler.max-requests-per-second=${RATE_LIMIT:-3}" src/ops/node.sh start 1
 BENCH_MODE=(rate-check); bench -Dnodes=$NODE1 -Dchanges="${RATE_CHANGES:-100}" -Dlimit="${RATE_LIMIT:-3}"
+src/ops/node.sh stop 1
+# 6. one Dataverse budget for both nodes; write-back batches well under it, so that one batch never needs a whole window
+BUDGET_OPTS="-Ddataverse.max-requests-per-5-minutes=${BUDGET:-1000} -Ddataverse.request-window-seconds=${BUDGET_WINDOW:-20} -Dspotbridge.writeback.batch-size=50"
+NODE_SERVER_OPTS="$BUDGET_OPTS" src/ops/node.sh start 1
+NODE_SERVER_OPTS="$BUDGET_OPTS" src/ops/node.sh start 2
+BENCH_MODE=(cluster-budget); bench -Dnodes=$NODE1,$NODE2 -Dchanges="${BUDGET_CHANGES:-1500}" -Dlimit="${BUDGET:-1000}" \
+  -Dwindow="${BUDGET_WINDOW:-20}"
 echo "cluster test passed; logs: target/nodes/*/log/server.log, broker: $SPOTBRIDGE_BROKER_HOME/log"

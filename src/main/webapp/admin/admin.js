@@ -367,8 +367,41 @@
         li.append(document.createTextNode(' (mapping version ' + h.mappingVersion + ')'));
       }
       if (h.changes && Object.keys(h.changes).length) li.appendChild(changeList(h.changes));
+      if (h.traceId) li.appendChild(traceLinks(h));
       list.appendChild(li);
     });
+  }
+
+  /** A history entry's trace: the operator's tracing UI (SPOTBRIDGE_TRACE_URL) and this node's spans. */
+  function traceLinks(h) {
+    const p = document.createElement('p');
+    p.className = 'trace';
+    p.append('Trace ');
+    const code = document.createElement('code');
+    code.textContent = h.traceId;
+    p.append(code, ' ');
+    if (h.traceUrl) {
+      const open = document.createElement('a');
+      open.href = h.traceUrl; open.rel = 'noopener'; open.target = '_blank';
+      open.textContent = 'open in tracing';
+      p.append(open, ' · ');
+    }
+    const spans = document.createElement('button');
+    spans.type = 'button'; spans.textContent = 'Show spans';
+    spans.addEventListener('click', () => act(async () => {
+      const t = await api('GET', 'traces/' + h.traceId);
+      const ol = document.createElement('ol');
+      ol.className = 'spans';
+      t.spans.forEach((s) => {
+        const item = document.createElement('li');
+        item.textContent = s.name + ' — ' + s.millis + ' ms' + (s.status === 'ERROR' ? ' (error)' : '')
+          + (s.attributes['http.response.status_code'] ? ' → ' + s.attributes['http.response.status_code'] : '');
+        ol.append(item);
+      });
+      spans.replaceWith(ol);
+    }));
+    p.append(spans);
+    return p;
   }
 
   const shown = (v) => (v === null || v === undefined ? '(empty)' : JSON.stringify(v));

@@ -15,6 +15,7 @@ import dev.spotbridge.admin.RetentionResource;
 import dev.spotbridge.admin.RunFailures;
 import dev.spotbridge.admin.RunsResource;
 import dev.spotbridge.admin.SetupResource;
+import dev.spotbridge.admin.TracesResource;
 import dev.spotbridge.ingest.BrokerUnavailable;
 import dev.spotbridge.ingest.WebApplicationExceptions;
 import dev.spotbridge.ingest.WebhooksResource;
@@ -36,6 +37,7 @@ public class Spotbridge extends Application {
                 ListsResource.class,
                 BackfillsResource.class,
                 RunsResource.class,
+                TracesResource.class,
                 ChartsResource.class,
                 SetupResource.class,
                 ReconcileResource.class,

@@ -37,7 +37,9 @@ import java.io.StringReader;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** GET /api/records/{entity}/{id}: a record's sync status, last error and full history. */
 @RequestScoped
@@ -45,6 +47,14 @@ import java.util.Set;
 @AdminOnly
 @Produces(MediaType.APPLICATION_JSON)
 public class RecordsResource {
+
+    /**
+     * The operator's tracing UI for a trace (SPOTBRIDGE_TRACE_URL), {traceId} standing for the id:
+     * e.g. https://jaeger.example.org/trace/{traceId}.
+     */
+    @Inject
+    @ConfigProperty(name = "spotbridge.trace-url")
+    Optional<String> traceUrl;
 
     private static final Set<String> ENTITIES = Set.of("contact", "lead", "account");
 
@@ -110,6 +120,12 @@ public class RecordsResource {
                             .add("detail", text(entry.detail()));
             if (entry.mappingVersion() != null) {
                 item.add("mappingVersion", entry.mappingVersion());
+            }
+            if (entry.traceId() != null) {
+                item.add("traceId", entry.traceId());
+                traceUrl.filter(t -> !t.isBlank())
+                        .ifPresent(
+                                t -> item.add("traceUrl", t.replace("{traceId}", entry.traceId())));
             }
             if (entry.changes() != null) {
                 try (JsonReader reader = Json.createReader(new StringReader(entry.changes()))) {

@@ -91,6 +91,8 @@ public class DataverseGateway {
 
     @Inject ServiceProtection limits;
 
+    @Inject dev.spotbridge.tracing.Tracing tracing;
+
     @Inject SyncMetrics metrics;
 
     private CallMeter calls;
@@ -112,19 +114,25 @@ public class DataverseGateway {
     void connect() {
         calls = new CallMeter(metrics, "dataverse");
         base = base0(url.orElseThrow());
-        client = client(DataverseClient.class, base, 10, calls);
+        client = client(DataverseClient.class, base, 10, calls, tracing.clientSpans("dataverse"));
     }
 
     /**
      * A typed client of the Web API: 5 s to connect, answers mapped by the gateway, calls metered.
      */
-    static <T> T client(Class<T> type, String base, int readSeconds, CallMeter calls) {
+    static <T> T client(
+            Class<T> type,
+            String base,
+            int readSeconds,
+            CallMeter calls,
+            dev.spotbridge.tracing.ClientSpans spans) {
         return RestClientBuilder.newBuilder()
                 .baseUri(URI.create(base.endsWith("/") ? base : base + "/"))
                 .connectTimeout(5, TimeUnit.SECONDS)
                 .readTimeout(readSeconds, TimeUnit.SECONDS)
                 .property("microprofile.rest.client.disable.default.mapper", true)
                 .register(calls)
+                .register(spans, dev.spotbridge.tracing.ClientSpans.PRIORITY)
                 .build(type);
     }
 

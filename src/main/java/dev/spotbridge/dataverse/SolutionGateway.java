@@ -51,6 +51,8 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 @Timeout(value = 300, unit = ChronoUnit.SECONDS)
 public class SolutionGateway {
 
+    @jakarta.inject.Inject dev.spotbridge.tracing.Tracing tracing;
+
     /** serviceendpoint.contract of a webhook. */
     public static final int WEBHOOK = 8;
 
@@ -121,7 +123,13 @@ public class SolutionGateway {
     void connect() {
         calls = new CallMeter(metrics, "dataverse-setup");
         String base = url.orElseThrow();
-        client = DataverseGateway.client(SetupClient.class, base, 280, calls);
+        client =
+                DataverseGateway.client(
+                        SetupClient.class,
+                        base,
+                        280,
+                        calls,
+                        tracing.clientSpans("dataverse-setup"));
     }
 
     @PreDestroy

@@ -1,6 +1,7 @@
 package dev.spotbridge.http;
 
 import java.time.Duration;
+import java.util.function.DoubleSupplier;
 
 /**
  * A client-side request rate: at most perSecond requests a second on average, with up to one
@@ -10,13 +11,21 @@ import java.time.Duration;
  */
 public final class RateLimit {
 
-    private final long intervalNanos;
+    private final DoubleSupplier perSecond;
     private final long burstNanos;
     private final long maxWaitNanos;
     private long nextFree = Long.MIN_VALUE;
 
     public RateLimit(double perSecond, Duration maxWait) {
-        this.intervalNanos = perSecond <= 0 ? 0 : (long) (1_000_000_000L / perSecond);
+        this(() -> perSecond, maxWait);
+    }
+
+    /**
+     * @param perSecond the rate now, read at each request (a cluster's rate shared among the nodes
+     *     alive)
+     */
+    public RateLimit(DoubleSupplier perSecond, Duration maxWait) {
+        this.perSecond = perSecond;
         this.burstNanos = 1_000_000_000L;
         this.maxWaitNanos = maxWait.toNanos();
     }
@@ -25,9 +34,11 @@ public final class RateLimit {
      * @return true once the caller may send; false when its turn is further away than maxWait
      */
     public boolean acquire() throws InterruptedException {
-        if (intervalNanos == 0) {
+        double rate = perSecond.getAsDouble();
+        if (rate <= 0) {
             return true;
         }
+        long intervalNanos = (long) (1_000_000_000L / rate);
         long wait;
         synchronized (this) {
             long now = System.nanoTime();

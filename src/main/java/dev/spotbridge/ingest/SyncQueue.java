@@ -198,6 +198,11 @@ public class SyncQueue {
             for (Map.Entry<String, String> p : event.messageProperties().entrySet()) {
                 message.setStringProperty(p.getKey(), p.getValue());
             }
+            // the webhook's trace goes on with the change (W3C trace context)
+            String traceparent = dev.spotbridge.tracing.Tracing.traceparent();
+            if (traceparent != null) {
+                message.setStringProperty(dev.spotbridge.tracing.Tracing.TRACEPARENT, traceparent);
+            }
             session.producer
                     .setDeliveryMode(DeliveryMode.PERSISTENT)
                     .setPriority(event.priority())

@@ -231,7 +231,12 @@ public class BulkUpsert {
                                         entity,
                                         writes.subList(next, Math.min(writes.size(), next + 100)));
                         inFlight.add(
-                                new Sent(batch, executor.submit(() -> spotler.upsertAll(batch))));
+                                new Sent(
+                                        batch,
+                                        // the call's span belongs to the work's trace
+                                        executor.submit(
+                                                io.opentelemetry.context.Context.current()
+                                                        .wrap(() -> spotler.upsertAll(batch)))));
                         // the status write-back of what this sends waits until the work is done
                         backlog.busy();
                         next += 100;

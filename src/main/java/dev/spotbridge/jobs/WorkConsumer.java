@@ -8,6 +8,11 @@ import dev.spotbridge.queue.Outcome;
 import dev.spotbridge.queue.Queues;
 import dev.spotbridge.queue.Redelivery;
 import dev.spotbridge.sync.SyncFailures;
+import dev.spotbridge.tracing.ChangeTraces;
+import dev.spotbridge.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
@@ -51,6 +56,8 @@ public class WorkConsumer implements MessageListener {
 
     @Inject SyncMetrics metrics;
 
+    @Inject Tracing tracing;
+
     @Resource MessageDrivenContext context;
 
     @Inject
@@ -77,7 +84,32 @@ public class WorkConsumer implements MessageListener {
             redelivery.moveTo(message, syncQueue, event.messageProperties());
             return;
         }
-        LogContext.of(event, () -> work(message, event, handler, delivery));
+        Context parent = Tracing.parent(traceparent(message));
+        tracing.queueWait(parent, "spotbridge-jobs", timestamp(message));
+        ChangeTraces.bind(event.key(), parent);
+        Span span = tracing.child(event.message() + " " + event.entity(), parent);
+        try (Scope scope = span.makeCurrent()) {
+            LogContext.of(event, () -> work(message, event, handler, delivery));
+        } finally {
+            span.end();
+            ChangeTraces.unbind(event.key());
+        }
+    }
+
+    private static String traceparent(Message message) {
+        try {
+            return message.getStringProperty(Tracing.TRACEPARENT);
+        } catch (JMSException e) {
+            return null;
+        }
+    }
+
+    private static long timestamp(Message message) {
+        try {
+            return message.getJMSTimestamp();
+        } catch (JMSException e) {
+            return System.currentTimeMillis();
+        }
     }
 
     private Outcome work(Message message, ChangeEvent event, EventHandler handler, int delivery) {

@@ -15,12 +15,17 @@ public final class LogContext {
         MDC.put("correlationId", String.valueOf(event.correlationId()));
         MDC.put("operationId", String.valueOf(event.operationId()));
         MDC.put("record", event.group());
+        String traceId = dev.spotbridge.tracing.ChangeTraces.traceId(event.key());
+        if (traceId != null) {
+            MDC.put("traceId", traceId);
+        }
         try {
             return work.get();
         } finally {
             MDC.remove("correlationId");
             MDC.remove("operationId");
             MDC.remove("record");
+            MDC.remove("traceId");
         }
     }
 }

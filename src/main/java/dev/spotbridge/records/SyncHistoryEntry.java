@@ -51,6 +51,10 @@ public class SyncHistoryEntry {
     @Column(name = "d365_event")
     private String d365Event;
 
+    /** The trace of the change this entry is about (MicroProfile Telemetry), or null. */
+    @Column(name = "trace_id")
+    private String traceId;
+
     protected SyncHistoryEntry() {}
 
     public SyncHistoryEntry(
@@ -62,6 +66,11 @@ public class SyncHistoryEntry {
         this.detail =
                 detail == null ? null : detail.length() > 4000 ? detail.substring(0, 4000) : detail;
         this.eventKey = eventKey;
+        this.traceId = dev.spotbridge.tracing.ChangeTraces.traceId(eventKey);
+    }
+
+    public String traceId() {
+        return traceId;
     }
 
     /**

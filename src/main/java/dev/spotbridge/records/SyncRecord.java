@@ -97,6 +97,13 @@ public class SyncRecord {
     @Column(name = "erased_at")
     private Instant erasedAt;
 
+    /**
+     * The newest complete change of this record that any node has queued (coalescing over nodes;
+     * written by the node that queued it).
+     */
+    @Column(name = "queued_version")
+    private Instant queuedVersion;
+
     @Version
     @Column(name = "row_version")
     private long rowVersion;
@@ -321,6 +328,10 @@ public class SyncRecord {
     /** Erased on request: its changes are not synced until someone asks for a resync. */
     public boolean erased() {
         return erasedAt != null;
+    }
+
+    public Instant queuedVersion() {
+        return queuedVersion;
     }
 
     public Instant erasedAt() {

@@ -17,6 +17,7 @@ import dev.spotbridge.spotler.ContactsClient.Contact;
 import dev.spotbridge.spotler.ContactsClient.ContactRequest;
 import dev.spotbridge.spotler.ContactsClient.Permission;
 import dev.spotbridge.spotler.FeedsClient.MailingDetails;
+import dev.spotbridge.tracing.ClientSpans;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -117,7 +118,14 @@ public class SpotlerGateway {
     @ConfigProperty(name = "spotler.read-timeout-ms", defaultValue = "10000")
     long readTimeoutMs;
 
-    /** Client-side request rate to Spotler; 0: none (Spotler publishes no figure). */
+    @Inject dev.spotbridge.sync.NodePresence presence;
+
+    @Inject dev.spotbridge.tracing.Tracing tracing;
+
+    /**
+     * Client-side request rate to Spotler, all nodes together; 0: none (Spotler publishes no
+     * figure).
+     */
     @Inject
     @ConfigProperty(name = "spotler.max-requests-per-second", defaultValue = "0")
     double maxRequestsPerSecond;
@@ -241,7 +249,10 @@ public class SpotlerGateway {
         calls = new CallMeter(metrics, "spotler");
         RateLimitFilter rate =
                 new RateLimitFilter(
-                        new RateLimit(maxRequestsPerSecond, Duration.ofMillis(throttleMaxWaitMs)),
+                        // the rate is the cluster's: each node takes its share of it
+                        new RateLimit(
+                                () -> maxRequestsPerSecond / presence.alive(),
+                                Duration.ofMillis(throttleMaxWaitMs)),
                         "Spotler");
         SigningFilter signing =
                 new SigningFilter(
@@ -266,6 +277,7 @@ public class SpotlerGateway {
                         .property("microprofile.rest.client.disable.default.mapper", true)
                         .register(signing)
                         .register(calls)
+                        .register(tracing.clientSpans("spotler"), ClientSpans.PRIORITY)
                         .register(rate)
                         .register(errors)
                         .register(new SharedJsonb(jsonb))

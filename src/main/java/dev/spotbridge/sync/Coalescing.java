@@ -17,7 +17,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * because the newer one carries its values and is processed after it — so a burst of updates to one
  * record costs one or two Spotler writes, not one per update. Only an optimisation: held in memory
  * (lost on restart, one map per node), it never makes the consumer skip a change whose values no
- * queued change carries.
+ * queued change carries. With several nodes, what each queued is also written to the record's row
+ * every second ({@link CoalescingShare}), so a change queued on one node covers older ones another
+ * node takes.
  *
  * <p>Bounded: an entry is forgotten when a change of its record covering it is processed here, when
  * it is older than spotbridge.sync.coalescing-expiry (a change dead-lettered, or consumed by
@@ -31,6 +33,9 @@ public class Coalescing {
     private record Entry(Instant version, long queuedNanos) {}
 
     private final Map<String, Entry> newestComplete = new ConcurrentHashMap<>();
+
+    /** What this node queued and has not yet told the other nodes ({@link CoalescingShare}). */
+    private final Map<String, Instant> unshared = new ConcurrentHashMap<>();
 
     @Inject
     @ConfigProperty(name = "spotbridge.sync.coalescing-max-entries", defaultValue = "100000")
@@ -55,20 +60,43 @@ public class Coalescing {
                     event.group(),
                     new Entry(event.version(), now),
                     (a, b) -> a.version().isAfter(b.version()) ? a : b);
+            if (unshared.size() < maxEntries) {
+                unshared.merge(event.group(), event.version(), (a, b) -> a.isAfter(b) ? a : b);
+            }
         }
+    }
+
+    /** The newest complete versions queued here since the last call, taken away. */
+    Map<String, Instant> takeUnshared() {
+        Map<String, Instant> taken = new java.util.HashMap<>();
+        for (String group : unshared.keySet()) {
+            Instant version = unshared.remove(group);
+            if (version != null) {
+                taken.put(group, version);
+            }
+        }
+        return taken;
     }
 
     /** The version of a newer complete change of the record already queued, if there is one. */
     Optional<Instant> newerThan(ChangeEvent event) {
+        return newerThan(event, null);
+    }
+
+    /**
+     * @param shared the newest complete version any node has queued, as the record's row holds it
+     *     (null: none known)
+     */
+    Optional<Instant> newerThan(ChangeEvent event, Instant shared) {
         if (event.operation() != ChangeEvent.Operation.UPSERT || event.version() == null) {
             return Optional.empty();
         }
         Entry newest = newestComplete.get(event.group());
-        if (newest == null || expired(newest, nanoClock.getAsLong())) {
-            return Optional.empty();
-        }
-        return newest.version().isAfter(event.version())
-                ? Optional.of(newest.version())
+        Instant here =
+                newest == null || expired(newest, nanoClock.getAsLong()) ? null : newest.version();
+        Instant known = here == null || (shared != null && shared.isAfter(here)) ? shared : here;
+        return known != null && known.isAfter(event.version())
+                ? Optional.of(known)
                 : Optional.empty();
     }
 

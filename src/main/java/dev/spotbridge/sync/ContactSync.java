@@ -24,7 +24,10 @@ import dev.spotbridge.spotler.SpotlerGateway;
 import dev.spotbridge.spotler.SpotlerGateway.ContactResult;
 import dev.spotbridge.spotler.SpotlerProperties;
 import dev.spotbridge.spotler.SpotlerRejectedException;
+import dev.spotbridge.tracing.ChangeTraces;
+import dev.spotbridge.tracing.Tracing;
 import dev.spotbridge.writeback.WritebackQueue;
+import io.opentelemetry.api.trace.Span;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -74,6 +77,8 @@ public class ContactSync {
     @Inject ActiveMapping mapping;
 
     @Inject Coalescing coalescing;
+
+    @Inject Tracing tracing;
 
     @Inject SyncRecords records;
 
@@ -330,10 +335,20 @@ public class ContactSync {
         Snapshot before = new Snapshot(record);
         boolean alreadyApplied = em.find(ProcessedEvent.class, event.key()) != null;
         Step step;
+        // the decision (and what it does now; a batched write goes out with the batch) as a span
+        // of the change's own trace
+        Span decision =
+                tracing.child(
+                        "decide " + event.message() + " " + event.entity(),
+                        ChangeTraces.context(event.key()));
         try {
             step = decide(event, record, alreadyApplied);
+            decision.setAttribute("spotbridge.outcome", step.result().name());
         } catch (SpotlerRejectedException e) {
+            decision.setAttribute("spotbridge.outcome", "REJECTED");
             return refused(record, event, e.getMessage());
+        } finally {
+            decision.end();
         }
         if (!alreadyApplied) {
             em.persist(new ProcessedEvent(event.key()));
@@ -441,7 +456,7 @@ public class ContactSync {
                         event.complete(),
                         event.state(),
                         alreadyApplied,
-                        coalescing.newerThan(event).orElse(null),
+                        coalescing.newerThan(event, record.queuedVersion()).orElse(null),
                         columns.decisive(),
                         "Create".equals(event.message()) || "Restore".equals(event.message()));
         return carryOut(SyncDecision.ofEvent(facts(record), change), record, columns, event);

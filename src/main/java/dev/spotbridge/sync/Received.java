@@ -2,6 +2,7 @@ package dev.spotbridge.sync;
 
 import dev.spotbridge.queue.ChangeEvent;
 import dev.spotbridge.queue.Redelivery;
+import dev.spotbridge.tracing.Tracing;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
@@ -66,6 +67,19 @@ public record Received(
     private Map<String, Object> base() {
         Map<String, Object> properties = new java.util.HashMap<>(event.messageProperties());
         properties.put(ENQUEUED_AT, enqueuedAt);
+        String traceparent = traceparent();
+        if (traceparent != null) {
+            properties.put(Tracing.TRACEPARENT, traceparent);
+        }
         return properties;
+    }
+
+    /** The trace the change belongs to (its webhook's), or null. */
+    public String traceparent() {
+        try {
+            return message.getStringProperty(Tracing.TRACEPARENT);
+        } catch (JMSException e) {
+            return null;
+        }
     }
 }

@@ -8,6 +8,12 @@ import dev.spotbridge.queue.Outcome;
 import dev.spotbridge.queue.Queues;
 import dev.spotbridge.queue.Redelivery;
 import dev.spotbridge.queue.SyncBacklog;
+import dev.spotbridge.tracing.ChangeTraces;
+import dev.spotbridge.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -78,6 +84,8 @@ public class SyncBatch {
     @Inject SyncFailures failures;
 
     @Inject Redelivery redelivery;
+
+    @Inject Tracing tracing;
 
     @Inject SyncMetrics metrics;
 
@@ -180,10 +188,7 @@ public class SyncBatch {
                     changes.stream().filter(r -> !alone.contains(r.event().recordId())).toList();
             List<Outcome> outcomes;
             try {
-                outcomes =
-                        together.isEmpty()
-                                ? List.of()
-                                : sync.applyBatch(together.stream().map(Received::event).toList());
+                outcomes = together.isEmpty() ? List.of() : traced(together);
             } catch (ItemsFailed failedItems) {
                 LOG.info(
                         () ->
@@ -224,6 +229,47 @@ public class SyncBatch {
     }
 
     /**
+     * The batch's work as a span of the first change's trace, linked to the others'; each change's
+     * wait on the queue a span of its own trace, and its trace bound to it while the work runs (its
+     * history and log lines name it).
+     */
+    private List<Outcome> traced(List<Received> together) {
+        List<Context> parents = new ArrayList<>(together.size());
+        for (Received r : together) {
+            Context parent = Tracing.parent(r.traceparent());
+            parents.add(parent);
+            tracing.queueWait(parent, "spotbridge-sync", r.enqueuedAt());
+            ChangeTraces.bind(r.event().key(), parent);
+        }
+        Span span = tracing.batch("sync batch", parents);
+        try (Scope scope = span.makeCurrent()) {
+            return sync.applyBatch(together.stream().map(Received::event).toList());
+        } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR, Redelivery.describe(e));
+            throw e;
+        } finally {
+            span.end();
+            together.forEach(r -> ChangeTraces.unbind(r.event().key()));
+        }
+    }
+
+    /** One change done on its own: a span of its own trace. */
+    private Outcome tracedAlone(Received r) {
+        Context parent = Tracing.parent(r.traceparent());
+        ChangeTraces.bind(r.event().key(), parent);
+        Span span = tracing.child("sync " + r.event().message() + " " + r.event().entity(), parent);
+        try (Scope scope = span.makeCurrent()) {
+            return sync.applyInOwnTransaction(r.event());
+        } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR, Redelivery.describe(e));
+            throw e;
+        } finally {
+            span.end();
+            ChangeTraces.unbind(r.event().key());
+        }
+    }
+
+    /**
      * The changes of one record, in order, each in a transaction of its own. When one fails, it and
      * the record's changes after it go back to the queue, in order.
      */
@@ -238,7 +284,7 @@ public class SyncBatch {
                 continue;
             }
             try {
-                done(r, sync.applyInOwnTransaction(r.event()));
+                done(r, tracedAlone(r));
             } catch (RuntimeException e) {
                 OptionalLong wait = redelivery.putOffDelay(e, r.putOffs());
                 if (wait.isPresent()) {
@@ -366,12 +412,18 @@ public class SyncBatch {
 
     private static void logFor(Received r, Level level, String what) {
         ChangeEvent event = r.event();
-        LogContext.of(
-                event,
-                () -> {
-                    LOG.log(level, () -> event.message() + " " + event.group() + ": " + what);
-                    return null;
-                });
+        // the line names the change's trace too
+        ChangeTraces.bind(event.key(), Tracing.parent(r.traceparent()));
+        try {
+            LogContext.of(
+                    event,
+                    () -> {
+                        LOG.log(level, () -> event.message() + " " + event.group() + ": " + what);
+                        return null;
+                    });
+        } finally {
+            ChangeTraces.unbind(event.key());
+        }
     }
 
     private void done(Received r, Outcome outcome) {

@@ -4,6 +4,10 @@ import dev.spotbridge.dataverse.DataverseNotSetUpException;
 import dev.spotbridge.http.Outage;
 import dev.spotbridge.queue.Queues;
 import dev.spotbridge.queue.Redelivery;
+import dev.spotbridge.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -45,6 +49,8 @@ public class WritebackBatch {
     Queue queue;
 
     @Inject StatusWriteback writeback;
+
+    @Inject Tracing tracing;
 
     @Inject
     @ConfigProperty(name = "spotbridge.writeback.batch-size", defaultValue = "200")
@@ -110,9 +116,17 @@ public class WritebackBatch {
                 }
             }
             Map<String, String> refused;
-            try {
+            // the write-back as a span of the first request's trace, linked to the others'
+            Span span =
+                    tracing.batch(
+                            "write-back batch",
+                            byRecord.values().stream()
+                                    .map(m -> Tracing.parent(traceparent(m)))
+                                    .toList());
+            try (Scope scope = span.makeCurrent()) {
                 refused = writeback.applyInOwnTransaction(byRecord.keySet());
             } catch (RuntimeException e) {
+                span.setStatus(StatusCode.ERROR, Redelivery.describe(e));
                 int putOffs = Redelivery.putOffs(byRecord.values());
                 OptionalLong wait = redelivery.putOffDelay(e, putOffs);
                 if (wait.isEmpty() && Outage.in(e)) {
@@ -139,11 +153,14 @@ public class WritebackBatch {
                                             + outageRetryMillis
                                             + " ms): "
                                             + Redelivery.describe(e));
+                    span.end();
                     return new Taken(taken.size(), outageRetryMillis);
                 }
                 if (wait.isEmpty()) {
+                    span.end();
                     throw e;
                 }
+                span.end();
                 long delay = wait.getAsLong();
                 byRecord.values()
                         .forEach(
@@ -159,6 +176,7 @@ public class WritebackBatch {
                                         + Redelivery.describe(e));
                 return new Taken(taken.size(), delay);
             }
+            span.end();
             refused.forEach(
                     (key, reason) ->
                             deadLetter(
@@ -167,9 +185,18 @@ public class WritebackBatch {
         }
     }
 
-    /** What a copy of a request carries besides its text: its record. */
+    /** What a copy of a request carries besides its text: its record and its trace. */
     private static Map<String, String> properties(Message message) {
-        return Redelivery.stringProperties(message, "entity", "recordId", "JMSXGroupID");
+        return Redelivery.stringProperties(
+                message, "entity", "recordId", "JMSXGroupID", Tracing.TRACEPARENT);
+    }
+
+    private static String traceparent(Message message) {
+        try {
+            return message.getStringProperty(Tracing.TRACEPARENT);
+        } catch (JMSException e) {
+            return null;
+        }
     }
 
     private static String recordKey(Message message) {

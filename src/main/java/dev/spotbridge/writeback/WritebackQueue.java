@@ -86,6 +86,11 @@ public class WritebackQueue {
             message.setStringProperty("JMSXGroupID", key);
             message.setStringProperty("entity", entity);
             message.setStringProperty("recordId", recordId);
+            // the trace of the change that asked for it
+            String traceparent = dev.spotbridge.tracing.Tracing.traceparent();
+            if (traceparent != null) {
+                message.setStringProperty(dev.spotbridge.tracing.Tracing.TRACEPARENT, traceparent);
+            }
             context.createProducer().send(queue, message);
         } catch (JMSException e) {
             throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);

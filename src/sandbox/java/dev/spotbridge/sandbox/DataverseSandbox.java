@@ -104,6 +104,36 @@ public class DataverseSandbox {
 
     private final Faults faults = new Faults();
 
+    private final ServiceProtectionLimit protection = new ServiceProtectionLimit();
+
+    /** The service protection limit a test sets (0: none), in requests per window of seconds. */
+    void serviceProtection(int maxRequests, long windowSeconds) {
+        protection.set(maxRequests, windowSeconds);
+    }
+
+    /**
+     * Counts requests against the service protection limit: over it, a 429 as Dataverse answers it
+     * (error 0x80072322, Retry-After in seconds).
+     */
+    private void protect(long requests) {
+        long retryAfter = protection.admit(requests);
+        if (retryAfter >= 0) {
+            throw new WebApplicationException(
+                    Response.status(429)
+                            .header("Retry-After", retryAfter)
+                            .type(MediaType.APPLICATION_JSON_TYPE)
+                            .entity(
+                                    errorBody(
+                                            "0x80072322",
+                                            "Number of requests exceeded the limit of "
+                                                    + protection.maxRequests()
+                                                    + " over time window of "
+                                                    + protection.windowSeconds()
+                                                    + " seconds."))
+                            .build());
+        }
+    }
+
     private final AtomicLong requests = new AtomicLong();
 
     private final AtomicLong tokensIssued = new AtomicLong();
@@ -186,6 +216,8 @@ public class DataverseSandbox {
                 .add("patches", patches.get())
                 .add("batches", batches.get())
                 .add("multiples", multiples.get())
+                .add("throttled", protection.throttled())
+                .add("maxInWindow", protection.maxInWindow())
                 .build();
     }
 
@@ -892,6 +924,7 @@ public class DataverseSandbox {
         }
         // Dataverse counts each request of a $batch against its limits, not the $batch
         this.requests.addAndGet(Math.max(0, requests - 1));
+        protect(Math.max(0, requests - 1));
         StringBuilder out = new StringBuilder();
         String responseBoundary = "batchresponse_" + UUID.randomUUID();
         for (ODataBatch.Part part : parts) {
@@ -1490,6 +1523,7 @@ public class DataverseSandbox {
                                             + "\"")
                             .build());
         }
+        protect(1);
     }
 
     /** D365's own table behind an entity set, or a table setup created. */

@@ -79,6 +79,27 @@ public class SandboxControl {
         return Response.noContent().build();
     }
 
+    /**
+     * Dataverse's service protection limit: {"maxRequests": N, "windowSeconds": W} (0: none, the
+     * default); the stats then count "throttled" requests and the "maxInWindow" any window held.
+     */
+    @POST
+    @Path("service-protection")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response serviceProtection(JsonObject spec) {
+        if (!"dataverse".equals(service)) {
+            throw new NotFoundException(
+                    "only the Dataverse sandbox has a service protection limit");
+        }
+        int max = spec.getInt("maxRequests", 0);
+        int window = spec.getInt("windowSeconds", 300);
+        if (max < 0 || window < 1) {
+            throw new BadRequestException("maxRequests must be 0 or more, windowSeconds 1 or more");
+        }
+        dataverse.serviceProtection(max, window);
+        return Response.noContent().build();
+    }
+
     @GET
     @Path("stats")
     public JsonObject stats() {

@@ -1,0 +1,17 @@
+package dev.spotbridge.tracing;
+
+import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
+import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
+
+/**
+ * Adds {@link SpanCapture} to the tracer provider WildFly builds for this deployment (found by the
+ * OpenTelemetry autoconfiguration through META-INF/services).
+ */
+public class TracingCustomizer implements AutoConfigurationCustomizerProvider {
+
+    @Override
+    public void customize(AutoConfigurationCustomizer customizer) {
+        customizer.addTracerProviderCustomizer(
+                (builder, config) -> builder.addSpanProcessor(new SpanCapture()));
+    }
+}
