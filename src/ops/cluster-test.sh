@@ -16,8 +16,8 @@
 #      (3: the drain's batches keep a faster limit out of reach), RATE_CHANGES (100) new contacts sent at four times
 #      that rate: the run's request rate comes near the limit, no second has more than two seconds' worth of Spotler
 #      requests, all Succeeded (waiting for the limit sends nothing to the dead-letter queue);
-#   6. the Dataverse request budget is the cluster's: both nodes restarted with a budget of BUDGET (1000) requests per
-#      BUDGET_WINDOW (20) s, the Dataverse sandbox enforcing the same limit (429 over it); BUDGET_CHANGES (1500) new
+#   6. the Dataverse request budget is the cluster's: both nodes restarted with a budget of BUDGET (400) requests per
+#      BUDGET_WINDOW (10) s, the Dataverse sandbox enforcing the same limit (429 over it); BUDGET_CHANGES (600) new
 #      contacts over both nodes, whose write-backs need several windows: no request refused, no window over the
 #      budget, grants taken by both nodes, all Succeeded.
 # Exit status 0 only if 0 and 2 to 6 hold. Needs psql and the machine's PostgreSQL (PGHOST/PGPORT/PGUSER as for
@@ -101,9 +101,9 @@ NODE_SERVER_OPTS="$NODE_SERVER_OPTS -Dspotler.max-requests-per-second=${RATE_LIM
 BENCH_MODE=(rate-check); bench -Dnodes=$NODE1 -Dchanges="${RATE_CHANGES:-100}" -Dlimit="${RATE_LIMIT:-3}"
 src/ops/node.sh stop 1
 # 6. one Dataverse budget for both nodes; write-back batches well under it, so that one batch never needs a whole window
-BUDGET_OPTS="-Ddataverse.max-requests-per-5-minutes=${BUDGET:-1000} -Ddataverse.request-window-seconds=${BUDGET_WINDOW:-20} -Dspotbridge.writeback.batch-size=50"
+BUDGET_OPTS="-Ddataverse.max-requests-per-5-minutes=${BUDGET:-400} -Ddataverse.request-window-seconds=${BUDGET_WINDOW:-10} -Dspotbridge.writeback.batch-size=50"
 NODE_SERVER_OPTS="$BUDGET_OPTS" src/ops/node.sh start 1
 NODE_SERVER_OPTS="$BUDGET_OPTS" src/ops/node.sh start 2
-BENCH_MODE=(cluster-budget); bench -Dnodes=$NODE1,$NODE2 -Dchanges="${BUDGET_CHANGES:-1500}" -Dlimit="${BUDGET:-1000}" \
-  -Dwindow="${BUDGET_WINDOW:-20}"
+BENCH_MODE=(cluster-budget); bench -Dnodes=$NODE1,$NODE2 -Dchanges="${BUDGET_CHANGES:-600}" -Dlimit="${BUDGET:-400}" \
+  -Dwindow="${BUDGET_WINDOW:-10}"
 echo "cluster test passed; logs: target/nodes/*/log/server.log, broker: $SPOTBRIDGE_BROKER_HOME/log"

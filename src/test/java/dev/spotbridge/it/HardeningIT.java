@@ -240,20 +240,7 @@ class HardeningIT {
         // more than a page and far into the queue; not so many that the broker pages them to disk,
         // where a browser does not see them (the listing then ends early, never larger)
         int n = 3_000;
-        Http.Answer put =
-                Http.send(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                BASE
-                                                        + "/probe/dead-letters?entity=contact&recordId="
-                                                        + id
-                                                        + "&count="
-                                                        + n
-                                                        + "&old=true"))
-                                .timeout(Duration.ofMinutes(3))
-                                .POST(HttpRequest.BodyPublishers.noBody())
-                                .build());
-        assertEquals(200, put.status(), put.body());
+        Probe.deadLetters(id, n, "&old=true");
         try {
             HttpResponse<String> first =
                     adminGet("/api/dead-letters?recordId=" + id + "&limit=1000");

@@ -87,20 +87,7 @@ class PrivacyIT {
     }
 
     static void oldDeadLetters(String id, int count, boolean old) {
-        Http.Answer a =
-                Http.send(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                BASE
-                                                        + "/probe/dead-letters?entity=contact&recordId="
-                                                        + id
-                                                        + "&count="
-                                                        + count
-                                                        + "&old="
-                                                        + old))
-                                .POST(HttpRequest.BodyPublishers.noBody())
-                                .build());
-        assertEquals(200, a.status(), a.body());
+        Probe.deadLetters(id, count, "&old=" + old);
     }
 
     private static Map<String, Object> person(String first, String last, String email) {

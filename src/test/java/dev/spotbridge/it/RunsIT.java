@@ -40,6 +40,11 @@ class RunsIT {
         return Deployments.sandbox();
     }
 
+    @Deployment(name = "probe", order = 3, testable = false)
+    static WebArchive probe() {
+        return Deployments.probe();
+    }
+
     private static JsonObject run(long id) {
         Http.Answer a = AdminApi.adminGet("/api/runs/" + id);
         assertEquals(200, a.status(), a.body());
@@ -113,6 +118,67 @@ class RunsIT {
                 "listed");
         assertEquals(409, AdminApi.adminPost("/api/runs/" + id + "/resume").status());
         assertEquals(404, AdminApi.adminGet("/api/runs/99999999").status());
+    }
+
+    /**
+     * A replay of all dead letters of a record is a run: paused between two messages it answers
+     * what it replayed so far, and resumed it replays the rest; every letter is replayed once.
+     */
+    @Test
+    void aReplayOfAllPausesAndResumesReplayingEveryLetterOnce() throws Exception {
+        String id = UUID.randomUUID().toString();
+        int n = 1_500;
+        Probe.deadLetters(id, n, "&event=true");
+        // the letters put there now, not copies dead-lettered again while the replay runs
+        String to = java.time.Instant.now().plusSeconds(1).toString();
+        Http.pause(1_100);
+        java.util.concurrent.CompletableFuture<Http.Answer> replay =
+                java.util.concurrent.CompletableFuture.supplyAsync(
+                        () ->
+                                AdminApi.adminPost(
+                                        "/api/dead-letters/replay",
+                                        "{\"all\":true,\"recordId\":\""
+                                                + id
+                                                + "\",\"to\":\""
+                                                + to
+                                                + "\"}"));
+        JsonObject running =
+                await(
+                        () ->
+                                AdminApi.adminGet("/api/runs?kind=replay&active=true")
+                                        .json()
+                                        .getJsonArray("runs")
+                                        .stream()
+                                        .map(jakarta.json.JsonValue::asJsonObject)
+                                        .filter(r -> r.getString("subject", "").contains(id))
+                                        .findFirst()
+                                        .orElse(null),
+                        r -> true,
+                        "the replay's run",
+                        Duration.ofSeconds(60));
+        long runId = running.getJsonNumber("id").longValue();
+        assertEquals(202, AdminApi.adminPost("/api/runs/" + runId + "/pause").status());
+        Http.Answer first = replay.get(2, java.util.concurrent.TimeUnit.MINUTES);
+        assertEquals(200, first.status(), first.body());
+        assertTrue(first.json().getBoolean("paused", false), first.body());
+        int before = first.json().getInt("replayed");
+        assertTrue(before > 0 && before < n, first.body());
+        JsonObject paused = run(runId);
+        assertEquals("Paused", paused.getString("state"), paused.toString());
+        assertEquals(before, paused.getInt("done"), paused.toString());
+
+        assertEquals(202, AdminApi.adminPost("/api/runs/" + runId + "/resume").status());
+        JsonObject end =
+                await(
+                        () -> run(runId),
+                        r -> !"Running".equals(r.getString("state")),
+                        "replay run finished",
+                        Duration.ofSeconds(120));
+        assertEquals("Succeeded", end.getString("state"), end.toString());
+        assertEquals(n, end.getInt("done"), end.toString());
+        assertEquals(n, end.getInt("total"), end.toString());
+        assertEquals(100.0, end.getJsonNumber("percent").doubleValue(), end.toString());
+        assertTrue(end.getString("detail").startsWith((n - before) + " replayed"), end.toString());
     }
 
     /** The external ids the Spotler sandbox holds no contact of. */

@@ -157,21 +157,38 @@ public class DatabaseProbe {
             @QueryParam("entity") String entity,
             @QueryParam("recordId") String recordId,
             @QueryParam("count") int count,
-            @QueryParam("old") boolean old)
+            @QueryParam("old") boolean old,
+            @QueryParam("event") boolean event)
             throws JMSException {
         try (JMSContext context = connectionFactory.createContext(JMSContext.SESSION_TRANSACTED)) {
             JMSProducer producer = context.createProducer().setDisableMessageTimestamp(old);
             for (int i = 0; i < count; i++) {
                 TextMessage m =
                         context.createTextMessage(
-                                "{\"entity\":\""
-                                        + entity
-                                        + "\",\"recordId\":\""
-                                        + recordId
-                                        + "\"}");
+                                event
+                                        // a resync of the record, as the admin API queues it
+                                        ? "{\"key\":\"probe-resync|"
+                                                + java.util.UUID.randomUUID()
+                                                + "\",\"entity\":\""
+                                                + entity
+                                                + "\",\"recordId\":\""
+                                                + recordId
+                                                + "\",\"message\":\"Resync\",\"operation\":\"RESYNC\","
+                                                + "\"version\":\""
+                                                + java.time.Instant.now()
+                                                + "\",\"attributes\":{},\"complete\":false}"
+                                        : "{\"entity\":\""
+                                                + entity
+                                                + "\",\"recordId\":\""
+                                                + recordId
+                                                + "\"}");
                 m.setStringProperty("entity", entity);
                 m.setStringProperty("recordId", recordId);
                 m.setStringProperty("spotbridgeReason", "put here by a test");
+                if (event) {
+                    m.setStringProperty("JMSXGroupID", entity + ":" + recordId);
+                    m.setStringProperty("_AMQ_ORIG_ADDRESS", "jms.queue.spotbridge-sync");
+                }
                 producer.send(deadLetters, m);
                 if (i % 500 == 499) {
                     context.commit();
