@@ -21,7 +21,7 @@
 #      contacts over both nodes, whose write-backs need several windows: no request refused, no window over the
 #      budget, grants taken by both nodes, all Succeeded.
 # Exit status 0 only if 0 and 2 to 6 hold. Needs psql and the machine's PostgreSQL (PGHOST/PGPORT/PGUSER as for
-# src/ops/database.sh); ports 8080/9990, 8180/10090, 8580/10490 and 61616 free. Not part of `mvn verify` (about 10 minutes).
+# src/ops/database.sh); ports 8080/9990, 8180/10090, 8580/10490 and 61616 free. Not part of `mvn verify` (about 10 minutes with CHANGES=1000).
 #   src/ops/cluster-test.sh            CHANGES=3000 RECORDS=200 UPDATES=10 SKIP_BUILD=1 (reuse the last build)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
