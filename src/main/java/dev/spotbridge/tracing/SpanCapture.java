@@ -35,11 +35,13 @@ final class SpanCapture implements SpanProcessor {
 
     @Override
     public void onEnd(ReadableSpan span) {
-        RecentSpans.add(span.toSpanData());
+        if (RecentSpans.keeping()) {
+            RecentSpans.add(span.toSpanData());
+        }
     }
 
     @Override
     public boolean isEndRequired() {
-        return true;
+        return RecentSpans.keeping();
     }
 }

@@ -11,6 +11,10 @@ public class TracingCustomizer implements AutoConfigurationCustomizerProvider {
 
     @Override
     public void customize(AutoConfigurationCustomizer customizer) {
+        RecentSpans.capacity(
+                org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                        .getOptionalValue("spotbridge.tracing.recent-traces", Integer.class)
+                        .orElse(100));
         customizer.addTracerProviderCustomizer(
                 (builder, config) -> builder.addSpanProcessor(new SpanCapture()));
     }
