@@ -349,13 +349,21 @@ class AdminPageIT {
                 Duration.ofSeconds(90));
         browser.get(Http.BASE + "/admin/#records");
         browser.get(Http.BASE + "/admin/#overview");
-        WebElement line =
+        // the page draws the charts again when the overview is shown: read them in one go, again
+        // when an element was replaced meanwhile (the wait ignores stale elements)
+        String summary =
                 wait.until(
-                        ExpectedConditions.presenceOfElementLocated(
-                                By.cssSelector(
-                                        "#chart-spotler polyline[data-series=spotlerRequests]")));
-        assertTrue(line.getAttribute("points").split(" ").length > 1, line.getAttribute("points"));
-        String summary = browser.findElement(By.cssSelector("#chart-spotler .summary")).getText();
+                        d -> {
+                            String points =
+                                    d.findElement(
+                                                    By.cssSelector(
+                                                            "#chart-spotler polyline[data-series=spotlerRequests]"))
+                                            .getAttribute("points");
+                            String text =
+                                    d.findElement(By.cssSelector("#chart-spotler .summary"))
+                                            .getText();
+                            return points != null && points.split(" ").length > 1 ? text : null;
+                        });
         assertTrue(summary.startsWith("requests: now"), summary);
     }
 
