@@ -1,7 +1,6 @@
 package dev.spotbridge.tracing;
 
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -47,17 +46,9 @@ public final class ClientSpans implements ClientRequestFilter, ClientResponseFil
                         .setAttribute("url.full", SpanCapture.withoutQuery(uri.toString()))
                         .startSpan();
         request.setProperty(SPAN, span);
-        SpanContext c = span.getSpanContext();
-        if (c.isValid()) {
-            request.getHeaders()
-                    .putSingle(
-                            Tracing.TRACEPARENT,
-                            "00-"
-                                    + c.getTraceId()
-                                    + "-"
-                                    + c.getSpanId()
-                                    + "-"
-                                    + c.getTraceFlags().asHex());
+        String traceparent = Tracing.traceparent(span.getSpanContext());
+        if (traceparent != null) {
+            request.getHeaders().putSingle(Tracing.TRACEPARENT, traceparent);
         }
     }
 

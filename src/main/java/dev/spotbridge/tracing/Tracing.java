@@ -41,7 +41,11 @@ public class Tracing {
 
     /** The current span's context as a traceparent, or null when nothing is traced. */
     public static String traceparent() {
-        SpanContext c = Span.current().getSpanContext();
+        return traceparent(Span.current().getSpanContext());
+    }
+
+    /** A span context as a W3C traceparent (version 00), or null when it is not valid. */
+    public static String traceparent(SpanContext c) {
         return c.isValid()
                 ? "00-" + c.getTraceId() + "-" + c.getSpanId() + "-" + c.getTraceFlags().asHex()
                 : null;

@@ -3,6 +3,8 @@ package dev.spotbridge.tracing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import org.junit.jupiter.api.Test;
 
 /** The trace context of a queue message, and what a span's URL may say. */
@@ -15,6 +17,16 @@ class TracingTest {
                 "4bf92f3577b34da6a3ce929d0e0e4736", Tracing.traceId(Tracing.parent(traceparent)));
         assertNull(Tracing.traceId(Tracing.parent(null)));
         assertNull(Tracing.traceId(Tracing.parent("not a traceparent")));
+    }
+
+    @Test
+    void aSpanContextGoesOutAsTheTraceparentItCameIn() {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        assertEquals(
+                traceparent,
+                Tracing.traceparent(
+                        Span.fromContext(Tracing.parent(traceparent)).getSpanContext()));
+        assertNull(Tracing.traceparent(SpanContext.getInvalid()));
     }
 
     @Test
