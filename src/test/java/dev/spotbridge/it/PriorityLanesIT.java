@@ -31,7 +31,14 @@ class PriorityLanesIT {
     private static final String SYNC_QUEUE =
             "/subsystem=messaging-activemq/server=default/jms-queue=spotbridge-sync";
 
-    private static final int BACKLOG = 300;
+    /**
+     * The backlog: large against what one batch holds (spotbridge.sync.batch-size, 100). A change's
+     * history entry is stamped when it is decided, a delete's after its blanking reached Spotler;
+     * while the delete's thread blanks, the other sync thread goes on deciding the profile changes
+     * of its first batch (under load, dozens), so the delete is first in its batch but its stamp
+     * can follow some of them. Without the lanes it follows all of them.
+     */
+    private static final int BACKLOG = 1000;
 
     @Deployment(order = 2, testable = false)
     static WebArchive deployment() {
