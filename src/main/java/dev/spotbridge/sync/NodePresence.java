@@ -2,9 +2,9 @@ package dev.spotbridge.sync;
 
 import dev.spotbridge.schema.SqlTimes;
 import jakarta.annotation.PostConstruct;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
-import jakarta.ejb.Lock;
-import jakarta.ejb.LockType;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -22,11 +23,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Which nodes are alive: each renews its row of node_presence (V25) every 5 s and counts the rows
  * renewed within the last 20 s. What a node must share with the others per second (the Spotler
  * request rate) it divides by that count; what only pays off with several nodes (sharing queued
- * versions) it does only then.
+ * versions) it does only then. A renewal still running when the next is due (the database slow to
+ * answer) lets that one pass: the callers of {@link #alive()} never wait on it, and no tick waits
+ * for another's lock and fails.
  */
 @Singleton
 @Startup
 @DependsOn("Migrations")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class NodePresence {
 
     private static final Logger LOG = Logger.getLogger(NodePresence.class.getName());
@@ -43,6 +47,8 @@ public class NodePresence {
 
     private final AtomicInteger alive = new AtomicInteger(1);
 
+    private final AtomicBoolean renewing = new AtomicBoolean();
+
     @PostConstruct
     void start() {
         renew();
@@ -51,6 +57,17 @@ public class NodePresence {
     @Schedule(hour = "*", minute = "*", second = "*/5", persistent = false)
     @TransactionAttribute(TransactionAttributeType.REQUIRED)
     public void renew() {
+        if (!renewing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            count();
+        } finally {
+            renewing.set(false);
+        }
+    }
+
+    private void count() {
         Instant now =
                 SqlTimes.instant(
                         em.createNativeQuery("SELECT CURRENT_TIMESTAMP").getSingleResult());
@@ -79,7 +96,6 @@ public class NodePresence {
     }
 
     /** The nodes alive now, this one included (1 before any count). */
-    @Lock(LockType.READ)
     public int alive() {
         return alive.get();
     }

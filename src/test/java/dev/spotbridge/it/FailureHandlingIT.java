@@ -1,5 +1,6 @@
 package dev.spotbridge.it;
 
+import static dev.spotbridge.it.Http.BASE;
 import static dev.spotbridge.it.Http.await;
 import static dev.spotbridge.it.SpotlerSandbox.spotlerContact;
 import static dev.spotbridge.it.Webhooks.webhook;
@@ -9,10 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -37,6 +44,11 @@ class FailureHandlingIT {
     @Deployment(name = "sandbox", order = 1, testable = false)
     static WebArchive sandbox() {
         return Deployments.sandbox();
+    }
+
+    @Deployment(name = "probe", order = 3, testable = false)
+    static WebArchive probe() {
+        return Deployments.probe();
     }
 
     @AfterEach
@@ -95,10 +107,8 @@ class FailureHandlingIT {
                         .add("lastname", "Log")
                         .add("emailaddress1", "quiet." + id.substring(0, 8) + "@example.com")
                         .build());
-        java.nio.file.Path log =
-                java.nio.file.Path.of(
-                        System.getProperty("jboss.home"), "standalone", "log", "server.log");
-        int mark = java.nio.file.Files.readAllLines(log).size();
+        Path log = Path.of(System.getProperty("jboss.home"), "standalone", "log", "server.log");
+        int mark = Files.readAllLines(log).size();
         SpotlerSandbox.spotlerFault(
                 "{\"status\":503,\"count\":3,\"method\":\"POST\",\"path\":\"contact\"}");
         String job = UUID.randomUUID().toString();
@@ -121,10 +131,10 @@ class FailureHandlingIT {
                 () -> DataverseSandbox.dataverseRow("sb_syncjobs", job).orElseThrow(),
                 r -> r.getInt("sb_status", 0) == 100000002,
                 "job " + job + " Succeeded after the outage");
-        java.util.List<String> lines = java.nio.file.Files.readAllLines(log);
-        java.util.List<String> since = lines.subList(Math.min(mark, lines.size()), lines.size());
-        java.util.List<String> aboutJob = since.stream().filter(l -> l.contains(job)).toList();
-        java.util.List<String> warnings =
+        List<String> lines = Files.readAllLines(log);
+        List<String> since = lines.subList(Math.min(mark, lines.size()), lines.size());
+        List<String> aboutJob = since.stream().filter(l -> l.contains(job)).toList();
+        List<String> warnings =
                 aboutJob.stream().filter(l -> l.contains("\"level\":\"WARN")).toList();
         assertEquals(1, warnings.size(), String.join("\n", aboutJob));
         assertTrue(
@@ -363,5 +373,65 @@ class FailureHandlingIT {
                         .toString()
                         .contains(
                                 "discarded from the dead-letter queue: test address, not a customer"));
+    }
+
+    /**
+     * The node's heartbeat (node_presence, renewed every 5 s) stuck on a slow database: changes
+     * still reach Spotler meanwhile — the Spotler rate, which asks how many nodes are alive, does
+     * not wait for it — nothing logs an error, and the heartbeat goes on once the database answers.
+     */
+    @Test
+    void aStuckHeartbeatHoldsUpNoSpotlerCallAndLogsNoError() throws Exception {
+        Path log = Path.of(System.getProperty("jboss.home"), "standalone", "log", "server.log");
+        int mark = Files.readAllLines(log).size();
+        // within the database's lock timeout (10 s), so the heartbeat waits rather than fails
+        CompletableFuture<Void> held =
+                CompletableFuture.runAsync(
+                        () -> Probe.hold("SELECT * FROM node_presence FOR UPDATE", 9));
+        // a renewal (every 5 s) is now waiting on the row
+        Thread.sleep(5_500);
+        String id = UUID.randomUUID().toString();
+        assertEquals(
+                202,
+                webhook(
+                                Contexts.create(
+                                        "contact",
+                                        id,
+                                        Map.of(
+                                                "firstname",
+                                                "Steady",
+                                                "emailaddress1",
+                                                "steady@example.com"),
+                                        Instant.now()))
+                        .status());
+        await(
+                () -> spotlerContact(id).isPresent() || held.isDone(),
+                done -> done,
+                "the contact in Spotler, or the heartbeat's row let go");
+        assertTrue(
+                spotlerContact(id).isPresent() && !held.isDone(),
+                "the contact reached Spotler while the heartbeat waited on the database");
+        held.get();
+        await(
+                () ->
+                        Http.get(
+                                        BASE
+                                                + "/probe/count?sql="
+                                                + URLEncoder.encode(
+                                                        "SELECT COUNT(*) FROM node_presence WHERE"
+                                                                + " seen_at > DATEADD('SECOND', -4,"
+                                                                + " CURRENT_TIMESTAMP)",
+                                                        StandardCharsets.UTF_8),
+                                        null)
+                                .body()
+                                .trim(),
+                n -> !"0".equals(n),
+                "the heartbeat renewed after the database let go");
+        List<String> lines = Files.readAllLines(log);
+        for (String line : lines.subList(Math.min(mark, lines.size()), lines.size())) {
+            assertTrue(
+                    !line.matches(".*\"level\":\"(ERROR|SEVERE|FATAL)\".*"),
+                    "no error for a slow heartbeat: " + line);
+        }
     }
 }

@@ -34,4 +34,16 @@ final class Probe {
                                 .build());
         assertEquals(200, a.status(), a.body());
     }
+
+    /** Holds the locks of a SELECT … FOR UPDATE for that many seconds; returns when it let go. */
+    static void hold(String lockingSelect, int seconds) {
+        Http.Answer a =
+                Http.send(
+                        HttpRequest.newBuilder(URI.create(BASE + "/probe/hold?seconds=" + seconds))
+                                .timeout(Duration.ofSeconds(seconds + 60L))
+                                .header("Content-Type", "text/plain")
+                                .POST(HttpRequest.BodyPublishers.ofString(lockingSelect))
+                                .build());
+        assertEquals(200, a.status(), a.body());
+    }
 }

@@ -132,6 +132,30 @@ public class DatabaseProbe {
         }
     }
 
+    /**
+     * POST /probe/hold?seconds=…: runs one locking statement (SELECT … FOR UPDATE) in a transaction
+     * of its own and keeps its locks that long, as a slow or stuck transaction would; then rolls
+     * back. Answers when it let go.
+     */
+    @POST
+    @Path("hold")
+    @Consumes(MediaType.TEXT_PLAIN)
+    @Produces(MediaType.TEXT_PLAIN)
+    public String hold(String statement, @QueryParam("seconds") int seconds)
+            throws SQLException, InterruptedException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute(statement);
+                Thread.sleep(seconds * 1000L);
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
+        return "released";
+    }
+
     /** GET /probe/count?sql=…: the number a SELECT COUNT(*) answers. */
     @GET
     @Path("count")
