@@ -2,6 +2,8 @@ package dev.spotbridge.backsync;
 
 import dev.spotbridge.metrics.SyncMetrics;
 import jakarta.annotation.PostConstruct;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
@@ -16,9 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * The back-sync lag per feed (spotbridge_backsync_lag_seconds{feed}): how far behind now the end of
  * its last complete window is. Read from the shared watermarks every minute, so every node shows
  * the same lag whichever node ran the feed. A failed refresh keeps the last values (the lag then
- * grows on the next successful refresh; nothing depends on it).
+ * grows on the next successful refresh; nothing depends on it). Readers never wait for a refresh
+ * (the positions are a concurrent map; two refreshes at once only write the same values).
  */
 @Singleton
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 @Startup
 @DependsOn("Migrations")
 public class BacksyncLag {
