@@ -11,14 +11,16 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Runs a backfill page after page on an EJB asynchronous thread, each page its own transaction,
  * reporting on its run (GET /api/runs/{id}): Dataverse's estimate of the rows as its total, the
  * records read as done, the table and page as its phase. A pause asked for on the run stops it
- * between two pages. A page that fails is tried again after 10, 20 and 40 s (the gateways have
- * already retried and may have opened their circuit); then the backfill is Failed with the reason,
- * and resumable.
+ * between two pages. A page that fails is tried again after spotbridge.backfill.retry-seconds (10),
+ * twice that and four times that (the gateways have already retried and may have opened their
+ * circuit); then the backfill is Failed with the reason, logged as an error, and waits to be
+ * resumed.
  */
 @Stateless
 public class BackfillRunner {
@@ -30,6 +32,10 @@ public class BackfillRunner {
     @Inject Runs runs;
 
     @Inject DataverseGateway dataverse;
+
+    @Inject
+    @ConfigProperty(name = "spotbridge.backfill.retry-seconds", defaultValue = "10")
+    long retrySeconds;
 
     @Asynchronous
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -62,10 +68,14 @@ public class BackfillRunner {
             } catch (RuntimeException e) {
                 failures++;
                 if (failures > 3) {
-                    LOG.warning(
+                    // it waits for a person to resume it
+                    LOG.severe(
                             "backfill "
                                     + id
-                                    + " failed after 4 tries of its page; it is resumable: "
+                                    + " failed after 4 tries of its page; resume it (POST"
+                                    + " /api/backfills/"
+                                    + id
+                                    + "/resume) once the cause is fixed: "
                                     + Redelivery.describe(e));
                     backfills.failed(id, e);
                     tracker.failed(
@@ -75,15 +85,16 @@ public class BackfillRunner {
                                     .orElse(""));
                     return;
                 }
+                long wait = Math.max(1, retrySeconds) << (failures - 1);
                 LOG.warning(
                         "backfill "
                                 + id
                                 + ": a page failed, tried again in "
-                                + (5 << failures)
+                                + wait
                                 + " s: "
                                 + Redelivery.describe(e));
                 try {
-                    Thread.sleep(5_000L << failures);
+                    Thread.sleep(wait * 1000L);
                 } catch (InterruptedException stop) {
                     Thread.currentThread().interrupt();
                     return;

@@ -11,6 +11,8 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -118,6 +120,65 @@ class RunsIT {
                 "listed");
         assertEquals(409, AdminApi.adminPost("/api/runs/" + id + "/resume").status());
         assertEquals(404, AdminApi.adminGet("/api/runs/99999999").status());
+    }
+
+    /**
+     * A backfill whose pages keep failing (Dataverse answering 503 past the gateway's retries and
+     * the backfill's own: spotbridge.backfill.retry-seconds is 1 here) ends Failed, as its run
+     * does, with one error line that says how to resume it; resumed once Dataverse answers, it
+     * brings every row.
+     */
+    @Test
+    void aBackfillWhosePagesKeepFailingIsAnErrorAndResumes() throws Exception {
+        String prefix = "failing-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> ids = DataverseSandbox.dataverseSeed("leads", 30, prefix);
+        Path log = Path.of(System.getProperty("jboss.home"), "standalone", "log", "server.log");
+        int mark = Files.readAllLines(log).size();
+        DataverseSandbox.dataverseFault("{\"status\":503,\"count\":100000,\"path\":\"leads\"}");
+        JsonObject failed;
+        long backfill;
+        long runId;
+        try {
+            Http.Answer started = AdminApi.adminPost("/api/backfills", "{\"entities\":[\"lead\"]}");
+            assertEquals(202, started.status(), started.body());
+            backfill = started.json().getJsonNumber("id").longValue();
+            runId = started.json().getJsonNumber("run").longValue();
+            failed =
+                    await(
+                            () -> run(runId),
+                            r -> !"Running".equals(r.getString("state")),
+                            "run " + runId + " ended",
+                            Duration.ofSeconds(120));
+        } finally {
+            DataverseSandbox.clearDataverseFault();
+        }
+        assertEquals("Failed", failed.getString("state"), failed.toString());
+        assertEquals(
+                "Failed",
+                AdminApi.adminGet("/api/backfills/" + backfill).json().getString("state"));
+        List<String> lines = Files.readAllLines(log);
+        List<String> errors =
+                lines.subList(Math.min(mark, lines.size()), lines.size()).stream()
+                        .filter(l -> l.contains("\"level\":\"SEVERE\""))
+                        .toList();
+        assertEquals(1, errors.size(), String.join("\n", errors));
+        assertTrue(
+                errors.get(0).contains("backfill " + backfill + " failed after 4 tries")
+                        && errors.get(0).contains("/api/backfills/" + backfill + "/resume")
+                        && errors.get(0).contains("503"),
+                errors.get(0));
+        assertFalse(missingInSpotler(ids).isEmpty(), "nothing written while Dataverse failed");
+
+        Http.Answer resumed = AdminApi.adminPost("/api/backfills/" + backfill + "/resume");
+        assertEquals(202, resumed.status(), resumed.body());
+        JsonObject end =
+                await(
+                        () -> run(runId),
+                        r -> "Succeeded".equals(r.getString("state")),
+                        "run " + runId + " resumed to the end",
+                        Duration.ofSeconds(120));
+        assertEquals(end.getInt("total"), end.getInt("done"), end.toString());
+        assertEquals(List.of(), missingInSpotler(ids), "every seeded lead is in Spotler");
     }
 
     /**
