@@ -61,19 +61,7 @@ class FailureHandlingIT {
         SpotlerSandbox.spotlerFault(
                 "{\"status\":503,\"count\":3,\"method\":\"POST\",\"path\":\"contact\"}");
         String id = UUID.randomUUID().toString();
-        assertEquals(
-                202,
-                webhook(
-                                Contexts.create(
-                                        "contact",
-                                        id,
-                                        Map.of(
-                                                "firstname",
-                                                "Retry",
-                                                "emailaddress1",
-                                                "retry@example.com"),
-                                        Instant.now()))
-                        .status());
+        Webhooks.contactCreated(id, "Retry", "retry@example.com");
         JsonObject contact =
                 await(
                         () -> spotlerContact(id).orElse(null),
@@ -391,19 +379,7 @@ class FailureHandlingIT {
         // a renewal (every 5 s) is now waiting on the row
         Thread.sleep(5_500);
         String id = UUID.randomUUID().toString();
-        assertEquals(
-                202,
-                webhook(
-                                Contexts.create(
-                                        "contact",
-                                        id,
-                                        Map.of(
-                                                "firstname",
-                                                "Steady",
-                                                "emailaddress1",
-                                                "steady@example.com"),
-                                        Instant.now()))
-                        .status());
+        Webhooks.contactCreated(id, "Steady", "steady@example.com");
         await(
                 () -> spotlerContact(id).isPresent() || held.isDone(),
                 done -> done,
