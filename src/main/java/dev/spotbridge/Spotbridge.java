@@ -44,6 +44,7 @@ public class Spotbridge extends Application {
                 OverviewResource.class,
                 MappingResource.class,
                 RunFailures.class,
+                RunFailures.Stopped.class,
                 RetentionResource.class,
                 AdminAuthFilter.class,
                 CrossSiteGuard.class,

@@ -1,8 +1,10 @@
 package dev.spotbridge.backsync;
 
+import dev.spotbridge.http.Outage;
 import dev.spotbridge.json.Json;
 import dev.spotbridge.queue.Redelivery;
 import dev.spotbridge.runs.Run;
+import dev.spotbridge.runs.RunStopped;
 import dev.spotbridge.runs.RunTracker;
 import dev.spotbridge.runs.Runs;
 import jakarta.json.JsonObject;
@@ -14,7 +16,7 @@ import java.util.function.Function;
  * A job's run under its run lock: at most one run at a time across nodes, and a scheduled firing
  * (its slot) run at most once in total. The run's outcome and result are recorded when it ends, a
  * failed one too ("lastRuns" of the overview); while it runs, it reports on a run of {@link Runs}
- * (GET /api/runs).
+ * (GET /api/runs). A run an outage stopped ends as {@link RunStopped}.
  */
 public final class LockedRun {
 
@@ -68,7 +70,7 @@ public final class LockedRun {
         } catch (RuntimeException e) {
             detail = e.toString();
             tracker.failed(Redelivery.describe(e));
-            throw e;
+            throw Outage.in(e) && !(e instanceof RunStopped) ? new RunStopped(e) : e;
         } finally {
             locks.release(job.lock(), holder.get(), started, outcome, detail);
         }

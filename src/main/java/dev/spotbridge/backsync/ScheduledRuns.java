@@ -1,5 +1,6 @@
 package dev.spotbridge.backsync;
 
+import dev.spotbridge.runs.RunStopped;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.DependsOn;
@@ -16,7 +17,6 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -90,7 +90,7 @@ public class ScheduledRuns {
             JsonObject result = "reconcile".equals(name) ? reconcile.run(slot) : backsync.run(slot);
             LOG.info(() -> name + " run: " + result);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, name + " run failed; the next run repeats it: " + e, e);
+            RunStopped.log(LOG, name + " run failed; the next run repeats it", e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.spotbridge.privacy;
 
 import dev.spotbridge.backsync.ScheduledRuns;
+import dev.spotbridge.runs.RunStopped;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.DependsOn;
@@ -15,7 +16,6 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -56,7 +56,7 @@ public class RetentionSchedule {
             Instant slot = Instant.now().truncatedTo(ChronoUnit.MINUTES);
             LOG.info(() -> "retention run: " + retention.run(slot));
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "retention run failed; the next run repeats it: " + e, e);
+            RunStopped.log(LOG, "retention run failed; the next run repeats it", e);
         }
     }
 }

@@ -410,4 +410,35 @@ class FailureHandlingIT {
                     "no error for a slow heartbeat: " + line);
         }
     }
+
+    /**
+     * A run that fails because Spotler is down (every back-sync feed unreadable) is answered 503
+     * and logged as warnings: one line per feed and one for the run, none with a stack trace, no
+     * error — the next run repeats it.
+     */
+    @Test
+    void aRunStoppedByAnOutageIsWarningsWithoutStackTraces() throws Exception {
+        Path log = Path.of(System.getProperty("jboss.home"), "standalone", "log", "server.log");
+        int mark = Files.readAllLines(log).size();
+        SpotlerSandbox.spotlerFault("{\"status\":503,\"count\":100000}");
+        Http.Answer failed = AdminApi.adminPost("/api/backsync/run");
+        assertEquals(503, failed.status(), failed.body());
+        assertEquals("outside_service_unavailable", failed.json().getString("error"));
+        List<String> lines = Files.readAllLines(log);
+        List<String> since = lines.subList(Math.min(mark, lines.size()), lines.size());
+        assertTrue(
+                since.stream()
+                        .anyMatch(
+                                l ->
+                                        l.contains("\"level\":\"WARN")
+                                                && l.contains("admin-triggered run failed: ")
+                                                && l.contains("503")),
+                String.join("\n", since));
+        for (String line : since) {
+            assertTrue(
+                    !line.matches(".*\"level\":\"(ERROR|SEVERE|FATAL)\".*")
+                            && !line.contains("\"stackTrace\""),
+                    "an outage is no error and has no stack trace: " + line);
+        }
+    }
 }
