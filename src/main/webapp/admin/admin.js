@@ -47,6 +47,13 @@
     return Math.round(s / 86400) + ' d';
   }
 
+  /** The scheduled jobs of the overview, with the setting of each one's schedule. */
+  const SCHEDULES = {
+    backsync: 'spotbridge.backsync.schedule',
+    reconcile: 'spotbridge.reconcile.schedule',
+    retention: 'spotbridge.retention.schedule'
+  };
+
   /** An ISO time as the operator reads it: relative ("3 min ago") and in their own time zone. */
   function when(iso) {
     if (!iso) return 'never';
@@ -307,8 +314,14 @@
         : 'running on ' + r.node;
       runs[job] = now + (runs[job] ? '; ' + runs[job] : '');
     });
-    pairs('run-table', Object.keys(runs).length ? runs
-      : { none: 'no scheduled run has ended on this database yet (the back-sync runs hourly, the reconciliation and the retention nightly; see the configuration of spotbridge.*.schedule)' });
+    // every scheduled job has a row: its last run, or why there is none, and when it runs next
+    const next = o.nextRuns || {};
+    Object.entries(SCHEDULES).forEach(([job, setting]) => {
+      const plan = next[job] ? 'next run ' + when(next[job])
+        : 'its schedule is off on this node (' + setting + ')';
+      runs[job] = (runs[job] ? runs[job] + '; ' : 'no run yet; ') + plan;
+    });
+    pairs('run-table', runs);
     const feeds = o.backsyncWatermarks || {};
     pairs('feed-table', Object.keys(feeds).length ? feeds
       : { none: 'no back-sync has read anything yet: the first run reads back from its first look-back' }, (v) => (

@@ -1,10 +1,12 @@
 package dev.spotbridge.admin;
 
 import dev.spotbridge.backsync.RunLocks;
+import dev.spotbridge.backsync.ScheduledRuns;
 import dev.spotbridge.backsync.Watermarks;
 import dev.spotbridge.dataverse.DataverseGateway;
 import dev.spotbridge.json.Json;
 import dev.spotbridge.metrics.SyncMetrics;
+import dev.spotbridge.privacy.RetentionSchedule;
 import dev.spotbridge.queue.Queues;
 import dev.spotbridge.records.SyncRecords;
 import dev.spotbridge.spotler.SpotlerGateway;
@@ -26,7 +28,8 @@ import java.util.Map;
  * write-back and dead-letter queues (the sync and write-back queues' consumers are open while a
  * batch is taken, so their count moves) (from the broker's management; counted by browsing, capped,
  * when that is not in this JVM); the circuit-breaker state of the Spotler and Dataverse gateways;
- * the last back-sync and reconcile runs with their outcome; and how far each back-sync feed has
+ * the last back-sync, reconcile and retention runs with their outcome, and when each fires next on
+ * this node (nextRuns; a job whose schedule is off is absent); and how far each back-sync feed has
  * been read.
  */
 @RequestScoped
@@ -44,6 +47,10 @@ public class OverviewResource {
     @Inject SyncMetrics metrics;
 
     @Inject BrokerQueues broker;
+
+    @Inject ScheduledRuns schedules;
+
+    @Inject RetentionSchedule retention;
 
     @Resource(lookup = "java:/ConnectionFactory")
     ConnectionFactory connectionFactory;
@@ -88,6 +95,9 @@ public class OverviewResource {
                             .add("leaseUntil", run.leaseUntil().toString())
                             .add("lapsed", run.lapsed()));
         }
+        JsonObjectBuilder next = Json.createObjectBuilder();
+        schedules.nextRuns().forEach((job, at) -> next.add(job, at.toString()));
+        retention.nextRuns().forEach((job, at) -> next.add(job, at.toString()));
         return Json.createObjectBuilder()
                 .add("statuses", statuses)
                 .add(
@@ -104,6 +114,7 @@ public class OverviewResource {
                                 .add("dataverse", circuit(DataverseGateway.class)))
                 .add("lastRuns", runs)
                 .add("runningRuns", running)
+                .add("nextRuns", next)
                 .add("backsyncWatermarks", feeds)
                 .build();
     }

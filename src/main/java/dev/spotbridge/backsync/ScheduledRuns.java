@@ -3,7 +3,11 @@ package dev.spotbridge.backsync;
 import dev.spotbridge.runs.RunStopped;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
+import jakarta.ejb.NoMoreTimeoutsException;
+import jakarta.ejb.NoSuchObjectLocalException;
 import jakarta.ejb.ScheduleExpression;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -17,6 +21,8 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -31,6 +37,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Startup
 @DependsOn("Migrations")
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class ScheduledRuns {
 
     private static final Logger LOG = Logger.getLogger(ScheduledRuns.class.getName());
@@ -61,6 +68,27 @@ public class ScheduledRuns {
             return;
         }
         timers.createCalendarTimer(expression(cron), new TimerConfig(name, false));
+    }
+
+    /**
+     * When the back-sync ("backsync") and the reconciliation ("reconcile") fire next on this node;
+     * a job whose schedule is off is absent.
+     */
+    public Map<String, Instant> nextRuns() {
+        return nextTimeouts(timers);
+    }
+
+    /** The next firing of each timer of a timer service, by the timer's info. */
+    public static Map<String, Instant> nextTimeouts(TimerService timers) {
+        Map<String, Instant> next = new TreeMap<>();
+        for (Timer timer : timers.getTimers()) {
+            try {
+                next.put(String.valueOf(timer.getInfo()), timer.getNextTimeout().toInstant());
+            } catch (NoMoreTimeoutsException | NoSuchObjectLocalException ended) {
+                // a timer that will not fire again has no next run
+            }
+        }
+        return next;
     }
 
     /** "m h dom mon dow" → an EJB schedule (each field: a value, *, a list, a range or a step). */

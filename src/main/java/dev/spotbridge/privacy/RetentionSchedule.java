@@ -4,6 +4,8 @@ import dev.spotbridge.backsync.ScheduledRuns;
 import dev.spotbridge.runs.RunStopped;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
@@ -16,6 +18,7 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -28,6 +31,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Startup
 @DependsOn("Migrations")
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class RetentionSchedule {
 
     private static final Logger LOG = Logger.getLogger(RetentionSchedule.class.getName());
@@ -48,6 +52,11 @@ public class RetentionSchedule {
         }
         timers.createCalendarTimer(
                 ScheduledRuns.expression(schedule), new TimerConfig("retention", false));
+    }
+
+    /** When the retention run ("retention") fires next on this node; empty when it is off. */
+    public Map<String, Instant> nextRuns() {
+        return ScheduledRuns.nextTimeouts(timers);
     }
 
     @Timeout

@@ -183,6 +183,20 @@ class AdminPageIT {
                         .getText()
                         .matches("[1-9][0-9]*\\+? waiting.*"),
                 browser.findElement(By.id("queue-table-deadLetters")).getText());
+        // every scheduled job says when it runs next, or why it does not (the ITs switch the
+        // back-sync's and the reconciliation's schedules off, not the retention's)
+        wait.until(
+                d ->
+                        d.findElement(By.id("run-table-retention"))
+                                .getText()
+                                .matches(".*next run in .+ \\(.+\\)"));
+        wait.until(
+                d ->
+                        d.findElement(By.id("run-table-backsync"))
+                                .getText()
+                                .endsWith(
+                                        "its schedule is off on this node"
+                                                + " (spotbridge.backsync.schedule)"));
 
         // the dead letter is listed; the sandbox recovers; replay it
         SpotlerSandbox.clearSpotlerFault();
