@@ -6,9 +6,6 @@ import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
-import jakarta.ejb.NoMoreTimeoutsException;
-import jakarta.ejb.NoSuchObjectLocalException;
-import jakarta.ejb.ScheduleExpression;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
@@ -22,7 +19,6 @@ import jakarta.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -67,7 +63,7 @@ public class ScheduledRuns {
             LOG.info(() -> name + " timer is off");
             return;
         }
-        timers.createCalendarTimer(expression(cron), new TimerConfig(name, false));
+        timers.createCalendarTimer(Schedules.expression(cron), new TimerConfig(name, false));
     }
 
     /**
@@ -75,38 +71,7 @@ public class ScheduledRuns {
      * a job whose schedule is off is absent.
      */
     public Map<String, Instant> nextRuns() {
-        return nextTimeouts(timers);
-    }
-
-    /** The next firing of each timer of a timer service, by the timer's info. */
-    public static Map<String, Instant> nextTimeouts(TimerService timers) {
-        Map<String, Instant> next = new TreeMap<>();
-        for (Timer timer : timers.getTimers()) {
-            try {
-                next.put(String.valueOf(timer.getInfo()), timer.getNextTimeout().toInstant());
-            } catch (NoMoreTimeoutsException | NoSuchObjectLocalException ended) {
-                // a timer that will not fire again has no next run
-            }
-        }
-        return next;
-    }
-
-    /** "m h dom mon dow" → an EJB schedule (each field: a value, *, a list, a range or a step). */
-    public static ScheduleExpression expression(String cron) {
-        String[] f = cron.trim().split("\\s+");
-        if (f.length != 5) {
-            throw new IllegalArgumentException(
-                    "schedule '"
-                            + cron
-                            + "' must have 5 fields: minute hour day-of-month month day-of-week");
-        }
-        return new ScheduleExpression()
-                .second("0")
-                .minute(f[0])
-                .hour(f[1])
-                .dayOfMonth(f[2])
-                .month(f[3])
-                .dayOfWeek(f[4]);
+        return Schedules.nextTimeouts(timers);
     }
 
     @Timeout

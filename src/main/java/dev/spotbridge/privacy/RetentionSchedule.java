@@ -1,6 +1,6 @@
 package dev.spotbridge.privacy;
 
-import dev.spotbridge.backsync.ScheduledRuns;
+import dev.spotbridge.backsync.Schedules;
 import dev.spotbridge.runs.RunStopped;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -51,12 +51,12 @@ public class RetentionSchedule {
             return;
         }
         timers.createCalendarTimer(
-                ScheduledRuns.expression(schedule), new TimerConfig("retention", false));
+                Schedules.expression(schedule), new TimerConfig("retention", false));
     }
 
     /** When the retention run ("retention") fires next on this node; empty when it is off. */
     public Map<String, Instant> nextRuns() {
-        return ScheduledRuns.nextTimeouts(timers);
+        return Schedules.nextTimeouts(timers);
     }
 
     @Timeout

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -379,6 +381,58 @@ class AdminPageIT {
                             return points != null && points.split(" ").length > 1 ? text : null;
                         });
         assertTrue(summary.startsWith("requests: now"), summary);
+    }
+
+    /**
+     * At 200 % zoom (a 1280-pixel window is 640 CSS pixels wide) every view fits the width, without
+     * scrolling sideways; and the page works by keyboard alone: log in with Tab and Enter, move
+     * between the views from the navigation, search with Enter, with the focus always visible.
+     */
+    @Test
+    void everyViewFitsAtTwiceTheZoomAndWorksByKeyboard() {
+        browser.manage().window().setSize(new Dimension(640, 900));
+        browser.get(Http.BASE + "/admin/");
+        WebElement user = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("user")));
+        user.click();
+        user.sendKeys("it-admin", Keys.TAB);
+        assertEquals("password", focused().getAttribute("id"));
+        focused().sendKeys("it-admin-secret", Keys.ENTER);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("nav")));
+
+        for (String view : List.of("overview", "records", "dead-letters", "mapping", "setup")) {
+            WebElement link = browser.findElement(By.cssSelector("#nav a[href='#" + view + "']"));
+            link.sendKeys(Keys.ENTER);
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(view + "-view")));
+            // what the view loads is on it before it is measured
+            Http.pause(1_500);
+            long overflow =
+                    (Long)
+                            ((JavascriptExecutor) browser)
+                                    .executeScript(
+                                            "return document.documentElement.scrollWidth"
+                                                    + " - document.documentElement.clientWidth;");
+            assertTrue(overflow <= 0, view + " is " + overflow + " px wider than the window");
+        }
+
+        // the search by keyboard: the field, Enter; the focus ring shows where the keyboard is
+        browser.findElement(By.cssSelector("#nav a[href='#records']")).sendKeys(Keys.ENTER);
+        WebElement q = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("q")));
+        q.click();
+        q.sendKeys("contact", Keys.ENTER);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("records-table")));
+        q.sendKeys(Keys.TAB);
+        assertEquals("status", focused().getAttribute("id"));
+        String outline =
+                (String)
+                        ((JavascriptExecutor) browser)
+                                .executeScript(
+                                        "return getComputedStyle(document.activeElement)"
+                                                + ".outlineStyle;");
+        assertTrue(!"none".equals(outline), "focus visible: outline " + outline);
+    }
+
+    private WebElement focused() {
+        return browser.switchTo().activeElement();
     }
 
     /** A progress bar's value; 0 while it is not on the page. */
