@@ -45,25 +45,63 @@ final class DeadLetterBrowse {
 
     /**
      * The message ids of the dead letters a filter matches: "entity", "recordId", and [from, to) of
-     * the original change (ISO instants), oldest first.
+     * the original change (ISO instants), and "before", oldest first. A browse: on a long queue it
+     * may end early (see {@link #selector(JsonObject)}), so what must take every match consumes
+     * with the selector instead.
      */
     static List<String> matching(ConnectionFactory factory, Queue deadLetters, JsonObject filter)
             throws JMSException {
         List<String> ids = new ArrayList<>();
         Instant from = RequestTimes.instant(filter, "from", Instant.MIN);
         Instant to = RequestTimes.instant(filter, "to", Instant.MAX);
+        Instant before = RequestTimes.instant(filter, BEFORE, Instant.MAX);
+        Instant until = before.isBefore(to) ? before : to;
         browse(
                 factory,
                 deadLetters,
                 selector(filter.getString("entity", null), filter.getString("recordId", null)),
                 m -> {
                     Instant at = Instant.ofEpochMilli(m.getJMSTimestamp());
-                    if (!at.isBefore(from) && at.isBefore(to)) {
+                    if (!at.isBefore(from) && at.isBefore(until)) {
                         ids.add(m.getJMSMessageID());
                     }
                     return true;
                 });
         return ids;
+    }
+
+    /**
+     * The filter's property naming when its run began: dead letters that came later (a replayed
+     * letter that failed again) are not the run's.
+     */
+    static final String BEFORE = "before";
+
+    /**
+     * A JMS selector of the dead letters a filter matches: "entity", "recordId", [from, to) of the
+     * original change, and sent before the filter's "before" when it has one. A consumer with it
+     * takes every match in turn, which a browse of a long queue does not promise: Artemis may end a
+     * browse's enumeration before the last match when the broker is slow to hand over the next.
+     */
+    static String selector(JsonObject filter) {
+        List<String> parts = new ArrayList<>();
+        String byRecord =
+                selector(filter.getString("entity", null), filter.getString("recordId", null));
+        if (byRecord != null) {
+            parts.add(byRecord);
+        }
+        Instant from = RequestTimes.instant(filter, "from", Instant.MIN);
+        Instant to = RequestTimes.instant(filter, "to", Instant.MAX);
+        Instant before = RequestTimes.instant(filter, BEFORE, Instant.MAX);
+        if (before.isBefore(to)) {
+            to = before;
+        }
+        if (!Instant.MIN.equals(from)) {
+            parts.add("JMSTimestamp >= " + from.toEpochMilli());
+        }
+        if (!Instant.MAX.equals(to)) {
+            parts.add("JMSTimestamp < " + to.toEpochMilli());
+        }
+        return parts.isEmpty() ? null : String.join(" AND ", parts);
     }
 
     /** A JMS selector of the dead letters of a table and record; null for all. */

@@ -46,11 +46,31 @@ public class DeadLetters {
      * @return false when no such message is in the dead-letter queue
      */
     public boolean replay(String messageId) {
-        Optional<Message> taken = take(messageId);
-        if (taken.isEmpty()) {
-            return false;
-        }
-        Message message = taken.get();
+        return take(messageId).map(this::replay).isPresent();
+    }
+
+    /**
+     * Replays the oldest dead letter a selector matches, in one transaction.
+     *
+     * @return false when none is left (none came within {@link #NEXT_WAIT_MS})
+     */
+    public boolean replayNext(String selector) {
+        return takeNext(selector).map(this::replay).isPresent();
+    }
+
+    /**
+     * Discards the oldest dead letter a selector matches, in one transaction.
+     *
+     * @return false when none is left
+     */
+    public boolean discardNext(String selector, String reason) {
+        return takeNext(selector).map(m -> discarded(m, reason)).isPresent();
+    }
+
+    /** How long a take waits for the broker to hand over the next matching letter. */
+    static final long NEXT_WAIT_MS = 2000;
+
+    private Message replay(Message message) {
         try {
             TextMessage copy = context.createTextMessage(((TextMessage) message).getText());
             Enumeration<?> names = message.getPropertyNames();
@@ -80,9 +100,9 @@ public class DeadLetters {
                             + (toWriteback ? "the write-back" : toJobs ? "the jobs" : "the sync")
                             + " queue",
                     null);
-            return true;
+            return message;
         } catch (JMSException e) {
-            throw new IllegalStateException("could not replay dead letter " + messageId, e);
+            throw new IllegalStateException("could not replay a dead letter: " + e, e);
         }
     }
 
@@ -99,25 +119,32 @@ public class DeadLetters {
      * @return false when no such message is in the dead-letter queue
      */
     public boolean discard(String messageId, String reason) {
-        Optional<Message> taken = take(messageId);
-        taken.ifPresent(
-                m ->
-                        ledger.history(
-                                Queues.subject(m),
-                                "DeadLetter",
-                                "Discarded",
-                                "discarded from the dead-letter queue: " + reason,
-                                null));
-        return taken.isPresent();
+        return take(messageId).map(m -> discarded(m, reason)).isPresent();
+    }
+
+    private Message discarded(Message message, String reason) {
+        ledger.history(
+                Queues.subject(message),
+                "DeadLetter",
+                "Discarded",
+                "discarded from the dead-letter queue: " + reason,
+                null);
+        return message;
     }
 
     private Optional<Message> take(String messageId) {
         if (!messageId.matches("ID:[0-9A-Za-z:-]+")) {
             return Optional.empty();
         }
+        return takeNext("JMSMessageID = '" + messageId + "'");
+    }
+
+    private Optional<Message> takeNext(String selector) {
         try (JMSConsumer consumer =
-                context.createConsumer(deadLetters, "JMSMessageID = '" + messageId + "'")) {
-            return Optional.ofNullable(consumer.receive(2000));
+                selector == null
+                        ? context.createConsumer(deadLetters)
+                        : context.createConsumer(deadLetters, selector)) {
+            return Optional.ofNullable(consumer.receive(NEXT_WAIT_MS));
         }
     }
 }

@@ -65,7 +65,7 @@ public class DeadLettersResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public JsonObject replay(JsonObject request) throws JMSException {
         if (!request.containsKey("ids") && request.getBoolean("all", false)) {
-            return replays.replay(selected(request), request, StartedBy.admin(security));
+            return replays.replay(request, StartedBy.admin(security));
         }
         int replayed = 0;
         for (String id : selected(request)) {
@@ -89,6 +89,18 @@ public class DeadLettersResource {
             throw new BadRequestException("a discard needs a reason");
         }
         int discarded = 0;
+        if (!request.containsKey("ids") && request.getBoolean("all", false)) {
+            // every match in turn, up to what was there when the discard began
+            String selector =
+                    DeadLetterBrowse.selector(
+                            Json.createObjectBuilder(request)
+                                    .add(DeadLetterBrowse.BEFORE, Instant.now().toString())
+                                    .build());
+            while (deadLetterActions.discardNext(selector, reason)) {
+                discarded++;
+            }
+            return Json.createObjectBuilder().add("discarded", discarded).build();
+        }
         for (String id : selected(request)) {
             if (deadLetterActions.discard(id, reason)) {
                 discarded++;
@@ -97,22 +109,16 @@ public class DeadLettersResource {
         return Json.createObjectBuilder().add("discarded", discarded).build();
     }
 
-    /**
-     * The message ids a request names, or every dead letter matching its filter (entity, recordId,
-     * [from, to) of the original change).
-     */
-    private List<String> selected(JsonObject request) throws JMSException {
-        List<String> ids = new ArrayList<>();
-        if (request.containsKey("ids")) {
-            request.getJsonArray("ids").forEach(v -> ids.add(((JsonString) v).getString()));
-            return ids;
-        }
-        if (!request.getBoolean("all", false)) {
+    /** The message ids a request names ("all" is handled by the callers). */
+    private static List<String> selected(JsonObject request) {
+        if (!request.containsKey("ids")) {
             throw new BadRequestException(
                     "name the messages (\"ids\") or ask for \"all\" (with \"entity\","
                             + " \"recordId\", \"from\", \"to\" filters)");
         }
-        return DeadLetterBrowse.matching(connectionFactory, deadLetters, request);
+        List<String> ids = new ArrayList<>();
+        request.getJsonArray("ids").forEach(v -> ids.add(((JsonString) v).getString()));
+        return ids;
     }
 
     /** Dead letters listed at most this many at a time. */

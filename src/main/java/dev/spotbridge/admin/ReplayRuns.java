@@ -16,7 +16,9 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Queue;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
+import java.time.Instant;
 import java.util.List;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -47,29 +49,44 @@ public class ReplayRuns implements Resumable {
     }
 
     /**
-     * Replays the letters, reporting on a new run.
+     * Replays every dead letter the filter matches (entity, recordId, [from, to)), reporting on a
+     * new run.
      *
      * @return {"replayed": n, "run": id} and "paused": true when an operator paused it
      */
-    JsonObject replay(List<String> ids, JsonObject filter, String by) {
-        RunTracker run = runs.start(Runs.REPLAY, describe(filter), by, filter.toString());
-        return replay(run, ids);
+    JsonObject replay(JsonObject filter, String by) throws JMSException {
+        // what is dead-lettered once the run began is not its work (a replayed letter that failed
+        // again), also when it is resumed
+        JsonObject params =
+                Json.createObjectBuilder(filter)
+                        .add(DeadLetterBrowse.BEFORE, Instant.now().toString())
+                        .build();
+        // a filter that cannot be a selector is refused before the run begins
+        DeadLetterBrowse.selector(params);
+        RunTracker run = runs.start(Runs.REPLAY, describe(filter), by, params.toString());
+        return replay(run, params);
     }
 
-    private JsonObject replay(RunTracker run, List<String> ids) {
-        run.total(run.done() + run.failed() + ids.size(), false);
-        run.phase("replaying " + ids.size() + " dead letter(s)");
+    /**
+     * Replays the matching letters one by one, oldest first, until none is left; the total is what
+     * a browse counted at the start (an estimate: the end gives the count).
+     */
+    private JsonObject replay(RunTracker run, JsonObject params) throws JMSException {
+        int estimate = DeadLetterBrowse.matching(connectionFactory, deadLetterQueue, params).size();
+        run.total(run.done() + run.failed() + estimate, true);
+        run.phase("replaying about " + estimate + " dead letter(s)");
+        String selector = DeadLetterBrowse.selector(params);
         int replayed = 0;
         try {
-            for (String id : ids) {
+            while (true) {
                 if (run.pauseRequested()) {
                     run.paused("paused after " + (run.done() + run.failed()) + " letter(s)");
                     return answer(run, replayed).add("paused", true).build();
                 }
-                // false: the letter is gone already (replayed or discarded by someone else)
-                if (deadLetters.replay(id)) {
-                    replayed++;
+                if (!deadLetters.replayNext(selector)) {
+                    break;
                 }
+                replayed++;
                 run.add(1, 0);
             }
         } catch (RuntimeException e) {
@@ -87,22 +104,27 @@ public class ReplayRuns implements Resumable {
     /** Goes on in the background with the letters that still match the run's filter. */
     @Override
     public void resume(Run run, String by) {
-        JsonObject filter;
+        JsonObject params;
         try (var reader = Json.createReader(new StringReader(run.params()))) {
-            filter = reader.readObject();
-        }
-        List<String> ids;
-        try {
-            ids = DeadLetterBrowse.matching(connectionFactory, deadLetterQueue, filter);
-        } catch (JMSException e) {
-            throw new IllegalStateException("could not browse the dead-letter queue", e);
+            params = reader.readObject();
         }
         runs.resumed(run.id());
         RunTracker tracker = runs.tracker(run.id());
         executor.submit(
                 () -> {
-                    JsonObject result = replay(tracker, ids);
-                    LOG.info(() -> "replay run " + run.id() + ": " + result);
+                    try {
+                        JsonObject result = replay(tracker, params);
+                        LOG.info(() -> "replay run " + run.id() + ": " + result);
+                    } catch (JMSException | RuntimeException e) {
+                        if (e instanceof JMSException) {
+                            tracker.failed("could not browse the dead-letter queue: " + e);
+                        }
+                        // the run is Failed with the reason; it waits for a person to resume it
+                        LOG.log(
+                                Level.SEVERE,
+                                "replay run " + run.id() + " failed: " + Redelivery.describe(e),
+                                e);
+                    }
                 });
     }
 
