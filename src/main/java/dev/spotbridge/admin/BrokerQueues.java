@@ -4,14 +4,11 @@ import dev.spotbridge.json.Json;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Queue;
-import jakarta.jms.QueueBrowser;
 import jakarta.json.JsonObject;
 import java.lang.management.ManagementFactory;
-import java.util.Enumeration;
 import java.util.Optional;
 import java.util.Set;
 import javax.management.JMException;
@@ -81,20 +78,15 @@ public class BrokerQueues {
         } catch (JMSException e) {
             throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
         }
-        int n = 0;
-        try (JMSContext context = connectionFactory.createContext();
-                QueueBrowser browser = context.createBrowser(queue)) {
-            Enumeration<?> messages = browser.getEnumeration();
-            while (n < COUNT_CAP && messages.hasMoreElements()) {
-                messages.nextElement();
-                n++;
-            }
+        int[] n = {0};
+        try {
+            DeadLetterBrowse.browse(connectionFactory, queue, null, m -> ++n[0] < COUNT_CAP);
         } catch (JMSException e) {
             throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
         }
         return Json.createObjectBuilder()
-                .add("messages", n)
-                .add("capped", n >= COUNT_CAP)
+                .add("messages", n[0])
+                .add("capped", n[0] >= COUNT_CAP)
                 .add("source", "browse")
                 .build();
     }

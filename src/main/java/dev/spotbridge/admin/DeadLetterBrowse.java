@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * Reads the dead-letter queue without taking anything off it: pages, and the letters a filter
- * matches.
+ * matches; {@link #browse} also counts other queues when the broker's management is not at hand
+ * ({@link BrokerQueues}).
  */
 final class DeadLetterBrowse {
 
@@ -26,48 +27,75 @@ final class DeadLetterBrowse {
         boolean next(Message m) throws JMSException;
     }
 
-    /** Browses the dead-letter queue (oldest first) until the visit says stop. */
-    static void browse(ConnectionFactory factory, Queue deadLetters, String selector, Visit visit)
+    /**
+     * Browses a queue (oldest first) until the visit says stop or the queue has no more.
+     *
+     * <p>An Artemis browser's enumeration answers "no more" when the broker had nothing to hand
+     * over the moment it was asked: with a selector over a long queue, or while the broker moves
+     * paged messages back into memory, that can come before the last message. A "no more" is
+     * therefore asked again {@link #END_CHECKS} times, {@link #END_CHECK_PAUSE_MS} ms apart, and
+     * only an enumeration that stays empty ends the browse (a clean-clone CI listed none of the
+     * last 300 of 3 000 dead letters of a record when one "no more" ended it).
+     */
+    static void browse(ConnectionFactory factory, Queue queue, String selector, Visit visit)
             throws JMSException {
         try (JMSContext context = factory.createContext();
                 QueueBrowser browser =
                         selector == null
-                                ? context.createBrowser(deadLetters)
-                                : context.createBrowser(deadLetters, selector)) {
-            Enumeration<?> messages = browser.getEnumeration();
-            while (messages.hasMoreElements()) {
-                if (!visit.next((Message) messages.nextElement())) {
-                    return;
-                }
+                                ? context.createBrowser(queue)
+                                : context.createBrowser(queue, selector)) {
+            visitAll(browser.getEnumeration(), visit);
+        }
+    }
+
+    /** Visits what an enumeration hands over until the visit says stop or it stays empty. */
+    static void visitAll(Enumeration<?> messages, Visit visit) throws JMSException {
+        while (more(messages)) {
+            if (!visit.next((Message) messages.nextElement())) {
+                return;
+            }
+        }
+    }
+
+    /** How many times an enumeration that says "no more" is asked again. */
+    static final int END_CHECKS = 3;
+
+    /** The pause before asking an enumeration that said "no more" again. */
+    static final long END_CHECK_PAUSE_MS = 40;
+
+    private static boolean more(Enumeration<?> messages) {
+        for (int check = 0; ; check++) {
+            if (messages.hasMoreElements()) {
+                return true;
+            }
+            if (check == END_CHECKS) {
+                return false;
+            }
+            try {
+                Thread.sleep(END_CHECK_PAUSE_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
     }
 
     /**
-     * The message ids of the dead letters a filter matches: "entity", "recordId", and [from, to) of
-     * the original change (ISO instants), and "before", oldest first. A browse: on a long queue it
-     * may end early (see {@link #selector(JsonObject)}), so what must take every match consumes
-     * with the selector instead.
+     * How many dead letters a filter matches (see {@link #selector(JsonObject)}): a browse, so a
+     * count of what was there while it looked.
      */
-    static List<String> matching(ConnectionFactory factory, Queue deadLetters, JsonObject filter)
+    static int count(ConnectionFactory factory, Queue deadLetters, JsonObject filter)
             throws JMSException {
-        List<String> ids = new ArrayList<>();
-        Instant from = RequestTimes.instant(filter, "from", Instant.MIN);
-        Instant to = RequestTimes.instant(filter, "to", Instant.MAX);
-        Instant before = RequestTimes.instant(filter, BEFORE, Instant.MAX);
-        Instant until = before.isBefore(to) ? before : to;
+        int[] n = {0};
         browse(
                 factory,
                 deadLetters,
-                selector(filter.getString("entity", null), filter.getString("recordId", null)),
+                selector(filter),
                 m -> {
-                    Instant at = Instant.ofEpochMilli(m.getJMSTimestamp());
-                    if (!at.isBefore(from) && at.isBefore(until)) {
-                        ids.add(m.getJMSMessageID());
-                    }
+                    n[0]++;
                     return true;
                 });
-        return ids;
+        return n[0];
     }
 
     /**
@@ -79,8 +107,8 @@ final class DeadLetterBrowse {
     /**
      * A JMS selector of the dead letters a filter matches: "entity", "recordId", [from, to) of the
      * original change, and sent before the filter's "before" when it has one. A consumer with it
-     * takes every match in turn, which a browse of a long queue does not promise: Artemis may end a
-     * browse's enumeration before the last match when the broker is slow to hand over the next.
+     * takes every match in turn, which a browse does not promise: a browse sees the queue as it
+     * goes, not a snapshot.
      */
     static String selector(JsonObject filter) {
         List<String> parts = new ArrayList<>();

@@ -72,7 +72,7 @@ public class ReplayRuns implements Resumable {
      * a browse counted at the start (an estimate: the end gives the count).
      */
     private JsonObject replay(RunTracker run, JsonObject params) throws JMSException {
-        int estimate = DeadLetterBrowse.matching(connectionFactory, deadLetterQueue, params).size();
+        int estimate = DeadLetterBrowse.count(connectionFactory, deadLetterQueue, params);
         run.total(run.done() + run.failed() + estimate, true);
         run.phase("replaying about " + estimate + " dead letter(s)");
         String selector = DeadLetterBrowse.selector(params);

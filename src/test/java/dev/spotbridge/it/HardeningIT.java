@@ -237,9 +237,10 @@ class HardeningIT {
     @Test
     void deadLettersAreListedPageByPage() {
         String id = UUID.randomUUID().toString();
-        // more than a page and far into the queue; not so many that the broker pages them to disk,
-        // where a browser does not see them (the listing then ends early, never larger)
+        // more than a page, and behind 10 000 others: far beyond the 10 MiB of a queue the broker
+        // keeps in memory (some 4 700 letters), so the listing reaches into the paged part
         int n = 3_000;
+        Probe.deadLetters(UUID.randomUUID().toString(), 10_000, "&old=true");
         Probe.deadLetters(id, n, "&old=true");
         try {
             HttpResponse<String> first =
