@@ -78,15 +78,15 @@ public class BrokerQueues {
         } catch (JMSException e) {
             throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
         }
-        int[] n = {0};
+        int n;
         try {
-            DeadLetterBrowse.browse(connectionFactory, queue, null, m -> ++n[0] < COUNT_CAP);
+            n = DeadLetterBrowse.count(connectionFactory, queue, null, COUNT_CAP);
         } catch (JMSException e) {
             throw new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
         }
         return Json.createObjectBuilder()
-                .add("messages", n[0])
-                .add("capped", n[0] >= COUNT_CAP)
+                .add("messages", n)
+                .add("capped", n >= COUNT_CAP)
                 .add("source", "browse")
                 .build();
     }

@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * Reads the dead-letter queue without taking anything off it: pages, and the letters a filter
- * matches; {@link #browse} also counts other queues when the broker's management is not at hand
+ * matches; {@link #count} also counts other queues when the broker's management is not at hand
  * ({@link BrokerQueues}).
  */
 final class DeadLetterBrowse {
@@ -81,20 +81,13 @@ final class DeadLetterBrowse {
     }
 
     /**
-     * How many dead letters a filter matches (see {@link #selector(JsonObject)}): a browse, so a
-     * count of what was there while it looked.
+     * How many messages of a queue a selector (null: all) matches, counting at most {@code cap}: a
+     * browse, so a count of what was there while it looked.
      */
-    static int count(ConnectionFactory factory, Queue deadLetters, JsonObject filter)
+    static int count(ConnectionFactory factory, Queue queue, String selector, int cap)
             throws JMSException {
         int[] n = {0};
-        browse(
-                factory,
-                deadLetters,
-                selector(filter),
-                m -> {
-                    n[0]++;
-                    return true;
-                });
+        browse(factory, queue, selector, m -> ++n[0] < cap);
         return n[0];
     }
 

@@ -72,10 +72,12 @@ public class ReplayRuns implements Resumable {
      * a browse counted at the start (an estimate: the end gives the count).
      */
     private JsonObject replay(RunTracker run, JsonObject params) throws JMSException {
-        int estimate = DeadLetterBrowse.count(connectionFactory, deadLetterQueue, params);
+        String selector = DeadLetterBrowse.selector(params);
+        int estimate =
+                DeadLetterBrowse.count(
+                        connectionFactory, deadLetterQueue, selector, Integer.MAX_VALUE);
         run.total(run.done() + run.failed() + estimate, true);
         run.phase("replaying about " + estimate + " dead letter(s)");
-        String selector = DeadLetterBrowse.selector(params);
         int replayed = 0;
         try {
             while (true) {

@@ -6,6 +6,7 @@ import jakarta.jms.Message;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.NoSuchElementException;
 import org.junit.jupiter.api.Test;
 
@@ -17,14 +18,13 @@ class DeadLetterBrowseTest {
      */
     private static final class Hesitant implements Enumeration<Message> {
         private final Deque<Integer> answers;
+        private int ready;
         private int handedOver;
 
         /** Each answer: how many messages it hands over, 0 for one "no more". */
         Hesitant(Integer... answers) {
-            this.answers = new ArrayDeque<>(java.util.List.of(answers));
+            this.answers = new ArrayDeque<>(List.of(answers));
         }
-
-        private int ready;
 
         @Override
         public boolean hasMoreElements() {
@@ -49,28 +49,15 @@ class DeadLetterBrowseTest {
 
     @Test
     void aBrowseGoesOnPastAMomentWhenTheBrokerHadNothingToHandOver() throws Exception {
-        Hesitant messages = new Hesitant(1000, 0, 0, 700, 0, 300);
-        int[] seen = {0};
-        DeadLetterBrowse.visitAll(
-                messages,
-                m -> {
-                    seen[0]++;
-                    return true;
-                });
-        assertEquals(2000, seen[0]);
+        assertEquals(2000, visitAll(new Hesitant(1000, 0, 0, 700, 0, 300)));
     }
 
     @Test
     void aBrowseEndsWhenTheQueueStaysEmpty() throws Exception {
-        Hesitant messages = new Hesitant(5, 0, 0, 0, 0, 7);
-        int[] seen = {0};
-        DeadLetterBrowse.visitAll(
-                messages,
-                m -> {
-                    seen[0]++;
-                    return true;
-                });
-        assertEquals(5, seen[0], "asked again " + DeadLetterBrowse.END_CHECKS + " times, no more");
+        assertEquals(
+                5,
+                visitAll(new Hesitant(5, 0, 0, 0, 0, 7)),
+                "asked again " + DeadLetterBrowse.END_CHECKS + " times, no more");
     }
 
     @Test
@@ -80,5 +67,17 @@ class DeadLetterBrowseTest {
         DeadLetterBrowse.visitAll(messages, m -> ++seen[0] < 4);
         assertEquals(4, seen[0]);
         assertEquals(4, messages.handedOver);
+    }
+
+    /** How many messages a browse visits when every visit says go on. */
+    private static int visitAll(Hesitant messages) throws Exception {
+        int[] seen = {0};
+        DeadLetterBrowse.visitAll(
+                messages,
+                m -> {
+                    seen[0]++;
+                    return true;
+                });
+        return seen[0];
     }
 }
